@@ -16,12 +16,12 @@
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Window {
     /// Values along the filtered direction.
-    len: usize,
+    pub(crate) len: usize,
     /// The full window (`full_window_size`).
-    full: usize,
+    pub(crate) full: usize,
     /// `(full + 2) / 2`: the output at index `o` first appears once input `o + half - 1`
     /// has been added.
-    half: usize,
+    pub(crate) half: usize,
 }
 
 impl Window {
@@ -53,6 +53,8 @@ impl Window {
 ///
 /// `inputs` and `outputs` hold `LANES` rows of `window.len` values.
 #[inline(always)]
+// The index loops mirror the reference's index arithmetic, which is the point.
+#[allow(clippy::needless_range_loop)]
 fn running_sums<const LANES: usize>(
     inputs: [&[f32]; LANES],
     outputs: &mut [&mut [f32]; LANES],

@@ -220,14 +220,14 @@ pub(crate) fn quality(buffer: &Buffer64) -> u8 {
     // `(int)(((u - v) * 100) / 255)`: float arithmetic, truncation toward zero.
     let step = |u: f32, v: f32| ((((u - v) * 100.0) / 255.0) as i32).unsigned_abs();
     let mut gradient_sum: u32 = 0;
-    for i in 0..63 {
-        for j in 0..64 {
-            gradient_sum += step(buffer[i][j], buffer[i + 1][j]);
+    for (upper, lower) in buffer.iter().zip(&buffer[1..]) {
+        for (&u, &v) in upper.iter().zip(lower) {
+            gradient_sum += step(u, v);
         }
     }
     for row in buffer {
-        for j in 0..63 {
-            gradient_sum += step(row[j], row[j + 1]);
+        for (&u, &v) in row.iter().zip(&row[1..]) {
+            gradient_sum += step(u, v);
         }
     }
     (gradient_sum / 90).min(100) as u8

@@ -21,8 +21,8 @@ use crate::reference::{sample_index, window_size};
 /// Rows processed together by the horizontal passes.
 const BAND: usize = 8;
 
-/// The reference's 64×64 downsample of `pixels` (at least 5×5).
-pub(crate) fn downsample(pixels: &Pixels) -> Buffer64 {
+/// The reference's 64×64 downsample of `pixels` (at least 5×5), computed by `engine`.
+pub(crate) fn downsample(pixels: &Pixels, engine: Engine) -> Buffer64 {
     let (width, height) = (pixels.width(), pixels.height());
     let mut out = [[0f32; 64]; 64];
     if width == 64 && height == 64 {
@@ -32,8 +32,45 @@ pub(crate) fn downsample(pixels: &Pixels) -> Buffer64 {
         }
         return out;
     }
-    Downsampler::new(width, height).run(pixels, &mut out);
+    match engine {
+        #[cfg(target_arch = "x86_64")]
+        Engine::Avx2 if crate::avx2::available() => crate::avx2::downsample(pixels, &mut out),
+        _ => Downsampler::new(width, height).run(pixels, &mut out),
+    }
     out
+}
+
+/// Which implementation of the downsample (the blur, nearly all of the work) runs. All give
+/// identical results; they differ only in speed and in what hardware they need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// Plain Rust that runs everywhere, WebAssembly included.
+    Portable,
+    /// Sixteen rows at a time in AVX2 vectors, on x86-64 CPUs that have them (Intel since
+    /// 2013, AMD since 2015). Falls back to [`Engine::Portable`] elsewhere.
+    Avx2,
+}
+
+impl Engine {
+    /// The fastest engine this CPU supports.
+    pub fn best() -> Engine {
+        if Engine::Avx2.is_supported() {
+            Engine::Avx2
+        } else {
+            Engine::Portable
+        }
+    }
+
+    /// Whether this CPU runs this engine (otherwise it falls back to the portable one).
+    pub fn is_supported(self) -> bool {
+        match self {
+            Engine::Portable => true,
+            #[cfg(target_arch = "x86_64")]
+            Engine::Avx2 => crate::avx2::available(),
+            #[cfg(not(target_arch = "x86_64"))]
+            Engine::Avx2 => false,
+        }
+    }
 }
 
 struct Downsampler {

@@ -45,6 +45,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
 mod boxfilter;
 mod dct;
 mod dihedral;
@@ -54,6 +56,7 @@ mod pixels;
 pub mod reference;
 
 pub use dihedral::Dihedral;
+pub use downsample::Engine;
 pub use hash::{ParseHashError, PdqHash};
 pub use pixels::{PixelLayout, Pixels, PixelsError};
 
@@ -100,7 +103,17 @@ impl DihedralPdq {
 
 /// The PDQ hash of decoded pixels, at full resolution.
 pub fn hash(pixels: &Pixels) -> Pdq {
-    match coefficients(pixels) {
+    hash_with(pixels, Engine::best())
+}
+
+/// The PDQ hashes of decoded pixels in all eight orientations, from one DCT.
+pub fn hash_dihedral(pixels: &Pixels) -> DihedralPdq {
+    hash_dihedral_with(pixels, Engine::best())
+}
+
+/// [`hash`], computed by a chosen engine (for tests and benchmarks: the result is the same).
+pub fn hash_with(pixels: &Pixels, engine: Engine) -> Pdq {
+    match coefficients(pixels, engine) {
         Some((coefficients, quality)) => Pdq {
             hash: dct::bits_above_median(&coefficients),
             quality,
@@ -112,9 +125,9 @@ pub fn hash(pixels: &Pixels) -> Pdq {
     }
 }
 
-/// The PDQ hashes of decoded pixels in all eight orientations, from one DCT.
-pub fn hash_dihedral(pixels: &Pixels) -> DihedralPdq {
-    match coefficients(pixels) {
+/// [`hash_dihedral`], computed by a chosen engine.
+pub fn hash_dihedral_with(pixels: &Pixels, engine: Engine) -> DihedralPdq {
+    match coefficients(pixels, engine) {
         Some((coefficients, quality)) => DihedralPdq {
             hashes: Dihedral::ALL
                 .map(|d| dct::bits_above_median(&dihedral::transform(&coefficients, d))),
@@ -128,10 +141,10 @@ pub fn hash_dihedral(pixels: &Pixels) -> DihedralPdq {
 }
 
 /// The 16×16 DCT coefficients and quality, or `None` for an image too small to hash.
-fn coefficients(pixels: &Pixels) -> Option<(dct::Buffer16, u8)> {
+fn coefficients(pixels: &Pixels, engine: Engine) -> Option<(dct::Buffer16, u8)> {
     if pixels.width() < MIN_HASHABLE_DIM || pixels.height() < MIN_HASHABLE_DIM {
         return None;
     }
-    let buffer = downsample::downsample(pixels);
+    let buffer = downsample::downsample(pixels, engine);
     Some((dct::dct64_to_16(&buffer), dct::quality(&buffer)))
 }

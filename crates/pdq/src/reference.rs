@@ -23,7 +23,7 @@ pub fn luma(pixels: &Pixels) -> Vec<f32> {
 
 /// `computeJaroszFilterWindowSize(old, 64)`: half the size of one output cell, rounded up.
 pub fn window_size(dimension: usize) -> usize {
-    (dimension + 2 * 64 - 1) / (2 * 64)
+    dimension.div_ceil(2 * 64)
 }
 
 /// `box1DFloat`: a running-sum box filter over `len` values `stride` apart.

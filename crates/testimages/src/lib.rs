@@ -342,7 +342,11 @@ fn stripes(rgb: &mut [[u8; 3]], w: usize, h: usize, rng: &mut SplitMix64) {
     let period = 2 + rng.below(w.max(h) / 8 + 2);
     for (i, p) in rgb.iter_mut().enumerate() {
         let (x, y) = (i % w, i / w);
-        *p = if (x + 2 * y) / period % 2 == 0 { a } else { b };
+        *p = if ((x + 2 * y) / period).is_multiple_of(2) {
+            a
+        } else {
+            b
+        };
     }
 }
 

@@ -1,0 +1,176 @@
+//! Fingerprints of image files: the PDQ hash of the decoded pixels, and the MD5 and SHA-256
+//! of the file's bytes.
+//!
+//! This is the I/O edge of hashing: it reads files, recognises formats by their content,
+//! decodes JPEG, PNG, WebP, GIF, BMP and TIFF within [`DecodeLimits`], and hands pixels to
+//! `takeback-pdq`. Nothing here keeps or logs image bytes: they live in memory for as long
+//! as one call takes.
+//!
+//! ```no_run
+//! use takeback_fingerprint::{fingerprint_file, Options};
+//! let print = fingerprint_file("photo.jpg".as_ref(), &Options::default())?;
+//! println!("{} {} {}", print.pdq.hash, print.pdq.quality, print.digests.md5);
+//! # Ok::<(), takeback_fingerprint::FingerprintError>(())
+//! ```
+
+#![warn(missing_docs)]
+
+mod decode;
+mod digest;
+
+pub use decode::{DecodeLimits, DecodedImage, ImageFormat, decode};
+pub use digest::{Digester, FileDigests, Md5Digest, Sha256Digest, digest_bytes, digest_reader};
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+use takeback_pdq::{Pdq, PdqHash};
+
+/// Why a file could not be fingerprinted. Each message reads well after `path: `.
+#[derive(Debug, thiserror::Error)]
+pub enum FingerprintError {
+    /// The file could not be read.
+    #[error("cannot read the file: {0}")]
+    Io(#[from] io::Error),
+    /// The bytes are not an image format Takeback decodes.
+    #[error("not an image Takeback can read (JPEG, PNG, WebP, GIF, BMP or TIFF)")]
+    NotAnImage,
+    /// The file is larger than the limit.
+    #[error("the file is {bytes} bytes, over the limit of {max_bytes}")]
+    FileTooLarge {
+        /// The file's size.
+        bytes: u64,
+        /// The limit.
+        max_bytes: u64,
+    },
+    /// The image declares more pixels than the limit: refused before decoding, so that a
+    /// decompression bomb cannot exhaust memory.
+    #[error(
+        "the image declares {width}x{height} pixels, over the limit of {max_pixels} pixels; refusing to decode it"
+    )]
+    TooManyPixels {
+        /// Declared width.
+        width: u32,
+        /// Declared height.
+        height: u32,
+        /// The limit.
+        max_pixels: u64,
+    },
+    /// A decoder needed more memory than the limits allow.
+    #[error("decoding would need more memory than allowed: {0}")]
+    DecoderLimit(String),
+    /// A valid file using a feature the decoder does not support.
+    #[error("this {format} uses a feature that cannot be decoded: {reason}")]
+    Unsupported {
+        /// The format's name.
+        format: &'static str,
+        /// The decoder's explanation.
+        reason: String,
+    },
+    /// The file is damaged or truncated.
+    #[error("this {format} is damaged or truncated: {reason}")]
+    Corrupt {
+        /// The format's name.
+        format: &'static str,
+        /// The decoder's explanation.
+        reason: String,
+    },
+}
+
+/// What to compute, and within which limits.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Decoding limits.
+    pub limits: DecodeLimits,
+    /// Also compute the eight dihedral PDQ hashes.
+    pub dihedral: bool,
+}
+
+/// Everything Takeback computes about one image file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// The file's format.
+    pub format: ImageFormat,
+    /// Width in pixels, as stored (EXIF orientation is not applied).
+    pub width: usize,
+    /// Height in pixels, as stored.
+    pub height: usize,
+    /// PDQ hash and quality of the decoded pixels.
+    pub pdq: Pdq,
+    /// The eight dihedral hashes (see `takeback_pdq::Dihedral`), if asked for.
+    pub dihedral: Option<[PdqHash; 8]>,
+    /// MD5 and SHA-256 of the file's bytes.
+    pub digests: FileDigests,
+}
+
+/// Fingerprints an image file held in memory.
+pub fn fingerprint_bytes(bytes: &[u8], options: &Options) -> Result<Fingerprint, FingerprintError> {
+    if bytes.len() as u64 > options.limits.max_file_bytes {
+        return Err(FingerprintError::FileTooLarge {
+            bytes: bytes.len() as u64,
+            max_bytes: options.limits.max_file_bytes,
+        });
+    }
+    let image = decode(bytes, &options.limits)?;
+    let pixels = image.pixels();
+    let (pdq, dihedral) = if options.dihedral {
+        let all = takeback_pdq::hash_dihedral(&pixels);
+        (all.original(), Some(all.hashes))
+    } else {
+        (takeback_pdq::hash(&pixels), None)
+    };
+    Ok(Fingerprint {
+        format: image.format,
+        width: image.width,
+        height: image.height,
+        pdq,
+        dihedral,
+        digests: digest_bytes(bytes),
+    })
+}
+
+/// Fingerprints an image file on disk.
+///
+/// A file that is not an image is recognised from its first bytes and refused without
+/// reading the rest.
+pub fn fingerprint_file(path: &Path, options: &Options) -> Result<Fingerprint, FingerprintError> {
+    let bytes = read_image_file(path, &options.limits)?;
+    fingerprint_bytes(&bytes, options)
+}
+
+/// Reads a file that looks like an image (by its first bytes) and is within the size limit.
+pub fn read_image_file(path: &Path, limits: &DecodeLimits) -> Result<Vec<u8>, FingerprintError> {
+    let mut file = File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > limits.max_file_bytes {
+        return Err(FingerprintError::FileTooLarge {
+            bytes: size,
+            max_bytes: limits.max_file_bytes,
+        });
+    }
+    let mut head = [0u8; 32];
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read(&mut head[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if ImageFormat::sniff(&head[..filled]).is_none() {
+        return Err(FingerprintError::NotAnImage);
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    bytes.extend_from_slice(&head[..filled]);
+    file.take(limits.max_file_bytes + 1 - filled as u64)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        // The file grew while we read it.
+        return Err(FingerprintError::FileTooLarge {
+            bytes: bytes.len() as u64,
+            max_bytes: limits.max_file_bytes,
+        });
+    }
+    Ok(bytes)
+}
