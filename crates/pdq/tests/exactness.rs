@@ -2,6 +2,8 @@
 //! and content. Flat images matter most: all their DCT coefficients are rounding noise, so
 //! any change in the order of floating-point operations would change their bits.
 
+#![allow(clippy::unwrap_used)]
+
 use proptest::prelude::*;
 use takeback_pdq::{Engine, PixelLayout, Pixels, hash_dihedral_with, hash_with, reference};
 use takeback_testimages::{Channels, Pattern, Spec};

@@ -2,6 +2,8 @@
 //! (made by `tools/pdq_reference.py`, which calls Meta's C++ core from PyPI `pdqhash`).
 //! These need nothing outside the repository.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashMap;
 use takeback_pdq::{PixelLayout, Pixels, hash, hash_dihedral, reference};
 use takeback_testimages::{Channels, TestImage, golden_catalogue};
