@@ -1,0 +1,71 @@
+//! `takeback`: the one command for every part of Takeback.
+//!
+//! The binary stays thin: argument parsing, output formatting and error reporting. The
+//! work happens in the library crates, which tests call directly.
+
+mod hash;
+
+use clap::{Parser, Subcommand};
+use std::io::{self, IsTerminal};
+use std::process::ExitCode;
+
+/// Takeback: fingerprint images so that copies can be found and blocked, without anyone
+/// seeing them.
+#[derive(Debug, Parser)]
+#[command(name = "takeback", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Hash(hash::HashArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Hash(args) => hash::run(&args),
+    };
+    match result {
+        Ok(outcome) => outcome.exit_code(),
+        // A reader that stops early (`| head`) is not an error.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("takeback: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// How a command ended when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything asked for was done.
+    Done,
+    /// Some inputs failed and were reported; the rest were done.
+    SomeFailed,
+}
+
+impl Outcome {
+    fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Done => ExitCode::SUCCESS,
+            Outcome::SomeFailed => ExitCode::from(1),
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Whether to draw progress bars: only for a person watching a terminal.
+pub fn stderr_is_terminal() -> bool {
+    io::stderr().is_terminal()
+}

@@ -1,0 +1,155 @@
+//! The WebAssembly build, called through `web/pdq/takeback-pdq.js` under Node.js, gives
+//! exactly the native hasher's hashes and qualities.
+//!
+//! This needs the `wasm32-unknown-unknown` Rust target and Node.js 20 or later. Without
+//! them it fails and says what to install: a skipped test would look like a passing one.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use takeback_pdq::{PixelLayout, Pixels};
+use takeback_testimages::{Channels, Pattern, Spec, TestImage, golden_catalogue};
+
+const INSTALL_TARGET: &str = "rustup target add wasm32-unknown-unknown";
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Builds the release .wasm with the cargo running this test. Its own target directory
+/// means it never waits for the lock the outer `cargo test` holds on its own.
+fn build_wasm(root: &Path) -> PathBuf {
+    let target_dir = root.join("target/wasm-test");
+    let output = Command::new(env!("CARGO"))
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
+        .args(["-p", "takeback-pdq-wasm"])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", env!("CARGO")));
+    if !output.status.success() {
+        panic!(
+            "building the wasm failed. If the target is missing, install it with \
+             `{INSTALL_TARGET}`.\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    target_dir.join("wasm32-unknown-unknown/release/takeback_pdq_wasm.wasm")
+}
+
+/// Fails unless `node` 20 or later is on the PATH.
+fn require_node() {
+    let install = "install Node.js 20 or later (https://nodejs.org/) and put `node` on the PATH";
+    let output = Command::new("node")
+        .arg("--version")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run `node` ({e}): {install}"));
+    let version = String::from_utf8_lossy(&output.stdout);
+    let major: Option<u32> = version
+        .trim()
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok());
+    assert!(
+        output.status.success() && major.is_some_and(|m| m >= 20),
+        "`node --version` says {:?}: {install}",
+        version.trim()
+    );
+}
+
+/// The image as RGBA: grey replicated into red, green and blue, and opaque alpha added
+/// where there was none.
+fn to_rgba(image: &TestImage) -> Vec<u8> {
+    match image.spec.channels {
+        Channels::Grey => image.pixels.iter().flat_map(|&g| [g, g, g, 255]).collect(),
+        Channels::Rgb => image
+            .pixels
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect(),
+        Channels::Rgba => image.pixels.clone(),
+    }
+}
+
+/// Golden images up to 1600×1000 (the 12-megapixel ones would only slow the test), and a
+/// few more RGBA ones at odd and empty sizes.
+fn specs() -> Vec<Spec> {
+    let mut specs: Vec<Spec> = golden_catalogue()
+        .into_iter()
+        .filter(|s| s.width * s.height <= 1600 * 1000)
+        .collect();
+    for (i, (pattern, width, height)) in [
+        (Pattern::Flat, 0, 0),
+        (Pattern::Gradient, 0, 7),
+        (Pattern::Noise, 1, 1),
+        (Pattern::Noise, 5, 5),
+        (Pattern::Smooth, 63, 65),
+        (Pattern::Shapes, 333, 517),
+        (Pattern::Noise, 1600, 1000),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        specs.push(Spec::new(
+            pattern,
+            width,
+            height,
+            Channels::Rgba,
+            500 + i as u64,
+        ));
+    }
+    specs
+}
+
+#[test]
+fn wasm_under_node_matches_native() {
+    require_node();
+    let root = workspace_root();
+    let wasm = build_wasm(&root);
+    let dir = tempfile::tempdir().unwrap();
+
+    let mut args = vec![wasm.into_os_string()];
+    let mut expected = Vec::new();
+    for spec in specs() {
+        let rgba = to_rgba(&spec.generate());
+        let pixels = Pixels::new(&rgba, spec.width, spec.height, PixelLayout::Rgba8).unwrap();
+        let pdq = takeback_pdq::hash(&pixels);
+        expected.push((spec.name(), format!("{},{}", pdq.hash, pdq.quality)));
+
+        let file = dir.path().join(format!("{}.rgba", spec.name()));
+        std::fs::write(&file, &rgba).unwrap();
+        args.extend([
+            spec.width.to_string().into(),
+            spec.height.to_string().into(),
+            file.into_os_string(),
+        ]);
+    }
+
+    let output = Command::new("node")
+        .arg(root.join("web/pdq/test/hash-raw.mjs"))
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "hash-raw.mjs failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let actual: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        actual.len(),
+        expected.len(),
+        "one line per image:\n{stdout}"
+    );
+
+    let mismatches: Vec<String> = expected
+        .iter()
+        .zip(&actual)
+        .filter(|((_, want), got)| want != *got)
+        .map(|((name, want), got)| format!("{name}: native {want}, wasm {got}"))
+        .collect();
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    // The comparison means something only if real hashes were among them.
+    assert!(expected.iter().any(|(_, line)| !line.ends_with(",0")));
+}
