@@ -127,8 +127,25 @@ impl DecodedImage {
 }
 
 /// Decodes an image file held in memory.
+///
+/// Never panics, whatever the bytes: decoders are fuzzed upstream and here, but a panic
+/// that slipped through would still be caught and reported as a damaged file, so that one
+/// bad upload cannot take down a bulk scan or a server thread.
 pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DecodedImage, FingerprintError> {
     let format = ImageFormat::sniff(bytes).ok_or(FingerprintError::NotAnImage)?;
+    std::panic::catch_unwind(|| decode_unguarded(bytes, format, limits)).unwrap_or_else(|_| {
+        Err(FingerprintError::Corrupt {
+            format: format.name(),
+            reason: "the decoder failed on this file".to_string(),
+        })
+    })
+}
+
+fn decode_unguarded(
+    bytes: &[u8],
+    format: ImageFormat,
+    limits: &DecodeLimits,
+) -> Result<DecodedImage, FingerprintError> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.to_image());
     let mut image_limits = Limits::default();
     // Decoders allocate up to 8 bytes a pixel (16-bit RGBA) plus some working space.

@@ -1,7 +1,7 @@
 //! The WebAssembly build, called through `web/pdq/takeback-pdq.js` under Node.js, gives
 //! exactly the native hasher's hashes and qualities.
 //!
-//! This needs the `wasm32-unknown-unknown` Rust target and Node.js 20 or later. Without
+//! This needs the `wasm32-unknown-unknown` Rust target and Node.js 18 or later. Without
 //! them it fails and says what to install: a skipped test would look like a passing one.
 
 use std::path::{Path, PathBuf};
@@ -36,9 +36,9 @@ fn build_wasm(root: &Path) -> PathBuf {
     target_dir.join("wasm32-unknown-unknown/release/takeback_pdq_wasm.wasm")
 }
 
-/// Fails unless `node` 20 or later is on the PATH.
+/// Fails unless `node` 18 or later is on the PATH.
 fn require_node() {
-    let install = "install Node.js 20 or later (https://nodejs.org/) and put `node` on the PATH";
+    let install = "install Node.js 18 or later (https://nodejs.org/) and put `node` on the PATH";
     let output = Command::new("node")
         .arg("--version")
         .output()
@@ -51,7 +51,7 @@ fn require_node() {
         .next()
         .and_then(|m| m.parse().ok());
     assert!(
-        output.status.success() && major.is_some_and(|m| m >= 20),
+        output.status.success() && major.is_some_and(|m| m >= 18),
         "`node --version` says {:?}: {install}",
         version.trim()
     );

@@ -1,4 +1,4 @@
-//! Writes the golden catalogue as lossless PNGs, for `tools/pdq-goldens.py` to hash with
+//! Writes the golden catalogue as lossless PNGs, for `tools/pdq_reference.py` to hash with
 //! the reference implementation:
 //!
 //! ```sh
