@@ -1,4 +1,4 @@
-// PDQ hashing in the browser (or Node 20+), with the WebAssembly build of the
+// PDQ hashing in the browser (or Node 18+), with the WebAssembly build of the
 // `takeback-pdq-wasm` crate. Plain ES module: no dependencies, no build step, no generated
 // glue. The C ABI it calls is described in crates/pdq-wasm/src/lib.rs.
 //
