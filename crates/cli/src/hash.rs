@@ -11,7 +11,9 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use takeback_fingerprint::{Fingerprint, FingerprintError, Options, fingerprint_file};
+use takeback_fingerprint::{
+    Fingerprint, FingerprintError, Options, fingerprint_file, fingerprint_reader,
+};
 
 /// Print the fingerprints of image files: PDQ hash and quality of the pixels, MD5 and
 /// SHA-256 of the bytes.
@@ -23,7 +25,8 @@ use takeback_fingerprint::{Fingerprint, FingerprintError, Options, fingerprint_f
 /// others are still hashed, and the exit status is then 1.
 #[derive(Debug, Args)]
 pub struct HashArgs {
-    /// Image files or directories.
+    /// Image files or directories; `-` reads one image from standard input (reported with
+    /// the path `-`).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 
@@ -62,6 +65,9 @@ pub fn run(args: &HashArgs) -> anyhow::Result<Outcome> {
         failed = true;
         eprintln!("{}: {reason}", path.display());
     };
+    if args.paths.iter().filter(|p| *p == Path::new(STDIN)).count() > 1 {
+        anyhow::bail!("standard input (`-`) can be read only once");
+    }
     let files = collect_files(&args.paths, &mut report);
 
     let options = Options {
@@ -91,7 +97,7 @@ pub fn run(args: &HashArgs) -> anyhow::Result<Outcome> {
                         if stop.load(Ordering::Relaxed) {
                             return;
                         }
-                        let _ = sender.send((i, fingerprint_file(path, &options)));
+                        let _ = sender.send((i, fingerprint_path(path, &options)));
                     });
             });
         });
@@ -135,6 +141,18 @@ pub fn run(args: &HashArgs) -> anyhow::Result<Outcome> {
         Outcome::Done
     })
 }
+
+/// Fingerprints a file, or standard input for `-`.
+fn fingerprint_path(path: &Path, options: &Options) -> Result<Fingerprint, FingerprintError> {
+    if path == Path::new(STDIN) {
+        fingerprint_reader(io::stdin().lock(), options)
+    } else {
+        fingerprint_file(path, options)
+    }
+}
+
+/// The path that names standard input.
+const STDIN: &str = "-";
 
 /// The files to hash: each path given, with directories expanded recursively in name order.
 fn collect_files(

@@ -349,3 +349,33 @@ fn no_paths_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("Usage"));
 }
+
+#[test]
+fn a_dash_reads_one_image_from_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = write_image(dir.path(), "in.png", shapes(150, 120, 8), ImageFormat::Png);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_takeback"))
+        .args(["hash", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let bytes = std::fs::read(&png).unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &bytes).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let from_stdin = json_lines(&output);
+    let from_file = json_lines(&takeback(&[&"hash", &png]));
+    assert_eq!(from_stdin[0]["path"], "-");
+    for field in ["pdq", "quality", "md5", "sha256", "width", "height"] {
+        assert_eq!(from_stdin[0][field], from_file[0][field], "{field}");
+    }
+}
+
+#[test]
+fn standard_input_twice_is_a_usage_error() {
+    let output = takeback(&[&"hash", &"-", &"-"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("only once"));
+}

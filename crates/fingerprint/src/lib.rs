@@ -43,6 +43,12 @@ pub enum FingerprintError {
         /// The limit.
         max_bytes: u64,
     },
+    /// A stream (standard input) went on past the file size limit.
+    #[error("the input is over the limit of {max_bytes} bytes")]
+    StreamTooLarge {
+        /// The limit.
+        max_bytes: u64,
+    },
     /// The image declares more pixels than the limit: refused before decoding, so that a
     /// decompression bomb cannot exhaust memory.
     #[error(
@@ -135,6 +141,23 @@ pub fn fingerprint_bytes(bytes: &[u8], options: &Options) -> Result<Fingerprint,
 /// reading the rest.
 pub fn fingerprint_file(path: &Path, options: &Options) -> Result<Fingerprint, FingerprintError> {
     let bytes = read_image_file(path, &options.limits)?;
+    fingerprint_bytes(&bytes, options)
+}
+
+/// Fingerprints an image file read from `reader` to its end (standard input, say). At most
+/// `options.limits.max_file_bytes` are read; a longer stream is refused.
+pub fn fingerprint_reader(
+    reader: impl Read,
+    options: &Options,
+) -> Result<Fingerprint, FingerprintError> {
+    let limit = options.limits.max_file_bytes;
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(FingerprintError::StreamTooLarge { max_bytes: limit });
+    }
     fingerprint_bytes(&bytes, options)
 }
 
