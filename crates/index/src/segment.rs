@@ -1,0 +1,444 @@
+//! An immutable run of entries, searched by multi-index hashing or by a scan, with a bitset
+//! of removed rows that can be set while queries run.
+//!
+//! # Multi-index hashing
+//!
+//! The 256 bits are cut into `m` contiguous parts of `k` or `k + 1` bits. For each part a
+//! table lists the rows by the value of that part (a counting sort: `offsets` of length
+//! `2^bits + 1` into `rows`). If a hash is within distance `D` of the query, its part
+//! distances add up to at most `D`, so for any thresholds `t_i` with `Σ (t_i + 1) > D`, at
+//! least one part `i` is within `t_i` (the generalised pigeonhole principle). A query
+//! therefore probes, in each part, every value within `t_i` of the query's part, and
+//! checks the full distance of the rows found there. Choosing the `t_i` is the
+//! [`Plan`]'s job; a part with `t_i = -1` is not probed at all.
+//!
+//! A row can sit in the probed buckets of several parts. It is reported only from the
+//! first part (in order) where it qualifies, which is decided from its full hash, so no
+//! result is reported twice and no deduplication is needed.
+
+use crate::plan::Plan;
+use crate::prefetch::prefetch;
+use std::cell::RefCell;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+/// A 256-bit hash as four words. Bit `b` is bit `b % 64` of word `b / 64`; the order is
+/// this crate's own and only has to be the same everywhere in it.
+pub(crate) type Words = [u64; 4];
+
+/// The Hamming distance between two hashes.
+#[inline(always)]
+pub(crate) fn distance(a: &Words, b: &Words) -> u32 {
+    (a[0] ^ b[0]).count_ones()
+        + (a[1] ^ b[1]).count_ones()
+        + (a[2] ^ b[2]).count_ones()
+        + (a[3] ^ b[3]).count_ones()
+}
+
+/// A contiguous range of bits of the hash, used as a table key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Part {
+    pub(crate) start: u32,
+    pub(crate) bits: u32,
+}
+
+impl Part {
+    /// The value of these bits of `hash`.
+    #[inline(always)]
+    pub(crate) fn key(self, hash: &Words) -> u32 {
+        let word = (self.start / 64) as usize;
+        let shift = self.start % 64;
+        let mut value = hash[word] >> shift;
+        if shift + self.bits > 64 {
+            value |= hash[word + 1] << (64 - shift);
+        }
+        (value & ((1u64 << self.bits) - 1)) as u32
+    }
+
+    /// `m` parts as equal as possible covering all 256 bits.
+    pub(crate) fn split(m: u32) -> Vec<Part> {
+        let (base, extra) = (256 / m, 256 % m);
+        let mut start = 0;
+        (0..m)
+            .map(|i| {
+                let bits = base + u32::from(i < extra);
+                let part = Part { start, bits };
+                start += bits;
+                part
+            })
+            .collect()
+    }
+}
+
+/// One multi-index table.
+#[derive(Debug)]
+pub(crate) struct Table {
+    pub(crate) part: Part,
+    /// Rows with key `v` are `rows[offsets[v]..offsets[v + 1]]`.
+    offsets: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl Table {
+    fn build(part: Part, hashes: &[Words]) -> Table {
+        let buckets = 1usize << part.bits;
+        let mut offsets = vec![0u32; buckets + 1];
+        for hash in hashes {
+            offsets[part.key(hash) as usize + 1] += 1;
+        }
+        for i in 0..buckets {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut next = offsets.clone();
+        let mut rows = vec![0u32; hashes.len()];
+        for (row, hash) in hashes.iter().enumerate() {
+            let slot = &mut next[part.key(hash) as usize];
+            rows[*slot as usize] = row as u32;
+            *slot += 1;
+        }
+        Table {
+            part,
+            offsets,
+            rows,
+        }
+    }
+
+    /// Where the rows with this key are in `rows`.
+    #[inline(always)]
+    fn bounds(&self, key: u32) -> (u32, u32) {
+        let key = key as usize;
+        (self.offsets[key], self.offsets[key + 1])
+    }
+
+    fn heap_bytes(&self) -> usize {
+        (self.offsets.capacity() + self.rows.capacity()) * 4
+    }
+}
+
+/// Segments smaller than this are only ever scanned: tables would cost more memory than
+/// they save time.
+pub(crate) const MIN_INDEXED_ROWS: usize = 8 * 1024;
+
+/// An immutable run of entries (apart from its removal bits).
+#[derive(Debug)]
+pub(crate) struct Segment {
+    hashes: Vec<Words>,
+    ids: Vec<u64>,
+    /// One bit per row: set once the row is removed.
+    removed: Vec<AtomicU64>,
+    removed_count: AtomicUsize,
+    tables: Vec<Table>,
+    /// The plan for each distance 0..=256, chosen on first use.
+    plans: Vec<OnceLock<Plan>>,
+}
+
+/// A row within distance of a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub(crate) row: u32,
+    pub(crate) distance: u32,
+}
+
+impl Segment {
+    /// A segment of these entries, with tables if it is large enough to profit from them.
+    pub(crate) fn new(hashes: Vec<Words>, ids: Vec<u64>) -> Segment {
+        let tables = match table_parts(hashes.len()) {
+            Some(parts) => {
+                use rayon::prelude::*;
+                parts
+                    .into_par_iter()
+                    .map(|part| Table::build(part, &hashes))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        Self::with_tables(hashes, ids, tables)
+    }
+
+    /// A segment that is only scanned (for small, often rebuilt runs).
+    pub(crate) fn unindexed(hashes: Vec<Words>, ids: Vec<u64>) -> Segment {
+        Self::with_tables(hashes, ids, Vec::new())
+    }
+
+    fn with_tables(hashes: Vec<Words>, ids: Vec<u64>, tables: Vec<Table>) -> Segment {
+        assert_eq!(hashes.len(), ids.len());
+        assert!(
+            u32::try_from(hashes.len()).is_ok(),
+            "a segment holds fewer than 2^32 rows"
+        );
+        let words = hashes.len().div_ceil(64);
+        Segment {
+            hashes,
+            ids,
+            removed: (0..words).map(|_| AtomicU64::new(0)).collect(),
+            removed_count: AtomicUsize::new(0),
+            tables,
+            plans: (0..=256).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Rows, removed ones included.
+    pub(crate) fn rows(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// Rows not removed.
+    pub(crate) fn live(&self) -> usize {
+        self.rows() - self.removed_count.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn is_indexed(&self) -> bool {
+        !self.tables.is_empty()
+    }
+
+    pub(crate) fn hash(&self, row: u32) -> &Words {
+        &self.hashes[row as usize]
+    }
+
+    pub(crate) fn id(&self, row: u32) -> u64 {
+        self.ids[row as usize]
+    }
+
+    #[inline(always)]
+    pub(crate) fn is_removed(&self, row: u32) -> bool {
+        let row = row as usize;
+        self.removed[row / 64].load(Ordering::Acquire) >> (row % 64) & 1 == 1
+    }
+
+    /// Marks every live row with an id in `ids` removed; returns how many.
+    pub(crate) fn remove_where(&self, ids: impl Fn(u64) -> bool) -> usize {
+        let mut count = 0;
+        for (row, &id) in self.ids.iter().enumerate() {
+            if ids(id) {
+                let bit = 1u64 << (row % 64);
+                let before = self.removed[row / 64].fetch_or(bit, Ordering::AcqRel);
+                if before & bit == 0 {
+                    count += 1;
+                }
+            }
+        }
+        self.removed_count.fetch_add(count, Ordering::Relaxed);
+        count
+    }
+
+    /// The live entries, in row order.
+    pub(crate) fn live_entries(&self) -> impl Iterator<Item = (Words, u64)> + '_ {
+        (0..self.rows() as u32)
+            .filter(|&row| !self.is_removed(row))
+            .map(|row| (self.hashes[row as usize], self.ids[row as usize]))
+    }
+
+    /// Bytes of heap memory held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.hashes.capacity() * 32
+            + self.ids.capacity() * 8
+            + self.removed.capacity() * 8
+            + self.tables.iter().map(Table::heap_bytes).sum::<usize>()
+    }
+
+    /// The bit ranges of the tables, if any.
+    pub(crate) fn parts(&self) -> Vec<Part> {
+        self.tables.iter().map(|t| t.part).collect()
+    }
+
+    /// Appends every live row within `max_distance` of `query` to `hits`.
+    pub(crate) fn query(&self, query: &Words, max_distance: u32, hits: &mut Vec<Hit>) {
+        // Every hash is within 256 of every other.
+        let max_distance = max_distance.min(256);
+        let plan =
+            self.plans[max_distance as usize].get_or_init(|| Plan::choose(self, max_distance));
+        match plan {
+            Plan::Scan => self.scan(query, max_distance, hits),
+            Plan::Probe(thresholds) => self.probe(query, max_distance, thresholds, hits),
+        }
+    }
+
+    /// Every row, checked.
+    pub(crate) fn scan(&self, query: &Words, max_distance: u32, hits: &mut Vec<Hit>) {
+        for (row, hash) in self.hashes.iter().enumerate() {
+            let d = distance(hash, query);
+            if d <= max_distance && !self.is_removed(row as u32) {
+                hits.push(Hit {
+                    row: row as u32,
+                    distance: d,
+                });
+            }
+        }
+    }
+
+    /// Multi-index probing with part thresholds `thresholds` (see the module docs).
+    ///
+    /// The work is done in stages over all probes at once (bucket bounds, then bucket
+    /// contents, then candidate hashes) rather than probe by probe, because each stage is a
+    /// few thousand independent random reads: done together, the processor keeps many of
+    /// them in flight, where one probe's chain of three dependent cache misses would leave
+    /// it waiting on each in turn.
+    fn probe(&self, query: &Words, max_distance: u32, thresholds: &[i32], hits: &mut Vec<Hit>) {
+        SCRATCH.with_borrow_mut(|scratch| {
+            let Scratch {
+                query_keys,
+                keys,
+                probes,
+                candidates,
+            } = scratch;
+            query_keys.clear();
+            query_keys.extend(self.tables.iter().map(|t| t.part.key(query)));
+            // The buckets to visit, then their bounds.
+            keys.clear();
+            probes.clear();
+            for (i, table) in self.tables.iter().enumerate() {
+                let Ok(radius) = u32::try_from(thresholds[i]) else {
+                    continue;
+                };
+                let key = query_keys[i];
+                for_each_mask(table.part.bits, radius, |mask| {
+                    keys.push((i as u32, key ^ mask));
+                });
+            }
+            for (k, &(i, key)) in keys.iter().enumerate() {
+                if let Some(&(ahead, ahead_key)) = keys.get(k + LOOKAHEAD) {
+                    prefetch(&self.tables[ahead as usize].offsets[ahead_key as usize]);
+                }
+                let (start, end) = self.tables[i as usize].bounds(key);
+                if start < end {
+                    probes.push((i, start, end));
+                }
+            }
+            // The rows in them.
+            candidates.clear();
+            for (k, &(i, start, end)) in probes.iter().enumerate() {
+                if let Some(&(ahead, ahead_start, _)) = probes.get(k + LOOKAHEAD) {
+                    prefetch(&self.tables[ahead as usize].rows[ahead_start as usize]);
+                }
+                let rows = &self.tables[i as usize].rows[start as usize..end as usize];
+                candidates.extend(rows.iter().map(|&row| (i, row)));
+            }
+            // Their distances.
+            for (k, &(i, row)) in candidates.iter().enumerate() {
+                if let Some(&(_, ahead)) = candidates.get(k + LOOKAHEAD) {
+                    prefetch(&self.hashes[ahead as usize]);
+                }
+                let hash = &self.hashes[row as usize];
+                let d = distance(hash, query);
+                if d > max_distance {
+                    continue;
+                }
+                // Report a row from the first part where it qualifies, and only there.
+                let earlier = (0..i as usize).any(|j| {
+                    let part_distance =
+                        (self.tables[j].part.key(hash) ^ query_keys[j]).count_ones();
+                    i64::from(part_distance) <= i64::from(thresholds[j])
+                });
+                if !earlier && !self.is_removed(row) {
+                    hits.push(Hit { row, distance: d });
+                }
+            }
+        });
+    }
+}
+
+/// How many reads ahead to prefetch: enough to cover a memory latency.
+const LOOKAHEAD: usize = 16;
+
+/// Per-thread buffers for [`Segment::probe`], kept between queries.
+#[derive(Default)]
+struct Scratch {
+    query_keys: Vec<u32>,
+    /// (table, key) of each bucket to visit.
+    keys: Vec<(u32, u32)>,
+    /// (table, start, end) of each non-empty bucket probed.
+    probes: Vec<(u32, u32, u32)>,
+    /// (table, row) of each row found.
+    candidates: Vec<(u32, u32)>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// The parts to build tables for, for a segment of `rows` rows; `None` if it should only
+/// be scanned.
+///
+/// Each table costs `4 × 2^bits` bytes of offsets plus 4 bytes a row. Parts of about
+/// `log2(rows) - 2` bits put four to eight rows in an average bucket: longer parts would
+/// check fewer candidates per bucket but spend more memory on offsets and visit more
+/// buckets per unit of radius; shorter ones the reverse. At 10 million rows that is 12
+/// tables of 21 and 22 bits, about 100 bytes a row in all.
+pub(crate) fn table_parts(rows: usize) -> Option<Vec<Part>> {
+    if rows < MIN_INDEXED_ROWS {
+        return None;
+    }
+    let log2 = usize::BITS - rows.leading_zeros() - 1;
+    let bits = f64::from(log2.saturating_sub(2).clamp(11, 22));
+    let tables = (256.0 / bits).round() as u32;
+    Some(Part::split(tables))
+}
+
+/// Calls `f` with every `bits`-bit mask of at most `radius` set bits.
+#[inline(always)]
+pub(crate) fn for_each_mask(bits: u32, radius: u32, mut f: impl FnMut(u32)) {
+    f(0);
+    let limit = 1u64 << bits;
+    for ones in 1..=radius.min(bits) {
+        // Gosper's hack: the next larger number with the same number of ones.
+        let mut mask = (1u64 << ones) - 1;
+        while mask < limit {
+            f(mask as u32);
+            let lowest = mask & mask.wrapping_neg();
+            let ripple = mask + lowest;
+            mask = (((ripple ^ mask) >> 2) / lowest) | ripple;
+        }
+    }
+}
+
+/// The number of masks [`for_each_mask`] visits.
+pub(crate) fn mask_count(bits: u32, radius: u32) -> f64 {
+    let mut total = 0.0;
+    let mut binomial = 1.0;
+    for ones in 0..=radius.min(bits) {
+        total += binomial;
+        binomial = binomial * f64::from(bits - ones) / f64::from(ones + 1);
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_are_every_combination_once() {
+        for bits in [1, 4, 12, 21] {
+            for radius in 0..=3 {
+                let mut seen = std::collections::HashSet::new();
+                for_each_mask(bits, radius, |m| {
+                    assert!(m.count_ones() <= radius && u64::from(m) < 1u64 << bits);
+                    assert!(seen.insert(m));
+                });
+                assert_eq!(
+                    seen.len() as f64,
+                    mask_count(bits, radius),
+                    "{bits} {radius}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn parts_cover_all_bits_and_keys_read_them() {
+        for m in [8, 11, 12, 16, 21] {
+            let parts = Part::split(m);
+            assert_eq!(parts.iter().map(|p| p.bits).sum::<u32>(), 256);
+            let mut hash = [0u64; 4];
+            for part in &parts {
+                // Set exactly the part's lowest and highest bit.
+                for b in [part.start, part.start + part.bits - 1] {
+                    hash[(b / 64) as usize] |= 1 << (b % 64);
+                }
+                let key = part.key(&hash);
+                assert_eq!(key, 1 | (1 << (part.bits - 1)), "{part:?}");
+                hash = [0; 4];
+            }
+        }
+    }
+}
