@@ -4,6 +4,7 @@
 //! work happens in the library crates, which tests call directly.
 
 mod hash;
+mod matching;
 
 use clap::{Parser, Subcommand};
 use std::io::{self, IsTerminal};
@@ -21,12 +22,21 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Hash(hash::HashArgs),
+    Match(matching::MatchArgs),
+    #[command(subcommand)]
+    Index(matching::IndexCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Hash(args) => hash::run(&args),
+        Command::Match(args) => matching::run_match(&args).map(|outcome| match outcome {
+            matching::MatchOutcome::Matched => Outcome::Done,
+            matching::MatchOutcome::NoMatch => Outcome::SomeFailed,
+            matching::MatchOutcome::Error => Outcome::Error,
+        }),
+        Command::Index(command) => matching::run_index(&command),
     };
     match result {
         Ok(outcome) => outcome.exit_code(),
@@ -44,8 +54,11 @@ fn main() -> ExitCode {
 pub enum Outcome {
     /// Everything asked for was done.
     Done,
-    /// Some inputs failed and were reported; the rest were done.
+    /// Some inputs failed and were reported; the rest were done. (For `match`: nothing
+    /// matched.)
     SomeFailed,
+    /// Some inputs were unusable and were reported (for `match`, whose 1 means no match).
+    Error,
 }
 
 impl Outcome {
@@ -53,6 +66,7 @@ impl Outcome {
         match self {
             Outcome::Done => ExitCode::SUCCESS,
             Outcome::SomeFailed => ExitCode::from(1),
+            Outcome::Error => ExitCode::from(2),
         }
     }
 }

@@ -188,6 +188,11 @@ impl HashIndex {
     }
 }
 
+/// Whether `bytes`, the start of a file, begin like a saved index (rather than a text list).
+pub fn is_index_file(bytes: &[u8]) -> bool {
+    bytes.starts_with(&MAGIC)
+}
+
 fn temporary_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(format!(".tmp-{}", std::process::id()));

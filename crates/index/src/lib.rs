@@ -48,6 +48,7 @@
 #![warn(missing_docs)]
 
 mod file;
+mod list;
 mod plan;
 mod prefetch;
 mod segment;
@@ -59,7 +60,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 use takeback_pdq::{Dihedral, PdqHash};
 
-pub use file::{FILE_VERSION, IndexFileError};
+pub use file::{FILE_VERSION, IndexFileError, is_index_file};
+pub use list::{HashListError, MalformedLine, parse_list_line, read_hash_list};
 
 /// Rows in the scanned tail before it is merged into an indexed segment.
 const TAIL_ROWS: usize = 4096;
