@@ -11,7 +11,7 @@ Images are decoded with Pillow the way the reference tooling does (python-threat
 HMA): mode L takes the grey path; every other mode is converted with Image.convert("RGB"),
 which drops alpha without compositing. EXIF orientation is not applied.
 
-Used by the golden-hash generator (run this file) and by bench/pdq.py.
+Used by the golden-hash generator (run this file) and by bench/pdq/reference.py.
 
     pip install pdqhash pillow numpy
     python3 tools/pdq_reference.py IMAGE_OR_DIR...   # prints CSV: name,width,height,quality,hash,<7 dihedral hashes>
