@@ -3,9 +3,8 @@
 //!
 //! # Multi-index hashing
 //!
-//! The 256 bits are cut into `m` contiguous parts of `k` or `k + 1` bits. For each part a
-//! table lists the rows by the value of that part (a counting sort: `offsets` of length
-//! `2^bits + 1` into `rows`). If a hash is within distance `D` of the query, its part
+//! `m` disjoint contiguous ranges of `k` bits of the hash are its parts. For each part a
+//! table lists the rows by the value of that part (see [`Table`]). If a hash is within distance `D` of the query, its part
 //! distances add up to at most `D`, so for any thresholds `t_i` with `Σ (t_i + 1) > D`, at
 //! least one part `i` is within `t_i` (the generalised pigeonhole principle). A query
 //! therefore probes, in each part, every value within `t_i` of the query's part, and
@@ -54,64 +53,89 @@ impl Part {
         }
         (value & ((1u64 << self.bits) - 1)) as u32
     }
-
-    /// `m` parts as equal as possible covering all 256 bits.
-    pub(crate) fn split(m: u32) -> Vec<Part> {
-        let (base, extra) = (256 / m, 256 % m);
-        let mut start = 0;
-        (0..m)
-            .map(|i| {
-                let bits = base + u32::from(i < extra);
-                let part = Part { start, bits };
-                start += bits;
-                part
-            })
-            .collect()
-    }
 }
 
-/// One multi-index table.
+/// One multi-index table: for each value of its part, the rows with that value.
+///
+/// Buckets are tiny (one or two rows on average), so the common case is served by one
+/// read: `slots[value]` is [`EMPTY`], the one row itself, or [`SPILLED`] with the position
+/// in `spill` of the bucket's row count followed by its rows. A layout with offsets into a
+/// separate row array would cost the same memory and one more random read per bucket.
 #[derive(Debug)]
 pub(crate) struct Table {
     pub(crate) part: Part,
-    /// Rows with key `v` are `rows[offsets[v]..offsets[v + 1]]`.
-    offsets: Vec<u32>,
-    rows: Vec<u32>,
+    slots: Vec<u32>,
+    spill: Vec<u32>,
+}
+
+/// A slot with no rows.
+const EMPTY: u32 = u32::MAX;
+/// Set in a slot whose rows are in `spill`.
+const SPILLED: u32 = 1 << 31;
+
+/// What a slot says.
+enum Slot {
+    Empty,
+    One(u32),
+    Spilled(u32),
 }
 
 impl Table {
     fn build(part: Part, hashes: &[Words]) -> Table {
         let buckets = 1usize << part.bits;
-        let mut offsets = vec![0u32; buckets + 1];
+        let mut counts = vec![0u32; buckets];
         for hash in hashes {
-            offsets[part.key(hash) as usize + 1] += 1;
+            counts[part.key(hash) as usize] += 1;
         }
-        for i in 0..buckets {
-            offsets[i + 1] += offsets[i];
+        // Lay out the spilled buckets: count, then rows.
+        let mut slots = vec![EMPTY; buckets];
+        let mut cursor = vec![0u32; buckets];
+        let mut spill_len = 0usize;
+        for (key, &count) in counts.iter().enumerate() {
+            if count >= 2 {
+                slots[key] = SPILLED | spill_len as u32;
+                cursor[key] = spill_len as u32 + 1;
+                spill_len += 1 + count as usize;
+            }
         }
-        let mut next = offsets.clone();
-        let mut rows = vec![0u32; hashes.len()];
+        assert!(spill_len < SPILLED as usize, "spill area fits in 31 bits");
+        let mut spill = vec![0u32; spill_len];
+        for (key, &count) in counts.iter().enumerate() {
+            if count >= 2 {
+                spill[(slots[key] & !SPILLED) as usize] = count;
+            }
+        }
         for (row, hash) in hashes.iter().enumerate() {
-            let slot = &mut next[part.key(hash) as usize];
-            rows[*slot as usize] = row as u32;
-            *slot += 1;
+            let key = part.key(hash) as usize;
+            if counts[key] == 1 {
+                slots[key] = row as u32;
+            } else {
+                spill[cursor[key] as usize] = row as u32;
+                cursor[key] += 1;
+            }
         }
-        Table {
-            part,
-            offsets,
-            rows,
+        Table { part, slots, spill }
+    }
+
+    #[inline(always)]
+    fn slot(&self, key: u32) -> Slot {
+        match self.slots[key as usize] {
+            EMPTY => Slot::Empty,
+            s if s & SPILLED == 0 => Slot::One(s),
+            s => Slot::Spilled(s & !SPILLED),
         }
     }
 
-    /// Where the rows with this key are in `rows`.
+    /// The rows of a spilled bucket.
     #[inline(always)]
-    fn bounds(&self, key: u32) -> (u32, u32) {
-        let key = key as usize;
-        (self.offsets[key], self.offsets[key + 1])
+    fn spilled(&self, position: u32) -> &[u32] {
+        let position = position as usize;
+        let count = self.spill[position] as usize;
+        &self.spill[position + 1..position + 1 + count]
     }
 
     fn heap_bytes(&self) -> usize {
-        (self.offsets.capacity() + self.rows.capacity()) * 4
+        (self.slots.capacity() + self.spill.capacity()) * 4
     }
 }
 
@@ -162,9 +186,10 @@ impl Segment {
 
     fn with_tables(hashes: Vec<Words>, ids: Vec<u64>, tables: Vec<Table>) -> Segment {
         assert_eq!(hashes.len(), ids.len());
+        // Rows are numbered in 31 bits (see `Table`).
         assert!(
-            u32::try_from(hashes.len()).is_ok(),
-            "a segment holds fewer than 2^32 rows"
+            hashes.len() < (SPILLED - 1) as usize,
+            "a segment holds fewer than 2^31 - 1 rows"
         );
         let words = hashes.len().div_ceil(64);
         Segment {
@@ -295,22 +320,24 @@ impl Segment {
                     keys.push((i as u32, key ^ mask));
                 });
             }
+            // Their slots: most hold the bucket's one row or nothing.
+            candidates.clear();
             for (k, &(i, key)) in keys.iter().enumerate() {
                 if let Some(&(ahead, ahead_key)) = keys.get(k + LOOKAHEAD) {
-                    prefetch(&self.tables[ahead as usize].offsets[ahead_key as usize]);
+                    prefetch(&self.tables[ahead as usize].slots[ahead_key as usize]);
                 }
-                let (start, end) = self.tables[i as usize].bounds(key);
-                if start < end {
-                    probes.push((i, start, end));
+                match self.tables[i as usize].slot(key) {
+                    Slot::Empty => {}
+                    Slot::One(row) => candidates.push((i, row)),
+                    Slot::Spilled(position) => probes.push((i, position)),
                 }
             }
-            // The rows in them.
-            candidates.clear();
-            for (k, &(i, start, end)) in probes.iter().enumerate() {
-                if let Some(&(ahead, ahead_start, _)) = probes.get(k + LOOKAHEAD) {
-                    prefetch(&self.tables[ahead as usize].rows[ahead_start as usize]);
+            // The rows of larger buckets.
+            for (k, &(i, position)) in probes.iter().enumerate() {
+                if let Some(&(ahead, ahead_position)) = probes.get(k + LOOKAHEAD) {
+                    prefetch(&self.tables[ahead as usize].spill[ahead_position as usize]);
                 }
-                let rows = &self.tables[i as usize].rows[start as usize..end as usize];
+                let rows = self.tables[i as usize].spilled(position);
                 candidates.extend(rows.iter().map(|&row| (i, row)));
             }
             // Their distances.
@@ -346,8 +373,8 @@ struct Scratch {
     query_keys: Vec<u32>,
     /// (table, key) of each bucket to visit.
     keys: Vec<(u32, u32)>,
-    /// (table, start, end) of each non-empty bucket probed.
-    probes: Vec<(u32, u32, u32)>,
+    /// (table, position in its spill area) of each bucket of two rows or more.
+    probes: Vec<(u32, u32)>,
     /// (table, row) of each row found.
     candidates: Vec<(u32, u32)>,
 }
@@ -359,19 +386,27 @@ thread_local! {
 /// The parts to build tables for, for a segment of `rows` rows; `None` if it should only
 /// be scanned.
 ///
-/// Each table costs `4 × 2^bits` bytes of offsets plus 4 bytes a row. Parts of about
-/// `log2(rows) - 2` bits put four to eight rows in an average bucket: longer parts would
-/// check fewer candidates per bucket but spend more memory on offsets and visit more
-/// buckets per unit of radius; shorter ones the reverse. At 10 million rows that is 12
-/// tables of 21 and 22 bits, about 100 bytes a row in all.
+/// Parts of `k ≈ log2(rows)` bits put one or two rows in an average bucket. Each table
+/// costs `4 × 2^k` bytes of offsets plus 4 bytes a row, and a query's work is about
+/// `2 × probes + candidates` random reads; tabulating that for the radii a distance of 31
+/// needs shows a shallow optimum at `k ≈ log2(rows)`, up to 23 bits: beyond that there are
+/// too few tables (ten of 24 bits) and some must be probed at radius 3. At 10 million rows
+/// that is 11 tables of 23 bits, about 120 bytes a row in all. `⌊256 / k⌋` parts of `k`
+/// bits leave up to `k - 1` bits in no table, which is fine: part distances add up to at
+/// most the full distance whether or not every bit is in a part.
 pub(crate) fn table_parts(rows: usize) -> Option<Vec<Part>> {
     if rows < MIN_INDEXED_ROWS {
         return None;
     }
-    let log2 = usize::BITS - rows.leading_zeros() - 1;
-    let bits = f64::from(log2.saturating_sub(2).clamp(11, 22));
-    let tables = (256.0 / bits).round() as u32;
-    Some(Part::split(tables))
+    let bits = (rows as f64).log2().round().clamp(12.0, 23.0) as u32;
+    Some(
+        (0..256 / bits)
+            .map(|i| Part {
+                start: i * bits,
+                bits,
+            })
+            .collect(),
+    )
 }
 
 /// Calls `f` with every `bits`-bit mask of at most `radius` set bits.
@@ -425,10 +460,15 @@ mod tests {
     }
 
     #[test]
-    fn parts_cover_all_bits_and_keys_read_them() {
-        for m in [8, 11, 12, 16, 21] {
-            let parts = Part::split(m);
-            assert_eq!(parts.iter().map(|p| p.bits).sum::<u32>(), 256);
+    fn parts_are_disjoint_and_keys_read_them() {
+        for rows in [MIN_INDEXED_ROWS, 100_000, 1 << 20, 10_000_000, 1 << 30] {
+            let parts = table_parts(rows).unwrap();
+            let mut end = 0;
+            for part in &parts {
+                assert!(part.start >= end && part.bits <= 23, "{rows}: {part:?}");
+                end = part.start + part.bits;
+            }
+            assert!(end <= 256 && end > 256 - 23, "{rows}: {parts:?}");
             let mut hash = [0u64; 4];
             for part in &parts {
                 // Set exactly the part's lowest and highest bit.
