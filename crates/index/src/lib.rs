@@ -49,8 +49,8 @@
 
 mod file;
 mod list;
+mod memory;
 mod plan;
-mod prefetch;
 mod segment;
 
 use arc_swap::ArcSwap;
@@ -139,8 +139,13 @@ impl HashIndex {
 
     /// Adds entries. Many at once are indexed in one go.
     pub fn extend(&self, entries: impl IntoIterator<Item = (PdqHash, u64)>) {
-        let (hashes, ids): (Vec<Words>, Vec<u64>) =
-            entries.into_iter().map(|(h, id)| (words(&h), id)).unzip();
+        let entries = entries.into_iter();
+        let expected = entries.size_hint().0;
+        let (mut hashes, mut ids) = (memory::large_vec(expected), memory::large_vec(expected));
+        for (hash, id) in entries {
+            hashes.push(words(&hash));
+            ids.push(id);
+        }
         if hashes.is_empty() {
             return;
         }
@@ -336,9 +341,13 @@ fn to_match(segment: &Segment, hit: &Hit) -> Match {
 }
 
 /// One segment of the live entries of `segments`.
-fn rebuild<'a>(segments: impl IntoIterator<Item = &'a Arc<Segment>>) -> Segment {
-    let (hashes, ids): (Vec<Words>, Vec<u64>) =
-        segments.into_iter().flat_map(|s| s.live_entries()).unzip();
+fn rebuild<'a>(segments: impl IntoIterator<Item = &'a Arc<Segment>> + Clone) -> Segment {
+    let live: usize = segments.clone().into_iter().map(|s| s.live()).sum();
+    let (mut hashes, mut ids) = (memory::large_vec(live), memory::large_vec(live));
+    for (hash, id) in segments.into_iter().flat_map(|s| s.live_entries()) {
+        hashes.push(hash);
+        ids.push(id);
+    }
     if hashes.len() < TAIL_ROWS {
         Segment::unindexed(hashes, ids)
     } else {

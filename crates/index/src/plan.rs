@@ -2,7 +2,7 @@
 //! radii, or scan every row. The choice is made by a cost model and cached per distance.
 //!
 //! Probing part `i` with radius `t_i` visits `Σ_{j ≤ t_i} C(bits_i, j)` buckets, each
-//! costing a random read of the offsets plus the check of its rows (on average
+//! costing a random read of its slot plus the check of its rows (on average
 //! `rows / 2^bits_i`), each a random read of a 32-byte hash. The radii must satisfy
 //! `Σ (t_i + 1) ≥ D + 1` for exactness (see `segment.rs`). Since each part's cost is
 //! convex in its radius and the constraint is a sum, raising one step at a time the radius
@@ -17,7 +17,7 @@ use crate::segment::{Segment, mask_count};
 
 /// Checking one row of a sequential scan.
 const SCAN_ROW_NS: f64 = 1.0;
-/// Visiting one bucket: a random read of the offsets.
+/// Visiting one bucket: a random read of its slot.
 const PROBE_NS: f64 = 20.0;
 /// Checking one row found in a bucket: a random read of its hash.
 const CANDIDATE_NS: f64 = 6.0;

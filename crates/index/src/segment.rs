@@ -15,8 +15,8 @@
 //! first part (in order) where it qualifies, which is decided from its full hash, so no
 //! result is reported twice and no deduplication is needed.
 
+use crate::memory::{large_vec, prefetch};
 use crate::plan::Plan;
-use crate::prefetch::prefetch;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -83,13 +83,16 @@ enum Slot {
 impl Table {
     fn build(part: Part, hashes: &[Words]) -> Table {
         let buckets = 1usize << part.bits;
-        let mut counts = vec![0u32; buckets];
+        let mut counts = large_vec(buckets);
+        counts.resize(buckets, 0u32);
         for hash in hashes {
             counts[part.key(hash) as usize] += 1;
         }
         // Lay out the spilled buckets: count, then rows.
-        let mut slots = vec![EMPTY; buckets];
-        let mut cursor = vec![0u32; buckets];
+        let mut slots = large_vec(buckets);
+        slots.resize(buckets, EMPTY);
+        let mut cursor = large_vec(buckets);
+        cursor.resize(buckets, 0u32);
         let mut spill_len = 0usize;
         for (key, &count) in counts.iter().enumerate() {
             if count >= 2 {
@@ -99,7 +102,8 @@ impl Table {
             }
         }
         assert!(spill_len < SPILLED as usize, "spill area fits in 31 bits");
-        let mut spill = vec![0u32; spill_len];
+        let mut spill = large_vec(spill_len);
+        spill.resize(spill_len, 0u32);
         for (key, &count) in counts.iter().enumerate() {
             if count >= 2 {
                 spill[(slots[key] & !SPILLED) as usize] = count;
