@@ -11,9 +11,8 @@
 //! checks the full distance of the rows found there. Choosing the `t_i` is the
 //! [`Plan`]'s job; a part with `t_i = -1` is not probed at all.
 //!
-//! A row can sit in the probed buckets of several parts. It is reported only from the
-//! first part (in order) where it qualifies, which is decided from its full hash, so no
-//! result is reported twice and no deduplication is needed.
+//! A row can sit in the probed buckets of several parts (near-duplicates share most of
+//! them), so the rows found are deduplicated before their hashes are read.
 
 use crate::memory::{large_vec, prefetch};
 use crate::plan::Plan;
@@ -309,6 +308,7 @@ impl Segment {
                 keys,
                 probes,
                 candidates,
+                seen,
             } = scratch;
             query_keys.clear();
             query_keys.extend(self.tables.iter().map(|t| t.part.key(query)));
@@ -332,7 +332,7 @@ impl Segment {
                 }
                 match self.tables[i as usize].slot(key) {
                     Slot::Empty => {}
-                    Slot::One(row) => candidates.push((i, row)),
+                    Slot::One(row) => candidates.push(row),
                     Slot::Spilled(position) => probes.push((i, position)),
                 }
             }
@@ -342,25 +342,19 @@ impl Segment {
                     prefetch(&self.tables[ahead as usize].spill[ahead_position as usize]);
                 }
                 let rows = self.tables[i as usize].spilled(position);
-                candidates.extend(rows.iter().map(|&row| (i, row)));
+                candidates.extend_from_slice(rows);
             }
+            // Each row once: near-duplicates share most parts with the query, so the same
+            // row turns up in many tables' buckets, and checking it once saves a random
+            // read per repeat (a set in cache is much cheaper than memory).
+            dedup(candidates, seen);
             // Their distances.
-            for (k, &(i, row)) in candidates.iter().enumerate() {
-                if let Some(&(_, ahead)) = candidates.get(k + LOOKAHEAD) {
+            for (k, &row) in candidates.iter().enumerate() {
+                if let Some(&ahead) = candidates.get(k + LOOKAHEAD) {
                     prefetch(&self.hashes[ahead as usize]);
                 }
-                let hash = &self.hashes[row as usize];
-                let d = distance(hash, query);
-                if d > max_distance {
-                    continue;
-                }
-                // Report a row from the first part where it qualifies, and only there.
-                let earlier = (0..i as usize).any(|j| {
-                    let part_distance =
-                        (self.tables[j].part.key(hash) ^ query_keys[j]).count_ones();
-                    i64::from(part_distance) <= i64::from(thresholds[j])
-                });
-                if !earlier && !self.is_removed(row) {
+                let d = distance(&self.hashes[row as usize], query);
+                if d <= max_distance && !self.is_removed(row) {
                     hits.push(Hit { row, distance: d });
                 }
             }
@@ -379,8 +373,33 @@ struct Scratch {
     keys: Vec<(u32, u32)>,
     /// (table, position in its spill area) of each bucket of two rows or more.
     probes: Vec<(u32, u32)>,
-    /// (table, row) of each row found.
-    candidates: Vec<(u32, u32)>,
+    /// Each row found.
+    candidates: Vec<u32>,
+    /// An open-addressing set of rows, for [`dedup`].
+    seen: Vec<u32>,
+}
+
+/// Removes repeated rows from `rows`, keeping the first of each; `seen` is scratch.
+fn dedup(rows: &mut Vec<u32>, seen: &mut Vec<u32>) {
+    const FREE: u32 = u32::MAX;
+    let capacity = (rows.len() * 2).next_power_of_two().max(64);
+    seen.clear();
+    seen.resize(capacity, FREE);
+    let shift = 32 - capacity.trailing_zeros();
+    rows.retain(|&row| {
+        // Fibonacci hashing: the top bits of a multiplication spread consecutive rows.
+        let mut slot = (row.wrapping_mul(0x9e37_79b9) >> shift) as usize;
+        loop {
+            match seen[slot] {
+                FREE => {
+                    seen[slot] = row;
+                    return true;
+                }
+                seen_row if seen_row == row => return false,
+                _ => slot = (slot + 1) & (capacity - 1),
+            }
+        }
+    });
 }
 
 thread_local! {
@@ -444,6 +463,21 @@ pub(crate) fn mask_count(bits: u32, radius: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn dedup_keeps_the_first_of_each_in_order(rows in proptest::collection::vec(0u32..50, 0..300)) {
+            let mut expected = Vec::new();
+            for &row in &rows {
+                if !expected.contains(&row) {
+                    expected.push(row);
+                }
+            }
+            let mut actual = rows.clone();
+            dedup(&mut actual, &mut Vec::new());
+            proptest::prop_assert_eq!(actual, expected);
+        }
+    }
 
     #[test]
     fn masks_are_every_combination_once() {
