@@ -436,8 +436,22 @@ pub(crate) fn table_parts(rows: usize) -> Option<Vec<Part>> {
 #[inline(always)]
 pub(crate) fn for_each_mask(bits: u32, radius: u32, mut f: impl FnMut(u32)) {
     f(0);
+    // One and two ones, the radii distance 31 needs, by plain loops: Gosper's hack below
+    // divides once per mask, which costs more than the rest of a probe's bookkeeping.
+    if radius >= 1 {
+        for i in 0..bits {
+            f(1 << i);
+        }
+    }
+    if radius >= 2 {
+        for i in 1..bits {
+            for j in 0..i {
+                f(1 << i | 1 << j);
+            }
+        }
+    }
     let limit = 1u64 << bits;
-    for ones in 1..=radius.min(bits) {
+    for ones in 3..=radius.min(bits) {
         // Gosper's hack: the next larger number with the same number of ones.
         let mut mask = (1u64 << ones) - 1;
         while mask < limit {
