@@ -236,13 +236,17 @@ impl HashIndex {
 
     /// Every entry within `max_distance` of `hash`, closest first (then by id).
     pub fn query(&self, hash: &PdqHash, max_distance: u32) -> Vec<Match> {
+        self.collect(|segment, hits| segment.query(&words(hash), max_distance, hits))
+    }
+
+    /// The matches `search` finds in each segment, closest first (then by id).
+    fn collect(&self, search: impl Fn(&Segment, &mut Vec<Hit>)) -> Vec<Match> {
         let snapshot = self.snapshot.load();
-        let query = words(hash);
         let mut hits = Vec::new();
         let mut matches = Vec::new();
         for segment in &snapshot.segments {
             hits.clear();
-            segment.query(&query, max_distance, &mut hits);
+            search(segment, &mut hits);
             matches.extend(hits.iter().map(|hit| to_match(segment, hit)));
         }
         matches.sort_unstable_by_key(|m| (m.distance, m.id, m.hash));
@@ -320,17 +324,7 @@ impl HashIndex {
     /// A brute-force scan: the oracle the tests compare with, and the baseline the
     /// benchmark measures against.
     pub fn query_by_scan(&self, hash: &PdqHash, max_distance: u32) -> Vec<Match> {
-        let snapshot = self.snapshot.load();
-        let query = words(hash);
-        let mut hits = Vec::new();
-        let mut matches = Vec::new();
-        for segment in &snapshot.segments {
-            hits.clear();
-            segment.scan(&query, max_distance.min(256), &mut hits);
-            matches.extend(hits.iter().map(|hit| to_match(segment, hit)));
-        }
-        matches.sort_unstable_by_key(|m| (m.distance, m.id, m.hash));
-        matches
+        self.collect(|segment, hits| segment.scan(&words(hash), max_distance.min(256), hits))
     }
 
     /// The number of segments (for tests and diagnostics).
