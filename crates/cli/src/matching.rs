@@ -10,7 +10,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use takeback_fingerprint::{Options, fingerprint_file};
 use takeback_index::{HashIndex, is_index_file, parse_list_line, read_hash_list};
-use takeback_pdq::{Dihedral, PdqHash};
+use takeback_pdq::PdqHash;
 
 /// Build and inspect saved hash indexes.
 #[derive(Debug, Subcommand)]
@@ -88,7 +88,7 @@ enum MatchFormat {
 
 /// One thing to look up.
 struct Query {
-    /// As the user gave it: the hash, the path, or `-:LINE`.
+    /// As the user gave it: the hash (also for `-`), or the image's path.
     label: String,
     /// The hashes to match: one, or eight with `--dihedral` for an image.
     hashes: Vec<PdqHash>,
@@ -172,8 +172,10 @@ pub enum MatchOutcome {
     Error,
 }
 
+/// Whether a query was given as a hash (rather than an image, whose JSON also shows the
+/// hash computed from it).
 fn is_hash_label(label: &str) -> bool {
-    label.parse::<PdqHash>().is_ok() || label.starts_with("-:")
+    label.parse::<PdqHash>().is_ok()
 }
 
 fn lookup(index: &HashIndex, query: &Query, max_distance: u32) -> Vec<JsonMatch> {
@@ -283,7 +285,5 @@ fn collect_queries(
             }
         }
     }
-    // Keep the names in sync with the reference's dihedral order.
-    debug_assert_eq!(Dihedral::ALL[0].name(), "orig");
     Ok(queries)
 }
