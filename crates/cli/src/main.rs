@@ -13,7 +13,7 @@ use std::process::ExitCode;
 /// Takeback: fingerprint images so that copies can be found and blocked, without anyone
 /// seeing them.
 #[derive(Debug, Parser)]
-#[command(name = "takeback", version, about, max_term_width = 100)]
+#[command(name = "takeback", version, max_term_width = 100)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
