@@ -21,7 +21,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import shlex
 import shutil
 import subprocess
@@ -29,6 +28,9 @@ import sys
 import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from machine import command_output, cpu_model, memory_gib  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -370,27 +372,6 @@ def render(runs, environment, failures):
 
 
 # ---------------------------------------------------------------------------------------------
-
-
-def command_output(command):
-    try:
-        return subprocess.run(command, capture_output=True, text=True, check=True,
-                              env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"}).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            return re.search(r"model name\s*:\s*(.*)", f.read()).group(1)
-    except (OSError, AttributeError):
-        return platform.processor() or "unknown"
-
-
-def memory_gib():
-    with open("/proc/meminfo") as f:
-        return int(re.search(r"MemTotal:\s*(\d+)", f.read()).group(1)) / 2**20
 
 
 def main():

@@ -26,6 +26,9 @@ import subprocess
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from machine import command_output, cpu_model  # noqa: E402
 from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -112,22 +115,6 @@ def cargo_lock_versions(names):
 
 def version_key(version):
     return tuple(int(part) for part in re.findall(r"\d+", version))
-
-
-def command_output(command):
-    try:
-        return subprocess.run(command, capture_output=True, text=True, check=True,
-                               env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"}).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            return re.search(r"model name\s*:\s*(.*)", f.read()).group(1)
-    except (OSError, AttributeError):
-        return platform.processor() or "unknown"
 
 
 def main():

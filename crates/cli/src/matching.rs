@@ -6,7 +6,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use takeback_fingerprint::{Options, fingerprint_file};
 use takeback_index::{HashIndex, is_index_file, parse_list_line, read_hash_list};
@@ -205,18 +205,14 @@ fn lookup(index: &HashIndex, query: &Query, max_distance: u32) -> Vec<JsonMatch>
 
 /// A saved index or a text list, told apart by the first bytes.
 fn load_list(path: &Path) -> anyhow::Result<HashIndex> {
-    let mut file =
-        File::open(path).with_context(|| format!("cannot open the list {}", path.display()))?;
+    let context = || format!("cannot read the list {}", path.display());
+    let mut file = File::open(path).with_context(context)?;
     let mut head = [0u8; 8];
-    let n = file
-        .read(&mut head)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let n = file.read(&mut head).with_context(context)?;
     if is_index_file(&head[..n]) {
         return Ok(HashIndex::load(path)?);
     }
-    drop(file);
-    let file =
-        File::open(path).with_context(|| format!("cannot open the list {}", path.display()))?;
+    file.seek(SeekFrom::Start(0)).with_context(context)?;
     let entries =
         read_hash_list(BufReader::new(file)).with_context(|| format!("{}", path.display()))?;
     Ok(HashIndex::from_entries(entries))

@@ -199,16 +199,13 @@ impl HashIndex {
             .map(|segment| segment.remove_where(&matches))
             .sum();
         // Rebuild segments that are mostly holes.
-        if snapshot
-            .segments
-            .iter()
-            .any(|s| s.rows() >= TAIL_ROWS && s.live() < s.rows() / 2)
-        {
+        let mostly_holes = |s: &Segment| s.rows() >= TAIL_ROWS && s.live() < s.rows() / 2;
+        if snapshot.segments.iter().any(|s| mostly_holes(s)) {
             let segments = snapshot
                 .segments
                 .iter()
                 .map(|s| {
-                    if s.rows() >= TAIL_ROWS && s.live() < s.rows() / 2 {
+                    if mostly_holes(s) {
                         Arc::new(rebuild([s]))
                     } else {
                         Arc::clone(s)

@@ -350,12 +350,14 @@ fn stripes(rgb: &mut [[u8; 3]], w: usize, h: usize, rng: &mut SplitMix64) {
     }
 }
 
-/// SplitMix64: tiny, well-distributed and fixed forever.
-#[derive(Debug)]
-struct SplitMix64(u64);
+/// SplitMix64: tiny, well-distributed and fixed forever. Tests use it for any random data
+/// that must replay exactly from a seed.
+#[derive(Debug, Clone)]
+pub struct SplitMix64(pub u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -363,16 +365,17 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    /// A number in `0..n` (0 if `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
         if n == 0 {
             0
         } else {
-            (self.next() % n as u64) as usize
+            (self.next_u64() % n as u64) as usize
         }
     }
 
     fn rgb(&mut self) -> [u8; 3] {
-        let v = self.next().to_le_bytes();
+        let v = self.next_u64().to_le_bytes();
         [v[0], v[1], v[2]]
     }
 }
@@ -382,7 +385,7 @@ pub fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
     let mut rng = SplitMix64(seed);
     let mut out = Vec::with_capacity(len + 8);
     while out.len() < len {
-        out.extend_from_slice(&rng.next().to_le_bytes());
+        out.extend_from_slice(&rng.next_u64().to_le_bytes());
     }
     out.truncate(len);
     out
