@@ -4,6 +4,7 @@
 //! work happens in the library crates, which tests call directly.
 
 mod hash;
+mod hotline;
 mod matching;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +26,11 @@ enum Command {
     Match(matching::MatchArgs),
     #[command(subcommand)]
     Index(matching::IndexCommand),
+    Serve(Box<hotline::ServeArgs>),
+    #[command(subcommand)]
+    Partner(hotline::PartnerCommand),
+    #[command(subcommand)]
+    Analyst(hotline::AnalystCommand),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +43,9 @@ fn main() -> ExitCode {
             matching::MatchOutcome::Error => Outcome::Error,
         }),
         Command::Index(command) => matching::run_index(&command),
+        Command::Serve(args) => hotline::serve(*args).map(|()| Outcome::Done),
+        Command::Partner(command) => hotline::partner(&command).map(|()| Outcome::Done),
+        Command::Analyst(command) => hotline::analyst(&command).map(|()| Outcome::Done),
     };
     match result {
         Ok(outcome) => outcome.exit_code(),

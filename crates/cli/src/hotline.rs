@@ -1,0 +1,268 @@
+//! `takeback serve`, `takeback partner add` and `takeback analyst add`.
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use takeback_hotline::config::DEFAULT_DATABASE;
+use takeback_hotline::secrets::TokenKind;
+use takeback_hotline::{HotlineConfig, ListingPolicy, Store};
+
+/// Where the database is: shared by every command that touches it.
+#[derive(Debug, Args)]
+pub struct DatabaseArg {
+    /// The database: `sqlite://FILE` (or a file path) for the embedded default, or
+    /// `postgres://USER@HOST/DB` to share one database between several servers.
+    /// [default: sqlite://takeback.db, in the working directory]
+    #[arg(long, env = "TAKEBACK_DATABASE_URL", value_name = "URL")]
+    database: Option<String>,
+}
+
+/// Run the hotline: reports of fingerprints and URLs, the hash list for partners, and the
+/// analysts' API.
+///
+/// Settings come from the defaults, then the --config file (TOML, with the same names as
+/// the options below, in snake_case), then environment variables, then these options.
+/// With no settings at all it stores everything in ./takeback.db and listens on
+/// 127.0.0.1:8080. Logs never contain case secrets, keys, submitted hashes or client
+/// addresses.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// A TOML file of settings.
+    #[arg(long, env = "TAKEBACK_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    database: DatabaseArg,
+    /// Address to listen on (port 0 picks a free one). [default: 127.0.0.1:8080]
+    #[arg(long, env = "TAKEBACK_LISTEN", value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+    /// What happens to self-reported fingerprints: publish them at once marked unverified,
+    /// or hold them until an analyst lists them. [default: publish-unverified]
+    #[arg(long, env = "TAKEBACK_LISTING_POLICY", value_enum)]
+    listing_policy: Option<Policy>,
+    /// Lowest PDQ quality accepted (0-100); below it a picture has too little detail to
+    /// match safely. [default: 50]
+    #[arg(long, env = "TAKEBACK_MIN_PDQ_QUALITY", value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    min_pdq_quality: Option<u8>,
+    /// A file of PDQ hashes (one per line) that may never be listed: widely shared benign
+    /// pictures, with their eight rotations and mirrors (`takeback hash --dihedral`).
+    #[arg(long, env = "TAKEBACK_GUARD_LIST", value_name = "FILE")]
+    guard_list: Option<PathBuf>,
+    /// How near (in bits) a reported PDQ hash must be to a guard-list hash to be refused.
+    /// [default: 31]
+    #[arg(long, env = "TAKEBACK_GUARD_DISTANCE", value_name = "BITS", value_parser = clap::value_parser!(u32).range(0..=256))]
+    guard_distance: Option<u32>,
+    /// New reports accepted from one source per hour; 0 for no limit. Sources are told
+    /// apart by a keyed hash of their address, kept only in memory. [default: 30]
+    #[arg(long, env = "TAKEBACK_REPORTS_PER_SOURCE_PER_HOUR", value_name = "N")]
+    reports_per_source_per_hour: Option<u32>,
+    /// Wrong case numbers or secrets allowed from one source per hour before it must wait;
+    /// 0 for no limit. [default: 20]
+    #[arg(
+        long,
+        env = "TAKEBACK_FAILED_CASE_LOOKUPS_PER_SOURCE_PER_HOUR",
+        value_name = "N"
+    )]
+    failed_case_lookups_per_source_per_hour: Option<u32>,
+    /// How many distinct partners must report an entry as a false positive to suspend it
+    /// until an analyst decides. [default: 2]
+    #[arg(long, env = "TAKEBACK_FALSE_POSITIVE_PARTNERS_TO_SUSPEND", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    false_positive_partners_to_suspend: Option<u32>,
+    /// Most fingerprints in one report. [default: 100]
+    #[arg(long, env = "TAKEBACK_MAX_HASHES_PER_REPORT", value_name = "N")]
+    max_hashes_per_report: Option<usize>,
+    /// Largest request body in bytes. [default: 262144]
+    #[arg(long, env = "TAKEBACK_MAX_BODY_BYTES", value_name = "BYTES")]
+    max_body_bytes: Option<usize>,
+    /// Most PostgreSQL connections per server process. [default: 10]
+    #[arg(long, env = "TAKEBACK_MAX_CONNECTIONS", value_name = "N")]
+    max_connections: Option<u32>,
+    /// Take the client's address from X-Forwarded-For; set this only behind a reverse
+    /// proxy that sets the header, or anyone can dodge the throttles.
+    #[arg(long, env = "TAKEBACK_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+    /// Log format: `json` lines, or `text` for people. [default: text on a terminal, json
+    /// otherwise]
+    #[arg(long, env = "TAKEBACK_LOG_FORMAT", value_enum)]
+    log_format: Option<LogFormat>,
+}
+
+/// The listing policy, as spelled on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Policy {
+    PublishUnverified,
+    HoldForAnalyst,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    Json,
+    Text,
+}
+
+/// Partner platforms: the services that receive the hash list.
+#[derive(Debug, Subcommand)]
+pub enum PartnerCommand {
+    /// Add a partner and print its API key on stdout, once (only its hash is stored).
+    Add(NamedArgs),
+}
+
+/// Analysts: the people who review held and suspended entries.
+#[derive(Debug, Subcommand)]
+pub enum AnalystCommand {
+    /// Add an analyst and print their token on stdout, once (only its hash is stored).
+    Add(NamedArgs),
+}
+
+/// A name and the database.
+#[derive(Debug, Args)]
+pub struct NamedArgs {
+    /// A name to recognise them by in the audit log.
+    name: String,
+    #[command(flatten)]
+    database: DatabaseArg,
+}
+
+impl DatabaseArg {
+    fn url(&self) -> String {
+        self.database
+            .clone()
+            .unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// `takeback serve`.
+pub fn serve(args: ServeArgs) -> Result<()> {
+    let mut config = match &args.config {
+        Some(path) => HotlineConfig::from_file(path)?,
+        None => HotlineConfig::default(),
+    };
+    if let Some(url) = args.database.database {
+        config.database = url;
+    }
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    if let Some(policy) = args.listing_policy {
+        config.listing_policy = match policy {
+            Policy::PublishUnverified => ListingPolicy::PublishUnverified,
+            Policy::HoldForAnalyst => ListingPolicy::HoldForAnalyst,
+        };
+    }
+    macro_rules! set {
+        ($($field:ident),*) => {$(if let Some(value) = args.$field { config.$field = value; })*};
+    }
+    set!(
+        min_pdq_quality,
+        guard_distance,
+        reports_per_source_per_hour,
+        failed_case_lookups_per_source_per_hour,
+        false_positive_partners_to_suspend,
+        max_hashes_per_report,
+        max_body_bytes,
+        max_connections
+    );
+    if args.guard_list.is_some() {
+        config.guard_list = args.guard_list;
+    }
+    config.trust_forwarded_for |= args.trust_forwarded_for;
+    init_logging(args.log_format);
+
+    runtime()?.block_on(async move {
+        takeback_hotline::serve(
+            config,
+            |address| {
+                // The one line on stdout: scripts and tests read the address from it.
+                let mut stdout = std::io::stdout();
+                let _ = writeln!(stdout, "takeback hotline listening on http://{address}");
+                let _ = stdout.flush();
+            },
+            shutdown_signal(),
+        )
+        .await
+        .context("the hotline stopped")
+    })
+}
+
+fn init_logging(format: Option<LogFormat>) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TAKEBACK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let format = format.unwrap_or(if std::io::stderr().is_terminal() {
+        LogFormat::Text
+    } else {
+        LogFormat::Json
+    });
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == LogFormat::Json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return interrupt.await.unwrap_or(()),
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+    tracing::info!("shutting down");
+}
+
+fn add_principal(kind: TokenKind, args: &NamedArgs) -> Result<()> {
+    let name = args.name.trim();
+    anyhow::ensure!(
+        !name.is_empty() && name.len() <= 200,
+        "the name must be 1 to 200 characters"
+    );
+    let token = runtime()?.block_on(async {
+        let store = Store::connect(&args.database.url(), 2).await?;
+        let token = store.add_principal(kind, name).await;
+        store.close().await;
+        token
+    })?;
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "{}", token.expose())?;
+    stdout.flush()?;
+    let what = match kind {
+        TokenKind::Partner => "Partner",
+        TokenKind::Analyst => "Analyst",
+    };
+    eprintln!("{what} {name:?} added. This is shown only once: pass it on securely.");
+    Ok(())
+}
+
+/// `takeback partner …`.
+pub fn partner(command: &PartnerCommand) -> Result<()> {
+    match command {
+        PartnerCommand::Add(args) => add_principal(TokenKind::Partner, args),
+    }
+}
+
+/// `takeback analyst …`.
+pub fn analyst(command: &AnalystCommand) -> Result<()> {
+    match command {
+        AnalystCommand::Add(args) => add_principal(TokenKind::Analyst, args),
+    }
+}

@@ -1,0 +1,123 @@
+//! The hotline's settings: defaults, then a TOML file, then environment variables and
+//! command-line options (which the `takeback` command applies on top).
+
+use crate::store::ListingPolicy;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Every setting of `takeback serve`. See `takeback serve --help` for each one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HotlineConfig {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// `sqlite://FILE` (or a path) or `postgres://…`.
+    pub database: String,
+    /// Most connections to PostgreSQL per process.
+    pub max_connections: u32,
+    /// What happens to self-reported fingerprints.
+    pub listing_policy: ListingPolicy,
+    /// Lowest PDQ quality accepted.
+    pub min_pdq_quality: u8,
+    /// Most fingerprints in one report.
+    pub max_hashes_per_report: usize,
+    /// Most URLs in one report.
+    pub max_urls_per_report: usize,
+    /// Largest request body, in bytes.
+    pub max_body_bytes: usize,
+    /// File of PDQ hashes that may never be listed.
+    pub guard_list: Option<PathBuf>,
+    /// How near a guard-list hash counts as the same picture.
+    pub guard_distance: u32,
+    /// New reports accepted per source per hour (0: no limit).
+    pub reports_per_source_per_hour: u32,
+    /// Failed case look-ups allowed per source per hour (0: no limit).
+    pub failed_case_lookups_per_source_per_hour: u32,
+    /// Distinct partners whose false-positive reports suspend an entry.
+    pub false_positive_partners_to_suspend: u32,
+    /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Most changes in one page of the hash list.
+    pub hashlist_page_limit: u32,
+}
+
+/// The default database: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE: &str = "sqlite://takeback.db";
+
+impl Default for HotlineConfig {
+    fn default() -> Self {
+        HotlineConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database: DEFAULT_DATABASE.to_owned(),
+            max_connections: 10,
+            listing_policy: ListingPolicy::PublishUnverified,
+            min_pdq_quality: takeback_pdq::RECOMMENDED_MIN_QUALITY,
+            max_hashes_per_report: 100,
+            max_urls_per_report: 50,
+            max_body_bytes: 256 * 1024,
+            guard_list: None,
+            guard_distance: 31,
+            reports_per_source_per_hour: 30,
+            failed_case_lookups_per_source_per_hour: 20,
+            false_positive_partners_to_suspend: 2,
+            trust_forwarded_for: false,
+            hashlist_page_limit: 10_000,
+        }
+    }
+}
+
+/// Why the configuration file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// It could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// It is not valid TOML or has unknown or mistyped settings.
+    #[error("{path}: {source}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// What is wrong, with its place.
+        source: Box<toml::de::Error>,
+    },
+}
+
+impl HotlineConfig {
+    /// Reads a TOML file; settings it leaves out keep their defaults.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|source| ConfigError::Parse {
+            path: path.display().to_string(),
+            source: Box::new(source),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_overrides_only_what_it_names() {
+        let config: HotlineConfig =
+            toml::from_str("listing_policy = \"hold_for_analyst\"\nmin_pdq_quality = 70\n")
+                .unwrap();
+        assert_eq!(config.listing_policy, ListingPolicy::HoldForAnalyst);
+        assert_eq!(config.min_pdq_quality, 70);
+        assert_eq!(config.database, DEFAULT_DATABASE);
+    }
+
+    #[test]
+    fn unknown_settings_are_refused() {
+        assert!(toml::from_str::<HotlineConfig>("lisen = \"0.0.0.0:80\"").is_err());
+    }
+}

@@ -1,0 +1,198 @@
+//! The HTTP API: routes, shared state, and what every request goes through (body limit,
+//! timeout, metrics, a log line without personal data).
+
+mod analysts;
+pub mod error;
+mod extract;
+mod openapi;
+mod partners;
+mod reports;
+
+use crate::config::HotlineConfig;
+use crate::guard::GuardList;
+use crate::report::ReportLimits;
+use crate::store::Store;
+use crate::throttle::{SourceKeys, Throttle};
+use crate::writer::ReportWriter;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use error::ApiError;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+pub use openapi::openapi_json;
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub(crate) store: Store,
+    pub(crate) writer: ReportWriter,
+    pub(crate) config: Arc<HotlineConfig>,
+    pub(crate) limits: Arc<ReportLimits>,
+    pub(crate) guard: Arc<GuardList>,
+    pub(crate) source_keys: Arc<SourceKeys>,
+    pub(crate) report_throttle: Arc<Throttle>,
+    pub(crate) lookup_throttle: Arc<Throttle>,
+}
+
+impl AppState {
+    /// State for a server on `store` with `config`; starts the report writer.
+    pub fn new(store: Store, config: HotlineConfig, guard: GuardList) -> Self {
+        let hour = Duration::from_secs(3600);
+        AppState {
+            writer: ReportWriter::start(store.clone(), config.listing_policy),
+            store,
+            limits: Arc::new(ReportLimits {
+                max_hashes: config.max_hashes_per_report,
+                max_urls: config.max_urls_per_report,
+                min_pdq_quality: config.min_pdq_quality,
+            }),
+            guard: Arc::new(guard),
+            source_keys: Arc::new(SourceKeys::default()),
+            report_throttle: Arc::new(Throttle::new(config.reports_per_source_per_hour, hour)),
+            lookup_throttle: Arc::new(Throttle::new(
+                config.failed_case_lookups_per_source_per_hour,
+                hour,
+            )),
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// The Prometheus recorder, installed once per process.
+fn prometheus() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets(&[
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ])
+            .map(PrometheusBuilder::build_recorder)
+            .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
+        let handle = recorder.handle();
+        // Another recorder may already be installed by an embedding program; then its
+        // metrics are the ones that count and ours renders empty.
+        let _ = metrics::set_global_recorder(recorder);
+        handle
+    })
+}
+
+/// The whole API.
+pub fn router(state: AppState) -> Router {
+    // Touch the recorder so that metrics recorded before the first scrape are kept.
+    prometheus();
+    let body_limit = state.config.max_body_bytes;
+    Router::new()
+        .route("/api/v1/reports", post(reports::create))
+        .route(
+            "/api/v1/reports/{case_id}",
+            get(reports::status).delete(reports::withdraw),
+        )
+        .route("/api/v1/hashlist", get(partners::hashlist))
+        .route("/api/v1/feedback", post(partners::feedback))
+        .route("/api/v1/analyst/queue", get(analysts::queue))
+        .route("/api/v1/analyst/entries/{id}", get(analysts::entry))
+        .route(
+            "/api/v1/analyst/entries/{id}/decision",
+            post(analysts::decide),
+        )
+        .route("/api/v1/analyst/urls", get(analysts::urls))
+        .route("/api/v1/analyst/cases/{case_id}", get(analysts::case))
+        .route("/api/v1/analyst/audit", get(analysts::audit))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_page))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(observe))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .with_state(state)
+}
+
+/// Counts and times each request, and logs one line: route template, status, duration.
+/// Never the path itself, a header, a body or the client's address.
+async fn observe(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().as_str().to_owned();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str)
+        .to_owned();
+    let mut response = next.run(request).await;
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    metrics::counter!("takeback_http_requests_total",
+        "method" => method.clone(), "route" => route.clone(), "status" => status.to_string())
+    .increment(1);
+    metrics::histogram!("takeback_http_request_duration_seconds",
+        "method" => method.clone(), "route" => route.clone())
+    .record(elapsed.as_secs_f64());
+    tracing::info!(
+        method,
+        route,
+        status,
+        ms = elapsed.as_secs_f64() * 1e3,
+        "request"
+    );
+    // Answers may carry case details or the list: no cache should keep them.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "There is nothing at this address.",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This address does not accept that method.",
+    )
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    state.store.ping().await?;
+    Ok(Json(serde_json::json!({"status": "ok"})))
+}
+
+/// `GET /metrics`: Prometheus text format.
+async fn metrics_page(State(state): State<AppState>) -> Response {
+    // The list's size is read at scrape time, so that every process reports the shared
+    // database's truth.
+    match state.store.entry_counts().await {
+        Ok(counts) => {
+            for (entry_state, count) in counts {
+                metrics::gauge!("takeback_list_entries", "state" => entry_state).set(count as f64);
+            }
+            metrics::gauge!("takeback_database_up").set(1.0);
+        }
+        Err(_) => metrics::gauge!("takeback_database_up").set(0.0),
+    }
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        prometheus().render(),
+    )
+        .into_response()
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json())
+}

@@ -1,0 +1,156 @@
+//! Partner platforms: the hash list feed and their outcomes.
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{JsonBody, Partner};
+use crate::model::{FeedbackBatch, HashListPage};
+use crate::store::FeedbackOutcome;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Where to read the feed from.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Cursor {
+    /// The `next` of the previous page; absent to start from the beginning.
+    after: Option<String>,
+    /// Most changes to return (default 1000).
+    limit: Option<String>,
+}
+
+/// Reads a whole number within bounds, with a clear error naming the parameter.
+pub(super) fn number_param(
+    name: &str,
+    value: Option<&str>,
+    default: i64,
+    min: i64,
+    max: i64,
+) -> Result<i64, ApiError> {
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    text.parse::<i64>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_parameter",
+                format!("{name} must be a whole number from {min} to {max}"),
+            )
+        })
+}
+
+/// Follows the hash list: changes after a cursor, in order.
+///
+/// A partner that starts with no `after` and applies every page (`add` inserts or replaces
+/// the entry with that id, `remove` deletes it) holds exactly the current list.
+#[utoipa::path(
+    get, path = "/api/v1/hashlist", tag = "partners",
+    params(Cursor),
+    security(("partner_key" = [])),
+    responses(
+        (status = 200, body = HashListPage),
+        (status = 400, description = "Bad cursor or limit", body = super::error::ErrorBody),
+        (status = 401, description = "No key or unknown key", body = super::error::ErrorBody),
+        (status = 403, description = "An analyst token", body = super::error::ErrorBody),
+        (status = 409, description = "The cursor is ahead of the list: start again from the beginning", body = super::error::ErrorBody),
+    )
+)]
+pub(super) async fn hashlist(
+    State(state): State<AppState>,
+    Partner(partner): Partner,
+    query: Result<Query<Cursor>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<HashListPage>, ApiError> {
+    let Query(cursor) = query
+        .map_err(|rejection| ApiError::bad_request("invalid_parameter", rejection.body_text()))?;
+    let after = number_param("after", cursor.after.as_deref(), 0, 0, i64::MAX)?;
+    let page_limit = i64::from(state.config.hashlist_page_limit.max(1));
+    let limit = number_param(
+        "limit",
+        cursor.limit.as_deref(),
+        1000.min(page_limit),
+        1,
+        page_limit,
+    )?;
+    let changes = state.store.list_changes(after, limit).await?;
+    if changes.is_empty() && after > 0 {
+        let last = state.store.last_seq().await?;
+        if after > last {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "cursor_ahead",
+                format!(
+                    "The cursor {after} is ahead of the list, which ends at {last}. Start again \
+                     without `after` and replace the list you hold."
+                ),
+            ));
+        }
+    }
+    let next = changes.last().map_or(after, |change| change.seq);
+    let detail = serde_json::json!({"after": after, "returned": changes.len()}).to_string();
+    state
+        .store
+        .audit_read(&partner, "hashlist_read", None, Some(&detail))
+        .await?;
+    metrics::counter!("takeback_hashlist_changes_served_total").increment(changes.len() as u64);
+    Ok(Json(HashListPage { changes, next }))
+}
+
+/// Most items in one feedback batch.
+const MAX_FEEDBACK_ITEMS: usize = 10_000;
+
+/// Reports what a partner found and did, in counts per list entry.
+///
+/// Send a `batch_id` to make retries safe: a batch with a known id is acknowledged and not
+/// counted again.
+#[utoipa::path(
+    post, path = "/api/v1/feedback", tag = "partners",
+    request_body = FeedbackBatch,
+    security(("partner_key" = [])),
+    responses(
+        (status = 200, description = "Counted (or counted before, for a repeated batch_id)"),
+        (status = 401, description = "No key or unknown key", body = super::error::ErrorBody),
+        (status = 403, description = "An analyst token", body = super::error::ErrorBody),
+        (status = 404, description = "An entry id that is not on the list; nothing counted", body = super::error::ErrorBody),
+        (status = 422, description = "Malformed batch", body = super::error::ErrorBody),
+    )
+)]
+pub(super) async fn feedback(
+    State(state): State<AppState>,
+    Partner(partner): Partner,
+    JsonBody(batch): JsonBody<FeedbackBatch>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    if batch.items.is_empty() || batch.items.len() > MAX_FEEDBACK_ITEMS {
+        return Err(ApiError::unprocessable(
+            "invalid_feedback",
+            format!("A batch holds from 1 to {MAX_FEEDBACK_ITEMS} items."),
+        ));
+    }
+    if batch
+        .batch_id
+        .as_ref()
+        .is_some_and(|id| id.is_empty() || id.len() > 200)
+    {
+        return Err(ApiError::unprocessable(
+            "invalid_feedback",
+            "batch_id is from 1 to 200 characters.",
+        ));
+    }
+    let suspend_after = i64::from(state.config.false_positive_partners_to_suspend.max(1));
+    let outcome = state
+        .store
+        .record_feedback(&partner, &batch, suspend_after)
+        .await?;
+    Ok(Json(match outcome {
+        FeedbackOutcome::Recorded { suspended } => {
+            metrics::counter!("takeback_feedback_items_total").increment(batch.items.len() as u64);
+            serde_json::json!({"recorded": batch.items.len(), "suspended": suspended})
+        }
+        FeedbackOutcome::AlreadyRecorded => {
+            serde_json::json!({"recorded": 0, "already_recorded": true})
+        }
+    }))
+}

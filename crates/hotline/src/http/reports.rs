@@ -1,0 +1,165 @@
+//! Reports: no login, only a case number and secret.
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{JsonBody, Source, bearer};
+use crate::model::Algorithm;
+use crate::model::{CaseStatus, NewReport, ReportReceipt};
+use crate::report::check_report;
+use crate::secrets::{CaseId, CaseSecret};
+use crate::store::PreparedReport;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::http::StatusCode;
+
+/// Sends a report of fingerprints and URLs.
+#[utoipa::path(
+    post, path = "/api/v1/reports", tag = "reports",
+    request_body = NewReport,
+    responses(
+        (status = 201, description = "Stored durably. Keep the case id and secret: the secret is never shown again.", body = ReportReceipt),
+        (status = 400, description = "Not valid JSON", body = super::error::ErrorBody),
+        (status = 413, description = "Body too large", body = super::error::ErrorBody),
+        (status = 415, description = "Not JSON (pictures are never accepted)", body = super::error::ErrorBody),
+        (status = 422, description = "A rule of the report is broken; the message says which", body = super::error::ErrorBody),
+        (status = 429, description = "Too many reports from this source", body = super::error::ErrorBody),
+        (status = 503, description = "Database unavailable; nothing stored", body = super::error::ErrorBody),
+    )
+)]
+pub(super) async fn create(
+    State(state): State<AppState>,
+    Source(source): Source,
+    JsonBody(report): JsonBody<NewReport>,
+) -> Result<(StatusCode, Json<ReportReceipt>), ApiError> {
+    let reporter = report.reporter;
+    let checked = check_report(report, &state.limits)
+        .map_err(|invalid| ApiError::unprocessable(invalid.code(), invalid.to_string()))?;
+    if !state.report_throttle.allow(source) {
+        metrics::counter!("takeback_reports_throttled_total").increment(1);
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_reports",
+            "A lot of reports have come from here in a short time, so we have paused new ones \
+             for a while. Please try again later. If you need help now, contact one of the \
+             support services listed on this page.",
+        ));
+    }
+    let guarded = checked
+        .hashes
+        .iter()
+        .map(|hash| hash.algorithm == Algorithm::Pdq && state.guard.guards(&hash.value))
+        .collect();
+    let case_id = CaseId::generate().map_err(|e| ApiError::unavailable(&e))?;
+    let secret = CaseSecret::generate().map_err(|e| ApiError::unavailable(&e))?;
+    state
+        .writer
+        .write(PreparedReport {
+            case_id: case_id.clone(),
+            secret_digest: secret.digest(),
+            report: checked,
+            guarded,
+        })
+        .await?;
+    metrics::counter!("takeback_reports_accepted_total", "reporter" => reporter.as_str())
+        .increment(1);
+    Ok((
+        StatusCode::CREATED,
+        Json(ReportReceipt {
+            case_id: case_id.to_string(),
+            case_secret: secret.expose().to_owned(),
+        }),
+    ))
+}
+
+/// The case number from the path and the secret from the header, checked against the
+/// guessing throttle. Any failure looks the same to the caller.
+fn presented_case(
+    state: &AppState,
+    source: crate::throttle::SourceKey,
+    case_id: &str,
+    headers: &HeaderMap,
+) -> Result<(CaseId, CaseSecret), ApiError> {
+    if state.lookup_throttle.exhausted(source) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "There have been too many wrong case numbers or secrets from here. Please wait an \
+             hour and try again.",
+        ));
+    }
+    let Some(secret) = bearer(headers) else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "secret_required",
+            "Send the case secret as Authorization: Bearer <secret>.",
+        ));
+    };
+    let Some(case_id) = CaseId::parse(case_id) else {
+        state.lookup_throttle.record(source);
+        return Err(ApiError::case_not_found());
+    };
+    Ok((case_id, CaseSecret::from_presented(secret)))
+}
+
+/// Shows a case to its reporter.
+#[utoipa::path(
+    get, path = "/api/v1/reports/{case_id}", tag = "reports",
+    params(("case_id" = String, Path, description = "The case number")),
+    security(("case_secret" = [])),
+    responses(
+        (status = 200, body = CaseStatus),
+        (status = 401, description = "No secret given", body = super::error::ErrorBody),
+        (status = 404, description = "Unknown case or wrong secret (the same answer)", body = super::error::ErrorBody),
+        (status = 429, description = "Too many wrong attempts", body = super::error::ErrorBody),
+    )
+)]
+pub(super) async fn status(
+    State(state): State<AppState>,
+    Source(source): Source,
+    Path(case_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<CaseStatus>, ApiError> {
+    let (case_id, secret) = presented_case(&state, source, &case_id, &headers)?;
+    match state.store.case_status(&case_id, &secret.digest()).await? {
+        Some(status) => Ok(Json(status)),
+        None => {
+            state.lookup_throttle.record(source);
+            Err(ApiError::case_not_found())
+        }
+    }
+}
+
+/// Withdraws a case: its fingerprints leave the list (unless someone else reported the
+/// same picture) and its URLs are no longer acted on.
+#[utoipa::path(
+    delete, path = "/api/v1/reports/{case_id}", tag = "reports",
+    params(("case_id" = String, Path, description = "The case number")),
+    security(("case_secret" = [])),
+    responses(
+        (status = 200, description = "Withdrawn (also when it already was)", body = CaseStatus),
+        (status = 401, description = "No secret given", body = super::error::ErrorBody),
+        (status = 404, description = "Unknown case or wrong secret (the same answer)", body = super::error::ErrorBody),
+        (status = 429, description = "Too many wrong attempts", body = super::error::ErrorBody),
+    )
+)]
+pub(super) async fn withdraw(
+    State(state): State<AppState>,
+    Source(source): Source,
+    Path(case_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<CaseStatus>, ApiError> {
+    let (case_id, secret) = presented_case(&state, source, &case_id, &headers)?;
+    let digest = secret.digest();
+    if !state.store.withdraw_case(&case_id, &digest).await? {
+        state.lookup_throttle.record(source);
+        return Err(ApiError::case_not_found());
+    }
+    metrics::counter!("takeback_reports_withdrawn_total").increment(1);
+    let status = state
+        .store
+        .case_status(&case_id, &digest)
+        .await?
+        .ok_or_else(ApiError::case_not_found)?;
+    Ok(Json(status))
+}

@@ -1,0 +1,90 @@
+//! The Takeback hotline: where a young person's report lands and where partner platforms
+//! get the list they block.
+//!
+//! It receives fingerprints (hashes) and URLs, never a picture; it never learns who the
+//! reporter is (no names, e-mail or IP addresses; a case is opened again with its number
+//! and secret); and it acknowledges a report only once the database has committed it.
+//!
+//! - [`store`]: the database (SQLite or PostgreSQL) and every state change.
+//! - [`writer`]: group commit of reports.
+//! - [`http`]: the API ([`http::router`]), with its OpenAPI description.
+//! - [`report`]: the rules a report must meet; [`guard`]: fingerprints never listed;
+//!   [`throttle`]: per-source limits without keeping addresses; [`secrets`]: case numbers,
+//!   secrets and tokens.
+
+pub mod config;
+pub mod guard;
+pub mod http;
+pub mod model;
+pub mod report;
+pub mod secrets;
+pub mod store;
+pub mod throttle;
+pub mod writer;
+
+pub use config::HotlineConfig;
+pub use store::{ListingPolicy, Store, StoreError};
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The database could not be opened or migrated.
+    #[error("cannot open the database: {0}")]
+    Store(#[from] StoreError),
+    /// The guard list could not be read.
+    #[error(transparent)]
+    Guard(#[from] guard::GuardListError),
+    /// The address could not be bound, or serving failed.
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        /// The address.
+        address: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Runs the hotline until `shutdown` completes. `on_listening` is told the bound address
+/// (useful with port 0).
+pub async fn serve(
+    config: HotlineConfig,
+    on_listening: impl FnOnce(SocketAddr),
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let guard = match &config.guard_list {
+        Some(path) => guard::GuardList::load(path, config.guard_distance)?,
+        None => guard::GuardList::empty(),
+    };
+    let store = Store::connect(&config.database, config.max_connections).await?;
+    tracing::info!(
+        backend = ?store.backend(),
+        listing_policy = ?config.listing_policy,
+        guard_list_hashes = guard.len(),
+        "database ready"
+    );
+    let address = config.listen;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|source| ServeError::Listen { address, source })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|source| ServeError::Listen { address, source })?;
+    let app = http::router(http::AppState::new(store.clone(), config, guard));
+    on_listening(bound);
+    tracing::info!(%bound, "listening");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(|source| ServeError::Listen {
+        address: bound,
+        source,
+    })?;
+    store.close().await;
+    Ok(())
+}

@@ -1,0 +1,382 @@
+//! The hotline's vocabulary: what a report holds, the states of a list entry, partners'
+//! outcomes, and the JSON shapes of the API.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Who is reporting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Reporter {
+    /// The young person shown in the picture.
+    YoungPerson,
+    /// An adult helping them (a parent, a teacher).
+    TrustedAdult,
+}
+
+impl Reporter {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reporter::YoungPerson => "young_person",
+            Reporter::TrustedAdult => "trusted_adult",
+        }
+    }
+}
+
+/// A fingerprint algorithm.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Algorithm {
+    /// Meta's PDQ perceptual hash: 256 bits, 64 hex digits.
+    Pdq,
+    /// MD5 of the file's bytes: 32 hex digits.
+    Md5,
+    /// SHA-256 of the file's bytes: 64 hex digits.
+    Sha256,
+}
+
+impl Algorithm {
+    /// As stored and sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::Pdq => "pdq",
+            Algorithm::Md5 => "md5",
+            Algorithm::Sha256 => "sha256",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn from_stored(text: &str) -> Option<Self> {
+        match text {
+            "pdq" => Some(Algorithm::Pdq),
+            "md5" => Some(Algorithm::Md5),
+            "sha256" => Some(Algorithm::Sha256),
+            _ => None,
+        }
+    }
+
+    /// How many hex digits a value has.
+    pub fn hex_len(self) -> usize {
+        match self {
+            Algorithm::Md5 => 32,
+            Algorithm::Pdq | Algorithm::Sha256 => 64,
+        }
+    }
+}
+
+/// One fingerprint in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmittedHash {
+    /// `pdq`, `md5` or `sha256`.
+    pub algorithm: Algorithm,
+    /// Lowercase hex.
+    #[schema(example = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22")]
+    pub value: String,
+    /// PDQ's quality, 0 to 100; required for PDQ, absent otherwise.
+    #[serde(default)]
+    pub quality: Option<u8>,
+}
+
+/// `POST /api/v1/reports`: fingerprints and URLs, never a picture.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewReport {
+    /// Who is reporting.
+    pub reporter: Reporter,
+    /// Fingerprints computed on the reporter's device.
+    #[serde(default)]
+    pub hashes: Vec<SubmittedHash>,
+    /// Addresses (http or https) where the picture was seen.
+    #[serde(default)]
+    pub urls: Vec<String>,
+    /// The person shown was under 18 when it was taken. Must be `true`.
+    pub under_18: Option<bool>,
+    /// The fingerprints may be shared with partner platforms. Must be `true`.
+    pub consent_to_share: Option<bool>,
+}
+
+/// What a reporter gets back: keep both; the secret is never shown again.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReportReceipt {
+    /// The case reference, such as `7KQ2-M9XD-3HTW`.
+    pub case_id: String,
+    /// The secret that opens the case, such as `K3M9Q-2XDHT-W7VPA-8RZ4N`.
+    pub case_secret: String,
+}
+
+/// Where a list entry stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryState {
+    /// On the list that partners receive.
+    Listed,
+    /// Waiting for an analyst before it is listed.
+    Held,
+    /// Every report that named it was withdrawn.
+    Withdrawn,
+    /// Taken off the list after false-positive reports, until an analyst decides.
+    Suspended,
+    /// An analyst decided not to list it, or it is on the guard list.
+    Rejected,
+}
+
+impl EntryState {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryState::Listed => "listed",
+            EntryState::Held => "held",
+            EntryState::Withdrawn => "withdrawn",
+            EntryState::Suspended => "suspended",
+            EntryState::Rejected => "rejected",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn from_stored(text: &str) -> Option<Self> {
+        [
+            EntryState::Listed,
+            EntryState::Held,
+            EntryState::Withdrawn,
+            EntryState::Suspended,
+            EntryState::Rejected,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == text)
+    }
+}
+
+/// What the reporter sees of one fingerprint or URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportedState {
+    /// Received; waiting to be checked or acted on.
+    Pending,
+    /// On the list that partner platforms use to find copies.
+    Listed,
+    /// The report was withdrawn.
+    Withdrawn,
+    /// Paused while the hotline checks it.
+    Suspended,
+    /// Not added to the list.
+    NotListed,
+}
+
+/// `GET /api/v1/reports/{case_id}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CaseStatus {
+    /// The case reference.
+    pub case_id: String,
+    /// `open` or `withdrawn`.
+    pub state: String,
+    /// Who reported.
+    pub reporter: Reporter,
+    /// When it was received (Unix seconds).
+    pub created_at: i64,
+    /// Each fingerprint.
+    pub hashes: Vec<HashStatus>,
+    /// Each URL.
+    pub urls: Vec<UrlStatus>,
+    /// What partner platforms reported back, summed over the fingerprints.
+    pub platform_outcomes: OutcomeCounts,
+}
+
+/// One fingerprint of a case.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HashStatus {
+    /// `pdq`, `md5` or `sha256`.
+    pub algorithm: Algorithm,
+    /// The fingerprint.
+    pub value: String,
+    /// Where it stands.
+    pub state: ReportedState,
+    /// What platforms reported back for it.
+    pub outcomes: OutcomeCounts,
+}
+
+/// One URL of a case.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UrlStatus {
+    /// The address.
+    pub url: String,
+    /// Where it stands.
+    pub state: ReportedState,
+}
+
+/// Counts that partners reported; what a young person is shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OutcomeCounts {
+    /// Copies found.
+    pub matched: i64,
+    /// Copies taken down.
+    pub removed: i64,
+    /// Uploads stopped before they were published.
+    pub blocked_upload: i64,
+}
+
+/// One change to the hash list, as partners receive it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ListChange {
+    /// Position in the feed: consecutive, from 1.
+    pub seq: i64,
+    /// `add` (or replace, for an id already held) or `remove`.
+    pub op: ChangeOp,
+    /// The entry's id; feedback names it.
+    pub id: i64,
+    /// `pdq`, `md5` or `sha256`.
+    pub algorithm: Algorithm,
+    /// The fingerprint, lowercase hex.
+    pub value: String,
+    /// PDQ quality; absent for the others.
+    pub quality: Option<u8>,
+    /// Checked by an analyst (`true`) or self-reported (`false`): send unverified matches
+    /// to human review rather than acting on them blindly.
+    pub verified: bool,
+}
+
+/// An operation on the hash list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeOp {
+    /// Add the entry, or replace the one with the same id.
+    Add,
+    /// Remove the entry.
+    Remove,
+}
+
+impl ChangeOp {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeOp::Add => "add",
+            ChangeOp::Remove => "remove",
+        }
+    }
+}
+
+/// `GET /api/v1/hashlist`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HashListPage {
+    /// Changes after the cursor, in order.
+    pub changes: Vec<ListChange>,
+    /// The cursor for the next request: the last `seq` returned, or the one given when
+    /// there is nothing new.
+    pub next: i64,
+}
+
+/// `POST /api/v1/feedback`: what a partner found and did, in counts per entry.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackBatch {
+    /// Optional idempotency key: a batch sent again with the same key is counted once.
+    #[serde(default)]
+    pub batch_id: Option<String>,
+    /// One item per list entry.
+    pub items: Vec<FeedbackItem>,
+}
+
+/// A partner's outcomes for one list entry since its last report.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackItem {
+    /// The list entry's id.
+    pub id: i64,
+    /// Copies found.
+    #[serde(default)]
+    pub matched: u32,
+    /// Copies taken down.
+    #[serde(default)]
+    pub removed: u32,
+    /// Uploads stopped.
+    #[serde(default)]
+    pub blocked_upload: u32,
+    /// Matches that were not the reported picture.
+    #[serde(default)]
+    pub false_positive: u32,
+}
+
+/// What an analyst decides about an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// List it as analyst-verified.
+    List,
+    /// Do not list it (take it off if it is listed).
+    Reject,
+    /// Put a suspended entry back on the list as verified.
+    Reinstate,
+}
+
+/// `POST /api/v1/analyst/entries/{id}/decision`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    /// The decision.
+    pub decision: Decision,
+    /// Why, for the audit log.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// An entry as an analyst sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EntryView {
+    /// The entry's id.
+    pub id: i64,
+    /// `pdq`, `md5` or `sha256`.
+    pub algorithm: Algorithm,
+    /// The fingerprint.
+    pub value: String,
+    /// PDQ quality.
+    pub quality: Option<u8>,
+    /// Where it stands.
+    pub state: EntryState,
+    /// Checked by an analyst.
+    pub verified: bool,
+    /// Why it is held, suspended or rejected.
+    pub reason: Option<String>,
+    /// The cases that reported it.
+    pub case_ids: Vec<String>,
+    /// Distinct partners that reported it as a false positive since the last decision.
+    pub false_positive_partners: i64,
+    /// All partners' counts.
+    pub outcomes: OutcomeCounts,
+}
+
+/// A reported URL as an analyst sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UrlView {
+    /// Position in the list of URLs; the cursor for the next page.
+    pub id: i64,
+    /// The case that reported it.
+    pub case_id: String,
+    /// The address.
+    pub url: String,
+    /// Where it stands.
+    pub state: ReportedState,
+    /// When it was reported (Unix seconds).
+    pub reported_at: i64,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditRecord {
+    /// Position in the log.
+    pub id: i64,
+    /// When (Unix milliseconds).
+    pub at: i64,
+    /// `partner`, `analyst` or `system`.
+    pub actor_kind: String,
+    /// The partner's or analyst's name.
+    pub actor: String,
+    /// What was done.
+    pub action: String,
+    /// What it was done to.
+    pub subject: Option<String>,
+    /// Details (JSON).
+    pub detail: Option<String>,
+}

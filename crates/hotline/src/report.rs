@@ -1,0 +1,366 @@
+//! Checking a report before anything of it is stored.
+
+use crate::model::{Algorithm, NewReport, Reporter};
+use std::collections::HashSet;
+
+/// The longest URL accepted, as browsers and most servers limit them.
+pub const MAX_URL_LEN: usize = 2048;
+
+/// Limits on what one report may hold.
+#[derive(Debug, Clone)]
+pub struct ReportLimits {
+    /// Most fingerprints in one report.
+    pub max_hashes: usize,
+    /// Most URLs in one report.
+    pub max_urls: usize,
+    /// Lowest PDQ quality accepted.
+    pub min_pdq_quality: u8,
+}
+
+impl Default for ReportLimits {
+    fn default() -> Self {
+        ReportLimits {
+            max_hashes: 100,
+            max_urls: 50,
+            min_pdq_quality: takeback_pdq::RECOMMENDED_MIN_QUALITY,
+        }
+    }
+}
+
+/// A fingerprint that passed the checks.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CheckedHash {
+    /// The algorithm.
+    pub algorithm: Algorithm,
+    /// Lowercase hex of the right length.
+    pub value: String,
+    /// PDQ quality (PDQ only).
+    pub quality: Option<u8>,
+}
+
+/// A report that passed the checks, duplicates removed.
+#[derive(Debug, Clone)]
+pub struct CheckedReport {
+    /// Who reported.
+    pub reporter: Reporter,
+    /// Its fingerprints.
+    pub hashes: Vec<CheckedHash>,
+    /// Its URLs.
+    pub urls: Vec<String>,
+}
+
+/// Why a report was refused. Messages are read by young people: plain and kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidReport {
+    /// Neither a fingerprint nor a URL.
+    #[error("The report is empty: it needs at least one fingerprint or one web address.")]
+    Empty,
+    /// A confirmation is missing or not `true`.
+    #[error("Please confirm {0}. We can only take a report when both confirmations are given.")]
+    Confirmation(&'static str),
+    /// Too many fingerprints.
+    #[error(
+        "A report can hold at most {max} fingerprints; this one has {count}. Please send the rest in another report."
+    )]
+    TooManyHashes {
+        /// The limit.
+        max: usize,
+        /// What was sent.
+        count: usize,
+    },
+    /// Too many URLs.
+    #[error(
+        "A report can hold at most {max} web addresses; this one has {count}. Please send the rest in another report."
+    )]
+    TooManyUrls {
+        /// The limit.
+        max: usize,
+        /// What was sent.
+        count: usize,
+    },
+    /// A value is not lowercase hex of the algorithm's length.
+    #[error(
+        "Fingerprint {index}: a {algorithm} fingerprint is {len} lowercase hex digits (0-9, a-f)."
+    )]
+    BadHex {
+        /// 1-based position in `hashes`.
+        index: usize,
+        /// Its algorithm.
+        algorithm: &'static str,
+        /// The expected number of digits.
+        len: usize,
+    },
+    /// Quality given for MD5/SHA-256, or missing/out of range for PDQ.
+    #[error("Fingerprint {index}: {reason}")]
+    BadQuality {
+        /// 1-based position in `hashes`.
+        index: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A PDQ fingerprint below the quality floor.
+    #[error(
+        "Fingerprint {index}: this picture has too little detail to be fingerprinted reliably \
+         (quality {quality} out of 100; at least {min} is needed). Very plain, dark or blurry \
+         pictures cannot be matched safely, so we cannot add this one. This is not \
+         something you did wrong, and your other pictures and web addresses can still be reported."
+    )]
+    LowQuality {
+        /// 1-based position in `hashes`.
+        index: usize,
+        /// Its quality.
+        quality: u8,
+        /// The floor.
+        min: u8,
+    },
+    /// A URL that is not http(s), or too long.
+    #[error("Web address {index}: {reason}")]
+    BadUrl {
+        /// 1-based position in `urls`.
+        index: usize,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl InvalidReport {
+    /// The machine-readable code of the JSON error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            InvalidReport::Empty => "empty_report",
+            InvalidReport::Confirmation(_) => "confirmation_required",
+            InvalidReport::TooManyHashes { .. } => "too_many_hashes",
+            InvalidReport::TooManyUrls { .. } => "too_many_urls",
+            InvalidReport::BadHex { .. } => "invalid_hash",
+            InvalidReport::BadQuality { .. } => "invalid_quality",
+            InvalidReport::LowQuality { .. } => "low_quality",
+            InvalidReport::BadUrl { .. } => "invalid_url",
+        }
+    }
+}
+
+/// Checks a report: every rule of the API, in the order a reporter would want to hear them.
+pub fn check_report(
+    report: NewReport,
+    limits: &ReportLimits,
+) -> Result<CheckedReport, InvalidReport> {
+    if report.under_18 != Some(true) {
+        return Err(InvalidReport::Confirmation(
+            "that the person shown was under 18 when it was taken (under_18)",
+        ));
+    }
+    if report.consent_to_share != Some(true) {
+        return Err(InvalidReport::Confirmation(
+            "that the fingerprints may be shared with platforms so they can find copies (consent_to_share)",
+        ));
+    }
+    if report.hashes.is_empty() && report.urls.is_empty() {
+        return Err(InvalidReport::Empty);
+    }
+    if report.hashes.len() > limits.max_hashes {
+        return Err(InvalidReport::TooManyHashes {
+            max: limits.max_hashes,
+            count: report.hashes.len(),
+        });
+    }
+    if report.urls.len() > limits.max_urls {
+        return Err(InvalidReport::TooManyUrls {
+            max: limits.max_urls,
+            count: report.urls.len(),
+        });
+    }
+
+    let mut seen = HashSet::new();
+    let mut hashes = Vec::with_capacity(report.hashes.len());
+    for (i, hash) in report.hashes.into_iter().enumerate() {
+        let index = i + 1;
+        let algorithm = hash.algorithm;
+        let len = algorithm.hex_len();
+        let is_hex = hash.value.len() == len
+            && hash
+                .value
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !is_hex {
+            return Err(InvalidReport::BadHex {
+                index,
+                algorithm: algorithm.as_str(),
+                len,
+            });
+        }
+        match (algorithm, hash.quality) {
+            (Algorithm::Pdq, None) => {
+                return Err(InvalidReport::BadQuality {
+                    index,
+                    reason: "a pdq fingerprint needs its quality (0 to 100)",
+                });
+            }
+            (Algorithm::Pdq, Some(quality)) if quality > 100 => {
+                return Err(InvalidReport::BadQuality {
+                    index,
+                    reason: "quality is a number from 0 to 100",
+                });
+            }
+            (Algorithm::Pdq, Some(quality)) if quality < limits.min_pdq_quality => {
+                return Err(InvalidReport::LowQuality {
+                    index,
+                    quality,
+                    min: limits.min_pdq_quality,
+                });
+            }
+            (Algorithm::Md5 | Algorithm::Sha256, Some(_)) => {
+                return Err(InvalidReport::BadQuality {
+                    index,
+                    reason: "quality belongs to pdq fingerprints only",
+                });
+            }
+            _ => {}
+        }
+        let checked = CheckedHash {
+            algorithm,
+            value: hash.value,
+            quality: hash.quality,
+        };
+        if seen.insert((checked.algorithm, checked.value.clone())) {
+            hashes.push(checked);
+        }
+    }
+
+    let mut urls = Vec::with_capacity(report.urls.len());
+    for (i, url) in report.urls.into_iter().enumerate() {
+        check_url(&url).map_err(|reason| InvalidReport::BadUrl {
+            index: i + 1,
+            reason,
+        })?;
+        if !urls.contains(&url) {
+            urls.push(url);
+        }
+    }
+
+    Ok(CheckedReport {
+        reporter: report.reporter,
+        hashes,
+        urls,
+    })
+}
+
+/// An http(s) URL with a host, no spaces or control characters, at most [`MAX_URL_LEN`].
+fn check_url(url: &str) -> Result<(), String> {
+    if url.len() > MAX_URL_LEN {
+        return Err(format!(
+            "it is {} characters long; at most {MAX_URL_LEN} are accepted",
+            url.len()
+        ));
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .ok_or_else(|| "it must start with http:// or https://".to_owned())?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit('@').next().unwrap_or_default();
+    if host.is_empty() || host.starts_with(':') {
+        return Err("it has no site name after http:// or https://".to_owned());
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("it contains spaces or control characters".to_owned());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SubmittedHash;
+
+    fn report(hashes: Vec<SubmittedHash>, urls: Vec<&str>) -> NewReport {
+        NewReport {
+            reporter: Reporter::YoungPerson,
+            hashes,
+            urls: urls.into_iter().map(str::to_owned).collect(),
+            under_18: Some(true),
+            consent_to_share: Some(true),
+        }
+    }
+
+    fn pdq(value: &str, quality: u8) -> SubmittedHash {
+        SubmittedHash {
+            algorithm: Algorithm::Pdq,
+            value: value.to_owned(),
+            quality: Some(quality),
+        }
+    }
+
+    fn code(report: NewReport) -> &'static str {
+        check_report(report, &ReportLimits::default())
+            .map(|_| "ok")
+            .unwrap_or_else(|e| e.code())
+    }
+
+    #[test]
+    fn each_rule_has_its_code() {
+        let good = "a".repeat(64);
+        assert_eq!(code(report(vec![pdq(&good, 90)], vec![])), "ok");
+        assert_eq!(code(report(vec![], vec![])), "empty_report");
+        assert_eq!(
+            code(report(vec![pdq(&"A".repeat(64), 90)], vec![])),
+            "invalid_hash"
+        );
+        assert_eq!(
+            code(report(vec![pdq(&"a".repeat(63), 90)], vec![])),
+            "invalid_hash"
+        );
+        assert_eq!(code(report(vec![pdq(&good, 49)], vec![])), "low_quality");
+        assert_eq!(
+            code(report(vec![pdq(&good, 101)], vec![])),
+            "invalid_quality"
+        );
+        let md5 = SubmittedHash {
+            algorithm: Algorithm::Md5,
+            value: "0".repeat(32),
+            quality: Some(80),
+        };
+        assert_eq!(code(report(vec![md5], vec![])), "invalid_quality");
+        assert_eq!(
+            code(report(vec![], vec!["ftp://x.example/a"])),
+            "invalid_url"
+        );
+        assert_eq!(code(report(vec![], vec!["https://"])), "invalid_url");
+        assert_eq!(
+            code(report(vec![], vec!["https://a b.example/"])),
+            "invalid_url"
+        );
+        let long = format!("https://example.com/{}", "a".repeat(MAX_URL_LEN));
+        assert_eq!(code(report(vec![], vec![long.as_str()])), "invalid_url");
+        let mut unconfirmed = report(vec![pdq(&good, 90)], vec![]);
+        unconfirmed.consent_to_share = Some(false);
+        assert_eq!(code(unconfirmed), "confirmation_required");
+    }
+
+    #[test]
+    fn duplicates_are_kept_once() {
+        let good = "b".repeat(64);
+        let checked = check_report(
+            report(
+                vec![pdq(&good, 90), pdq(&good, 90)],
+                vec!["https://example.com/x", "https://example.com/x"],
+            ),
+            &ReportLimits::default(),
+        )
+        .unwrap();
+        assert_eq!(checked.hashes.len(), 1);
+        assert_eq!(checked.urls.len(), 1);
+    }
+
+    #[test]
+    fn low_quality_is_explained_kindly() {
+        let err = check_report(
+            report(vec![pdq(&"c".repeat(64), 10)], vec![]),
+            &ReportLimits::default(),
+        )
+        .unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("too little detail"), "{message}");
+        assert!(message.contains("not something you did wrong"), "{message}");
+    }
+}
