@@ -74,7 +74,8 @@ pub async fn serve(
         .map_err(|source| ServeError::Listen { address, source })?;
     let app = http::router(http::AppState::new(store.clone(), config, guard));
     on_listening(bound);
-    tracing::info!(%bound, "listening");
+    // The port only: an address in the logs could be mistaken for a client's.
+    tracing::info!(port = bound.port(), "listening");
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -69,34 +69,40 @@ fn refuse_media_type(media_type: &str) -> ApiError {
 
 fn body_error(rejection: &BytesRejection) -> ApiError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            "The request is too large. A report holds fingerprints and web addresses only, \
-             which are small; send fewer in each request.",
-        )
+        body_too_large()
     } else {
         ApiError::bad_request("unreadable_body", "The request body could not be read.")
     }
 }
 
+/// 413, with what to do instead.
+pub fn body_too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        "The request is too large. A report holds fingerprints and web addresses only, \
+         which are small; send fewer in each request.",
+    )
+}
+
 /// Parses JSON, telling a malformed document (400) from a well-formed one with wrong or
 /// unknown fields (422).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|error| {
-        use serde_json::error::Category;
-        match error.classify() {
-            Category::Data => ApiError::unprocessable(
-                "invalid_field",
-                format!(
-                    "The request has a field that is missing, unknown or of the wrong kind: {error}"
-                ),
+    // Two steps, so that the status says which kind of mistake it is: first the syntax,
+    // then the shape.
+    let document: serde_json::Value = serde_json::from_slice(bytes).map_err(|error| {
+        ApiError::bad_request(
+            "malformed_json",
+            format!("The request body is not valid JSON: {error}"),
+        )
+    })?;
+    serde_json::from_value(document).map_err(|error| {
+        ApiError::unprocessable(
+            "invalid_field",
+            format!(
+                "The request has a field that is missing, unknown or of the wrong kind: {error}"
             ),
-            Category::Syntax | Category::Eof | Category::Io => ApiError::bad_request(
-                "malformed_json",
-                format!("The request body is not valid JSON: {error}"),
-            ),
-        }
+        )
     })
 }
 
@@ -204,14 +210,13 @@ impl FromRequestParts<AppState> for Source {
             .config
             .trust_forwarded_for
             .then(|| {
-                parts
+                let last_header = parts
                     .headers
                     .get_all("x-forwarded-for")
                     .iter()
-                    .filter_map(|value| value.to_str().ok())
-                    .flat_map(|value| value.split(','))
-                    .filter_map(|part| part.trim().parse::<IpAddr>().ok())
-                    .last()
+                    .next_back()?;
+                let last_hop = last_header.to_str().ok()?.rsplit(',').next()?;
+                last_hop.trim().parse::<IpAddr>().ok()
             })
             .flatten();
         let address = forwarded

@@ -109,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics_page))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(body_limit, refuse_oversized))
         .layer(middleware::from_fn(observe))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -149,6 +150,20 @@ async fn observe(request: Request, next: Next) -> Response {
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// Refuses a body whose announced length is over the limit before reading any of it.
+/// (Bodies without a length are cut off by `DefaultBodyLimit` as they arrive.)
+async fn refuse_oversized(State(limit): State<usize>, request: Request, next: Next) -> Response {
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if announced.is_some_and(|length| length > limit as u64) {
+        return extract::body_too_large().into_response();
+    }
+    next.run(request).await
 }
 
 async fn not_found() -> ApiError {

@@ -1,0 +1,15 @@
+//! Black-box tests of the hotline: the real `takeback serve` on a free port, called over
+//! HTTP as reporters, partners and analysts would. Each runs on SQLite, and also on
+//! PostgreSQL when `TAKEBACK_TEST_POSTGRES_URL` is set (as `.ci/run` does).
+
+// Helpers as well as tests: a failed step should stop the test right there.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod access;
+mod bad_input;
+mod durability;
+mod list;
+mod postgres;
+mod reports;

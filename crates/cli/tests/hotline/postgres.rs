@@ -1,0 +1,114 @@
+//! Several server processes on one PostgreSQL database: concurrent writers through both,
+//! and a partner following the cursor through both, never skipping or repeating a change.
+
+use crate::support::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+#[test]
+fn two_servers_one_database_a_consistent_feed() {
+    let Some(db) = Database::postgres() else {
+        eprintln!("skipped: {POSTGRES_VAR} is not set");
+        return;
+    };
+    let servers = [Server::start(&db, &[]), Server::start(&db, &[])];
+    let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
+    let key = add("partner", "Follower", &db);
+    let done = Arc::new(AtomicBool::new(false));
+    // Reports that stayed open, and all of them, as (hashes).
+    let open_reports = Arc::new(Mutex::new(Vec::<Vec<String>>::new()));
+
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (bases, open_reports) = (bases.clone(), open_reports.clone());
+            std::thread::spawn(move || {
+                for i in 0..40u64 {
+                    // Each report has its own hash and one shared with other writers, so
+                    // that both servers race on the same entries.
+                    let hashes = vec![pdq(10_000 + w * 1000 + i), pdq(1 + (i % 5))];
+                    let write_to = &bases[(w as usize + i as usize) % 2];
+                    let body = serde_json::to_vec(&report_of(&hashes, &[])).unwrap();
+                    let (status, receipt) = request(
+                        "POST",
+                        &format!("{write_to}/api/v1/reports"),
+                        None,
+                        Some(("application/json", &body)),
+                    );
+                    assert_eq!(status, 201, "{receipt}");
+                    if i % 4 == 3 {
+                        // Withdrawn through the other server.
+                        let other = &bases[(w as usize + i as usize + 1) % 2];
+                        let case = receipt["case_id"].as_str().unwrap();
+                        let secret = receipt["case_secret"].as_str().unwrap();
+                        let (status, _) = request(
+                            "DELETE",
+                            &format!("{other}/api/v1/reports/{case}"),
+                            Some(secret),
+                            None,
+                        );
+                        assert_eq!(status, 200);
+                    } else {
+                        open_reports.lock().unwrap().push(hashes);
+                    }
+                }
+            })
+        })
+        .collect();
+
+    let follower = {
+        let (bases, key, done) = (bases.clone(), key.clone(), done.clone());
+        std::thread::spawn(move || {
+            let mut list = BTreeMap::new();
+            let mut cursor = 0i64;
+            let mut turn = 0;
+            loop {
+                let finished = done.load(Ordering::SeqCst);
+                let base = &bases[turn % 2];
+                turn += 1;
+                let (status, page) = request(
+                    "GET",
+                    &format!("{base}/api/v1/hashlist?after={cursor}&limit=7"),
+                    Some(&key),
+                    None,
+                );
+                assert_eq!(status, 200, "{page}");
+                let changes: &Vec<Value> = page["changes"].as_array().unwrap();
+                for change in changes {
+                    let seq = change["seq"].as_i64().unwrap();
+                    assert_eq!(seq, cursor + 1, "change skipped or repeated");
+                    cursor = seq;
+                    apply_change(&mut list, change);
+                }
+                if changes.is_empty() && finished {
+                    return list;
+                }
+            }
+        })
+    };
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    done.store(true, Ordering::SeqCst);
+    let followed = follower.join().unwrap();
+
+    let expected: BTreeSet<String> = open_reports
+        .lock()
+        .unwrap()
+        .iter()
+        .flatten()
+        .cloned()
+        .collect();
+    let followed: BTreeSet<String> = followed.into_values().map(|(_, value, _)| value).collect();
+    assert_eq!(followed, expected, "following the cursor during the writes");
+    let replayed: BTreeSet<String> = servers[1]
+        .replay_list(&key, 1000)
+        .into_values()
+        .map(|(_, v, _)| v)
+        .collect();
+    assert_eq!(
+        replayed, expected,
+        "replaying from the beginning afterwards"
+    );
+}

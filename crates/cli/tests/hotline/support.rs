@@ -1,0 +1,403 @@
+//! Starting the real `takeback serve` on a free port, and talking to it as a client would.
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// The variable `.ci/run` sets to a PostgreSQL server's URL. When it is set, the PostgreSQL
+/// tests run and fail if the server cannot be reached; when it is not, they are skipped.
+pub const POSTGRES_VAR: &str = "TAKEBACK_TEST_POSTGRES_URL";
+
+pub fn takeback() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_takeback"))
+}
+
+/// A database for one test: a SQLite file in a temporary folder, or a fresh PostgreSQL
+/// database dropped when the test ends.
+pub struct Database {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+}
+
+impl Database {
+    pub fn sqlite() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("hotline.db").display());
+        Database {
+            url,
+            dir,
+            postgres: None,
+        }
+    }
+
+    /// `None` when the variable is not set; panics when it is set but the server fails.
+    pub fn postgres() -> Option<Self> {
+        let server = std::env::var(POSTGRES_VAR).ok()?;
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "takeback_test_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        run_postgres(
+            &server,
+            &[
+                format!("DROP DATABASE IF EXISTS {name}"),
+                format!("CREATE DATABASE {name}"),
+            ],
+        );
+        let base = server
+            .rsplit_once('/')
+            .map_or(server.as_str(), |(base, _)| base);
+        Some(Database {
+            url: format!("{base}/{name}"),
+            dir: tempfile::tempdir().unwrap(),
+            postgres: Some((server.clone(), name)),
+        })
+    }
+
+    /// SQLite, and PostgreSQL when it is configured.
+    pub fn all() -> Vec<Self> {
+        let mut all = vec![Self::sqlite()];
+        all.extend(Self::postgres());
+        all
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Some((server, name)) = &self.postgres
+            && !std::thread::panicking()
+        {
+            {
+                run_postgres(
+                    server,
+                    &[format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")],
+                );
+            }
+        }
+    }
+}
+
+fn run_postgres(server: &str, statements: &[String]) {
+    use sqlx::{Connection, Executor};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut conn = sqlx::PgConnection::connect(server)
+            .await
+            .unwrap_or_else(|e| {
+                panic!("{POSTGRES_VAR} is set to {server:?} but PostgreSQL cannot be reached: {e}")
+            });
+        for statement in statements {
+            conn.execute(statement.as_str()).await.unwrap();
+        }
+    });
+}
+
+/// A running `takeback serve`.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    pub log: PathBuf,
+    database_url: String,
+    args: Vec<String>,
+}
+
+impl Server {
+    /// Starts a server on `database` with extra options; throttles are off unless given.
+    pub fn start(database: &Database, args: &[&str]) -> Self {
+        Self::start_url(&database.url, database.dir.path(), args)
+    }
+
+    pub fn start_url(database_url: &str, dir: &Path, args: &[&str]) -> Self {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let log = dir.join(format!(
+            "server-{}.log",
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let mut server = Server {
+            child: spawn(database_url, &log, &all),
+            base: String::new(),
+            log,
+            database_url: database_url.to_owned(),
+            args: all,
+        };
+        server.base = read_address(&mut server.child, &server.log);
+        server
+    }
+
+    /// kill -9, as a crash or a power cut would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts again on the same database and options (on a new port).
+    pub fn restart(&mut self) {
+        self.kill();
+        self.child = spawn(&self.database_url, &self.log, &self.args);
+        self.base = read_address(&mut self.child, &self.log);
+    }
+
+    pub fn logs(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        request("GET", &self.url(path), token, None)
+    }
+
+    pub fn delete(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        request("DELETE", &self.url(path), token, None)
+    }
+
+    pub fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+        let bytes = serde_json::to_vec(body).unwrap();
+        request(
+            "POST",
+            &self.url(path),
+            token,
+            Some(("application/json", &bytes)),
+        )
+    }
+
+    pub fn post_raw(&self, path: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
+        request("POST", &self.url(path), None, Some((content_type, body)))
+    }
+
+    /// Sends a report and returns (case id, secret); panics unless it is accepted.
+    pub fn report(&self, body: &Value) -> (String, String) {
+        let (status, receipt) = self.post_json("/api/v1/reports", None, body);
+        assert_eq!(status, 201, "{receipt}");
+        (
+            receipt["case_id"].as_str().unwrap().to_owned(),
+            receipt["case_secret"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// Follows the whole feed from the beginning; returns the resulting list as
+    /// id → (algorithm, value, verified), checking that seqs are consecutive.
+    pub fn replay_list(
+        &self,
+        key: &str,
+        page: usize,
+    ) -> std::collections::BTreeMap<i64, (String, String, bool)> {
+        let mut list = std::collections::BTreeMap::new();
+        let mut cursor = 0;
+        loop {
+            let (status, body) = self.get(
+                &format!("/api/v1/hashlist?after={cursor}&limit={page}"),
+                Some(key),
+            );
+            assert_eq!(status, 200, "{body}");
+            let changes = body["changes"].as_array().unwrap();
+            if changes.is_empty() {
+                assert_eq!(body["next"], cursor);
+                return list;
+            }
+            for change in changes {
+                let seq = change["seq"].as_i64().unwrap();
+                assert_eq!(seq, cursor + 1, "the feed skipped or repeated a change");
+                cursor = seq;
+                apply_change(&mut list, change);
+            }
+            assert_eq!(body["next"], cursor);
+        }
+    }
+}
+
+pub fn apply_change(
+    list: &mut std::collections::BTreeMap<i64, (String, String, bool)>,
+    change: &Value,
+) {
+    let id = change["id"].as_i64().unwrap();
+    match change["op"].as_str().unwrap() {
+        "add" => {
+            list.insert(
+                id,
+                (
+                    change["algorithm"].as_str().unwrap().to_owned(),
+                    change["value"].as_str().unwrap().to_owned(),
+                    change["verified"].as_bool().unwrap(),
+                ),
+            );
+        }
+        "remove" => {
+            assert!(
+                list.remove(&id).is_some(),
+                "removed an entry not on the list: {change}"
+            );
+        }
+        other => panic!("unknown op {other}"),
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn spawn(database_url: &str, log: &Path, args: &[String]) -> Child {
+    let log_file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
+    takeback()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--database",
+            database_url,
+        ])
+        .args(args)
+        // Throttles off unless a test turns them on with an option.
+        .env("TAKEBACK_REPORTS_PER_SOURCE_PER_HOUR", "0")
+        .env("TAKEBACK_FAILED_CASE_LOOKUPS_PER_SOURCE_PER_HOUR", "0")
+        .env_remove("TAKEBACK_DATABASE_URL")
+        .env_remove("TAKEBACK_CONFIG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(log_file)
+        .spawn()
+        .unwrap()
+}
+
+/// Reads `takeback hotline listening on http://ADDR` from the server's stdout.
+fn read_address(child: &mut Child, log: &Path) -> String {
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let Some(address) = line.trim().strip_prefix("takeback hotline listening on ") else {
+        let _ = child.wait();
+        panic!(
+            "the server did not start: {line:?}\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+    };
+    address.to_owned()
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+/// One request; the JSON answer (or `null` when the body is not JSON).
+pub fn request(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<(&str, &[u8])>,
+) -> (u16, Value) {
+    let agent = agent();
+    let mut builder = ureq::http::Request::builder().method(method).uri(url);
+    if let Some(token) = token {
+        builder = builder.header("authorization", format!("Bearer {token}"));
+    }
+    let result = match body {
+        Some((content_type, bytes)) => {
+            let request = builder
+                .header("content-type", content_type)
+                .body(bytes.to_vec())
+                .unwrap();
+            agent.run(request)
+        }
+        None => agent.run(builder.body(()).unwrap()),
+    };
+    match result {
+        Ok(mut response) => {
+            let status = response.status().as_u16();
+            let text = response
+                .body_mut()
+                .with_config()
+                .limit(64 << 20)
+                .read_to_string()
+                .unwrap_or_default();
+            (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        }
+        // The server closed the connection (it was killed, or refused a huge body early).
+        Err(error) => (0, json!({"transport_error": error.to_string()})),
+    }
+}
+
+/// Adds a partner or analyst with the CLI and returns the printed token.
+pub fn add(kind: &str, name: &str, database: &Database) -> String {
+    let output = takeback()
+        .args([kind, "add", name, "--database", &database.url])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().count(),
+        1,
+        "the token alone on stdout: {stdout:?}"
+    );
+    stdout.trim().to_owned()
+}
+
+/// A PDQ hash made from a number, distinct for distinct numbers and far apart.
+pub fn pdq(n: u64) -> String {
+    let mut state = n.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x1234_5678;
+    let mut hex = String::new();
+    for _ in 0..4 {
+        state ^= state >> 30;
+        state = state.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        state ^= state >> 27;
+        state = state.wrapping_mul(0x94d0_49bb_1331_11eb);
+        state ^= state >> 31;
+        hex.push_str(&format!("{state:016x}"));
+    }
+    hex
+}
+
+/// A valid young person's report of the given PDQ hashes and URLs.
+pub fn report_of(hashes: &[String], urls: &[&str]) -> Value {
+    json!({
+        "reporter": "young_person",
+        "hashes": hashes.iter().map(|h| json!({"algorithm": "pdq", "value": h, "quality": 90})).collect::<Vec<_>>(),
+        "urls": urls,
+        "under_18": true,
+        "consent_to_share": true,
+    })
+}
+
+/// Waits until `f` returns true or the time is up.
+pub fn eventually(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
