@@ -734,6 +734,25 @@ impl Store {
             .collect()
     }
 
+    /// The current list: every entry in state `listed`, as (id, algorithm, value, verified).
+    pub async fn listed_entries(&self) -> Result<Vec<(i64, Algorithm, String, bool)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, algorithm, value, verified FROM entries WHERE state = 'listed' ORDER BY id",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("id")?,
+                    algorithm(&row.try_get::<String, _>("algorithm")?)?,
+                    row.try_get("value")?,
+                    row.try_get::<i64, _>("verified")? != 0,
+                ))
+            })
+            .collect()
+    }
+
     /// The last sequence number handed out.
     pub async fn last_seq(&self) -> Result<i64, StoreError> {
         Ok(
