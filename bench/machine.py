@@ -1,6 +1,6 @@
 """What the benchmark drivers record about the machine and the code they ran on.
 
-Shared by bench/pdq/driver.py and bench/index/driver.py, which put this folder on
+Shared by bench/pdq, bench/index and bench/hotline driver.py, which put this folder on
 sys.path.
 """
 
