@@ -5,7 +5,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use takeback_hotline::config::DEFAULT_DATABASE;
+use takeback_hotline::config::{DEFAULT_DATABASE, DatabaseUrl};
 use takeback_hotline::secrets::TokenKind;
 use takeback_hotline::{HotlineConfig, ListingPolicy, Store};
 
@@ -16,7 +16,7 @@ pub struct DatabaseArg {
     /// `postgres://USER@HOST/DB` to share one database between several servers.
     /// [default: sqlite://takeback.db, in the working directory]
     #[arg(long, env = "TAKEBACK_DATABASE_URL", value_name = "URL")]
-    database: Option<String>,
+    database: Option<DatabaseUrl>,
 }
 
 /// Run the hotline: reports of fingerprints and URLs, the hash list for partners, and the
@@ -126,10 +126,10 @@ pub struct NamedArgs {
 }
 
 impl DatabaseArg {
-    fn url(&self) -> String {
+    fn url(&self) -> DatabaseUrl {
         self.database
             .clone()
-            .unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
+            .unwrap_or_else(|| DatabaseUrl::new(DEFAULT_DATABASE))
     }
 }
 
@@ -237,7 +237,7 @@ fn add_principal(kind: TokenKind, args: &NamedArgs) -> Result<()> {
         "the name must be 1 to 200 characters"
     );
     let token = runtime()?.block_on(async {
-        let store = Store::connect(&args.database.url(), 2).await?;
+        let store = Store::connect(args.database.url().expose(), 2).await?;
         let token = store.add_principal(kind, name).await;
         store.close().await;
         token

@@ -13,7 +13,7 @@ pub struct HotlineConfig {
     /// Address to listen on.
     pub listen: SocketAddr,
     /// `sqlite://FILE` (or a path) or `postgres://…`.
-    pub database: String,
+    pub database: DatabaseUrl,
     /// Most connections to PostgreSQL per process.
     pub max_connections: u32,
     /// What happens to self-reported fingerprints.
@@ -49,7 +49,7 @@ impl Default for HotlineConfig {
     fn default() -> Self {
         HotlineConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            database: DEFAULT_DATABASE.to_owned(),
+            database: DatabaseUrl::new(DEFAULT_DATABASE),
             max_connections: 10,
             listing_policy: ListingPolicy::PublishUnverified,
             min_pdq_quality: takeback_pdq::RECOMMENDED_MIN_QUALITY,
@@ -64,6 +64,76 @@ impl Default for HotlineConfig {
             trust_forwarded_for: false,
             hashlist_page_limit: 10_000,
         }
+    }
+}
+
+/// A database URL. It may hold a password, so `Debug` and `Display` show it with the
+/// password replaced by `***`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// Wraps a URL.
+    pub fn new(url: impl Into<String>) -> Self {
+        DatabaseUrl(url.into())
+    }
+
+    /// The URL itself, password included, for connecting.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        redact_url(&self.0)
+    }
+}
+
+/// Replaces the password in `scheme://user:password@host…` and any `password=` parameter.
+pub fn redact_url(url: &str) -> String {
+    let mut out = url.to_owned();
+    if let Some(scheme_end) = out.find("://") {
+        let rest = &out[scheme_end + 3..];
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        if let Some(at) = rest[..authority_end].rfind('@')
+            && let Some(colon) = rest[..at].find(':')
+        {
+            let start = scheme_end + 3 + colon + 1;
+            out.replace_range(start..scheme_end + 3 + at, "***");
+        }
+    }
+    if let Some(query) = out.find('?') {
+        let (head, params) = out.split_at(query + 1);
+        let params: Vec<String> = params
+            .split('&')
+            .map(|param| match param.split_once('=') {
+                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                _ => param.to_owned(),
+            })
+            .collect();
+        out = format!("{head}{}", params.join("&"));
+    }
+    out
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DatabaseUrl({:?})", self.redacted())
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = std::convert::Infallible;
+
+    fn from_str(url: &str) -> Result<Self, Self::Err> {
+        Ok(DatabaseUrl::new(url))
     }
 }
 
@@ -113,7 +183,25 @@ mod tests {
                 .unwrap();
         assert_eq!(config.listing_policy, ListingPolicy::HoldForAnalyst);
         assert_eq!(config.min_pdq_quality, 70);
-        assert_eq!(config.database, DEFAULT_DATABASE);
+        assert_eq!(config.database.expose(), DEFAULT_DATABASE);
+    }
+
+    #[test]
+    fn passwords_never_reach_debug_output() {
+        let config = HotlineConfig {
+            database: DatabaseUrl::new(
+                "postgres://hotline:s3cret@db.example/takeback?sslmode=require",
+            ),
+            ..HotlineConfig::default()
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("postgres://hotline:***@db.example/takeback?sslmode=require"));
+        assert_eq!(
+            redact_url("postgres://db.example/t?user=a&password=pw"),
+            "postgres://db.example/t?user=a&password=***"
+        );
+        assert_eq!(redact_url("sqlite://takeback.db"), "sqlite://takeback.db");
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub async fn serve(
         Some(path) => guard::GuardList::load(path, config.guard_distance)?,
         None => guard::GuardList::empty(),
     };
-    let store = Store::connect(&config.database, config.max_connections).await?;
+    let store = Store::connect(config.database.expose(), config.max_connections).await?;
     tracing::info!(
         backend = ?store.backend(),
         listing_policy = ?config.listing_policy,

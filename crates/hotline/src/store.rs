@@ -238,13 +238,13 @@ fn normalise_url(url: &str) -> Result<(String, Backend), StoreError> {
     } else if let Some(rest) = url.strip_prefix("sqlite:") {
         rest
     } else if url.contains("://") {
-        return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        return Err(StoreError::UnsupportedUrl(crate::config::redact_url(url)));
     } else {
         url
     };
     let path = path.split('?').next().unwrap_or_default();
     if path.is_empty() {
-        return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        return Err(StoreError::UnsupportedUrl(crate::config::redact_url(url)));
     }
     Ok((format!("sqlite://{path}?mode=rwc"), Backend::Sqlite))
 }
@@ -265,7 +265,8 @@ impl Store {
                             // reach the disk before it is acknowledged.
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                                 PRAGMA cache_size = -32768;",
                             )
                             .await?;
                         }

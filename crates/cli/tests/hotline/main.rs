@@ -9,6 +9,7 @@ mod support;
 
 mod access;
 mod bad_input;
+mod config;
 mod durability;
 mod list;
 mod postgres;
