@@ -6,7 +6,11 @@ use crate::support::*;
 fn a_config_file_sets_the_listing_policy() {
     let db = Database::sqlite();
     let config = db.dir.path().join("hotline.toml");
-    std::fs::write(&config, "listing_policy = \"hold_for_analyst\"\nmin_pdq_quality = 80\n").unwrap();
+    std::fs::write(
+        &config,
+        "listing_policy = \"hold_for_analyst\"\nmin_pdq_quality = 80\n",
+    )
+    .unwrap();
     let server = Server::start(&db, &["--config", config.to_str().unwrap()]);
     let key = add("partner", "P", &db);
     server.report(&report_of(&[pdq(1)], &[]));
@@ -15,7 +19,10 @@ fn a_config_file_sets_the_listing_policy() {
     let mut low = report_of(&[pdq(2)], &[]);
     low["hashes"][0]["quality"] = 70.into();
     let (status, body) = server.post_json("/api/v1/reports", None, &low);
-    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("low_quality")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("low_quality"))
+    );
 }
 
 #[test]
@@ -26,7 +33,10 @@ fn bad_settings_are_refused_with_a_message() {
     for (args, expected) in [
         (vec!["--config", config.to_str().unwrap()], "listing_policy"),
         (vec!["--config", "/no/such/file.toml"], "/no/such/file.toml"),
-        (vec!["--database", "mysql://localhost/x"], "unsupported database URL"),
+        (
+            vec!["--database", "mysql://localhost/x"],
+            "unsupported database URL",
+        ),
         (vec!["--min-pdq-quality", "101"], "101"),
     ] {
         let output = takeback()
@@ -49,6 +59,10 @@ fn the_database_url_comes_from_the_environment() {
         .env("TAKEBACK_DATABASE_URL", &db.url)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(db.dir.path().join("hotline.db").exists());
 }

@@ -194,7 +194,12 @@ async fn metrics_page(State(state): State<AppState>) -> Response {
     // database's truth.
     match state.store.entry_counts().await {
         Ok(counts) => {
-            for (entry_state, count) in counts {
+            // Every state, so that one that has emptied shows 0 rather than its last count.
+            for entry_state in ["listed", "held", "withdrawn", "suspended", "rejected"] {
+                let count = counts
+                    .iter()
+                    .find(|(state, _)| state == entry_state)
+                    .map_or(0, |(_, count)| *count);
                 metrics::gauge!("takeback_list_entries", "state" => entry_state).set(count as f64);
             }
             metrics::gauge!("takeback_database_up").set(1.0);
