@@ -202,6 +202,8 @@ impl StoredEntry {
 
 const ENTRY_COLUMNS: &str = "id, algorithm, value, quality, state, verified, reason, decided_at";
 
+const HOUR_MS: i64 = 3_600_000;
+
 /// Milliseconds since 1970.
 fn now_ms() -> i64 {
     SystemTime::now()
@@ -335,7 +337,9 @@ impl Store {
         reports: &[PreparedReport],
         policy: ListingPolicy,
     ) -> Result<(), StoreError> {
-        let now = now_ms();
+        // Rounded down to the hour: an exact time could be matched against a proxy's or a
+        // network's logs to link a case to an address. The hour is all a reporter needs.
+        let now = now_ms() / HOUR_MS * HOUR_MS;
         let mut tx = self.write.begin().await?;
 
         // Entries first, in one order for every transaction, so that concurrent writers on
@@ -645,7 +649,8 @@ impl Store {
         case_id: &CaseId,
         secret_digest: &str,
     ) -> Result<bool, StoreError> {
-        let now = now_ms();
+        // To the hour, as for reports.
+        let now = now_ms() / HOUR_MS * HOUR_MS;
         let mut tx = self.write.begin().await?;
         let Some((_, state, _)) = Self::open_case(&mut *tx, case_id, secret_digest).await? else {
             return Ok(false);
