@@ -411,40 +411,54 @@ impl Store {
             entry_ids.insert((*algorithm, *value), entry.id);
         }
 
+        // The rest in a few multi-row statements: with group commit a transaction holds
+        // hundreds of reports, and one statement per row would dominate its cost.
+        let mut case_rows = Vec::with_capacity(reports.len());
+        let mut link_rows = Vec::new();
+        let mut url_rows = Vec::new();
         for prepared in reports {
-            sqlx::query(
-                "INSERT INTO cases (id, secret_hash, reporter, state, created_at) \
-                 VALUES ($1, $2, $3, 'open', $4)",
-            )
-            .bind(prepared.case_id.as_str())
-            .bind(prepared.secret_digest.as_str())
-            .bind(prepared.report.reporter.as_str())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            let case_id = prepared.case_id.as_str();
+            case_rows.push(vec![
+                Param::Text(case_id),
+                Param::Text(&prepared.secret_digest),
+                Param::Text(prepared.report.reporter.as_str()),
+                Param::Text("open"),
+                Param::Int(Some(now)),
+            ]);
             for hash in &prepared.report.hashes {
                 let entry_id = entry_ids
                     .get(&(hash.algorithm, hash.value.as_str()))
                     .copied()
                     .ok_or_else(|| StoreError::Corrupt("entry not written".into()))?;
-                sqlx::query("INSERT INTO case_hashes (case_id, entry_id) VALUES ($1, $2)")
-                    .bind(prepared.case_id.as_str())
-                    .bind(entry_id)
-                    .execute(&mut *tx)
-                    .await?;
+                link_rows.push(vec![Param::Text(case_id), Param::Int(Some(entry_id))]);
             }
             for url in &prepared.report.urls {
-                sqlx::query(
-                    "INSERT INTO case_urls (case_id, url, state, created_at) \
-                     VALUES ($1, $2, 'pending', $3)",
-                )
-                .bind(prepared.case_id.as_str())
-                .bind(url.as_str())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                url_rows.push(vec![
+                    Param::Text(case_id),
+                    Param::Text(url),
+                    Param::Text("pending"),
+                    Param::Int(Some(now)),
+                ]);
             }
         }
+        insert_rows(
+            &mut tx,
+            "INSERT INTO cases (id, secret_hash, reporter, state, created_at)",
+            &case_rows,
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            "INSERT INTO case_hashes (case_id, entry_id)",
+            &link_rows,
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            "INSERT INTO case_urls (case_id, url, state, created_at)",
+            &url_rows,
+        )
+        .await?;
         append_changes(&mut tx, &changes, now).await?;
         tx.commit().await?;
         Ok(())
@@ -1268,6 +1282,47 @@ where
     Ok(())
 }
 
+/// A value for [`insert_rows`].
+#[derive(Debug, Clone, Copy)]
+enum Param<'a> {
+    Int(Option<i64>),
+    Text(&'a str),
+}
+
+/// Most rows in one INSERT: well under both engines' limits on bound parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// `head VALUES (…), (…), …` for every row, in as few statements as the limit allows.
+async fn insert_rows(
+    tx: &mut Transaction<'static, Any>,
+    head: &str,
+    rows: &[Vec<Param<'_>>],
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = format!("{head} VALUES ");
+        let mut n = 0;
+        for (i, row) in chunk.iter().enumerate() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for j in 0..row.len() {
+                n += 1;
+                sql.push_str(if j == 0 { "$" } else { ", $" });
+                sql.push_str(&n.to_string());
+            }
+            sql.push(')');
+        }
+        // Not kept as a prepared statement: the text differs with the number of rows.
+        let mut query = sqlx::query(&sql).persistent(false);
+        for param in chunk.iter().flatten() {
+            query = match *param {
+                Param::Int(value) => query.bind(value),
+                Param::Text(value) => query.bind(value),
+            };
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// Numbers and writes list changes: the transaction's last statements, so the sequence
 /// row stays locked for as short a time as possible and commits happen in `seq` order.
 async fn append_changes(
@@ -1285,22 +1340,27 @@ async fn append_changes(
     .bind(count)
     .fetch_one(&mut **tx)
     .await?;
-    for (seq, change) in (last - count + 1..).zip(changes) {
-        let entry = &change.entry;
-        sqlx::query(
-            "INSERT INTO list_changes (seq, op, entry_id, algorithm, value, quality, verified, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(seq)
-        .bind(change.op.as_str())
-        .bind(entry.id)
-        .bind(entry.algorithm.as_str())
-        .bind(entry.value.as_str())
-        .bind(entry.quality)
-        .bind(i64::from(entry.verified))
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-    }
+    let rows: Vec<Vec<Param<'_>>> = (last - count + 1..)
+        .zip(changes)
+        .map(|(seq, change)| {
+            let entry = &change.entry;
+            vec![
+                Param::Int(Some(seq)),
+                Param::Text(change.op.as_str()),
+                Param::Int(Some(entry.id)),
+                Param::Text(&entry.algorithm),
+                Param::Text(&entry.value),
+                Param::Int(entry.quality),
+                Param::Int(Some(i64::from(entry.verified))),
+                Param::Int(Some(now)),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "INSERT INTO list_changes (seq, op, entry_id, algorithm, value, quality, verified, at)",
+        &rows,
+    )
+    .await?;
     Ok(())
 }

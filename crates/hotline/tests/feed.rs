@@ -189,3 +189,60 @@ proptest! {
             .block_on(run(ops, policy));
     }
 }
+
+/// One group commit larger than a multi-row statement holds: every row still arrives.
+#[test]
+fn a_large_batch_is_written_whole() {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::connect(dir.path().join("big.db").to_str().unwrap(), 2)
+                .await
+                .unwrap();
+            let reports: Vec<PreparedReport> = (0..300)
+                .map(|i| PreparedReport {
+                    case_id: CaseId::generate().unwrap(),
+                    secret_digest: CaseSecret::generate().unwrap().digest(),
+                    report: CheckedReport {
+                        reporter: Reporter::TrustedAdult,
+                        hashes: (0..2)
+                            .map(|k| CheckedHash {
+                                algorithm: takeback_hotline::model::Algorithm::Sha256,
+                                value: hash(1000 + 2 * i + k),
+                                quality: None,
+                            })
+                            .collect(),
+                        urls: vec![
+                            format!("https://example.com/{i}"),
+                            format!("https://example.org/{i}"),
+                        ],
+                    },
+                    guarded: vec![false; 2],
+                })
+                .collect();
+            store
+                .insert_reports(&reports, ListingPolicy::PublishUnverified)
+                .await
+                .unwrap();
+            assert_eq!(store.listed_entries().await.unwrap().len(), 600);
+            let changes = store.list_changes(0, 10_000).await.unwrap();
+            assert_eq!(changes.len(), 600);
+            assert!(
+                changes
+                    .iter()
+                    .enumerate()
+                    .all(|(i, c)| c.seq == i as i64 + 1)
+            );
+            assert_eq!(store.urls(0, 1000).await.unwrap().len(), 600);
+            let last = &reports[299];
+            let status = store
+                .case_status(&last.case_id, &last.secret_digest)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!((status.hashes.len(), status.urls.len()), (2, 2));
+        });
+}
