@@ -107,6 +107,10 @@ enum LogFormat {
 pub enum PartnerCommand {
     /// Add a partner and print its API key on stdout, once (only its hash is stored).
     Add(NamedArgs),
+    /// Revoke a partner's key at once (it stays in the audit log by name).
+    Revoke(NamedArgs),
+    /// List partners: name, date added, and whether revoked.
+    List(DatabaseArg),
 }
 
 /// Analysts: the people who review held and suspended entries.
@@ -114,6 +118,10 @@ pub enum PartnerCommand {
 pub enum AnalystCommand {
     /// Add an analyst and print their token on stdout, once (only its hash is stored).
     Add(NamedArgs),
+    /// Revoke an analyst's token at once (they stay in the audit log by name).
+    Revoke(NamedArgs),
+    /// List analysts: name, date added, and whether revoked.
+    List(DatabaseArg),
 }
 
 /// A name and the database.
@@ -236,11 +244,8 @@ fn add_principal(kind: TokenKind, args: &NamedArgs) -> Result<()> {
         !name.is_empty() && name.len() <= 200,
         "the name must be 1 to 200 characters"
     );
-    let token = runtime()?.block_on(async {
-        let store = Store::connect(args.database.url().expose(), 2).await?;
-        let token = store.add_principal(kind, name).await;
-        store.close().await;
-        token
+    let token = with_store(&args.database, async |store| {
+        store.add_principal(kind, name).await
     })?;
     let mut stdout = std::io::stdout();
     writeln!(stdout, "{}", token.expose())?;
@@ -253,10 +258,62 @@ fn add_principal(kind: TokenKind, args: &NamedArgs) -> Result<()> {
     Ok(())
 }
 
+fn with_store<T>(
+    database: &DatabaseArg,
+    f: impl AsyncFnOnce(&Store) -> Result<T, takeback_hotline::StoreError>,
+) -> Result<T> {
+    runtime()?.block_on(async {
+        let store = Store::connect(database.url().expose(), 2).await?;
+        let result = f(&store).await;
+        store.close().await;
+        Ok(result?)
+    })
+}
+
+fn revoke_principal(kind: TokenKind, args: &NamedArgs) -> Result<()> {
+    with_store(&args.database, async |store| {
+        store.revoke_principal(kind, args.name.trim()).await
+    })?;
+    eprintln!("Revoked {:?}: its token no longer works.", args.name.trim());
+    Ok(())
+}
+
+fn list_principals(kind: TokenKind, database: &DatabaseArg) -> Result<()> {
+    let rows = with_store(database, async |store| store.principals(kind).await)?;
+    let mut stdout = std::io::stdout().lock();
+    for (name, added, revoked) in rows {
+        let state = if revoked.is_some() {
+            "revoked"
+        } else {
+            "active"
+        };
+        writeln!(stdout, "{name}\t{}\t{state}", date(added))?;
+    }
+    Ok(())
+}
+
+/// A Unix-millisecond time as a UTC date, `YYYY-MM-DD`.
+fn date(ms: i64) -> String {
+    // Civil-from-days (Howard Hinnant's algorithm): no date crate for one conversion.
+    let days = ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// `takeback partner …`.
 pub fn partner(command: &PartnerCommand) -> Result<()> {
     match command {
         PartnerCommand::Add(args) => add_principal(TokenKind::Partner, args),
+        PartnerCommand::Revoke(args) => revoke_principal(TokenKind::Partner, args),
+        PartnerCommand::List(database) => list_principals(TokenKind::Partner, database),
     }
 }
 
@@ -264,5 +321,17 @@ pub fn partner(command: &PartnerCommand) -> Result<()> {
 pub fn analyst(command: &AnalystCommand) -> Result<()> {
     match command {
         AnalystCommand::Add(args) => add_principal(TokenKind::Analyst, args),
+        AnalystCommand::Revoke(args) => revoke_principal(TokenKind::Analyst, args),
+        AnalystCommand::List(database) => list_principals(TokenKind::Analyst, database),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates() {
+        assert_eq!(super::date(0), "1970-01-01");
+        assert_eq!(super::date(1_795_391_022_000), "2026-11-22");
+        assert_eq!(super::date(951_782_400_000), "2000-02-29");
     }
 }

@@ -832,11 +832,70 @@ impl Store {
         Ok(token)
     }
 
+    /// Revokes a partner's key or an analyst's token; `NotFound` if there is no such name.
+    /// Revoking twice is not an error.
+    pub async fn revoke_principal(&self, kind: TokenKind, name: &str) -> Result<(), StoreError> {
+        let (table, action) = principal_table(kind, "revoked");
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        let found = sqlx::query(&format!(
+            "UPDATE {table} SET revoked_at = COALESCE(revoked_at, $1) WHERE name = $2 RETURNING id"
+        ))
+        .bind(now)
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if found.is_none() {
+            return Err(StoreError::NotFound(format!(
+                "there is no {} named {name:?}",
+                kind_name(kind)
+            )));
+        }
+        audit(
+            &mut *tx,
+            now,
+            "operator",
+            "command line",
+            &action,
+            Some(name),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Partners or analysts, by name: (name, added at, revoked at), in Unix milliseconds.
+    pub async fn principals(
+        &self,
+        kind: TokenKind,
+    ) -> Result<Vec<(String, i64, Option<i64>)>, StoreError> {
+        let (table, _) = principal_table(kind, "");
+        let rows = sqlx::query(&format!(
+            "SELECT name, created_at, revoked_at FROM {table} ORDER BY name"
+        ))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("name")?,
+                    row.try_get("created_at")?,
+                    row.try_get("revoked_at")?,
+                ))
+            })
+            .collect()
+    }
+
     /// Who a bearer token belongs to, looked up by its digest in the table of its kind.
     pub async fn authenticate(&self, token: &ApiToken) -> Result<Option<Principal>, StoreError> {
         let sql = match token.kind() {
-            TokenKind::Partner => "SELECT id, name FROM partners WHERE key_hash = $1",
-            TokenKind::Analyst => "SELECT id, name FROM analysts WHERE token_hash = $1",
+            TokenKind::Partner => {
+                "SELECT id, name FROM partners WHERE key_hash = $1 AND revoked_at IS NULL"
+            }
+            TokenKind::Analyst => {
+                "SELECT id, name FROM analysts WHERE token_hash = $1 AND revoked_at IS NULL"
+            }
         };
         let row = sqlx::query(sql)
             .bind(token.digest())
@@ -1236,6 +1295,14 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+/// The table of a kind of principal, and the audit action `<kind>_<verb>`.
+fn principal_table(kind: TokenKind, verb: &str) -> (&'static str, String) {
+    match kind {
+        TokenKind::Partner => ("partners", format!("partner_{verb}")),
+        TokenKind::Analyst => ("analysts", format!("analyst_{verb}")),
     }
 }
 

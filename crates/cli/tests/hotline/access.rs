@@ -99,3 +99,42 @@ fn case_secrets_are_stored_only_as_digests() {
     assert!(!stored.contains(&secret));
     assert!(!stored.contains(&secret.replace('-', "")));
 }
+
+#[test]
+fn revoked_keys_and_tokens_stop_working_at_once() {
+    for db in Database::all() {
+        let server = Server::start(&db, &[]);
+        let key = add("partner", "Leaky", &db);
+        let analyst = add("analyst", "Leaver", &db);
+        assert_eq!(server.get("/api/v1/hashlist", Some(&key)).0, 200);
+        for (kind, name) in [("partner", "Leaky"), ("analyst", "Leaver")] {
+            let output = takeback()
+                .args([kind, "revoke", name, "--database", &db.url])
+                .output()
+                .unwrap();
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        assert_eq!(server.get("/api/v1/hashlist", Some(&key)).0, 401);
+        assert_eq!(server.get("/api/v1/analyst/queue", Some(&analyst)).0, 401);
+
+        let listed = takeback()
+            .args(["partner", "list", "--database", &db.url])
+            .output()
+            .unwrap();
+        let listed = String::from_utf8(listed.stdout).unwrap();
+        assert!(
+            listed.starts_with("Leaky\t") && listed.trim_end().ends_with("\trevoked"),
+            "{listed}"
+        );
+        let unknown = takeback()
+            .args(["partner", "revoke", "Nobody", "--database", &db.url])
+            .output()
+            .unwrap();
+        assert!(!unknown.status.success());
+        assert!(String::from_utf8_lossy(&unknown.stderr).contains("no partner named"));
+    }
+}
