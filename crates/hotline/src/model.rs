@@ -74,10 +74,14 @@ pub struct SubmittedHash {
     /// `pdq`, `md5` or `sha256`.
     pub algorithm: Algorithm,
     /// Lowercase hex.
-    #[schema(example = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22")]
+    #[schema(
+        example = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22",
+        pattern = "^[0-9a-f]{32}([0-9a-f]{32})?$"
+    )]
     pub value: String,
     /// PDQ's quality, 0 to 100; required for PDQ, absent otherwise.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 100)]
     pub quality: Option<u8>,
 }
 
@@ -92,10 +96,15 @@ pub struct NewReport {
     pub hashes: Vec<SubmittedHash>,
     /// Addresses (http or https) where the picture was seen.
     #[serde(default)]
+    #[schema(value_type = Vec<String>, pattern = "^https?://")]
     pub urls: Vec<String>,
-    /// The person shown was under 18 when it was taken. Must be `true`.
+    /// The person shown was under 18 when it was taken. Must be `true`; when it is missing
+    /// or false the answer is 422 `confirmation_required`.
+    #[schema(value_type = bool, required = true)]
     pub under_18: Option<bool>,
-    /// The fingerprints may be shared with partner platforms. Must be `true`.
+    /// The fingerprints may be shared with partner platforms. Must be `true`, as for
+    /// `under_18`.
+    #[schema(value_type = bool, required = true)]
     pub consent_to_share: Option<bool>,
 }
 

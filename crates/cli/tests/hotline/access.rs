@@ -138,3 +138,35 @@ fn revoked_keys_and_tokens_stop_working_at_once() {
         assert!(String::from_utf8_lossy(&unknown.stderr).contains("no partner named"));
     }
 }
+
+#[test]
+fn malformed_paths_get_json_errors() {
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[]);
+    let analyst = add("analyst", "A", &db);
+    for path in [
+        "/api/v1/analyst/entries/9223372036854775808",
+        "/api/v1/analyst/entries/abc",
+    ] {
+        let (status, body) = server.get(path, Some(&analyst));
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some("invalid_parameter")),
+            "{path}"
+        );
+    }
+    let (status, body) = server.post_json(
+        "/api/v1/analyst/entries/x/decision",
+        Some(&analyst),
+        &serde_json::json!({"decision": "list"}),
+    );
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_parameter"))
+    );
+    let (status, body) = server.delete("/api/v1/hashlist", None);
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (405, Some("method_not_allowed"))
+    );
+}

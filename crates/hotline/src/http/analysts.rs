@@ -26,6 +26,18 @@ pub(super) struct Page {
 
 type PageQuery = Result<Query<Page>, axum::extract::rejection::QueryRejection>;
 
+/// An entry id from the path, with the API's JSON error when it is not a whole number.
+type EntryId = Result<Path<i64>, axum::extract::rejection::PathRejection>;
+
+fn entry_id(path: EntryId) -> Result<i64, ApiError> {
+    path.map(|Path(id)| id).map_err(|_| {
+        ApiError::bad_request(
+            "invalid_parameter",
+            "the entry id must be a whole number from 1 to 9223372036854775807",
+        )
+    })
+}
+
 fn page(query: PageQuery) -> Result<(Page, i64, i64), ApiError> {
     let Query(page) = query
         .map_err(|rejection| ApiError::bad_request("invalid_parameter", rejection.body_text()))?;
@@ -75,8 +87,9 @@ pub(super) async fn queue(
 pub(super) async fn entry(
     State(state): State<AppState>,
     Analyst(analyst): Analyst,
-    Path(id): Path<i64>,
+    id: EntryId,
 ) -> Result<Json<EntryView>, ApiError> {
+    let id = entry_id(id)?;
     state
         .store
         .audit_read(&analyst, "entry_read", Some(&format!("entry {id}")), None)
@@ -100,9 +113,10 @@ pub(super) async fn entry(
 pub(super) async fn decide(
     State(state): State<AppState>,
     Analyst(analyst): Analyst,
-    Path(id): Path<i64>,
+    id: EntryId,
     JsonBody(request): JsonBody<DecisionRequest>,
 ) -> Result<Json<EntryView>, ApiError> {
+    let id = entry_id(id)?;
     if request.note.as_ref().is_some_and(|note| note.len() > 2000) {
         return Err(ApiError::unprocessable(
             "invalid_field",

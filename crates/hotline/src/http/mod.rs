@@ -145,10 +145,18 @@ async fn observe(request: Request, next: Next) -> Response {
         ms = elapsed.as_secs_f64() * 1e3,
         "request"
     );
-    // Answers may carry case details or the list: no cache should keep them.
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Answers may carry case details or the list: no cache should keep them, no browser
+    // should guess their type, and no link should tell another site where it came from.
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     response
 }
 

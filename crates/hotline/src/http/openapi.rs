@@ -17,9 +17,58 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::analysts::queue, super::analysts::entry, super::analysts::decide,
         super::analysts::urls, super::analysts::case, super::analysts::audit,
     ),
-    modifiers(&BearerSchemes),
+    modifiers(&BearerSchemes, &CommonErrors),
 )]
 struct ApiDoc;
+
+/// Every route can answer with the shared error shape for these statuses (bad query or
+/// body, missing or wrong token, throttling, the database away); each route documents
+/// only its own particular answers, and this fills in the rest.
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        // ErrorBody is in the components already: the report routes name it.
+        let common = [
+            ("400", "Malformed request"),
+            ("401", "No token, or one this hotline does not know"),
+            ("403", "A token for other routes"),
+            ("404", "Not found"),
+            ("405", "Method not allowed"),
+            ("413", "Body too large"),
+            ("415", "Body not JSON"),
+            ("422", "A rule of the request is broken"),
+            ("429", "Throttled"),
+            ("503", "Database unavailable; nothing was stored"),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [&mut item.get, &mut item.post, &mut item.delete]
+                .into_iter()
+                .flatten()
+            {
+                for (status, description) in common {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.into())
+                        .or_insert_with(|| {
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content(
+                                    "application/json",
+                                    ContentBuilder::new()
+                                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                        .build(),
+                                )
+                                .build()
+                                .into()
+                        });
+                }
+            }
+        }
+    }
+}
 
 struct BearerSchemes;
 
