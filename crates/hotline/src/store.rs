@@ -66,13 +66,14 @@ impl From<sqlx::Error> for StoreError {
             | sqlx::Error::Tls(_)
             | sqlx::Error::Protocol(_)
             | sqlx::Error::WorkerCrashed => true,
-            // PostgreSQL: connection exceptions, shutting down, too many connections;
-            // SQLite: busy, locked, I/O error, cannot open.
+            // PostgreSQL: connection exceptions, shutting down, insufficient resources
+            // (disk full, too many connections); SQLite: busy, locked, read-only, I/O
+            // error, disk full, cannot open.
             sqlx::Error::Database(db) => db.code().is_some_and(|code| {
                 code.starts_with("08")
                     || code.starts_with("57P")
-                    || code == "53300"
-                    || matches!(code.as_ref(), "5" | "6" | "10" | "14")
+                    || code.starts_with("53")
+                    || matches!(code.as_ref(), "5" | "6" | "8" | "10" | "13" | "14")
             }),
             _ => false,
         };

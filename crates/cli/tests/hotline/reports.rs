@@ -226,3 +226,25 @@ fn operations_endpoints_answer() {
         (404, Some("not_found"))
     );
 }
+
+#[test]
+fn the_server_stops_cleanly_on_sigterm() {
+    let db = Database::sqlite();
+    let mut server = Server::start(&db, &[]);
+    let (case_id, secret) = server.report(&report_of(&[pdq(1)], &[]));
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &server.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = server.wait();
+    assert!(exit.success(), "{exit:?}\n{}", server.logs());
+    assert!(server.logs().contains("shutting down"));
+    server.restart();
+    assert_eq!(
+        server
+            .get(&format!("/api/v1/reports/{case_id}"), Some(&secret))
+            .0,
+        200
+    );
+}
