@@ -70,10 +70,14 @@ impl From<sqlx::Error> for StoreError {
             // (disk full, too many connections); SQLite: busy, locked, read-only, I/O
             // error, disk full, cannot open.
             sqlx::Error::Database(db) => db.code().is_some_and(|code| {
-                code.starts_with("08")
-                    || code.starts_with("57P")
-                    || code.starts_with("53")
-                    || matches!(code.as_ref(), "5" | "6" | "8" | "10" | "13" | "14")
+                if code.len() == 5 {
+                    // A PostgreSQL SQLSTATE.
+                    code.starts_with("08") || code.starts_with("57P") || code.starts_with("53")
+                } else {
+                    // A SQLite extended result code: its low byte is the primary code.
+                    code.parse::<i32>()
+                        .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 8 | 10 | 13 | 14))
+                }
             }),
             _ => false,
         };
@@ -103,7 +107,15 @@ macro_rules! retrying {
         let mut attempt = 0;
         loop {
             match $body {
-                Err(error) if error.is_retryable() && attempt < RETRIES => attempt += 1,
+                Err(error) if error.is_retryable() && attempt < RETRIES => {
+                    attempt += 1;
+                    // A little random wait, so that the two sides of a deadlock do not
+                    // meet again at once.
+                    let mut jitter = [0u8; 1];
+                    let _ = getrandom::fill(&mut jitter);
+                    let wait = 5 * attempt as u64 + u64::from(jitter[0] % 20);
+                    tokio::time::sleep(Duration::from_millis(wait)).await;
+                }
                 result => break result,
             }
         }
@@ -398,6 +410,8 @@ impl Store {
                     if entry.state == EntryState::Withdrawn {
                         entry.state = state;
                         entry.reason = reason.map(str::to_owned);
+                        // A new report is self-reported again until an analyst looks.
+                        entry.verified = false;
                         self.set_entry_state(&mut tx, &entry, now, false).await?;
                         if state == EntryState::Listed {
                             changes.push(PendingChange {
@@ -683,7 +697,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let entry_ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT entry_id FROM case_hashes WHERE case_id = $1 ORDER BY entry_id",
+            // The order every transaction locks entries in (see `try_insert_reports`), so
+            // that a withdrawal and a report of the same fingerprints cannot deadlock.
+            "SELECT ch.entry_id FROM case_hashes ch JOIN entries e ON e.id = ch.entry_id \
+             WHERE ch.case_id = $1 ORDER BY e.algorithm, e.value",
         )
         .bind(case_id.as_str())
         .fetch_all(&mut *tx)
@@ -700,7 +717,11 @@ impl Store {
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
-            if still_reported > 0 || entry.state == EntryState::Rejected {
+            // A guard-listed fingerprint stays rejected whatever happens; any other
+            // fingerprint that no open report names any more is withdrawn, even one an
+            // analyst rejected, so that no later decision can list it.
+            let guarded = entry.reason.as_deref() == Some("guard_list");
+            if still_reported > 0 || guarded || entry.state == EntryState::Withdrawn {
                 continue;
             }
             let was_listed = entry.state == EntryState::Listed;
@@ -970,16 +991,40 @@ impl Store {
                 return Ok(FeedbackOutcome::AlreadyRecorded);
             }
         }
-        let mut items: Vec<_> = batch.items.iter().collect();
-        items.sort_by_key(|item| item.id);
+        // Only entries that have been in the feed can be named: partners know no others,
+        // and the answer must not tell them which other ids exist. Locked in the order
+        // every transaction uses, (algorithm, value), so that this cannot deadlock with a
+        // report or a withdrawal.
+        let mut keyed = Vec::with_capacity(batch.items.len());
+        for item in &batch.items {
+            let row = sqlx::query(
+                "SELECT algorithm, value FROM entries e WHERE id = $1 \
+                 AND EXISTS (SELECT 1 FROM list_changes c WHERE c.entry_id = e.id)",
+            )
+            .bind(item.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else {
+                return Err(StoreError::NotFound(format!(
+                    "there is no list entry with id {}",
+                    item.id
+                )));
+            };
+            let key: (String, String) = (row.try_get("algorithm")?, row.try_get("value")?);
+            keyed.push((key, item));
+        }
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
         let mut changes = Vec::new();
-        for item in items {
+        for (_, item) in keyed {
             let Some(mut entry) = self.lock_entry(&mut tx, item.id, now).await? else {
                 return Err(StoreError::NotFound(format!(
                     "there is no list entry with id {}",
                     item.id
                 )));
             };
+            // Read after the lock, so that an analyst's decision committed just before
+            // is older than this report.
+            let now = now_ms();
             sqlx::query(
                 "INSERT INTO feedback (entry_id, partner_id, matched, removed, blocked_upload, \
                  false_positive, last_false_positive_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
@@ -1158,7 +1203,10 @@ impl Store {
                 "there is no list entry with id {id}"
             )));
         };
+        // After the lock: false-positive reports committed before it are older.
+        let now = now_ms();
         let before = entry.state;
+        let was_verified = entry.verified;
         let guarded = entry.reason.as_deref() == Some("guard_list");
         match decision {
             Decision::List | Decision::Reinstate => {
@@ -1168,7 +1216,14 @@ impl Store {
                         before.as_str()
                     )));
                 }
-                if before == EntryState::Withdrawn {
+                let open_reports: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM case_hashes ch JOIN cases c ON c.id = ch.case_id \
+                     WHERE ch.entry_id = $1 AND c.state = 'open'",
+                )
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if before == EntryState::Withdrawn || open_reports == 0 {
                     return Err(StoreError::Conflict(
                         "the reporter withdrew this fingerprint; it cannot be listed".into(),
                     ));
@@ -1191,12 +1246,13 @@ impl Store {
         }
         self.set_entry_state(&mut tx, &entry, now, true).await?;
         let mut changes = Vec::new();
-        if entry.state == EntryState::Listed {
+        let newly_listed = before != EntryState::Listed || !was_verified;
+        if entry.state == EntryState::Listed && newly_listed {
             changes.push(PendingChange {
                 op: ChangeOp::Add,
                 entry: entry.clone(),
             });
-        } else if before == EntryState::Listed {
+        } else if entry.state != EntryState::Listed && before == EntryState::Listed {
             changes.push(PendingChange {
                 op: ChangeOp::Remove,
                 entry: entry.clone(),

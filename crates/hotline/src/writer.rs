@@ -60,6 +60,12 @@ async fn run(
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        // A request that has gone (the client left, or the request timed out) must not be
+        // stored: its reporter never saw the secret, so could never withdraw it.
+        batch.retain(|(_, reply): &(PreparedReport, Reply)| !reply.is_closed());
+        if batch.is_empty() {
+            continue;
+        }
         let (reports, replies): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
         match store.insert_reports(&reports, policy).await {
             Ok(()) => {

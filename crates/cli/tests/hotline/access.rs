@@ -170,3 +170,14 @@ fn malformed_paths_get_json_errors() {
         (405, Some("method_not_allowed"))
     );
 }
+
+#[test]
+fn a_case_number_that_is_not_text_is_an_unknown_case() {
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[]);
+    let (status, body) = server.get("/api/v1/reports/%FF", Some("secret"));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("case_not_found"))
+    );
+}

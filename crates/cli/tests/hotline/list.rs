@@ -267,3 +267,88 @@ fn the_cursor_is_checked() {
         assert_eq!(status, want, "{query}: {body}");
     }
 }
+
+#[test]
+fn a_withdrawn_fingerprint_cannot_be_listed_again_by_an_analyst() {
+    for db in Database::all() {
+        let server = Server::start(&db, &["--listing-policy", "hold-for-analyst"]);
+        let key = add("partner", "P", &db);
+        let analyst = add("analyst", "A", &db);
+        let (case_id, secret) = server.report(&report_of(&[pdq(1)], &[]));
+        let (_, queue) = server.get("/api/v1/analyst/queue", Some(&analyst));
+        let id = queue[0]["id"].as_i64().unwrap();
+        let decide = |decision: &str| {
+            server.post_json(
+                &format!("/api/v1/analyst/entries/{id}/decision"),
+                Some(&analyst),
+                &json!({"decision": decision}),
+            )
+        };
+        assert_eq!(decide("reject").0, 200);
+        assert_eq!(
+            server
+                .delete(&format!("/api/v1/reports/{case_id}"), Some(&secret))
+                .0,
+            200
+        );
+        let (status, answer) = decide("list");
+        assert_eq!(status, 409, "{answer}");
+        let (_, view) = server.get(&format!("/api/v1/analyst/entries/{id}"), Some(&analyst));
+        assert_eq!(view["state"], "withdrawn");
+        assert!(server.replay_list(&key, 10).is_empty());
+    }
+}
+
+#[test]
+fn deciding_twice_does_not_repeat_a_change() {
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[]);
+    let key = add("partner", "P", &db);
+    let analyst = add("analyst", "A", &db);
+    server.report(&report_of(&[pdq(1)], &[]));
+    let id = *server.replay_list(&key, 10).keys().next().unwrap();
+    let count = || {
+        let (_, page) = server.get("/api/v1/hashlist", Some(&key));
+        page["changes"].as_array().unwrap().len()
+    };
+    let path = format!("/api/v1/analyst/entries/{id}/decision");
+    server.post_json(&path, Some(&analyst), &json!({"decision": "list"}));
+    assert_eq!(count(), 2, "verifying is a change");
+    server.post_json(&path, Some(&analyst), &json!({"decision": "list"}));
+    assert_eq!(count(), 2, "verifying again is not");
+}
+
+#[test]
+fn partners_can_only_name_entries_they_were_sent() {
+    for db in Database::all() {
+        let server = Server::start(&db, &["--listing-policy", "hold-for-analyst"]);
+        let key = add("partner", "P", &db);
+        server.report(&report_of(&[pdq(1)], &[]));
+        // Entry 1 exists but is held: never in the feed, so the same 404 as no entry.
+        let (status, held) = server.post_json(
+            "/api/v1/feedback",
+            Some(&key),
+            &json!({"items": [{"id": 1, "matched": 1}]}),
+        );
+        let (_, missing) = server.post_json(
+            "/api/v1/feedback",
+            Some(&key),
+            &json!({"items": [{"id": 2, "matched": 1}]}),
+        );
+        assert_eq!(status, 404);
+        assert_eq!(
+            held,
+            missing
+                .to_string()
+                .replace("id 2", "id 1")
+                .parse::<serde_json::Value>()
+                .unwrap()
+        );
+        let (status, answer) = server.post_json(
+            "/api/v1/feedback",
+            Some(&key),
+            &json!({"batch_id": "a\u{0}b", "items": [{"id": 1, "matched": 1}]}),
+        );
+        assert_eq!(status, 422, "{answer}");
+    }
+}

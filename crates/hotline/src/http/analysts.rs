@@ -161,7 +161,7 @@ pub(super) async fn urls(
 pub(super) async fn case(
     State(state): State<AppState>,
     Analyst(analyst): Analyst,
-    Path(case_id): Path<String>,
+    case_id: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<Json<CaseStatus>, ApiError> {
     let not_found = || {
         ApiError::new(
@@ -170,7 +170,10 @@ pub(super) async fn case(
             "There is no such case.",
         )
     };
-    let case_id = CaseId::parse(&case_id).ok_or_else(not_found)?;
+    let case_id = case_id
+        .ok()
+        .and_then(|Path(typed)| CaseId::parse(&typed))
+        .ok_or_else(not_found)?;
     // Logged before the read, so that no read goes unrecorded.
     state
         .store

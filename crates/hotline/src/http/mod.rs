@@ -112,12 +112,11 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(body_limit, refuse_oversized))
         .layer(middleware::from_fn(observe))
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(30),
-        ))
         .with_state(state)
 }
+
+/// How long a request may take before it is abandoned.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Counts and times each request, and logs one line: route template, status, duration.
 /// Never the path itself, a header, a body or the client's address.
@@ -129,7 +128,17 @@ async fn observe(request: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map_or("unmatched", MatchedPath::as_str)
         .to_owned();
-    let mut response = next.run(request).await;
+    // A request that takes this long is abandoned with a JSON answer. A report still
+    // queued for the writer is then dropped, not stored (see writer.rs).
+    let mut response = match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            "The service took too long to answer. Please try again in a few minutes.",
+        )
+        .into_response(),
+    };
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
     metrics::counter!("takeback_http_requests_total",

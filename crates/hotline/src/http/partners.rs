@@ -132,11 +132,11 @@ pub(super) async fn feedback(
     if batch
         .batch_id
         .as_ref()
-        .is_some_and(|id| id.is_empty() || id.len() > 200)
+        .is_some_and(|id| id.is_empty() || id.len() > 200 || id.chars().any(char::is_control))
     {
         return Err(ApiError::unprocessable(
             "invalid_feedback",
-            "batch_id is from 1 to 200 characters.",
+            "batch_id is from 1 to 200 characters, without control characters.",
         ));
     }
     let suspend_after = i64::from(state.config.false_positive_partners_to_suspend.max(1));

@@ -74,10 +74,13 @@ pub(super) async fn create(
 
 /// The case number from the path and the secret from the header, checked against the
 /// guessing throttle. Any failure looks the same to the caller.
+/// The case number from the path; a path that is not even text is just an unknown case.
+type CasePath = Result<Path<String>, axum::extract::rejection::PathRejection>;
+
 fn presented_case(
     state: &AppState,
     source: crate::throttle::SourceKey,
-    case_id: &str,
+    case_id: CasePath,
     headers: &HeaderMap,
 ) -> Result<(CaseId, CaseSecret), ApiError> {
     if state.lookup_throttle.exhausted(source) {
@@ -95,7 +98,7 @@ fn presented_case(
             "Send the case secret as Authorization: Bearer <secret>.",
         ));
     };
-    let Some(case_id) = CaseId::parse(case_id) else {
+    let Some(case_id) = case_id.ok().and_then(|Path(typed)| CaseId::parse(&typed)) else {
         state.lookup_throttle.record(source);
         return Err(ApiError::case_not_found());
     };
@@ -117,10 +120,10 @@ fn presented_case(
 pub(super) async fn status(
     State(state): State<AppState>,
     Source(source): Source,
-    Path(case_id): Path<String>,
+    case_id: CasePath,
     headers: HeaderMap,
 ) -> Result<Json<CaseStatus>, ApiError> {
-    let (case_id, secret) = presented_case(&state, source, &case_id, &headers)?;
+    let (case_id, secret) = presented_case(&state, source, case_id, &headers)?;
     match state.store.case_status(&case_id, &secret.digest()).await? {
         Some(status) => Ok(Json(status)),
         None => {
@@ -146,10 +149,10 @@ pub(super) async fn status(
 pub(super) async fn withdraw(
     State(state): State<AppState>,
     Source(source): Source,
-    Path(case_id): Path<String>,
+    case_id: CasePath,
     headers: HeaderMap,
 ) -> Result<Json<CaseStatus>, ApiError> {
-    let (case_id, secret) = presented_case(&state, source, &case_id, &headers)?;
+    let (case_id, secret) = presented_case(&state, source, case_id, &headers)?;
     let digest = secret.digest();
     if !state.store.withdraw_case(&case_id, &digest).await? {
         state.lookup_throttle.record(source);
