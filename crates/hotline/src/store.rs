@@ -357,19 +357,20 @@ impl Store {
 
         // Entries first, in one order for every transaction, so that concurrent writers on
         // PostgreSQL lock them in the same order and do not deadlock.
-        let mut wanted: BTreeMap<(Algorithm, &str), (&CheckedHash, bool)> = BTreeMap::new();
+        // Keyed by the stored text of (algorithm, value): `lock_order` in every transaction.
+        let mut wanted: BTreeMap<(&str, &str), (&CheckedHash, bool)> = BTreeMap::new();
         for prepared in reports {
             for (hash, &guarded) in prepared.report.hashes.iter().zip(&prepared.guarded) {
                 let slot = wanted
-                    .entry((hash.algorithm, hash.value.as_str()))
+                    .entry((hash.algorithm.as_str(), hash.value.as_str()))
                     .or_insert((hash, guarded));
                 slot.1 |= guarded;
             }
         }
         let mut changes = Vec::new();
         let mut entry_ids = BTreeMap::new();
-        for ((algorithm, value), (hash, guarded)) in &wanted {
-            let (state, reason) = if *guarded {
+        for (&(algorithm, value), &(hash, guarded)) in &wanted {
+            let (state, reason) = if guarded {
                 (EntryState::Rejected, Some("guard_list"))
             } else {
                 match policy {
@@ -382,8 +383,8 @@ impl Store {
                  decided_at, created_at, updated_at) VALUES ($1, $2, $3, $4, 0, $5, 0, $6, $6) \
                  ON CONFLICT (algorithm, value) DO NOTHING RETURNING {ENTRY_COLUMNS}"
             ))
-            .bind(algorithm.as_str())
-            .bind(*value)
+            .bind(algorithm)
+            .bind(value)
             .bind(hash.quality.map(i64::from))
             .bind(state.as_str())
             .bind(reason)
@@ -403,7 +404,7 @@ impl Store {
                 }
                 None => {
                     let mut entry = self
-                        .lock_entry_by_value(&mut tx, algorithm.as_str(), value, now)
+                        .lock_entry_by_value(&mut tx, algorithm, value, now)
                         .await?;
                     // A fingerprint whose earlier reports were all withdrawn comes back as
                     // if new; any other state (including an analyst's rejection) stands.
@@ -423,7 +424,7 @@ impl Store {
                     entry
                 }
             };
-            entry_ids.insert((*algorithm, *value), entry.id);
+            entry_ids.insert((algorithm, value), entry.id);
         }
 
         // The rest in a few multi-row statements: with group commit a transaction holds
@@ -442,7 +443,7 @@ impl Store {
             ]);
             for hash in &prepared.report.hashes {
                 let entry_id = entry_ids
-                    .get(&(hash.algorithm, hash.value.as_str()))
+                    .get(&(hash.algorithm.as_str(), hash.value.as_str()))
                     .copied()
                     .ok_or_else(|| StoreError::Corrupt("entry not written".into()))?;
                 link_rows.push(vec![Param::Text(case_id), Param::Int(Some(entry_id))]);
@@ -696,17 +697,24 @@ impl Store {
             .bind(case_id.as_str())
             .execute(&mut *tx)
             .await?;
-        let entry_ids: Vec<i64> = sqlx::query_scalar(
-            // The order every transaction locks entries in (see `try_insert_reports`), so
-            // that a withdrawal and a report of the same fingerprints cannot deadlock.
-            "SELECT ch.entry_id FROM case_hashes ch JOIN entries e ON e.id = ch.entry_id \
-             WHERE ch.case_id = $1 ORDER BY e.algorithm, e.value",
+        let rows = sqlx::query(
+            "SELECT e.id, e.algorithm, e.value FROM case_hashes ch \
+             JOIN entries e ON e.id = ch.entry_id WHERE ch.case_id = $1",
         )
         .bind(case_id.as_str())
         .fetch_all(&mut *tx)
         .await?;
+        let mut entry_ids = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let key: (String, String) = (row.try_get("algorithm")?, row.try_get("value")?);
+            entry_ids.push((key, row.try_get::<i64, _>("id")?));
+        }
+        // The order every transaction locks entries in (byte order of algorithm, value;
+        // sorted here, not by the database's collation), so that a withdrawal and a report
+        // of the same fingerprints cannot deadlock.
+        entry_ids.sort();
         let mut changes = Vec::new();
-        for id in entry_ids {
+        for (_, id) in entry_ids {
             let Some(mut entry) = self.lock_entry(&mut tx, id, now).await? else {
                 continue;
             };
