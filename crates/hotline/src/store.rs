@@ -9,7 +9,9 @@
 //!   until commit. A partner reading `seq > cursor` can therefore never see a later number
 //!   before an earlier one, even with several server processes on one PostgreSQL.
 //! - Entry rows are locked (by an `UPDATE … RETURNING`) before their state is read, so a
-//!   withdrawal and a new report of the same fingerprint cannot both decide on stale state.
+//!   withdrawal and a new report of the same fingerprint cannot both decide on stale state;
+//!   every transaction locks them in the byte order of (algorithm, value), so two
+//!   transactions never wait on each other in a cycle.
 //! - Dialect: only SQL that both SQLite and PostgreSQL accept; integers are `BIGINT`
 //!   (booleans 0/1) and times Unix milliseconds, which `Any` carries without loss.
 
