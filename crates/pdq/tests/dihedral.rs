@@ -90,6 +90,26 @@ fn distances(spec: Spec) -> ([u32; 8], u8) {
     (distances, dihedral.quality)
 }
 
+/// Whether the picture's hash hangs on rounding noise: flipping the lowest bit of one pixel
+/// in 101 moves more bits than such a nudge could. That happens where large flat areas
+/// leave many DCT coefficients tied with the median (a narrow strip of a few flat shapes
+/// can still have quality 50 from its edges); such pictures say nothing about geometry.
+fn fragile(spec: Spec) -> bool {
+    let image = spec.generate();
+    let (w, h) = (spec.width, spec.height);
+    let plain = hash(&Pixels::new(&image.pixels, w, h, PixelLayout::Luma8).unwrap()).hash;
+    let mut nudged = image.pixels.clone();
+    for pixel in nudged.iter_mut().step_by(101) {
+        *pixel ^= 1;
+    }
+    let nudged = hash(&Pixels::new(&nudged, w, h, PixelLayout::Luma8).unwrap()).hash;
+    plain.distance(&nudged) > FRAGILE_BITS
+}
+
+/// More bits than a nudge of one pixel in 101 by one grey level moves in a picture whose
+/// hash does not hang on ties.
+const FRAGILE_BITS: u32 = 8;
+
 /// Pictures with detail, of which the tests keep those with quality 50 or more (what a
 /// hotline accepts): in flat colour, pure gradients and other featureless pictures many
 /// coefficients tie with the median at rounding-noise level, so any change in the order of
@@ -110,6 +130,22 @@ fn symmetric_dim() -> impl Strategy<Value = usize> {
         .prop_filter("symmetric", |&d| symmetric(d))
 }
 
+#[test]
+fn a_narrow_strip_of_flat_shapes_is_fragile_not_asymmetric() {
+    // Found by CI: quality 50+, yet 92-128 bits from every turned copy, because its hash
+    // hangs on ties; the nudge test tells such pictures apart.
+    let spec = Spec::new(
+        Pattern::Shapes,
+        64,
+        377,
+        Channels::Grey,
+        8_570_542_067_496_739_366,
+    );
+    assert!(fragile(spec));
+    let photo_like = Spec::new(Pattern::Smooth, 300, 700, Channels::Grey, 7);
+    assert!(!fragile(photo_like));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -120,6 +156,7 @@ proptest! {
         let spec = Spec::new(pattern, w, h, Channels::Grey, seed);
         let (distances, quality) = distances(spec);
         prop_assume!(quality >= RECOMMENDED_MIN_QUALITY);
+        prop_assume!(!fragile(spec));
         let worst = distances.into_iter().max().unwrap_or(0);
         prop_assert!(worst <= ROUNDING_FLIPS, "{}: {:?}", spec.name(), distances);
     }
@@ -132,6 +169,7 @@ proptest! {
         let spec = Spec::new(pattern, w, h, Channels::Grey, seed);
         let (distances, quality) = distances(spec);
         prop_assume!(quality >= RECOMMENDED_MIN_QUALITY);
+        prop_assume!(!fragile(spec));
         for (variant, distance) in Dihedral::ALL.into_iter().zip(distances) {
             let (along_width, along_height) = mirrors(variant);
             if (!along_width || symmetric(w)) && (!along_height || symmetric(h)) {
