@@ -461,23 +461,26 @@ impl Store {
         }
         insert_rows(
             &mut tx,
+            self.backend,
             "INSERT INTO cases (id, secret_hash, reporter, state, created_at)",
             &case_rows,
         )
         .await?;
         insert_rows(
             &mut tx,
+            self.backend,
             "INSERT INTO case_hashes (case_id, entry_id)",
             &link_rows,
         )
         .await?;
         insert_rows(
             &mut tx,
+            self.backend,
             "INSERT INTO case_urls (case_id, url, state, created_at)",
             &url_rows,
         )
         .await?;
-        append_changes(&mut tx, &changes, now).await?;
+        append_changes(&mut tx, self.backend, &changes, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -745,7 +748,7 @@ impl Store {
                 });
             }
         }
-        append_changes(&mut tx, &changes, now).await?;
+        append_changes(&mut tx, self.backend, &changes, now).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -1092,7 +1095,7 @@ impl Store {
             Some(&detail),
         )
         .await?;
-        append_changes(&mut tx, &changes, now).await?;
+        append_changes(&mut tx, self.backend, &changes, now).await?;
         tx.commit().await?;
         Ok(FeedbackOutcome::Recorded {
             suspended: changes.len(),
@@ -1286,7 +1289,7 @@ impl Store {
             Some(&detail),
         )
         .await?;
-        append_changes(&mut tx, &changes, now).await?;
+        append_changes(&mut tx, self.backend, &changes, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1429,6 +1432,7 @@ const ROWS_PER_STATEMENT: usize = 500;
 /// `head VALUES (…), (…), …` for every row, in as few statements as the limit allows.
 async fn insert_rows(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     head: &str,
     rows: &[Vec<Param<'_>>],
 ) -> Result<(), StoreError> {
@@ -1438,9 +1442,19 @@ async fn insert_rows(
         for (i, row) in chunk.iter().enumerate() {
             sql.push_str(if i == 0 { "(" } else { ", (" });
             for j in 0..row.len() {
-                n += 1;
-                sql.push_str(if j == 0 { "$" } else { ", $" });
-                sql.push_str(&n.to_string());
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                // SQLite binds `$N` by looking its name up among all the statement's
+                // parameters, quadratic in their number; plain `?` is bound by position.
+                match backend {
+                    Backend::Sqlite => sql.push('?'),
+                    Backend::Postgres => {
+                        n += 1;
+                        sql.push('$');
+                        sql.push_str(&n.to_string());
+                    }
+                }
             }
             sql.push(')');
         }
@@ -1461,6 +1475,7 @@ async fn insert_rows(
 /// row stays locked for as short a time as possible and commits happen in `seq` order.
 async fn append_changes(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     changes: &[PendingChange],
     now: i64,
 ) -> Result<(), StoreError> {
@@ -1492,6 +1507,7 @@ async fn append_changes(
         .collect();
     insert_rows(
         tx,
+        backend,
         "INSERT INTO list_changes (seq, op, entry_id, algorithm, value, quality, verified, at)",
         &rows,
     )
