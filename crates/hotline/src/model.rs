@@ -22,6 +22,13 @@ impl Reporter {
             Reporter::TrustedAdult => "trusted_adult",
         }
     }
+
+    /// Reads the stored form.
+    pub fn from_stored(text: &str) -> Option<Self> {
+        [Reporter::YoungPerson, Reporter::TrustedAdult]
+            .into_iter()
+            .find(|reporter| reporter.as_str() == text)
+    }
 }
 
 /// A fingerprint algorithm.

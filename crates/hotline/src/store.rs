@@ -565,11 +565,7 @@ impl Store {
         if stored != secret_digest {
             return Ok(None);
         }
-        let reporter = match row.try_get::<String, _>("reporter")?.as_str() {
-            "young_person" => Reporter::YoungPerson,
-            "trusted_adult" => Reporter::TrustedAdult,
-            other => return Err(StoreError::Corrupt(format!("reporter {other:?}"))),
-        };
+        let reporter = reporter(&row)?;
         Ok(Some((
             reporter,
             row.try_get("state")?,
@@ -723,13 +719,7 @@ impl Store {
             let Some(mut entry) = self.lock_entry(&mut tx, id, now).await? else {
                 continue;
             };
-            let still_reported: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM case_hashes ch JOIN cases c ON c.id = ch.case_id \
-                 WHERE ch.entry_id = $1 AND c.state = 'open'",
-            )
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+            let still_reported = open_reports(&mut tx, id).await?;
             // A guard-listed fingerprint stays rejected whatever happens; any other
             // fingerprint that no open report names any more is withdrawn, even one an
             // analyst rejected, so that no later decision can list it.
@@ -1018,10 +1008,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let Some(row) = row else {
-                return Err(StoreError::NotFound(format!(
-                    "there is no list entry with id {}",
-                    item.id
-                )));
+                return Err(no_entry(item.id));
             };
             let key: (String, String) = (row.try_get("algorithm")?, row.try_get("value")?);
             keyed.push((key, item));
@@ -1030,10 +1017,7 @@ impl Store {
         let mut changes = Vec::new();
         for (_, item) in keyed {
             let Some(mut entry) = self.lock_entry(&mut tx, item.id, now).await? else {
-                return Err(StoreError::NotFound(format!(
-                    "there is no list entry with id {}",
-                    item.id
-                )));
+                return Err(no_entry(item.id));
             };
             // Read after the lock, so that an analyst's decision committed just before
             // is older than this report.
@@ -1197,9 +1181,7 @@ impl Store {
         note: Option<&str>,
     ) -> Result<EntryView, StoreError> {
         retrying!(self.try_decide(analyst, id, decision, note).await)?;
-        self.entry(id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("there is no list entry with id {id}")))
+        self.entry(id).await?.ok_or_else(|| no_entry(id))
     }
 
     async fn try_decide(
@@ -1212,9 +1194,7 @@ impl Store {
         let now = now_ms();
         let mut tx = self.write.begin().await?;
         let Some(mut entry) = self.lock_entry(&mut tx, id, now).await? else {
-            return Err(StoreError::NotFound(format!(
-                "there is no list entry with id {id}"
-            )));
+            return Err(no_entry(id));
         };
         // After the lock: false-positive reports committed before it are older.
         let now = now_ms();
@@ -1229,14 +1209,7 @@ impl Store {
                         before.as_str()
                     )));
                 }
-                let open_reports: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM case_hashes ch JOIN cases c ON c.id = ch.case_id \
-                     WHERE ch.entry_id = $1 AND c.state = 'open'",
-                )
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
-                if before == EntryState::Withdrawn || open_reports == 0 {
+                if before == EntryState::Withdrawn || open_reports(&mut tx, id).await? == 0 {
                     return Err(StoreError::Conflict(
                         "the reporter withdrew this fingerprint; it cannot be listed".into(),
                     ));
@@ -1327,14 +1300,9 @@ impl Store {
             .fetch_optional(&self.read)
             .await?;
         let Some(row) = row else { return Ok(None) };
-        let reporter = if row.try_get::<String, _>("reporter")? == "trusted_adult" {
-            Reporter::TrustedAdult
-        } else {
-            Reporter::YoungPerson
-        };
         self.case_details(
             case_id,
-            reporter,
+            reporter(&row)?,
             row.try_get("state")?,
             row.try_get("created_at")?,
         )
@@ -1374,6 +1342,30 @@ fn principal_table(kind: TokenKind, verb: &str) -> (&'static str, String) {
         TokenKind::Partner => ("partners", format!("partner_{verb}")),
         TokenKind::Analyst => ("analysts", format!("analyst_{verb}")),
     }
+}
+
+fn no_entry(id: i64) -> StoreError {
+    StoreError::NotFound(format!("there is no list entry with id {id}"))
+}
+
+fn reporter(row: &AnyRow) -> Result<Reporter, StoreError> {
+    let stored: String = row.try_get("reporter")?;
+    Reporter::from_stored(&stored)
+        .ok_or_else(|| StoreError::Corrupt(format!("reporter {stored:?}")))
+}
+
+/// How many open reports name an entry.
+async fn open_reports(
+    tx: &mut Transaction<'static, Any>,
+    entry_id: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM case_hashes ch JOIN cases c ON c.id = ch.case_id \
+         WHERE ch.entry_id = $1 AND c.state = 'open'",
+    )
+    .bind(entry_id)
+    .fetch_one(&mut **tx)
+    .await?)
 }
 
 fn kind_name(kind: TokenKind) -> &'static str {
