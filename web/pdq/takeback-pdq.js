@@ -1,18 +1,22 @@
-// PDQ hashing in the browser (or Node 18+), with the WebAssembly build of the
-// `takeback-pdq-wasm` crate. Plain ES module: no dependencies, no build step, no generated
-// glue. The C ABI it calls is described in crates/pdq-wasm/src/lib.rs.
+// PDQ hashing, MD5 and SHA-256 in the browser (or Node 18+), with the WebAssembly build of
+// the `takeback-pdq-wasm` crate. Plain ES module: no dependencies, no build step, no
+// generated glue. The C ABI it calls is described in crates/pdq-wasm/src/lib.rs.
 //
-// This module only computes. It sends nothing over the network: the pixels are hashed
-// inside the page, and the only request it may make is fetching the .wasm itself when
-// given a URL.
+// The digests come from the module too, not from WebCrypto: WebCrypto has no MD5, and
+// pages served over plain HTTP have no `crypto.subtle` at all.
+//
+// This module only computes. It sends nothing over the network: the pixels and the file's
+// bytes are processed inside the page, and the only request it may make is fetching the
+// .wasm itself when given a URL.
 //
 //   import { loadPdq } from "./takeback-pdq.js";
 //   const pdq = await loadPdq("takeback_pdq_wasm.wasm");
 //   const { data, width, height } = canvas.getContext("2d").getImageData(0, 0, w, h);
 //   const { hash, quality } = pdq.hashRgba(data, width, height);
+//   const { md5, sha256 } = pdq.digestBytes(await file.arrayBuffer());
 
 /** The ABI version this loader speaks (`takeback_abi_version()`). */
-const ABI_VERSION = 1;
+const ABI_VERSION = 2;
 
 /** Meanings of the negative codes `takeback_pdq_hash_rgba` returns. */
 const ERRORS = {
@@ -21,14 +25,21 @@ const ERRORS = {
   [-3]: "pixel buffer has the wrong length",
 };
 
+/** Meanings of the negative codes `takeback_digest_bytes` returns. */
+const DIGEST_ERRORS = {
+  [-1]: "null pointer",
+  [-2]: "input too large",
+};
+
 /**
  * Loads the hasher.
  *
  * @param {string | URL | ArrayBuffer | ArrayBufferView} source the .wasm's URL (fetched;
  *   the browser case), or its bytes (the Node case: Node's fetch cannot read files).
  * @returns {Promise<{ hashRgba: (rgba: Uint8Array | Uint8ClampedArray, width: number,
- *   height: number) => { hash: string, quality: number }, abiVersion: number,
- *   memory: WebAssembly.Memory }>}
+ *   height: number) => { hash: string, quality: number },
+ *   digestBytes: (bytes: ArrayBuffer | ArrayBufferView) => { md5: string, sha256: string },
+ *   abiVersion: number, memory: WebAssembly.Memory }>}
  */
 export async function loadPdq(source) {
   const { instance } = await instantiate(source);
@@ -79,7 +90,48 @@ export async function loadPdq(source) {
     }
   }
 
-  return Object.freeze({ hashRgba, abiVersion, memory: wasm.memory });
+  /**
+   * The MD5 and SHA-256 of a file's bytes, as lowercase hex strings (32 and 64 digits).
+   *
+   * @param {ArrayBuffer | ArrayBufferView} bytes e.g. `await file.arrayBuffer()`, or a
+   *   Uint8Array. Of any other view (a DataView, a Float32Array, …) the bytes it covers.
+   * @returns {{ md5: string, sha256: string }}
+   */
+  function digestBytes(bytes) {
+    let view;
+    if (bytes instanceof ArrayBuffer) {
+      view = new Uint8Array(bytes);
+    } else if (ArrayBuffer.isView(bytes)) {
+      view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    } else {
+      throw new TypeError("takeback-pdq: bytes must be an ArrayBuffer or an ArrayBufferView");
+    }
+    const len = view.length;
+    // As in hashRgba: the address is unsigned, and 0 means out of memory. An empty input
+    // still gets a (non-null) buffer, so both paths are the same.
+    const ptr = wasm.takeback_alloc(len) >>> 0;
+    if (ptr === 0) {
+      throw new Error(`takeback-pdq: out of memory allocating ${len} bytes`);
+    }
+    try {
+      // Views on the memory are made after the allocation, which may have grown it.
+      new Uint8Array(wasm.memory.buffer, ptr, len).set(view);
+      const code = wasm.takeback_digest_bytes(ptr, len);
+      if (code !== 0) {
+        throw new Error(
+          `takeback-pdq: digesting failed with code ${code} (${DIGEST_ERRORS[code] ?? "unknown"})`,
+        );
+      }
+      const md5 = new Uint8Array(wasm.memory.buffer, wasm.takeback_md5_hex() >>> 0, 32);
+      const sha256 = new Uint8Array(wasm.memory.buffer, wasm.takeback_sha256_hex() >>> 0, 64);
+      return { md5: String.fromCharCode(...md5), sha256: String.fromCharCode(...sha256) };
+    } finally {
+      // Also on error, or the module's memory would fill up with lost files.
+      wasm.takeback_free(ptr, len);
+    }
+  }
+
+  return Object.freeze({ hashRgba, digestBytes, abiVersion, memory: wasm.memory });
 }
 
 function isU32(n) {

@@ -1,11 +1,14 @@
-//! Meta's PDQ hash as WebAssembly, behind a C ABI small enough for plain JavaScript to call
-//! without generated glue. `web/pdq/takeback-pdq.js` is the loader pages use.
+//! Meta's PDQ hash, MD5 and SHA-256 as WebAssembly, behind a C ABI small enough for plain
+//! JavaScript to call without generated glue. `web/pdq/takeback-pdq.js` is the loader pages
+//! use.
 //!
 //! The browser decodes the picture (a canvas's `getImageData`), and this module hashes the
-//! pixels inside the page, so the picture never leaves the device. The module imports
-//! nothing: it has no way to reach the network, the clock or the page.
+//! pixels inside the page, so the picture never leaves the device. It also digests the
+//! file's bytes with MD5 and SHA-256: WebCrypto has no MD5, and pages served over plain
+//! HTTP have no `crypto.subtle` at all, so both come from here. The module imports nothing:
+//! it has no way to reach the network, the clock or the page.
 //!
-//! # ABI, version 1
+//! # ABI, version 2
 //!
 //! Pointers and lengths are byte offsets into the module's exported `memory`. They are
 //! unsigned, but JavaScript receives every wasm `i32` as signed, so it reads them with
@@ -19,6 +22,11 @@
 //! | `takeback_pdq_hash_rgba(ptr, width, height) -> i32` | hashes `width × height` RGBA pixels; 0, or a negative [`AbiError`] code |
 //! | `takeback_pdq_hash_hex() -> ptr` | the last hash as 64 lowercase hex digits (no NUL terminator) |
 //! | `takeback_pdq_quality() -> i32` | the last hash's quality, 0 to 100, or -1 if the last call failed |
+//! | `takeback_digest_bytes(ptr, len) -> i32` | MD5 and SHA-256 of `len` bytes; 0, or a negative [`AbiError`] code |
+//! | `takeback_md5_hex() -> ptr` | the last MD5 as 32 lowercase hex digits (no NUL terminator) |
+//! | `takeback_sha256_hex() -> ptr` | the last SHA-256 as 64 lowercase hex digits (no NUL terminator) |
+//!
+//! Version 2 added the three digest functions; version 1's six are unchanged.
 //!
 //! The calling sequence from JavaScript:
 //!
@@ -32,38 +40,48 @@
 //! Alpha is ignored, as [`PixelLayout::Rgba8`] says. Images under 5 pixels on a side are
 //! not errors: like the reference, they give the zero hash with quality 0.
 //!
+//! Digests follow the same sequence with the file's bytes: `takeback_alloc(len)`, copy,
+//! `takeback_digest_bytes(ptr, len)`, read 32 bytes at `takeback_md5_hex()` and 64 at
+//! `takeback_sha256_hex()`, `takeback_free(ptr, len)`. Empty input is allowed (a null
+//! pointer too, when `len` is 0).
+//!
 //! The result of the last call is kept in module state rather than returned, because a C
 //! ABI returns one number. WebAssembly without threads runs one call at a time, so the state
-//! is simply per instance. Natively (in tests) it is per thread.
+//! is simply per instance. Natively (in tests) it is per thread. The hash and the digests
+//! are stored apart: hashing leaves the last digests alone, and digesting the last hash.
 //!
 //! # Unsafe code
 //!
 //! The workspace denies `unsafe_code`. This crate allows it because a C ABI over raw
 //! pointers is what JavaScript can call. It uses it only to turn a pointer and a length from
 //! JavaScript into a slice, or back into the buffer it allocated. The rest ([`rgba_len`],
-//! [`hash_rgba`], [`alloc_zeroed`], the result storage) is safe Rust, tested natively.
+//! [`hash_rgba`], [`digest_bytes`], [`alloc_zeroed`], the result storage) is safe Rust,
+//! tested natively.
 
 // Exporting a C ABI over raw pointers for JavaScript needs `unsafe`. See "Unsafe code" above.
 #![allow(unsafe_code)]
 #![warn(missing_docs)]
 
+use md5::{Digest as _, Md5};
+use sha2::Sha256;
 use std::cell::Cell;
 use std::{ptr, slice};
 use takeback_pdq::{Pdq, PixelLayout, Pixels};
 
 /// The version of the exported functions' contract. Bump it on any incompatible change, so
 /// that a stale loader and a new module refuse each other rather than misbehave.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// Bytes per RGBA pixel.
 const RGBA: usize = 4;
 
-/// Why [`takeback_pdq_hash_rgba`] refused its input. The ABI returns [`AbiError::code`].
+/// Why [`takeback_pdq_hash_rgba`] or [`takeback_digest_bytes`] refused its input. The ABI
+/// returns [`AbiError::code`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AbiError {
-    /// The pixel pointer is null (code -1).
+    /// The input pointer is null (code -1): the pixels', or the bytes' with a length above 0.
     NullPointer,
-    /// `width × height × 4` overflows the address space (code -2).
+    /// `width × height × 4`, or a digest's length, is more than a slice can hold (code -2).
     TooLarge,
     /// The slice is not `width × height × 4` bytes (code -3). Only the safe [`hash_rgba`]
     /// can report this: the ABI derives the length from the dimensions.
@@ -88,11 +106,20 @@ pub const NO_QUALITY: i32 = -1;
 /// that ignored an error code cannot mistake it for a hash.
 const NO_HEX: [u8; 64] = [0; 64];
 
+/// What the digest buffers hold while there is no valid result, for the same reason.
+const NO_DIGESTS: HexDigests = HexDigests {
+    md5: [0; 32],
+    sha256: [0; 64],
+};
+
 thread_local! {
     // Plain cells: one instance runs one call at a time (see the crate docs), and the hex
-    // digits must stay at a fixed address for `takeback_pdq_hash_hex` to point at.
+    // digits must stay at a fixed address for `takeback_pdq_hash_hex`, `takeback_md5_hex`
+    // and `takeback_sha256_hex` to point at.
     static LAST_HEX: Cell<[u8; 64]> = const { Cell::new(NO_HEX) };
     static LAST_QUALITY: Cell<i32> = const { Cell::new(NO_QUALITY) };
+    static LAST_MD5_HEX: Cell<[u8; 32]> = const { Cell::new(NO_DIGESTS.md5) };
+    static LAST_SHA256_HEX: Cell<[u8; 64]> = const { Cell::new(NO_DIGESTS.sha256) };
 }
 
 /// The byte length of `width × height` RGBA pixels, if a slice can be that long.
@@ -151,6 +178,60 @@ pub fn last_hex() -> [u8; 64] {
 /// The stored quality: 0 to 100, or [`NO_QUALITY`] if there is no valid result.
 pub fn last_quality() -> i32 {
     LAST_QUALITY.with(Cell::get)
+}
+
+/// The MD5 and SHA-256 of some bytes, as lowercase ASCII hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HexDigests {
+    /// The MD5 digest: 32 hex digits.
+    pub md5: [u8; 32],
+    /// The SHA-256 digest: 64 hex digits.
+    pub sha256: [u8; 64],
+}
+
+/// The MD5 and SHA-256 of `bytes`, as lowercase hex digits.
+///
+/// ```
+/// use takeback_pdq_wasm::digest_bytes;
+/// let abc = digest_bytes(b"abc");
+/// assert_eq!(&abc.md5, b"900150983cd24fb0d6963f7d28e17f72");
+/// ```
+pub fn digest_bytes(bytes: &[u8]) -> HexDigests {
+    let mut digests = NO_DIGESTS;
+    write_hex(&Md5::digest(bytes), &mut digests.md5);
+    write_hex(&Sha256::digest(bytes), &mut digests.sha256);
+    digests
+}
+
+/// Writes `bytes` as lowercase hex digits into `out`, which holds two digits per byte.
+fn write_hex(bytes: &[u8], out: &mut [u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    debug_assert_eq!(out.len(), 2 * bytes.len());
+    for (&byte, pair) in bytes.iter().zip(out.chunks_exact_mut(2)) {
+        pair[0] = DIGITS[usize::from(byte >> 4)];
+        pair[1] = DIGITS[usize::from(byte & 0x0f)];
+    }
+}
+
+/// Stores a digest call's outcome for [`takeback_md5_hex`] and [`takeback_sha256_hex`], and
+/// returns the ABI's code for it: 0, or the error's negative code. A failure clears the
+/// previous digests, so they can never be read as this call's. The stored hash is untouched.
+pub fn record_digests(outcome: Result<HexDigests, AbiError>) -> i32 {
+    let (digests, code) = match outcome {
+        Ok(digests) => (digests, 0),
+        Err(error) => (NO_DIGESTS, error.code()),
+    };
+    LAST_MD5_HEX.with(|cell| cell.set(digests.md5));
+    LAST_SHA256_HEX.with(|cell| cell.set(digests.sha256));
+    code
+}
+
+/// The stored digests: the last ones, or NUL bytes if there are none.
+pub fn last_digests() -> HexDigests {
+    HexDigests {
+        md5: LAST_MD5_HEX.with(Cell::get),
+        sha256: LAST_SHA256_HEX.with(Cell::get),
+    }
 }
 
 /// A zeroed buffer of `len` bytes, or `None` if memory is exhausted. Unlike `vec![0; len]`
@@ -239,11 +320,59 @@ pub extern "C" fn takeback_pdq_quality() -> i32 {
     last_quality()
 }
 
+/// Computes the MD5 and SHA-256 of `len` bytes at `ptr` and stores them for
+/// [`takeback_md5_hex`] and [`takeback_sha256_hex`]. Returns 0, or a negative
+/// [`AbiError::code`] (and clears the stored digests) if `ptr` is null while `len` is not 0,
+/// or `len` is more than a slice can hold. A `len` of 0 digests the empty input, whatever
+/// `ptr` is.
+///
+/// # Safety
+///
+/// Unless `ptr` is null or `len` is 0, `ptr` must point to at least `len` readable bytes
+/// (such as a buffer from [`takeback_alloc`] at least that long) that nothing writes during
+/// the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn takeback_digest_bytes(ptr: *const u8, len: usize) -> i32 {
+    let outcome = if len == 0 {
+        Ok(digest_bytes(&[]))
+    } else if ptr.is_null() {
+        Err(AbiError::NullPointer)
+    } else if isize::try_from(len).is_err() {
+        // No Rust slice may exceed isize::MAX bytes (on wasm32, 2 GiB).
+        Err(AbiError::TooLarge)
+    } else {
+        // SAFETY: `ptr` is non-null, a `u8` pointer is always aligned, `len` was just checked
+        // to be within `isize::MAX`, and the caller guarantees `len` readable bytes at `ptr`
+        // that stay unchanged while this borrow lives (until `digest_bytes` returns).
+        let bytes = unsafe { slice::from_raw_parts(ptr, len) };
+        Ok(digest_bytes(bytes))
+    };
+    record_digests(outcome)
+}
+
+/// A pointer to the 32 lowercase ASCII hex digits of the last MD5 (not NUL-terminated),
+/// valid until the next call of [`takeback_digest_bytes`] changes them. They are NUL bytes
+/// if that call failed or none was made.
+#[unsafe(no_mangle)]
+pub extern "C" fn takeback_md5_hex() -> *const u8 {
+    // As in `takeback_pdq_hash_hex`: the thread-local outlives this closure.
+    LAST_MD5_HEX.with(|cell| cell.as_ptr().cast_const().cast::<u8>())
+}
+
+/// A pointer to the 64 lowercase ASCII hex digits of the last SHA-256 (not NUL-terminated),
+/// valid until the next call of [`takeback_digest_bytes`] changes them. They are NUL bytes
+/// if that call failed or none was made.
+#[unsafe(no_mangle)]
+pub extern "C" fn takeback_sha256_hex() -> *const u8 {
+    // As in `takeback_pdq_hash_hex`: the thread-local outlives this closure.
+    LAST_SHA256_HEX.with(|cell| cell.as_ptr().cast_const().cast::<u8>())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use takeback_pdq::PdqHash;
-    use takeback_testimages::{Channels, Pattern, Spec};
+    use takeback_testimages::{Channels, Pattern, Spec, random_bytes};
 
     fn shapes_rgba(width: usize, height: usize) -> Vec<u8> {
         Spec::new(Pattern::Shapes, width, height, Channels::Rgba, 1)
@@ -254,6 +383,24 @@ mod tests {
     fn native(rgba: &[u8], width: usize, height: usize) -> Pdq {
         takeback_pdq::hash(&Pixels::new(rgba, width, height, PixelLayout::Rgba8).unwrap())
     }
+
+    /// Lowercase hex by `format!`, independent of `write_hex`.
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// What `digest_bytes` must give, from the crates directly and formatted by `hex`.
+    fn native_digests(bytes: &[u8]) -> (String, String) {
+        (hex(&Md5::digest(bytes)), hex(&Sha256::digest(bytes)))
+    }
+
+    fn as_strings(digests: HexDigests) -> (String, String) {
+        let text = |digits: &[u8]| String::from_utf8(digits.to_vec()).unwrap();
+        (text(&digests.md5), text(&digests.sha256))
+    }
+
+    const EMPTY_MD5: &str = "d41d8cd98f00b204e9800998ecf8427e";
+    const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     #[test]
     fn lengths_are_checked_for_overflow() {
@@ -312,6 +459,72 @@ mod tests {
     }
 
     #[test]
+    fn digests_of_known_vectors() {
+        let vectors: [(&[u8], &str, &str); 3] = [
+            (b"", EMPTY_MD5, EMPTY_SHA256),
+            (
+                b"abc",
+                "900150983cd24fb0d6963f7d28e17f72",
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            ),
+            (
+                b"The quick brown fox jumps over the lazy dog",
+                "9e107d9d372bb6826bd81d3542a419d6",
+                "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592",
+            ),
+        ];
+        for (input, md5, sha256) in vectors {
+            let (got_md5, got_sha256) = as_strings(digest_bytes(input));
+            assert_eq!(
+                (got_md5.as_str(), got_sha256.as_str()),
+                (md5, sha256),
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn digests_match_the_crates_across_block_boundaries() {
+        // Both algorithms pad into 64-byte blocks; 55, 56, 64 and 119, 120, 128 are the edges.
+        let bytes = random_bytes(7, 1 << 20);
+        for len in (0..=130).chain([1000, 4096, 65_537, 1 << 20]) {
+            let input = &bytes[..len];
+            assert_eq!(
+                as_strings(digest_bytes(input)),
+                native_digests(input),
+                "length {len}"
+            );
+        }
+    }
+
+    #[test]
+    fn record_digests_stores_successes_and_clears_on_failure() {
+        let abc = digest_bytes(b"abc");
+        assert_eq!(record_digests(Ok(abc)), 0);
+        assert_eq!(last_digests(), abc);
+        assert_eq!(record_digests(Err(AbiError::NullPointer)), -1);
+        assert_eq!(last_digests(), NO_DIGESTS);
+        assert_eq!(record_digests(Ok(abc)), 0);
+        assert_eq!(record_digests(Err(AbiError::TooLarge)), -2);
+        assert_eq!(last_digests(), NO_DIGESTS);
+    }
+
+    #[test]
+    fn hashes_and_digests_are_stored_apart() {
+        let rgba = shapes_rgba(40, 30);
+        let pdq = native(&rgba, 40, 30);
+        let abc = digest_bytes(b"abc");
+        assert_eq!(record(Ok(pdq)), 0);
+        assert_eq!(record_digests(Ok(abc)), 0);
+        // A failure of either leaves the other's result alone.
+        assert_eq!(record_digests(Err(AbiError::NullPointer)), -1);
+        assert_eq!(last_hex(), *pdq.hash.to_hex().as_bytes());
+        assert_eq!(record_digests(Ok(abc)), 0);
+        assert_eq!(record(Err(AbiError::NullPointer)), -1);
+        assert_eq!(last_digests(), abc);
+    }
+
+    #[test]
     fn allocation_failure_is_a_null_pointer() {
         assert!(alloc_zeroed(usize::MAX).is_none());
         assert!(takeback_alloc(usize::MAX).is_null());
@@ -320,7 +533,7 @@ mod tests {
 
     #[test]
     fn the_c_abi_round_trips() {
-        assert_eq!(takeback_abi_version(), 1);
+        assert_eq!(takeback_abi_version(), 2);
         let (width, height) = (70, 90);
         let rgba = shapes_rgba(width, height);
         let len = rgba.len();
@@ -357,5 +570,58 @@ mod tests {
             takeback_free(ptr, 0);
             takeback_free(ptr::null_mut(), 0);
         }
+    }
+
+    /// The digits the digest exports point at, as strings.
+    fn exported_digests() -> (String, String) {
+        // SAFETY: the exports point at 32 and 64 bytes that live as long as this thread.
+        let (md5, sha256) = unsafe {
+            (
+                *takeback_md5_hex().cast::<[u8; 32]>(),
+                *takeback_sha256_hex().cast::<[u8; 64]>(),
+            )
+        };
+        as_strings(HexDigests { md5, sha256 })
+    }
+
+    #[test]
+    fn the_digest_c_abi_round_trips() {
+        // Nothing digested yet on this thread: NUL bytes.
+        assert_eq!(
+            exported_digests(),
+            (String::from("\0").repeat(32), String::from("\0").repeat(64))
+        );
+        let bytes = random_bytes(3, 100_003);
+        let len = bytes.len();
+        let ptr = takeback_alloc(len);
+        assert!(!ptr.is_null());
+        // SAFETY: `ptr` is a fresh buffer of `len` bytes from `takeback_alloc`.
+        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), ptr, len) };
+        // SAFETY: the buffer holds `len` initialised bytes.
+        assert_eq!(unsafe { takeback_digest_bytes(ptr, len) }, 0);
+        assert_eq!(exported_digests(), native_digests(&bytes));
+        // SAFETY: `ptr` and `len` are from `takeback_alloc`, freed once.
+        unsafe { takeback_free(ptr, len) };
+    }
+
+    #[test]
+    fn the_digest_c_abi_takes_empty_input_and_refuses_bad_input() {
+        let empty = (EMPTY_MD5.to_owned(), EMPTY_SHA256.to_owned());
+        // SAFETY: a zero length reads nothing, so even a null pointer is fine.
+        assert_eq!(unsafe { takeback_digest_bytes(ptr::null(), 0) }, 0);
+        assert_eq!(exported_digests(), empty);
+        // SAFETY: a null pointer with a length is refused before anything is read.
+        assert_eq!(unsafe { takeback_digest_bytes(ptr::null(), 5) }, -1);
+        assert_eq!(last_digests(), NO_DIGESTS);
+        let ptr = takeback_alloc(0);
+        assert!(!ptr.is_null());
+        // SAFETY: `takeback_alloc(0)` gives a pointer to nothing, and nothing is read.
+        assert_eq!(unsafe { takeback_digest_bytes(ptr, 0) }, 0);
+        assert_eq!(exported_digests(), empty);
+        // SAFETY: a length beyond `isize::MAX` is refused before `ptr` is read.
+        assert_eq!(unsafe { takeback_digest_bytes(ptr, usize::MAX) }, -2);
+        assert_eq!(last_digests(), NO_DIGESTS);
+        // SAFETY: `ptr` came from `takeback_alloc(0)`.
+        unsafe { takeback_free(ptr, 0) };
     }
 }

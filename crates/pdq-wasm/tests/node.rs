@@ -1,13 +1,16 @@
 //! The WebAssembly build, called through `web/pdq/takeback-pdq.js` under Node.js, gives
-//! exactly the native hasher's hashes and qualities.
+//! exactly the native hasher's hashes and qualities, and the native MD5 and SHA-256.
 //!
 //! This needs the `wasm32-unknown-unknown` Rust target and Node.js 18 or later. Without
 //! them it fails and says what to install: a skipped test would look like a passing one.
 
+use md5::{Digest as _, Md5};
+use sha2::Sha256;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use takeback_pdq::{PixelLayout, Pixels};
-use takeback_testimages::{Channels, Pattern, Spec, TestImage, golden_catalogue};
+use takeback_testimages::{Channels, Pattern, Spec, TestImage, golden_catalogue, random_bytes};
 
 const INSTALL_TARGET: &str = "rustup target add wasm32-unknown-unknown";
 
@@ -34,6 +37,12 @@ fn build_wasm(root: &Path) -> PathBuf {
         );
     }
     target_dir.join("wasm32-unknown-unknown/release/takeback_pdq_wasm.wasm")
+}
+
+/// The .wasm, built once for all the tests in this file.
+fn wasm(root: &Path) -> &'static Path {
+    static WASM: OnceLock<PathBuf> = OnceLock::new();
+    WASM.get_or_init(|| build_wasm(root))
 }
 
 /// Fails unless `node` 18 or later is on the PATH.
@@ -105,10 +114,10 @@ fn specs() -> Vec<Spec> {
 fn wasm_under_node_matches_native() {
     require_node();
     let root = workspace_root();
-    let wasm = build_wasm(&root);
+    let wasm = wasm(&root);
     let dir = tempfile::tempdir().unwrap();
 
-    let mut args = vec![wasm.into_os_string()];
+    let mut args = vec![wasm.as_os_str().to_owned()];
     let mut expected = Vec::new();
     for spec in specs() {
         let rgba = to_rgba(&spec.generate());
@@ -152,4 +161,63 @@ fn wasm_under_node_matches_native() {
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
     // The comparison means something only if real hashes were among them.
     assert!(expected.iter().any(|(_, line)| !line.ends_with(",0")));
+}
+
+/// Lowercase hex of a digest.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn wasm_digests_under_node_match_native() {
+    require_node();
+    let root = workspace_root();
+    let wasm = wasm(&root);
+    let dir = tempfile::tempdir().unwrap();
+
+    // Empty, one byte, the block-padding edges of both algorithms, and 1 MiB.
+    let random = random_bytes(11, 1 << 20);
+    let inputs: Vec<(String, &[u8])> = [0, 1, 3, 55, 56, 63, 64, 65, 100_003, 1 << 20]
+        .into_iter()
+        .map(|len| (format!("{len} bytes"), &random[..len]))
+        .chain([(String::from("abc"), b"abc".as_slice())])
+        .collect();
+
+    let mut args = vec![wasm.as_os_str().to_owned()];
+    let mut expected = Vec::new();
+    for (i, (name, bytes)) in inputs.iter().enumerate() {
+        expected.push((
+            name,
+            format!(
+                "{},{}",
+                hex(&Md5::digest(bytes)),
+                hex(&Sha256::digest(bytes))
+            ),
+        ));
+        let file = dir.path().join(format!("{i}.bin"));
+        std::fs::write(&file, bytes).unwrap();
+        args.push(file.into_os_string());
+    }
+
+    let output = Command::new("node")
+        .arg(root.join("web/pdq/test/digest-raw.mjs"))
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "digest-raw.mjs failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let actual: Vec<&str> = stdout.lines().collect();
+    assert_eq!(actual.len(), expected.len(), "one line per file:\n{stdout}");
+
+    let mismatches: Vec<String> = expected
+        .iter()
+        .zip(&actual)
+        .filter(|((_, want), got)| want != *got)
+        .map(|((name, want), got)| format!("{name}: native {want}, wasm {got}"))
+        .collect();
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }

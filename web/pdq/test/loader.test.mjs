@@ -51,9 +51,9 @@ function pattern(width, height) {
   return rgba;
 }
 
-test("loads and reports ABI version 1", async () => {
+test("loads and reports ABI version 2", async () => {
   const pdq = await load();
-  assert.equal(pdq.abiVersion, 1);
+  assert.equal(pdq.abiVersion, 2);
 });
 
 test("hashes an image to 64 hex digits and a quality in 0..100", async () => {
@@ -111,4 +111,94 @@ test("repeated calls do not leak memory", async () => {
   // 200 leaked 256 KiB buffers would be 50 MiB; allow one more image's worth of slack.
   const grown = pdq.memory.buffer.byteLength - before;
   assert.ok(grown <= rgba.length, `memory grew by ${grown} bytes over 200 calls`);
+});
+
+const EMPTY = {
+  md5: "d41d8cd98f00b204e9800998ecf8427e",
+  sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+};
+const ABC = {
+  md5: "900150983cd24fb0d6963f7d28e17f72",
+  sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+};
+
+/** Deterministic pseudo-random bytes (xorshift32), standing in for a file. */
+function fileBytes(len, seed = 1) {
+  const bytes = new Uint8Array(len);
+  let x = seed;
+  for (let i = 0; i < len; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[i] = x & 255;
+  }
+  return bytes;
+}
+
+test("digests known vectors", async () => {
+  const pdq = await load();
+  assert.deepEqual(pdq.digestBytes(new Uint8Array(0)), EMPTY);
+  assert.deepEqual(pdq.digestBytes(new ArrayBuffer(0)), EMPTY);
+  assert.deepEqual(pdq.digestBytes(new TextEncoder().encode("abc")), ABC);
+  assert.deepEqual(pdq.digestBytes(new TextEncoder().encode("The quick brown fox jumps over the lazy dog")), {
+    md5: "9e107d9d372bb6826bd81d3542a419d6",
+    sha256: "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592",
+  });
+});
+
+test("an ArrayBuffer and its views digest the same", async () => {
+  const pdq = await load();
+  const bytes = fileBytes(1000);
+  const expected = pdq.digestBytes(bytes);
+  assert.match(expected.md5, /^[0-9a-f]{32}$/);
+  assert.match(expected.sha256, /^[0-9a-f]{64}$/);
+  assert.deepEqual(pdq.digestBytes(bytes.buffer), expected);
+  assert.deepEqual(pdq.digestBytes(new DataView(bytes.buffer)), expected);
+  assert.deepEqual(pdq.digestBytes(new Uint32Array(bytes.buffer)), expected);
+  assert.deepEqual(pdq.digestBytes(new Uint8ClampedArray(bytes.buffer)), expected);
+  // A view covers only its own bytes, not the whole buffer under it.
+  const middle = new Uint8Array(bytes.buffer, 3, 3);
+  middle.set([0x61, 0x62, 0x63]);
+  assert.deepEqual(pdq.digestBytes(middle), ABC);
+  assert.deepEqual(pdq.digestBytes(new DataView(bytes.buffer, 3, 3)), ABC);
+  assert.deepEqual(pdq.digestBytes(bytes.subarray(500, 500)), EMPTY);
+});
+
+test("digests a larger buffer, growing the memory, without leaking it", async () => {
+  const pdq = await load();
+  const big = fileBytes(5 * 1024 * 1024 + 3, 7);
+  const expected = pdq.digestBytes(big);
+  assert.match(expected.md5, /^[0-9a-f]{32}$/);
+  assert.match(expected.sha256, /^[0-9a-f]{64}$/);
+  // Not the digests of a prefix: every byte counts.
+  assert.notDeepEqual(pdq.digestBytes(big.subarray(0, big.length - 1)), expected);
+  const flipped = big.slice();
+  flipped[big.length - 1] ^= 1;
+  assert.notDeepEqual(pdq.digestBytes(flipped), expected);
+
+  const before = pdq.memory.buffer.byteLength;
+  for (let i = 0; i < 20; i++) {
+    assert.deepEqual(pdq.digestBytes(big), expected);
+  }
+  // 20 leaked 5 MiB buffers would be 100 MiB; allow one more buffer's worth of slack.
+  const grown = pdq.memory.buffer.byteLength - before;
+  assert.ok(grown <= big.length, `memory grew by ${grown} bytes over 20 calls`);
+});
+
+test("digests and hashes do not disturb each other", async () => {
+  const pdq = await load();
+  const rgba = pattern(64, 64);
+  const hashed = pdq.hashRgba(rgba, 64, 64);
+  assert.deepEqual(pdq.digestBytes(rgba), pdq.digestBytes(new Uint8Array(rgba)));
+  assert.deepEqual(pdq.hashRgba(rgba, 64, 64), hashed);
+  assert.deepEqual(pdq.digestBytes(new TextEncoder().encode("abc")), ABC);
+});
+
+test("refuses anything but an ArrayBuffer or a view", async () => {
+  const pdq = await load();
+  for (const bad of ["abc", [0x61, 0x62, 0x63], 3, null, undefined, {}, { byteLength: 3 }]) {
+    assert.throws(() => pdq.digestBytes(bad), TypeError, String(bad));
+  }
+  // Still usable afterwards.
+  assert.deepEqual(pdq.digestBytes(new Uint8Array(0)), EMPTY);
 });
