@@ -5,6 +5,7 @@ use crate::store::ListingPolicy;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use takeback_pages::{PagesSettings, SupportContacts};
 
 /// Every setting of `takeback serve`. See `takeback serve --help` for each one.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -40,6 +41,10 @@ pub struct HotlineConfig {
     pub trust_forwarded_for: bool,
     /// Most changes in one page of the hash list.
     pub hashlist_page_limit: u32,
+    /// The reporter pages (`[pages]`).
+    pub pages: PagesSettings,
+    /// Where the pages tell people to get help (`[support]`): set these for your country.
+    pub support: SupportContacts,
 }
 
 /// The default database: a SQLite file in the working directory.
@@ -63,6 +68,8 @@ impl Default for HotlineConfig {
             false_positive_partners_to_suspend: 2,
             trust_forwarded_for: false,
             hashlist_page_limit: 10_000,
+            pages: PagesSettings::default(),
+            support: SupportContacts::default(),
         }
     }
 }

@@ -27,6 +27,8 @@ pub use store::{ListingPolicy, Store, StoreError};
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use takeback_pages::{PageLimits, Pages};
 
 /// Why the server could not start or stopped.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +39,9 @@ pub enum ServeError {
     /// The guard list could not be read.
     #[error(transparent)]
     Guard(#[from] guard::GuardListError),
+    /// The pages' settings are unusable.
+    #[error("cannot serve the pages: {0}")]
+    Pages(#[from] takeback_pages::PagesError),
     /// The address could not be bound, or serving failed.
     #[error("cannot listen on {address}: {source}")]
     Listen {
@@ -58,6 +63,7 @@ pub async fn serve(
         Some(path) => guard::GuardList::load(path, config.guard_distance)?,
         None => guard::GuardList::empty(),
     };
+    let pages = build_pages(&config)?;
     let store = Store::connect(config.database.expose(), config.max_connections).await?;
     tracing::info!(
         backend = ?store.backend(),
@@ -72,7 +78,11 @@ pub async fn serve(
     let bound = listener
         .local_addr()
         .map_err(|source| ServeError::Listen { address, source })?;
-    let app = http::router(http::AppState::new(store.clone(), config, guard));
+    let mut state = http::AppState::new(store.clone(), config, guard);
+    if let Some(pages) = pages {
+        state = state.with_pages(pages);
+    }
+    let app = http::router(state);
     on_listening(bound);
     // The port only: an address in the logs could be mistaken for a client's.
     tracing::info!(port = bound.port(), "listening");
@@ -88,4 +98,28 @@ pub async fn serve(
     })?;
     store.close().await;
     Ok(())
+}
+
+/// The reporter pages, rendered, unless turned off; warns while the help contacts are
+/// still the generic placeholders.
+fn build_pages(config: &HotlineConfig) -> Result<Option<Arc<Pages>>, ServeError> {
+    if !config.pages.enabled {
+        return Ok(None);
+    }
+    let limits = PageLimits {
+        min_pdq_quality: config.min_pdq_quality,
+        max_hashes_per_report: config.max_hashes_per_report,
+        max_urls_per_report: config.max_urls_per_report,
+    };
+    let pages = Pages::new(&config.pages, &config.support, limits)?;
+    let unreplaced = config.support.placeholders();
+    if !unreplaced.is_empty() {
+        tracing::warn!(
+            unreplaced = unreplaced.join(", "),
+            "the pages show generic placeholder help contacts: set [support] in the \
+             configuration file to your country's emergency number, helplines and \
+             reporting bodies"
+        );
+    }
+    Ok(Some(Arc::new(pages)))
 }

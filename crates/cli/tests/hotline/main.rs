@@ -12,5 +12,6 @@ mod bad_input;
 mod config;
 mod durability;
 mod list;
+mod pages;
 mod postgres;
 mod reports;

@@ -220,7 +220,7 @@ fn operations_endpoints_answer() {
         "{metrics}"
     );
 
-    let (status, body) = server.get("/no/such/page", None);
+    let (status, body) = server.get("/api/v1/no/such/route", None);
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (404, Some("not_found"))

@@ -315,6 +315,24 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
+/// A GET, answered with its status, content type, Content-Security-Policy and body text:
+/// for the pages, which are not JSON.
+pub fn get_page(url: &str) -> (u16, String, String, String) {
+    let mut response = agent().get(url).call().unwrap();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (content_type, policy) = (header("content-type"), header("content-security-policy"));
+    let status = response.status().as_u16();
+    let body = response.body_mut().read_to_string().unwrap_or_default();
+    (status, content_type, policy, body)
+}
+
 /// One request; the JSON answer (or `null` when the body is not JSON).
 pub fn request(
     method: &str,

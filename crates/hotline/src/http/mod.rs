@@ -15,6 +15,7 @@ use crate::store::Store;
 use crate::throttle::{SourceKeys, Throttle};
 use crate::writer::ReportWriter;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::Uri;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -24,6 +25,7 @@ use error::ApiError;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+use takeback_pages::Pages;
 
 pub use openapi::openapi_json;
 
@@ -38,6 +40,8 @@ pub struct AppState {
     pub(crate) source_keys: Arc<SourceKeys>,
     pub(crate) report_throttle: Arc<Throttle>,
     pub(crate) lookup_throttle: Arc<Throttle>,
+    /// The reporter pages, unless they are turned off.
+    pub(crate) pages: Option<Arc<Pages>>,
 }
 
 impl AppState {
@@ -60,7 +64,14 @@ impl AppState {
                 hour,
             )),
             config: Arc::new(config),
+            pages: None,
         }
+    }
+
+    /// Serves `pages` beside the API: at `/`, with their assets under `/assets/`.
+    pub fn with_pages(mut self, pages: Arc<Pages>) -> Self {
+        self.pages = Some(pages);
+        self
     }
 }
 
@@ -87,6 +98,10 @@ pub fn router(state: AppState) -> Router {
     // Touch the recorder so that metrics recorded before the first scrape are kept.
     prometheus();
     let body_limit = state.config.max_body_bytes;
+    let pages = match &state.pages {
+        Some(pages) => Arc::clone(pages).router(),
+        None => Router::new(),
+    };
     Router::new()
         .route("/api/v1/reports", post(reports::create))
         .route(
@@ -107,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/openapi.json", get(openapi))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_page))
+        .merge(pages)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(body_limit, refuse_oversized))
@@ -166,6 +182,13 @@ async fn observe(request: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
+    // The pages set their own policy; anything else (JSON, metrics) may load nothing.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
     response
 }
 
@@ -183,12 +206,20 @@ async fn refuse_oversized(State(limit): State<usize>, request: Request, next: Ne
     next.run(request).await
 }
 
-async fn not_found() -> ApiError {
+/// JSON for the API's addresses; the pages' own "not found" page for anything a browser
+/// may have been sent to.
+async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
+    if let Some(pages) = &state.pages
+        && !uri.path().starts_with("/api/")
+    {
+        return pages.not_found();
+    }
     ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",
         "There is nothing at this address.",
     )
+    .into_response()
 }
 
 async fn method_not_allowed() -> ApiError {

@@ -1,0 +1,24 @@
+// The fingerprinting worker: decodes and hashes off the page's main thread, so the page
+// (and its quick exit) stays responsive while a big photo is read.
+
+import { loadPdq } from "../pdq/takeback-pdq.js";
+import { fingerprintBlob } from "./hashing.js";
+
+const pdq = loadPdq(new URL("../pdq/takeback_pdq_wasm.wasm", import.meta.url));
+
+pdq.then(
+  () => {
+    // Workers without OffscreenCanvas cannot decode; the page then hashes by itself.
+    self.postMessage({ ready: typeof OffscreenCanvas === "function" });
+  },
+  (error) => self.postMessage({ ready: false, error: String(error) }),
+);
+
+self.addEventListener("message", async ({ data: { id, file } }) => {
+  try {
+    const result = await fingerprintBlob(await pdq, file, (w, h) => new OffscreenCanvas(w, h));
+    self.postMessage({ id, result });
+  } catch (error) {
+    self.postMessage({ id, error: String(error) });
+  }
+});

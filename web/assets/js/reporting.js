@@ -1,0 +1,149 @@
+// The reporting logic, free of the page so that it can be unit-tested under Node: reading
+// URLs, deciding what each picture contributes, building the report, and describing a
+// case's status.
+
+/** The longest URL the hotline accepts. */
+export const MAX_URL_LENGTH = 2048;
+
+/**
+ * The URLs in `text`, one per line (blank lines ignored, duplicates dropped).
+ *
+ * @returns {{ urls: string[], error: null | { key: string, args: object } }} the first
+ *   problem as a `[js]` message key and its arguments.
+ */
+export function parseUrls(text, { max, required = false }) {
+  const urls = [];
+  const lines = text.split(/\r?\n/);
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    if (line.length > MAX_URL_LENGTH) {
+      return { urls: [], error: { key: "urls_too_long", args: { line: index + 1 } } };
+    }
+    if (!isWebAddress(line)) {
+      return { urls: [], error: { key: "urls_bad_line", args: { line: index + 1 } } };
+    }
+    if (!urls.includes(line)) urls.push(line);
+  }
+  if (urls.length > max) return { urls: [], error: { key: "urls_too_many", args: { max } } };
+  if (required && urls.length === 0) return { urls: [], error: { key: "urls_none", args: {} } };
+  return { urls, error: null };
+}
+
+/** An absolute http(s) URL with a host, as the hotline requires. */
+export function isWebAddress(text) {
+  if (/\s/.test(text)) return false;
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  return (url.protocol === "https:" || url.protocol === "http:") && url.hostname !== "";
+}
+
+/**
+ * What a fingerprinted picture contributes to the report, given the hotline's quality
+ * floor: `state` names its `[js]` message (`file_<state>`), `hashes` what is sent.
+ * A picture with too little detail still gives its exact fingerprints (MD5, SHA-256),
+ * which can only ever match identical copies.
+ */
+export function assessPicture(result, minQuality) {
+  if (result.problem) return { state: result.problem, hashes: [] };
+  const exact = [
+    { algorithm: "md5", value: result.md5 },
+    { algorithm: "sha256", value: result.sha256 },
+  ];
+  if (!result.pdq || result.pdq.quality < minQuality) {
+    return { state: "exact_only", hashes: exact };
+  }
+  return {
+    state: "ready",
+    hashes: [{ algorithm: "pdq", value: result.pdq.hash, quality: result.pdq.quality }, ...exact],
+  };
+}
+
+/**
+ * The body of `POST /api/v1/reports`. Fingerprints are sent once each, whichever pictures
+ * they came from. The two confirmations are sent as `true` only: the page does not send
+ * a report without them.
+ */
+export function buildReport({ reporter, hashes = [], urls = [] }) {
+  const seen = new Set();
+  const unique = [];
+  for (const hash of hashes) {
+    const key = `${hash.algorithm}:${hash.value}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(hash);
+  }
+  return { reporter, hashes: unique, urls: [...urls], under_18: true, consent_to_share: true };
+}
+
+/** How many pictures fit in one report: each sends up to three fingerprints. */
+export function maxPictures(maxHashes) {
+  return Math.max(1, Math.floor(maxHashes / 3));
+}
+
+/** The `[js]` message key for a failed request to the hotline. */
+export function sendErrorKey(status) {
+  if (status === 0) return "send_offline";
+  return "send_failed";
+}
+
+/** The `[js]` message key for a failed case look-up. */
+export function statusErrorKey(status) {
+  if (status === 404 || status === 401 || status === 400) return "status_not_found";
+  if (status === 429) return "status_throttled";
+  return "status_failed";
+}
+
+/** The `[js]` message for each state of a fingerprint, and of a URL. */
+const HASH_STATES = {
+  pending: "state_pending",
+  listed: "state_listed",
+  withdrawn: "state_withdrawn",
+  suspended: "state_suspended",
+  not_listed: "state_not_listed",
+};
+const URL_STATES = {
+  pending: "url_pending",
+  listed: "url_listed",
+  withdrawn: "url_withdrawn",
+  suspended: "url_suspended",
+  not_listed: "url_not_listed",
+};
+
+/**
+ * A case from `GET /api/v1/reports/{id}`, ready to show: message keys and arguments. A
+ * state this page does not know (from a newer hotline) reads as "waiting".
+ */
+export function describeCase(status) {
+  const open = status.state === "open";
+  const totals = status.platform_outcomes ?? { matched: 0, removed: 0, blocked_upload: 0 };
+  const anyOutcome = totals.matched + totals.removed + totals.blocked_upload > 0;
+  return {
+    caseId: status.case_id,
+    open,
+    receivedAt: new Date(status.created_at * 1000),
+    summaryKey: open ? "status_open" : "status_withdrawn",
+    outcomes: anyOutcome
+      ? {
+          key: "status_totals",
+          args: {
+            matched: totals.matched,
+            removed: totals.removed,
+            blocked: totals.blocked_upload,
+          },
+        }
+      : { key: "status_no_outcomes", args: {} },
+    hashes: status.hashes.map((hash) => ({
+      kindKey: hash.algorithm === "pdq" ? "fingerprint_pdq" : "fingerprint_exact",
+      algorithm: hash.algorithm,
+      shortValue: `${hash.value.slice(0, 8)}…${hash.value.slice(-4)}`,
+      stateKey: HASH_STATES[hash.state] ?? HASH_STATES.pending,
+      outcomes: hash.outcomes,
+    })),
+    urls: status.urls.map((url) => ({ url: url.url, stateKey: URL_STATES[url.state] ?? URL_STATES.pending })),
+  };
+}

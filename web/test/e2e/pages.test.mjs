@@ -1,0 +1,366 @@
+// End-to-end tests of the reporter pages: the real `takeback serve` (SQLite), Debian's
+// Chromium, and what a young person, a trusted adult and a keyboard user would do.
+//
+//   cargo build -p takeback && node --test web/test/e2e/
+//
+// Screenshots at 375×812 and 1280×800 land in target/screenshots/.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import {
+  NEUTRAL_URL,
+  generatePictures,
+  launchBrowser,
+  newPage,
+  openContext,
+  screenshots,
+  seriousViolations,
+  startHotline,
+} from "./support.mjs";
+
+let hotline;
+let browser;
+let pictures;
+
+before(async () => {
+  hotline = await startHotline();
+  browser = await launchBrowser();
+  pictures = await generatePictures(browser, path.join(tmpdir(), `takeback-pictures-${process.pid}`));
+});
+
+after(async () => {
+  await browser?.close();
+  await hotline?.stop();
+});
+
+/** The number of differing bits between two hex hashes. */
+function distance(a, b) {
+  let bits = 0;
+  for (let i = 0; i < a.length; i += 8) {
+    let x = (parseInt(a.slice(i, i + 8), 16) ^ parseInt(b.slice(i, i + 8), 16)) >>> 0;
+    while (x) {
+      bits += x & 1;
+      x >>>= 1;
+    }
+  }
+  return bits;
+}
+
+/** A case as the hotline stored it, read with its secret. */
+async function caseStatus({ case_id: caseId, case_secret: secret }) {
+  const response = await fetch(`${hotline.url}/api/v1/reports/${caseId}`, {
+    headers: { Authorization: `Bearer ${secret}` },
+  });
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
+/** Sends a report straight to the API (for the tests that start from an existing case). */
+async function apiReport(body) {
+  const response = await fetch(`${hotline.url}/api/v1/reports`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ under_18: true, consent_to_share: true, ...body }),
+  });
+  assert.equal(response.status, 201);
+  return response.json();
+}
+
+/** Walks the young person's flow up to the pictures step. */
+async function startReport(page) {
+  await page.goto(`${hotline.url}/report`);
+  await page.getByLabel("The person in the picture was under 18").check();
+  await page.getByLabel(/I agree that .* can share the fingerprints/).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("heading", { name: "Choose the pictures" }).waitFor();
+}
+
+/** Every request went to the hotline, and no body carried a picture or anything big. */
+async function assertOnlySmallRequestsToTheHotline(requests, files) {
+  assert.ok(requests.length > 0);
+  for (const request of requests) {
+    assert.equal(new URL(request.url).origin, hotline.origin, `a request left the hotline: ${request.url}`);
+  }
+  const contents = await Promise.all(files.map((file) => readFile(file)));
+  for (const { method, url, body } of requests) {
+    if (!body) continue;
+    assert.ok(body.length < 16 * 1024, `${method} ${url} sent ${body.length} bytes`);
+    const text = body.toString("latin1");
+    assert.doesNotThrow(() => JSON.parse(body.toString("utf8")), `${method} ${url} sent something other than JSON`);
+    for (const content of contents) {
+      // Any 24-byte run of a picture, raw, hex or base64, would give it away.
+      for (let at = 0; at + 24 <= content.length; at += Math.max(24, Math.floor(content.length / 64))) {
+        const run = content.subarray(at, at + 24);
+        assert.ok(!text.includes(run.toString("latin1")), `${url}: raw picture bytes`);
+        assert.ok(!text.includes(run.toString("hex")), `${url}: picture bytes in hex`);
+        assert.ok(!text.includes(run.toString("base64").slice(0, 24)), `${url}: picture bytes in base64`);
+      }
+    }
+  }
+}
+
+describe("a young person's report", () => {
+  test("fingerprints are made in the page, equal takeback hash's, and nothing else leaves", async () => {
+    const { context, requests } = await openContext(browser, { viewport: { width: 375, height: 812 } });
+    const { page, errors } = await newPage(context);
+    await startReport(page);
+    const chosen = ["sunset-shapes.png", "odd-size.png", "holiday.jpg", "flat.png", "broken.jpg"];
+    await page.getByLabel("Pictures", { exact: true }).setInputFiles(chosen.map((name) => pictures[name]));
+    const list = page.locator("#picture-list");
+    await list.locator('.file:not([data-state="working"])').nth(chosen.length - 1).waitFor();
+    const state = (name) => list.locator(".file", { hasText: name }).getAttribute("data-state");
+    assert.equal(await state("sunset-shapes.png"), "ready");
+    assert.equal(await state("odd-size.png"), "ready");
+    assert.equal(await state("holiday.jpg"), "ready");
+    assert.equal(await state("flat.png"), "exact_only");
+    assert.equal(await state("broken.jpg"), "unreadable");
+    // The kind explanation, and no picture shown back: names only.
+    await list.getByText("We couldn't open this file as a picture").waitFor();
+    await list.getByText("Your other pictures are fine").first().waitFor();
+    assert.equal(await page.locator("main img, main canvas, main video").count(), 0);
+    await screenshots(page, "report-pictures");
+
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("textbox", { name: "Web addresses" }).fill("https://example.com/where-i-saw-it\n");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("heading", { name: "Check and send" }).waitFor();
+    const checked = await page.locator("#check-pictures").innerText();
+    assert.match(checked, /sunset-shapes\.png/);
+    assert.doesNotMatch(checked, /broken\.jpg/);
+    await screenshots(page, "report-check");
+    await page.getByRole("button", { name: "Send the fingerprints" }).click();
+    await page.getByRole("heading", { name: "Your report has been sent" }).waitFor();
+    const receipt = {
+      case_id: await page.locator("#case-id").innerText(),
+      case_secret: await page.locator("#case-secret").innerText(),
+    };
+    assert.match(receipt.case_id, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    await screenshots(page, "report-done");
+
+    // What the hotline stored is what `takeback hash` computes for the same files.
+    const stored = (await caseStatus(receipt)).hashes.map((h) => `${h.algorithm}:${h.value}`);
+    const native = (await hotline.run(["hash", ...chosen.slice(0, 4).map((name) => pictures[name])]))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const byName = Object.fromEntries(native.map((h) => [path.basename(h.path), h]));
+    for (const name of ["sunset-shapes.png", "odd-size.png", "holiday.jpg", "flat.png"]) {
+      assert.ok(stored.includes(`md5:${byName[name].md5}`), `${name} md5`);
+      assert.ok(stored.includes(`sha256:${byName[name].sha256}`), `${name} sha256`);
+    }
+    for (const name of ["sunset-shapes.png", "odd-size.png"]) {
+      assert.ok(stored.includes(`pdq:${byName[name].pdq}`), `${name}: PDQ bit-exact for PNG`);
+    }
+    // JPEG: Chromium's decoder and Takeback's differ in rounding, not in the picture.
+    const jpeg = stored.filter((h) => h.startsWith("pdq:")).map((h) => h.slice(4));
+    const nearest = Math.min(...jpeg.map((h) => distance(h, byName["holiday.jpg"].pdq)));
+    assert.ok(nearest <= 10, `holiday.jpg: PDQ ${nearest} bits from takeback hash's`);
+    // The flat picture sent only its exact fingerprints; three pictures sent PDQ.
+    assert.equal(jpeg.length, 3);
+    assert.equal(stored.length, 3 * 3 + 2);
+
+    await assertOnlySmallRequestsToTheHotline(requests, chosen.map((name) => pictures[name]));
+    const posts = requests.filter((r) => r.method !== "GET");
+    assert.deepEqual(posts.map((r) => `${r.method} ${new URL(r.url).pathname}`), ["POST /api/v1/reports"]);
+    const sent = JSON.parse(posts[0].body.toString());
+    assert.deepEqual(Object.keys(sent).sort(), ["consent_to_share", "hashes", "reporter", "under_18", "urls"]);
+    assert.equal(sent.reporter, "young_person");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("the confirmations are required, with a message at each box", async () => {
+    const { context } = await openContext(browser);
+    const { page, errors } = await newPage(context);
+    await page.goto(`${hotline.url}/report`);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.locator("#under-18-error").waitFor();
+    assert.ok(await page.locator("#consent-error").isVisible());
+    assert.equal(await page.evaluate(() => document.activeElement.id), "under-18");
+    assert.ok(await page.locator("#step-pictures").isHidden());
+    await page.getByLabel("The person in the picture was under 18").check();
+    await page.getByRole("button", { name: "Continue" }).click();
+    assert.ok(await page.locator("#under-18-error").isHidden());
+    assert.equal(await page.evaluate(() => document.activeElement.id), "consent");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("without the picture, a report of where it was seen", async () => {
+    const { context, requests } = await openContext(browser);
+    const { page, errors } = await newPage(context);
+    await startReport(page);
+    await page.getByRole("button", { name: /I don't have the picture/ }).click();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByText("Add at least one web address.").waitFor();
+    await page.getByRole("textbox", { name: "Web addresses" }).fill("not a web address");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByText("Line 1 doesn't look like a web address").waitFor();
+    await page.getByRole("textbox", { name: "Web addresses" }).fill("https://example.com/post/1");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("button", { name: "Send the fingerprints" }).click();
+    await page.getByRole("heading", { name: "Your report has been sent" }).waitFor();
+    const sent = JSON.parse(requests.find((r) => r.method === "POST").body.toString());
+    assert.deepEqual(sent.hashes, []);
+    assert.deepEqual(sent.urls, ["https://example.com/post/1"]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+describe("the quick exit", () => {
+  for (const [how, leave] of [
+    ["button", (page) => page.getByRole("link", { name: /Quick exit/ }).click()],
+    ["Escape key", (page) => page.keyboard.press("Escape")],
+  ]) {
+    test(`by ${how}: leaves for the neutral site with no history entry behind`, async () => {
+      const { context } = await openContext(browser);
+      const { page } = await newPage(context);
+      await page.goto(`${hotline.url}/`);
+      const entries = await page.evaluate(() => history.length);
+      // A visit of several pages is still one history entry.
+      await page.getByRole("link", { name: "It's a picture of me" }).click();
+      await page.waitForURL(`${hotline.url}/report`);
+      await page.getByLabel("The person in the picture was under 18").focus();
+      await leave(page);
+      await page.waitForURL(NEUTRAL_URL);
+      assert.equal(await page.evaluate(() => history.length), entries);
+      // Back leads to wherever the browser was before, never to the hotline.
+      await page.goBack();
+      assert.notEqual(new URL(page.url()).origin, hotline.origin, page.url());
+      await context.close();
+    });
+  }
+
+  test("works from inside the withdrawal dialog", async () => {
+    const receipt = await apiReport({ reporter: "young_person", urls: ["https://example.com/q"] });
+    const { context } = await openContext(browser);
+    const { page } = await newPage(context);
+    await page.goto(`${hotline.url}/status`);
+    await page.getByLabel("Case number").fill(receipt.case_id);
+    await page.getByLabel("Secret code").fill(receipt.case_secret);
+    await page.getByRole("button", { name: "Show my report" }).click();
+    await page.getByRole("button", { name: "Withdraw my report" }).click();
+    await page.getByRole("dialog").waitFor();
+    await page.keyboard.press("Escape");
+    await page.waitForURL(NEUTRAL_URL);
+    await context.close();
+  });
+});
+
+describe("the status page", () => {
+  test("shows the case and withdraws it", async () => {
+    const receipt = await apiReport({
+      reporter: "young_person",
+      hashes: [{ algorithm: "sha256", value: "c".repeat(64) }],
+      urls: ["https://example.com/status-test"],
+    });
+    const { context, requests } = await openContext(browser, { viewport: { width: 375, height: 812 } });
+    const { page, errors } = await newPage(context);
+    await page.goto(`${hotline.url}/status`);
+    // Typed as a person might: small letters, no dashes.
+    await page.getByLabel("Case number").fill(receipt.case_id.toLowerCase().replaceAll("-", ""));
+    await page.getByLabel("Secret code").fill(receipt.case_secret.toLowerCase());
+    await page.getByRole("button", { name: "Show my report" }).click();
+    await page.getByRole("heading", { name: "Your report" }).waitFor();
+    const shown = await page.locator("#case").innerText();
+    assert.match(shown, /Your report is active/);
+    assert.match(shown, /Exact fingerprint \(SHA256\)/);
+    assert.match(shown, /https:\/\/example\.com\/status-test/);
+    assert.match(shown, /No website has reported finding a copy yet/);
+    await screenshots(page, "status-case");
+
+    await page.getByRole("button", { name: "Withdraw my report" }).click();
+    await page.getByRole("button", { name: "Yes, withdraw it" }).click();
+    await page.getByText("Your report has been withdrawn.").waitFor();
+    assert.match(await page.locator("#case").innerText(), /You withdrew this report/);
+    assert.ok(await page.getByRole("button", { name: "Withdraw my report" }).isHidden());
+    assert.equal((await caseStatus(receipt)).state, "withdrawn");
+    assert.ok(requests.some((r) => r.method === "DELETE"));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a wrong secret gets the same kind answer as an unknown case", async () => {
+    const receipt = await apiReport({ reporter: "young_person", urls: ["https://example.com/x"] });
+    const { context } = await openContext(browser);
+    const { page } = await newPage(context);
+    await page.goto(`${hotline.url}/status`);
+    await page.getByRole("button", { name: "Show my report" }).click();
+    await page.getByText("Enter both the case number and the secret code.").waitFor();
+    for (const caseId of [receipt.case_id, "AAAA-BBBB-CCCC"]) {
+      await page.getByLabel("Case number").fill(caseId);
+      await page.getByLabel("Secret code").fill("00000-00000-00000-00000");
+      await page.getByRole("button", { name: "Show my report" }).click();
+      await page.getByText("We couldn't find a report with that case number and secret code").waitFor();
+      assert.ok(await page.locator("#case").isHidden());
+    }
+    await context.close();
+  });
+});
+
+describe("the trusted adult's page", () => {
+  test("sends web addresses only, and never asks for an image", async () => {
+    const { context, requests } = await openContext(browser, { viewport: { width: 1280, height: 800 } });
+    const { page, errors } = await newPage(context);
+    await page.goto(`${hotline.url}/adult`);
+    assert.equal(await page.locator('input[type="file"]').count(), 0);
+    const text = await page.locator("main").innerText();
+    assert.match(text, /Don't ask to see the image/);
+    assert.match(text, /Follow your organisation's safeguarding procedure/);
+    assert.match(text, /Call your local emergency number if a child is in immediate danger/);
+    await screenshots(page, "adult");
+    await page.getByRole("textbox", { name: "Web addresses" }).fill("https://example.com/a\nhttps://example.org/b");
+    await page.getByRole("button", { name: "Send the web addresses" }).click();
+    // The confirmations first.
+    await page.locator("#under-18-error").waitFor();
+    await page.getByLabel(/The young person in the image is under 18/).check();
+    await page.getByLabel(/I agree that .* can share these addresses/).check();
+    await page.getByRole("button", { name: "Send the web addresses" }).click();
+    await page.getByRole("heading", { name: /the web addresses have been sent/ }).waitFor();
+    const posts = requests.filter((r) => r.method === "POST");
+    assert.equal(posts.length, 1);
+    const sent = JSON.parse(posts[0].body.toString());
+    assert.deepEqual(sent, {
+      reporter: "trusted_adult",
+      hashes: [],
+      urls: ["https://example.com/a", "https://example.org/b"],
+      under_18: true,
+      consent_to_share: true,
+    });
+    const status = await caseStatus({
+      case_id: await page.locator("#case-id").innerText(),
+      case_secret: await page.locator("#case-secret").innerText(),
+    });
+    assert.equal(status.reporter, "trusted_adult");
+    assert.equal(status.urls.length, 2);
+    await assertOnlySmallRequestsToTheHotline(requests, []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+describe("every page", () => {
+  for (const route of ["/", "/report", "/status", "/adult", "/no-such-page"]) {
+    test(`${route}: accessible, help and quick exit, 320px wide, keyboard first stop`, async () => {
+      const { context, requests } = await openContext(browser, { viewport: { width: 320, height: 640 } });
+      const { page, errors } = await newPage(context);
+      await page.goto(`${hotline.url}${route}`);
+      assert.deepEqual(await seriousViolations(page), []);
+      // No sideways scrolling on a small phone.
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 320));
+      await page.getByRole("heading", { name: "Talk to someone" }).waitFor();
+      await page.getByText("Child Helpline International", { exact: true }).waitFor();
+      // The quick exit is the first thing Tab reaches.
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => document.activeElement.id), "quick-exit");
+      if (route !== "/no-such-page") await screenshots(page, route === "/" ? "index" : route.slice(1));
+      await assertOnlySmallRequestsToTheHotline(requests, []);
+      assert.deepEqual(errors.filter((e) => !e.includes("404")), []);
+      await context.close();
+    });
+  }
+});

@@ -1,0 +1,206 @@
+// What the end-to-end tests share: the real `takeback serve` on a fresh SQLite database,
+// Debian's Chromium driven by playwright-core, a record of every request the pages make,
+// and benign generated pictures.
+//
+// Needs the `takeback` binary (TAKEBACK_BIN, or target/debug/takeback, which `cargo test`
+// builds) and Chromium (TAKEBACK_CHROMIUM, or /usr/bin/chromium). Without either, the tests
+// fail and say what to install: a skipped browser test would look like a passing one.
+
+import { spawn, execFile } from "node:child_process";
+import { once } from "node:events";
+import { access, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { chromium } from "playwright-core";
+
+export const root = fileURLToPath(new URL("../../../", import.meta.url));
+export const binary = path.resolve(root, process.env.TAKEBACK_BIN ?? "target/debug/takeback");
+const chromiumPath = process.env.TAKEBACK_CHROMIUM ?? "/usr/bin/chromium";
+/** Where the screenshots go, for people to look at. */
+export const screenshotDir = path.resolve(root, process.env.TAKEBACK_SCREENSHOTS ?? "target/screenshots");
+
+/** Where the quick exit goes in these tests: answered by the test, never the network. */
+export const NEUTRAL_URL = "https://neutral.example/weather";
+
+async function mustExist(file, advice) {
+  try {
+    await access(file);
+  } catch {
+    throw new Error(`${file} is missing: ${advice}`);
+  }
+}
+
+/**
+ * Starts `takeback serve` on a free port with a fresh SQLite database and `configToml`.
+ * Returns `{ url, origin, stderr(), run(args), stop() }`.
+ */
+export async function startHotline({ configToml = "", env = {} } = {}) {
+  await mustExist(binary, "build it with `cargo build -p takeback` (or set TAKEBACK_BIN)");
+  const dir = await mkdtemp(path.join(tmpdir(), "takeback-e2e-"));
+  const config = path.join(dir, "hotline.toml");
+  await writeFile(config, `[pages]\nquick_exit_url = "${NEUTRAL_URL}"\n${configToml}`);
+  const database = `sqlite://${path.join(dir, "takeback.db")}`;
+  const child = spawn(
+    binary,
+    ["serve", "--listen", "127.0.0.1:0", "--database", database, "--config", config],
+    { env: { ...process.env, TAKEBACK_LOG_FORMAT: "json", ...env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the hotline did not start:\n${stderr}`)), 30_000);
+    child.once("exit", (code) => reject(new Error(`the hotline exited (${code}):\n${stderr}`)));
+    lines.on("line", (line) => {
+      const match = line.match(/listening on (http:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    database,
+    stderr: () => stderr,
+    /** Runs `takeback ARGS…` and returns its stdout. */
+    run: async (args) => (await promisify(execFile)(binary, args, { maxBuffer: 1 << 24 })).stdout,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await once(child, "exit");
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Chromium, headless, with nothing of its own reaching out to the network. */
+export async function launchBrowser() {
+  await mustExist(chromiumPath, "install Debian's chromium package (or set TAKEBACK_CHROMIUM)");
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-default-apps",
+      "--disable-extensions",
+    ],
+  });
+}
+
+/**
+ * A browser context whose every request is recorded (`requests`: method, url, body), and
+ * in which the quick exit's neutral site is answered locally.
+ */
+export async function openContext(browser, options = {}) {
+  const context = await browser.newContext(options);
+  const requests = [];
+  context.on("request", (request) => {
+    requests.push({ method: request.method(), url: request.url(), body: request.postDataBuffer() });
+  });
+  await context.route(`${new URL(NEUTRAL_URL).origin}/**`, (route) =>
+    route.fulfill({ contentType: "text/html", body: "<!doctype html><title>Weather</title><h1>Weather</h1>" }),
+  );
+  return { context, requests };
+}
+
+/** Starts a page that reports page errors as test failures. */
+export async function newPage(context) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  return { page, errors };
+}
+
+/**
+ * Writes benign generated pictures into `dir`, drawn and encoded by the browser itself
+ * (on a blank page, so that the pages' request record stays the pages' own):
+ * two PNGs, a JPEG, a flat PNG with too little detail, and a file that is no picture.
+ */
+export async function generatePictures(browser, dir) {
+  await mkdir(dir, { recursive: true });
+  const page = await browser.newPage();
+  const encode = (spec) =>
+    page.evaluate(async ({ width, height, seed, type, quality, flat }) => {
+      const canvas = document.createElement("canvas");
+      canvas.width = width;
+      canvas.height = height;
+      const g = canvas.getContext("2d");
+      let state = seed;
+      const random = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
+      g.fillStyle = flat ? "#7a8a99" : `hsl(${seed % 360} 60% 70%)`;
+      g.fillRect(0, 0, width, height);
+      if (!flat) {
+        for (let i = 0; i < 40; i++) {
+          g.fillStyle = `hsl(${Math.floor(random() * 360)} ${40 + random() * 50}% ${20 + random() * 60}%)`;
+          const x = random() * width;
+          const y = random() * height;
+          if (i % 2) g.fillRect(x, y, random() * width * 0.4, random() * height * 0.4);
+          else {
+            g.beginPath();
+            g.arc(x, y, random() * Math.min(width, height) * 0.25, 0, Math.PI * 2);
+            g.fill();
+          }
+        }
+      }
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, type, quality));
+      return Array.from(new Uint8Array(await blob.arrayBuffer()));
+    }, spec);
+  const files = {
+    "sunset-shapes.png": { width: 640, height: 480, seed: 7, type: "image/png" },
+    "odd-size.png": { width: 333, height: 517, seed: 11, type: "image/png" },
+    "holiday.jpg": { width: 800, height: 600, seed: 23, type: "image/jpeg", quality: 0.9 },
+    "flat.png": { width: 200, height: 200, seed: 1, type: "image/png", flat: true },
+  };
+  const paths = {};
+  for (const [name, spec] of Object.entries(files)) {
+    paths[name] = path.join(dir, name);
+    await writeFile(paths[name], Buffer.from(await encode(spec)));
+  }
+  await page.close();
+  // Not a picture at all: random bytes with a picture's name.
+  paths["broken.jpg"] = path.join(dir, "broken.jpg");
+  let state = 99;
+  const noise = Buffer.alloc(4096, 0).map(() => (state = (state * 1103515245 + 12345) >>> 0) >>> 24);
+  await writeFile(paths["broken.jpg"], noise);
+  return paths;
+}
+
+/** Runs axe-core on the page; returns the serious and critical violations. */
+export async function seriousViolations(page) {
+  const axe = await import("axe-core");
+  // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) stays on.
+  await page.evaluate(axe.default.source);
+  const results = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } }),
+  );
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/** Saves the page at a phone's and a laptop's size. */
+export async function screenshots(page, name) {
+  await mkdir(screenshotDir, { recursive: true });
+  const original = page.viewportSize();
+  for (const [label, viewport] of [["phone", { width: 375, height: 812 }], ["laptop", { width: 1280, height: 800 }]]) {
+    await page.setViewportSize(viewport);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(screenshotDir, `${name}-${label}.png`), fullPage: true });
+  }
+  if (original) await page.setViewportSize(original);
+}

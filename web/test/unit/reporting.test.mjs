@@ -1,0 +1,171 @@
+// Unit tests of the pages' logic (web/assets/js/reporting.js and messages.js), under Node.
+//
+//   node --test web/test/unit/
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { format, setPageSettings, t } from "../../assets/js/messages.js";
+import {
+  MAX_URL_LENGTH,
+  assessPicture,
+  buildReport,
+  describeCase,
+  isWebAddress,
+  maxPictures,
+  parseUrls,
+  sendErrorKey,
+  statusErrorKey,
+} from "../../assets/js/reporting.js";
+
+const PDQ = "f".repeat(64);
+const MD5 = "a".repeat(32);
+const SHA = "b".repeat(64);
+
+test("URLs: one per line, blank lines and repeats dropped", () => {
+  const text = "  https://example.com/a \n\nhttp://example.org/b?x=1#y\r\nhttps://example.com/a\n";
+  assert.deepEqual(parseUrls(text, { max: 10 }), {
+    urls: ["https://example.com/a", "http://example.org/b?x=1#y"],
+    error: null,
+  });
+  assert.deepEqual(parseUrls("", { max: 10 }), { urls: [], error: null });
+});
+
+test("URLs: the first bad line is named", () => {
+  for (const bad of ["example.com/a", "ftp://example.com/", "javascript:alert(1)", "https://", "http://exa mple.com", "not a url"]) {
+    const { urls, error } = parseUrls(`https://ok.example/\n${bad}`, { max: 10 });
+    assert.deepEqual(urls, [], bad);
+    assert.deepEqual(error, { key: "urls_bad_line", args: { line: 2 } }, bad);
+  }
+});
+
+test("URLs: too long, too many, and required", () => {
+  const long = `https://example.com/${"a".repeat(MAX_URL_LENGTH)}`;
+  assert.equal(parseUrls(long, { max: 10 }).error.key, "urls_too_long");
+  const exactly = `https://example.com/${"a".repeat(MAX_URL_LENGTH - 20)}`;
+  assert.equal(exactly.length, MAX_URL_LENGTH);
+  assert.equal(parseUrls(exactly, { max: 10 }).error, null);
+  const three = "https://a.example/\nhttps://b.example/\nhttps://c.example/";
+  assert.deepEqual(parseUrls(three, { max: 2 }).error, { key: "urls_too_many", args: { max: 2 } });
+  assert.equal(parseUrls(" \n", { max: 2, required: true }).error.key, "urls_none");
+});
+
+test("web addresses need http(s) and a host", () => {
+  assert.ok(isWebAddress("https://example.com"));
+  assert.ok(isWebAddress("http://127.0.0.1:8080/x"));
+  assert.ok(!isWebAddress("mailto:a@example.com"));
+  assert.ok(!isWebAddress("https://exa mple.com"));
+  assert.ok(!isWebAddress("data:text/plain,hi"));
+});
+
+test("a picture with detail sends PDQ, MD5 and SHA-256", () => {
+  const result = { md5: MD5, sha256: SHA, pdq: { hash: PDQ, quality: 80 } };
+  assert.deepEqual(assessPicture(result, 50), {
+    state: "ready",
+    hashes: [
+      { algorithm: "pdq", value: PDQ, quality: 80 },
+      { algorithm: "md5", value: MD5 },
+      { algorithm: "sha256", value: SHA },
+    ],
+  });
+});
+
+test("a picture under the quality floor sends only its exact fingerprints", () => {
+  for (const quality of [0, 49]) {
+    const { state, hashes } = assessPicture({ md5: MD5, sha256: SHA, pdq: { hash: PDQ, quality } }, 50);
+    assert.equal(state, "exact_only");
+    assert.deepEqual(hashes.map((h) => h.algorithm), ["md5", "sha256"]);
+  }
+  assert.equal(assessPicture({ md5: MD5, sha256: SHA, pdq: { hash: PDQ, quality: 50 } }, 50).state, "ready");
+});
+
+test("a file that is not a usable picture sends nothing", () => {
+  assert.deepEqual(assessPicture({ md5: MD5, sha256: SHA, problem: "unreadable" }, 50), {
+    state: "unreadable",
+    hashes: [],
+  });
+  assert.deepEqual(assessPicture({ problem: "video" }, 50), { state: "video", hashes: [] });
+});
+
+test("a report sends each fingerprint once, and both confirmations", () => {
+  const hashes = [
+    { algorithm: "pdq", value: PDQ, quality: 90 },
+    { algorithm: "md5", value: MD5 },
+    { algorithm: "md5", value: MD5 },
+  ];
+  const report = buildReport({ reporter: "young_person", hashes, urls: ["https://a.example/"] });
+  assert.deepEqual(report, {
+    reporter: "young_person",
+    hashes: hashes.slice(0, 2),
+    urls: ["https://a.example/"],
+    under_18: true,
+    consent_to_share: true,
+  });
+  const adult = buildReport({ reporter: "trusted_adult", urls: ["https://a.example/"] });
+  assert.deepEqual(adult.hashes, []);
+  // Nothing in a report but these fields: no names, no pictures.
+  assert.deepEqual(Object.keys(report).sort(), ["consent_to_share", "hashes", "reporter", "under_18", "urls"]);
+});
+
+test("pictures per report follow the hotline's fingerprint limit", () => {
+  assert.equal(maxPictures(100), 33);
+  assert.equal(maxPictures(3), 1);
+  assert.equal(maxPictures(1), 1);
+});
+
+test("failed requests map to kind messages", () => {
+  assert.equal(sendErrorKey(0), "send_offline");
+  assert.equal(sendErrorKey(500), "send_failed");
+  assert.equal(statusErrorKey(404), "status_not_found");
+  assert.equal(statusErrorKey(401), "status_not_found");
+  assert.equal(statusErrorKey(429), "status_throttled");
+  assert.equal(statusErrorKey(503), "status_failed");
+});
+
+test("a case is described with its states and outcomes", () => {
+  const status = {
+    case_id: "ABCD-EFGH-JK12",
+    state: "open",
+    reporter: "young_person",
+    created_at: 1_763_856_000,
+    hashes: [
+      { algorithm: "pdq", value: PDQ, state: "listed", outcomes: { matched: 3, removed: 2, blocked_upload: 1 } },
+      { algorithm: "sha256", value: SHA, state: "brand_new_state", outcomes: { matched: 0, removed: 0, blocked_upload: 0 } },
+    ],
+    urls: [{ url: "https://a.example/", state: "pending" }],
+    platform_outcomes: { matched: 3, removed: 2, blocked_upload: 1 },
+  };
+  const view = describeCase(status);
+  assert.equal(view.open, true);
+  assert.equal(view.summaryKey, "status_open");
+  assert.deepEqual(view.outcomes, { key: "status_totals", args: { matched: 3, removed: 2, blocked: 1 } });
+  assert.equal(view.receivedAt.getTime(), 1_763_856_000_000);
+  assert.equal(view.hashes[0].kindKey, "fingerprint_pdq");
+  assert.equal(view.hashes[0].stateKey, "state_listed");
+  assert.equal(view.hashes[0].shortValue, "ffffffff…ffff");
+  assert.equal(view.hashes[1].kindKey, "fingerprint_exact");
+  // A state from a newer hotline reads as waiting, not as a broken key.
+  assert.equal(view.hashes[1].stateKey, "state_pending");
+  assert.deepEqual(view.urls, [{ url: "https://a.example/", stateKey: "url_pending" }]);
+
+  const withdrawn = describeCase({ ...status, state: "withdrawn", platform_outcomes: { matched: 0, removed: 0, blocked_upload: 0 } });
+  assert.equal(withdrawn.summaryKey, "status_withdrawn");
+  assert.equal(withdrawn.outcomes.key, "status_no_outcomes");
+});
+
+test("messages fill their placeholders, and show a missing one rather than hide it", () => {
+  assert.equal(format("Line {line} of {total}", { line: 2, total: 3 }), "Line 2 of 3");
+  assert.equal(format("Call {number}", {}), "Call {number}");
+  assert.equal(format("{a}{a}", { a: "x" }), "xx");
+  assert.equal(format("no placeholders"), "no placeholders");
+  // Inherited properties are not arguments.
+  assert.equal(format("{toString}", {}), "{toString}");
+  setPageSettings({ serviceName: "Takeback", messages: { hello: "Hi from {service}, {name}" } });
+  assert.equal(t("hello", { name: "Sam" }), "Hi from Takeback, Sam");
+  const error = console.error;
+  console.error = () => {};
+  try {
+    assert.equal(t("missing"), "missing");
+  } finally {
+    console.error = error;
+  }
+});
