@@ -19,11 +19,13 @@ pub struct DatabaseArg {
     database: Option<DatabaseUrl>,
 }
 
-/// Run the hotline: reports of fingerprints and URLs, the hash list for partners, and the
-/// analysts' API.
+/// Run the hotline: the reporter pages (at /), reports of fingerprints and URLs, the hash
+/// list for partners, and the analysts' API.
 ///
 /// Settings come from the defaults, then the --config file (TOML, with the same names as
-/// the options below, in snake_case), then environment variables, then these options.
+/// the options below, in snake_case), then environment variables, then these options. The
+/// pages' help contacts ([support]) and their other settings ([pages]) are set in the file:
+/// see config/hotline.example.toml.
 /// With no settings at all it stores everything in ./takeback.db and listens on
 /// 127.0.0.1:8080. Logs never contain case secrets, keys, submitted hashes or client
 /// addresses.

@@ -212,6 +212,16 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_is_valid_and_replaces_every_placeholder() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/hotline.example.toml");
+        let config = HotlineConfig::from_file(&path).unwrap();
+        assert!(config.support.placeholders().is_empty());
+        config.support.validate().unwrap();
+        assert_eq!(config.support.emergency_number, "999");
+        assert_eq!(config.pages.quick_exit_url, "https://www.bbc.co.uk/weather");
+    }
+
+    #[test]
     fn unknown_settings_are_refused() {
         assert!(toml::from_str::<HotlineConfig>("lisen = \"0.0.0.0:80\"").is_err());
     }
