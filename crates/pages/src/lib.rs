@@ -35,7 +35,7 @@ pub use support::{Contact, SupportContacts};
 /// it allows no `eval` of JavaScript.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self' \
     'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; worker-src \
-    'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The `[pages]` settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,6 +134,7 @@ static ASSETS: &[Asset] = &[
         "text/css; charset=utf-8"
     ),
     asset!("icon.svg", "assets/icon.svg", "image/svg+xml"),
+    asset!("js/exit.js", "assets/js/exit.js", JS),
     asset!("js/page.js", "assets/js/page.js", JS),
     asset!("js/messages.js", "assets/js/messages.js", JS),
     asset!("js/ui.js", "assets/js/ui.js", JS),

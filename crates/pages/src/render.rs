@@ -94,8 +94,6 @@ struct ScriptSettings<'a> {
     messages: BTreeMap<&'a str, &'a Message>,
 }
 
-/// JSON that is safe inside a `<script type="application/json">` element: nothing in it
-/// can close the element or start a comment.
 /// The contacts as the templates see them.
 fn contacts(list: &[Contact]) -> Value {
     Value::from(Serde(
@@ -103,6 +101,8 @@ fn contacts(list: &[Contact]) -> Value {
     ))
 }
 
+/// JSON that is safe inside a `<script type="application/json">` element: nothing in it
+/// can close the element or start a comment.
 fn script_json(value: &impl Serialize) -> Result<String, serde_json::Error> {
     Ok(serde_json::to_string(value)?
         .replace('<', "\\u003c")

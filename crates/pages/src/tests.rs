@@ -220,7 +220,7 @@ fn settings_are_escaped_inside_the_page() {
     };
     let pages = Pages::new(&settings, &SupportContacts::default(), LIMITS).unwrap();
     let page = decoded(&pages.documents[""]);
-    assert_eq!(page.matches("<script").count(), 2, "{page}");
+    assert_eq!(page.matches("<script").count(), 3, "{page}");
     assert!(page.contains("&lt;/script&gt;"), "{page}");
     assert!(page.contains("\\u003c/script\\u003e"));
 }

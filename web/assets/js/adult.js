@@ -3,7 +3,15 @@
 import { pageSettings, t } from "./messages.js";
 import { showReceipt } from "./receipt.js";
 import { buildReport, parseUrls } from "./reporting.js";
-import { checkConfirmations, hideError, sendReport, showError, showSection } from "./ui.js";
+import {
+  checkConfirmations,
+  enableScriptedButtons,
+  hideError,
+  sendReport,
+  setBusy,
+  showError,
+  showSection,
+} from "./ui.js";
 
 const settings = pageSettings();
 const form = document.getElementById("adult-form");
@@ -23,12 +31,11 @@ form.addEventListener("submit", async (event) => {
   hideError("urls-error", urlField);
   if (!checkConfirmations()) return;
   sending = true;
-  const label = send.textContent;
-  send.textContent = t("sending");
+  setBusy(send, true, t("sending"));
   hideError("send-error");
   const answer = await sendReport(buildReport({ reporter: "trusted_adult", urls: parsed.urls }));
   sending = false;
-  send.textContent = label;
+  setBusy(send, false);
   if (!answer.ok) {
     showError("send-error", answer.message);
     return;
@@ -37,3 +44,5 @@ form.addEventListener("submit", async (event) => {
   const done = document.getElementById("adult-done");
   showSection(done, [document.getElementById("adult-report"), done]);
 });
+
+enableScriptedButtons();

@@ -14,7 +14,11 @@ const WORKER_START_MS = 10_000;
  * or rejects if hashing failed unexpectedly.
  */
 export function startFingerprinter() {
-  const engine = startWorker().catch(() => startOnPage());
+  // A worker that fails later (out of memory on a huge picture, say) is replaced by the
+  // page's own thread, so that the next pictures are not left waiting for it.
+  let engine = startWorker(() => {
+    engine = startOnPage();
+  }).catch(() => startOnPage());
   return {
     async fingerprint(file) {
       return (await engine)(file);
@@ -22,8 +26,11 @@ export function startFingerprinter() {
   };
 }
 
-/** A worker-backed hasher, once the worker says it is ready. */
-function startWorker() {
+/**
+ * A worker-backed hasher, once the worker says it is ready. `onBroken` is called if the
+ * worker fails after that; the pictures it was working on fail with it.
+ */
+function startWorker(onBroken) {
   return new Promise((resolve, reject) => {
     let worker;
     try {
@@ -34,15 +41,20 @@ function startWorker() {
     }
     const pending = new Map();
     let nextId = 1;
+    let started = false;
     const timer = setTimeout(() => {
       worker.terminate();
       reject(new Error("the fingerprinting worker did not start"));
     }, WORKER_START_MS);
     worker.addEventListener("error", (event) => {
       clearTimeout(timer);
+      // Before it was ready, this rejects the start; after, the promise is settled and
+      // only the pending pictures fail.
       reject(new Error(event.message || "the fingerprinting worker failed"));
       for (const { fail } of pending.values()) fail(new Error("the worker stopped"));
       pending.clear();
+      worker.terminate();
+      if (started) onBroken();
     });
     worker.addEventListener("message", ({ data }) => {
       if ("ready" in data) {
@@ -52,6 +64,7 @@ function startWorker() {
           reject(new Error(data.error ?? "no OffscreenCanvas in workers"));
           return;
         }
+        started = true;
         resolve(
           (file) =>
             new Promise((done, fail) => {

@@ -4,8 +4,17 @@
 import { startFingerprinter } from "./fingerprint.js";
 import { pageSettings, t } from "./messages.js";
 import { showReceipt } from "./receipt.js";
-import { assessPicture, buildReport, maxPictures, parseUrls } from "./reporting.js";
-import { checkConfirmations, element, hideError, sendReport, showError, showSection } from "./ui.js";
+import { assessPicture, buildReport, markDuplicates, maxPictures, parseUrls } from "./reporting.js";
+import {
+  checkConfirmations,
+  element,
+  enableScriptedButtons,
+  hideError,
+  sendReport,
+  setBusy,
+  showError,
+  showSection,
+} from "./ui.js";
 
 const settings = pageSettings();
 const limit = maxPictures(settings.maxHashes);
@@ -13,7 +22,10 @@ const steps = ["intro", "pictures", "urls", "check", "done"].map((name) =>
   document.getElementById(`step-${name}`),
 );
 let current = 0;
-/** The pictures chosen: name, state, fingerprints. The files themselves are not kept. */
+/**
+ * The pictures chosen, in order: name, what fingerprinting found (`state`, `hashes`) and
+ * the list item showing it. The files themselves are not kept.
+ */
 const pictures = [];
 let urls = [];
 /** Started at the first picture, so that merely opening the page loads nothing more. */
@@ -21,13 +33,24 @@ let fingerprinter = null;
 /** Whether the reader said they don't have the picture, only where it was seen. */
 let urlsOnly = false;
 
+/** The message for each state a picture can be in. */
+const PICTURE_MESSAGES = {
+  working: "file_working",
+  ready: "file_ready",
+  exact_only: "file_exact_only",
+  unreadable: "file_unreadable",
+  video: "file_video",
+  duplicate: "file_duplicate",
+  failed: "file_failed",
+};
+
 function go(index) {
   current = index;
   showSection(steps[index], steps);
 }
 
 document.querySelectorAll("[data-back]").forEach((button) =>
-  button.addEventListener("click", () => go(current === 2 && urlsOnly ? 1 : current - 1)),
+  button.addEventListener("click", () => go(current - 1)),
 );
 
 document.getElementById("confirm-form").addEventListener("submit", (event) => {
@@ -53,11 +76,9 @@ input.addEventListener("change", () => {
 
 function addPicture(file) {
   fingerprinter ??= startFingerprinter();
-  const picture = { name: file.name, state: "working", hashes: [], sha256: null };
+  const item = element("li", { className: "file" });
+  const picture = { name: file.name, state: "working", hashes: [], sha256: null, item };
   pictures.push(picture);
-  const item = element("li", { className: "file", attributes: { "data-state": "working" } });
-  const name = element("span", { className: "file-name", text: file.name });
-  const state = element("span", { className: "file-state", text: t("file_working") });
   const remove = element("button", {
     className: "link-button",
     text: t("remove"),
@@ -66,47 +87,47 @@ function addPicture(file) {
   remove.addEventListener("click", () => {
     pictures.splice(pictures.indexOf(picture), 1);
     item.remove();
+    showStates();
     input.focus();
   });
-  item.append(name, state, remove);
+  item.append(
+    element("span", { className: "file-name", text: file.name }),
+    element("span", { className: "file-state" }),
+    remove,
+  );
   list.append(item);
+  showStates();
 
   fingerprinter
     .fingerprint(file)
     .then((result) => {
       const assessed = assessPicture(result, settings.minPdqQuality);
-      const duplicate =
-        result.sha256 && pictures.some((p) => p !== picture && p.sha256 === result.sha256);
       picture.sha256 = result.sha256 ?? null;
-      picture.state = duplicate ? "duplicate" : assessed.state;
-      picture.hashes = duplicate ? [] : assessed.hashes;
+      picture.state = assessed.state;
+      picture.hashes = assessed.hashes;
     })
     .catch(() => {
       picture.state = "failed";
     })
-    .finally(() => {
-      state.textContent = t(`file_${picture.state}`);
-      item.dataset.state = picture.state;
-      if (picture.state === "working") return;
-      maybeFinishPictures();
-    });
+    .finally(showStates);
 }
 
-/** The messages each picture state shows (listed, so that none goes missing). */
-export const PICTURE_STATES = {
-  working: "file_working",
-  ready: "file_ready",
-  exact_only: "file_exact_only",
-  unreadable: "file_unreadable",
-  video: "file_video",
-  duplicate: "file_duplicate",
-  failed: "file_failed",
-};
+/** Each picture's state on its list item, repeats of an earlier file marked as such. */
+function showStates() {
+  const repeats = markDuplicates(pictures);
+  pictures.forEach((picture, index) => {
+    const state = repeats[index] ? "duplicate" : picture.state;
+    if (picture.item.dataset.state === state) return;
+    picture.item.dataset.state = state;
+    picture.item.querySelector(".file-state").textContent = t(PICTURE_MESSAGES[state]);
+  });
+}
 
-function maybeFinishPictures() {
-  if (pictures.every((p) => p.state !== "working")) {
-    document.getElementById("pictures-continue").removeAttribute("aria-disabled");
-  }
+/** The pictures whose fingerprints go in the report: each file once. */
+function usable() {
+  if (urlsOnly) return [];
+  const repeats = markDuplicates(pictures);
+  return pictures.filter((picture, index) => !repeats[index] && picture.hashes.length > 0);
 }
 
 document.getElementById("pictures-continue").addEventListener("click", () => {
@@ -115,7 +136,7 @@ document.getElementById("pictures-continue").addEventListener("click", () => {
     input.focus();
   } else if (pictures.some((p) => p.state === "working")) {
     showError("pictures-error", t("pictures_busy"), input);
-  } else if (!pictures.some((p) => p.hashes.length > 0)) {
+  } else if (usable().length === 0) {
     showError("pictures-error", t("pictures_none_usable"), input);
     input.focus();
   } else {
@@ -144,10 +165,6 @@ document.getElementById("urls-continue").addEventListener("click", () => {
   go(3);
 });
 
-function usable() {
-  return urlsOnly ? [] : pictures.filter((p) => p.hashes.length > 0);
-}
-
 function fillList(id, items, render) {
   const target = document.getElementById(id);
   target.replaceChildren(...items.map(render));
@@ -168,9 +185,7 @@ let sending = false;
 send.addEventListener("click", async () => {
   if (sending) return;
   sending = true;
-  const label = send.textContent;
-  send.textContent = t("sending");
-  send.setAttribute("aria-disabled", "true");
+  setBusy(send, true, t("sending"));
   hideError("send-error");
   const report = buildReport({
     reporter: "young_person",
@@ -179,8 +194,7 @@ send.addEventListener("click", async () => {
   });
   const answer = await sendReport(report);
   sending = false;
-  send.textContent = label;
-  send.removeAttribute("aria-disabled");
+  setBusy(send, false);
   if (!answer.ok) {
     showError("send-error", answer.message);
     return;
@@ -192,3 +206,5 @@ send.addEventListener("click", async () => {
   showReceipt(answer.receipt);
   go(4);
 });
+
+enableScriptedButtons();

@@ -17,7 +17,8 @@ export function parseUrls(text, { max, required = false }) {
   for (const [index, raw] of lines.entries()) {
     const line = raw.trim();
     if (!line) continue;
-    if (line.length > MAX_URL_LENGTH) {
+    // The hotline counts bytes of UTF-8, not characters.
+    if (new TextEncoder().encode(line).length > MAX_URL_LENGTH) {
       return { urls: [], error: { key: "urls_too_long", args: { line: index + 1 } } };
     }
     if (!isWebAddress(line)) {
@@ -85,17 +86,41 @@ export function maxPictures(maxHashes) {
   return Math.max(1, Math.floor(maxHashes / 3));
 }
 
-/** The `[js]` message key for a failed request to the hotline. */
+/**
+ * The `[js]` message key for a report the hotline did not take (status 0: it could not be
+ * reached). Only a failure that may pass says "try again".
+ */
 export function sendErrorKey(status) {
   if (status === 0) return "send_offline";
+  if (status === 429) return "send_throttled";
+  if (status >= 400 && status < 500) return "send_rejected";
   return "send_failed";
 }
 
-/** The `[js]` message key for a failed case look-up. */
+/** The `[js]` message key for a failed case look-up (status 0: no answer). */
 export function statusErrorKey(status) {
+  if (status === 0) return "status_offline";
   if (status === 404 || status === 401 || status === 400) return "status_not_found";
   if (status === 429) return "status_throttled";
   return "status_failed";
+}
+
+/**
+ * Which pictures each fingerprint comes from: the first of several identical files (the
+ * same SHA-256) counts, the others are marked duplicates. Worked out again whenever the
+ * list changes, so that removing the first makes the next one count.
+ *
+ * @param {{ sha256?: string | null, state: string }[]} pictures in the order chosen.
+ * @returns {boolean[]} for each picture, whether it repeats an earlier one.
+ */
+export function markDuplicates(pictures) {
+  const seen = new Set();
+  return pictures.map(({ sha256, state }) => {
+    if (!sha256 || state === "working" || state === "unreadable" || state === "video" || state === "failed") return false;
+    if (seen.has(sha256)) return true;
+    seen.add(sha256);
+    return false;
+  });
 }
 
 /** The `[js]` message for each state of a fingerprint, and of a URL. */

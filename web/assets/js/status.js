@@ -1,8 +1,8 @@
 // Checking a case with its number and secret, and withdrawing it.
 
-import { pageSettings, t } from "./messages.js";
+import { t } from "./messages.js";
 import { describeCase, statusErrorKey } from "./reporting.js";
-import { element, hideError, showError } from "./ui.js";
+import { element, enableScriptedButtons, hideError, showError } from "./ui.js";
 
 const form = document.getElementById("status-form");
 const caseField = document.getElementById("case-number");
@@ -36,11 +36,12 @@ form.addEventListener("submit", async (event) => {
   const caseId = caseField.value.replace(/\s+/g, "");
   const secret = secretField.value.replace(/\s+/g, "");
   if (!caseId || !secret) {
-    showError("status-error", t("status_missing"));
+    showError("status-error", t("status_missing"), caseId ? secretField : caseField);
     (caseId ? secretField : caseField).focus();
     return;
   }
-  hideError("status-error");
+  hideError("status-error", caseField);
+  hideError("status-error", secretField);
   withdrawResult.textContent = "";
   progress.textContent = t("status_loading");
   const response = await call("GET", caseId, secret);
@@ -48,7 +49,9 @@ form.addEventListener("submit", async (event) => {
   if (!response.ok) {
     section.hidden = true;
     shown = null;
-    showError("status-error", t(response.status === 0 ? "send_offline" : statusErrorKey(response.status)));
+    showError("status-error", t(statusErrorKey(response.status)), caseField);
+    secretField.setAttribute("aria-invalid", "true");
+    caseField.focus();
     return;
   }
   shown = { caseId, secret };
@@ -111,8 +114,8 @@ document.getElementById("withdraw-yes").addEventListener("click", async () => {
   const refreshed = await call("GET", shown.caseId, shown.secret);
   if (refreshed.ok) render(await refreshed.json());
   withdrawResult.textContent = t("withdrawn_done");
-  withdrawResult.focus?.();
+  // The withdraw button has gone; the case's heading is where the reader is.
+  document.getElementById("case-title").focus();
 });
 
-// Touch the settings so a page without them fails here, loudly, rather than later.
-pageSettings();
+enableScriptedButtons();

@@ -2,6 +2,7 @@
 // sending a report.
 
 import { t } from "./messages.js";
+import { sendErrorKey } from "./reporting.js";
 
 /** A new element with `text` (as text, never as markup) and attributes. */
 export function element(tag, { text, className, attributes = {} } = {}) {
@@ -68,12 +69,29 @@ export async function sendReport(report) {
       cache: "no-store",
     });
   } catch {
-    return { ok: false, status: 0, message: t("send_offline") };
+    return { ok: false, status: 0, message: t(sendErrorKey(0)) };
   }
   if (response.status === 201) return { ok: true, receipt: await response.json() };
-  return { ok: false, status: response.status, message: t(sendErrorKeyFor(response.status)) };
+  return { ok: false, status: response.status, message: t(sendErrorKey(response.status)) };
 }
 
-function sendErrorKeyFor(status) {
-  return status === 429 ? "send_throttled" : "send_failed";
+/**
+ * Switches on the buttons that need the page's scripts. They are served disabled, so that
+ * a form cannot be sent the browser's own way (its fields in the address bar) before the
+ * scripts have loaded, or without them.
+ */
+export function enableScriptedButtons() {
+  for (const button of document.querySelectorAll("[data-needs-script]")) button.disabled = false;
+}
+
+/** Marks `button` busy (or not) while a request is under way. */
+export function setBusy(button, busy, busyText) {
+  if (busy) {
+    button.dataset.label = button.textContent;
+    button.textContent = busyText;
+    button.setAttribute("aria-disabled", "true");
+  } else {
+    button.textContent = button.dataset.label ?? button.textContent;
+    button.removeAttribute("aria-disabled");
+  }
 }

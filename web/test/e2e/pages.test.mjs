@@ -7,7 +7,7 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
@@ -118,7 +118,7 @@ describe("a young person's report", () => {
     assert.equal(await state("flat.png"), "exact_only");
     assert.equal(await state("broken.jpg"), "unreadable");
     // The kind explanation, and no picture shown back: names only.
-    await list.getByText("We couldn't open this file as a picture").waitFor();
+    await list.getByText("We can't make a fingerprint of this file.").waitFor();
     await list.getByText("Your other pictures are fine").first().waitFor();
     assert.equal(await page.locator("main img, main canvas, main video").count(), 0);
     await screenshots(page, "report-pictures");
@@ -189,6 +189,25 @@ describe("a young person's report", () => {
     await context.close();
   });
 
+  test("an identical copy counts once, and counts when the first is removed", async () => {
+    const { context } = await openContext(browser);
+    const { page, errors } = await newPage(context);
+    await startReport(page);
+    const original = pictures["sunset-shapes.png"];
+    const copy = path.join(path.dirname(original), "copy-of-sunset.png");
+    await writeFile(copy, await readFile(original));
+    await page.getByLabel("Pictures", { exact: true }).setInputFiles([original, copy]);
+    const list = page.locator("#picture-list");
+    await list.locator('.file[data-state="duplicate"]').waitFor();
+    assert.equal(await list.locator(".file").nth(1).getAttribute("data-state"), "duplicate");
+    await page.getByRole("button", { name: "Remove sunset-shapes.png" }).click();
+    await list.locator('.file[data-state="ready"]').waitFor();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("heading", { name: /Where did you see it/ }).waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("without the picture, a report of where it was seen", async () => {
     const { context, requests } = await openContext(browser);
     const { page, errors } = await newPage(context);
@@ -234,6 +253,23 @@ describe("the quick exit", () => {
       await context.close();
     });
   }
+
+  test("works before the page's other scripts have loaded", async () => {
+    const { context } = await openContext(browser);
+    // Hold back every module (everything but the quick exit's own script).
+    await context.route(/\/assets\/(js\/(?!exit\.js)|pdq\/)/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      await route.continue().catch(() => {});
+    });
+    const { page } = await newPage(context);
+    await page.goto(`${hotline.url}/report`, { waitUntil: "commit" });
+    const entries = await page.evaluate(() => history.length);
+    await page.locator("#quick-exit").waitFor({ state: "attached" });
+    await page.keyboard.press("Escape");
+    await page.waitForURL(NEUTRAL_URL, { timeout: 4_000 });
+    assert.equal(await page.evaluate(() => history.length), entries);
+    await context.close();
+  });
 
   test("works from inside the withdrawal dialog", async () => {
     const receipt = await apiReport({ reporter: "young_person", urls: ["https://example.com/q"] });
@@ -339,6 +375,28 @@ describe("the trusted adult's page", () => {
     assert.equal(status.urls.length, 2);
     await assertOnlySmallRequestsToTheHotline(requests, []);
     assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+describe("without JavaScript", () => {
+  test("the forms cannot be sent, so nothing lands in the address bar", async () => {
+    const { context } = await openContext(browser, { javaScriptEnabled: false });
+    const { page } = await newPage(context);
+    await page.goto(`${hotline.url}/status`);
+    await page.getByLabel("Case number").fill("ABCD-EFGH-JK12");
+    await page.getByLabel("Secret code").fill("ABCDE-FGH12-JKMNP-QRSTV");
+    await page.getByLabel("Secret code").press("Enter");
+    await page.waitForTimeout(500);
+    assert.equal(page.url(), `${hotline.url}/status`);
+    assert.ok(await page.getByRole("button", { name: "Show my report" }).isDisabled());
+    for (const route of ["/report", "/adult"]) {
+      await page.goto(`${hotline.url}${route}`);
+      for (const button of await page.locator('button[type="submit"]').all()) {
+        assert.ok(await button.isDisabled(), route);
+      }
+      assert.equal(await page.locator("input[name], textarea[name]").count(), 0, route);
+    }
     await context.close();
   });
 });

@@ -8,6 +8,7 @@ import { format, setPageSettings, t } from "../../assets/js/messages.js";
 import {
   MAX_URL_LENGTH,
   assessPicture,
+  markDuplicates,
   buildReport,
   describeCase,
   isWebAddress,
@@ -168,4 +169,28 @@ test("messages fill their placeholders, and show a missing one rather than hide 
   } finally {
     console.error = error;
   }
+});
+
+test("identical files count once, and the next one counts when the first goes", () => {
+  const a = { sha256: "a", state: "ready" };
+  const aCopy = { sha256: "a", state: "exact_only" };
+  const b = { sha256: "b", state: "ready" };
+  assert.deepEqual(markDuplicates([a, aCopy, b]), [false, true, false]);
+  assert.deepEqual(markDuplicates([aCopy, b]), [false, false]);
+  // Files still being read, or unreadable, repeat nothing and are repeated by nothing.
+  assert.deepEqual(markDuplicates([{ sha256: null, state: "working" }, { sha256: "a", state: "unreadable" }, a]), [false, false, false]);
+});
+
+test("URL length is counted in bytes, as the hotline counts it", () => {
+  const base = "https://example.com/";
+  const wide = `${base}${"ж".repeat(1100)}`; // 2 bytes each: 2,220 bytes, 1,120 characters
+  assert.ok(wide.length < MAX_URL_LENGTH);
+  assert.equal(parseUrls(wide, { max: 1 }).error.key, "urls_too_long");
+});
+
+test("only failures that may pass ask to try again", () => {
+  assert.equal(sendErrorKey(429), "send_throttled");
+  for (const status of [400, 413, 415, 422]) assert.equal(sendErrorKey(status), "send_rejected");
+  assert.equal(sendErrorKey(503), "send_failed");
+  assert.equal(statusErrorKey(0), "status_offline");
 });
