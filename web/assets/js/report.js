@@ -44,9 +44,14 @@ const PICTURE_MESSAGES = {
   failed: "file_failed",
 };
 
+const pageTitle = document.title;
+
+/** Shows step `index`; its heading takes focus and names the tab ("Step 2 of 4 …"). */
 function go(index) {
   current = index;
   showSection(steps[index], steps);
+  const heading = steps[index].querySelector("h2")?.textContent.replace(/\s+/g, " ").trim();
+  document.title = index === 0 || !heading ? pageTitle : `${heading} – ${pageTitle}`;
 }
 
 document.querySelectorAll("[data-back]").forEach((button) =>

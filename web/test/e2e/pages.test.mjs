@@ -230,6 +230,76 @@ describe("a young person's report", () => {
   });
 });
 
+describe("by keyboard alone", () => {
+  /** Presses Tab until `selector` has focus: it must be reachable, in order, by Tab. */
+  async function tabTo(page, selector) {
+    for (let presses = 0; presses < 40; presses++) {
+      await page.keyboard.press("Tab");
+      if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
+    }
+    assert.fail(`Tab never reached ${selector}`);
+  }
+
+  const focused = (page) => page.evaluate(() => document.activeElement?.id);
+
+  test("a young person's whole report", async () => {
+    const { context } = await openContext(browser);
+    const { page, errors } = await newPage(context);
+    await page.goto(`${hotline.url}/report`);
+    await page.locator("#confirm-form button:not([disabled])").waitFor();
+    await tabTo(page, "#under-18");
+    await page.keyboard.press("Space");
+    await tabTo(page, "#consent");
+    await page.keyboard.press("Space");
+    await tabTo(page, "#confirm-form button");
+    await page.keyboard.press("Enter");
+    // Each step puts focus on its heading, so a screen reader hears where it is.
+    assert.equal(await focused(page), "pictures-title");
+    await tabTo(page, "#pictures");
+    const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);
+    await chooser.setFiles([pictures["odd-size.png"]]);
+    await page.locator('#picture-list .file[data-state="ready"]').waitFor();
+    await tabTo(page, "#pictures-continue");
+    await page.keyboard.press("Enter");
+    assert.equal(await focused(page), "urls-title");
+    await tabTo(page, "#urls");
+    await page.keyboard.type("https://example.com/seen-here");
+    await tabTo(page, "#urls-continue");
+    await page.keyboard.press("Enter");
+    assert.equal(await focused(page), "check-title");
+    await tabTo(page, "#send");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Your report has been sent" }).waitFor();
+    assert.equal(await focused(page), "done-title");
+    await tabTo(page, "#copy-receipt");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("checking a case", async () => {
+    const receipt = await apiReport({ reporter: "young_person", urls: ["https://example.com/k"] });
+    const { context } = await openContext(browser);
+    const { page } = await newPage(context);
+    await page.goto(`${hotline.url}/status`);
+    await page.locator("#status-form button:not([disabled])").waitFor();
+    await tabTo(page, "#case-number");
+    await page.keyboard.type(receipt.case_id);
+    await tabTo(page, "#case-secret-input");
+    await page.keyboard.type(receipt.case_secret);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Your report" }).waitFor();
+    assert.equal(await focused(page), "case-title");
+    await tabTo(page, "#withdraw");
+    await page.keyboard.press("Enter");
+    // The dialog takes focus; Tab stays inside it.
+    await tabTo(page, "#withdraw-yes");
+    await page.keyboard.press("Enter");
+    await page.getByText("Your report has been withdrawn.").waitFor();
+    assert.equal(await focused(page), "case-title");
+    await context.close();
+  });
+});
+
 describe("the quick exit", () => {
   for (const [how, leave] of [
     ["button", (page) => page.getByRole("link", { name: /Quick exit/ }).click()],
