@@ -5,9 +5,14 @@
 //! `[report] title = "…"` is the key `report.title`. `{name}` in a message is a
 //! placeholder that the page fills in. The `[js]` table holds the messages the pages'
 //! scripts show; they are handed to the scripts as they are, placeholders and all.
+//!
+//! A hotline can also use a catalogue file of its own (`[pages] messages`), to translate the
+//! pages or adjust their words without rebuilding. [`Catalogue::check_against`] holds it to
+//! the English catalogue: the same keys, and the same placeholders in each message.
 
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 /// The languages shipped: code and catalogue. To add one, translate `en.toml` into
 /// `web/messages/<code>.toml` and list it here.
@@ -39,6 +44,22 @@ pub enum CatalogueError {
         /// What there is.
         available: String,
     },
+    /// A catalogue file could not be read.
+    #[error("cannot read the message catalogue {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A catalogue does not match the English one's keys and placeholders.
+    #[error("the {language} message catalogue does not match the English one: {problems}")]
+    Mismatch {
+        /// Its language.
+        language: String,
+        /// Each difference, by key.
+        problems: String,
+    },
     /// The file is not valid TOML, or holds something other than strings, lists of
     /// strings and tables.
     #[error("the {language} message catalogue is malformed: {problem}")]
@@ -69,6 +90,55 @@ impl Catalogue {
         Catalogue::parse(code, text)
     }
 
+    /// Reads a catalogue file for `language`, and checks it against the English one.
+    pub fn from_file(language: &str, path: &Path) -> Result<Self, CatalogueError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CatalogueError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let catalogue = Catalogue::parse(language, &text)?;
+        catalogue.check_against(&Catalogue::load("en")?)?;
+        Ok(catalogue)
+    }
+
+    /// Checks that this catalogue has exactly `reference`'s keys, each message of the same
+    /// kind (text or list) with the same placeholders: a translation can then never leave
+    /// a page without words, or show a raw `{name}`.
+    pub fn check_against(&self, reference: &Catalogue) -> Result<(), CatalogueError> {
+        let mut problems = Vec::new();
+        for (key, expected) in &reference.messages {
+            match self.messages.get(key) {
+                None => problems.push(format!("{key} is missing")),
+                Some(message) if placeholders(message) != placeholders(expected) => {
+                    problems.push(format!(
+                        "{key} has placeholders {:?} where English has {:?}",
+                        placeholders(message),
+                        placeholders(expected)
+                    ))
+                }
+                Some(message)
+                    if std::mem::discriminant(message) != std::mem::discriminant(expected) =>
+                {
+                    problems.push(format!("{key} must be a {}", kind(expected)))
+                }
+                Some(_) => {}
+            }
+        }
+        for key in self.messages.keys() {
+            if !reference.messages.contains_key(key) {
+                problems.push(format!("{key} is not a message the pages use"));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(CatalogueError::Mismatch {
+                language: self.language.clone(),
+                problems: problems.join("; "),
+            })
+        }
+    }
+
     /// Parses a catalogue's TOML.
     pub fn parse(language: &str, text: &str) -> Result<Self, CatalogueError> {
         let malformed = |problem: String| CatalogueError::Malformed {
@@ -78,6 +148,15 @@ impl Catalogue {
         let table: toml::Table = toml::from_str(text).map_err(|e| malformed(e.to_string()))?;
         let mut messages = BTreeMap::new();
         flatten("", &table, &mut messages).map_err(malformed)?;
+        match messages.get("meta.direction") {
+            None => {}
+            Some(Message::Text(direction)) if direction == "ltr" || direction == "rtl" => {}
+            Some(_) => {
+                return Err(malformed(
+                    "meta.direction must be \"ltr\" or \"rtl\"".to_owned(),
+                ));
+            }
+        }
         Ok(Catalogue {
             language: language.to_owned(),
             messages,
@@ -140,6 +219,32 @@ fn flatten(
     Ok(())
 }
 
+fn kind(message: &Message) -> &'static str {
+    match message {
+        Message::Text(_) => "string",
+        Message::List(_) => "list of strings",
+    }
+}
+
+/// The `{name}`s a message uses.
+fn placeholders(message: &Message) -> BTreeSet<&str> {
+    let texts: Vec<&str> = match message {
+        Message::Text(text) => vec![text],
+        Message::List(items) => items.iter().map(String::as_str).collect(),
+    };
+    let mut names = BTreeSet::new();
+    for text in texts {
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else { break };
+            names.insert(&after[..close]);
+            rest = &after[close + 1..];
+        }
+    }
+    names
+}
+
 /// `text` with each `{name}` replaced by its value in `arguments`. An unknown placeholder
 /// is an error: a page must never show a raw `{name}`.
 pub fn fill(text: &str, arguments: &[(&str, &str)]) -> Result<String, String> {
@@ -192,6 +297,8 @@ mod tests {
         assert!(Catalogue::parse("xx", "a = 1").is_err());
         assert!(Catalogue::parse("xx", "a = [1]").is_err());
         assert!(Catalogue::parse("xx", "a = ").is_err());
+        assert!(Catalogue::parse("xx", "[meta]\ndirection = \"RTL\"").is_err());
+        assert!(Catalogue::parse("xx", "[meta]\ndirection = \"rtl\"").is_ok());
         assert!(matches!(
             Catalogue::load("zz"),
             Err(CatalogueError::UnknownLanguage { .. })
@@ -207,6 +314,41 @@ mod tests {
         assert_eq!(fill("no placeholders", &[]).unwrap(), "no placeholders");
         assert!(fill("Call {n}", &[]).is_err());
         assert!(fill("Call {n", &[("n", "1")]).is_err());
+    }
+
+    #[test]
+    fn a_translation_must_match_the_english_keys_and_placeholders() {
+        let english = Catalogue::parse("en", "a = \"Call {n}\"\nb = [\"x\"]\n").unwrap();
+        let good = Catalogue::parse("cy", "a = \"Ffoniwch {n}\"\nb = [\"y\", \"z\"]\n").unwrap();
+        good.check_against(&english).unwrap();
+        for (text, problem) in [
+            ("b = [\"y\"]", "a is missing"),
+            ("a = \"Ffoniwch {nn}\"\nb = [\"y\"]", "placeholders"),
+            ("a = \"Ffoniwch\"\nb = [\"y\"]", "placeholders"),
+            (
+                "a = \"Ffoniwch {n}\"\nb = \"y\"",
+                "b must be a list of strings",
+            ),
+            (
+                "a = \"{n}\"\nb = [\"y\"]\nc = \"extra\"",
+                "c is not a message",
+            ),
+        ] {
+            let other = Catalogue::parse("cy", text).unwrap();
+            let error = other.check_against(&english).unwrap_err().to_string();
+            assert!(error.contains(problem), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn every_shipped_catalogue_matches_english() {
+        let english = Catalogue::load("en").unwrap();
+        for language in languages() {
+            Catalogue::load(language)
+                .unwrap()
+                .check_against(&english)
+                .unwrap();
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use catalogue::{Catalogue, CatalogueError};
@@ -43,8 +44,13 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
 pub struct PagesSettings {
     /// Serve the pages at all (an API-only hotline turns them off).
     pub enabled: bool,
-    /// The language of the pages: a catalogue under `web/messages`.
+    /// The language of the pages (the `lang` of every page): one of the catalogues under
+    /// `web/messages`, or the language of `messages`.
     pub language: String,
+    /// A message catalogue file of the hotline's own, used instead of the built-in one: a
+    /// translation, or the English one with words adjusted. It must have every key of
+    /// `web/messages/en.toml`, with the same placeholders.
+    pub messages: Option<PathBuf>,
     /// The service's name as people see it.
     pub service_name: String,
     /// Where the quick-exit button and the Escape key take the reader: an ordinary,
@@ -57,6 +63,7 @@ impl Default for PagesSettings {
         PagesSettings {
             enabled: true,
             language: "en".to_owned(),
+            messages: None,
             service_name: "Takeback".to_owned(),
             quick_exit_url: "https://www.google.com/".to_owned(),
         }
@@ -173,7 +180,10 @@ impl Pages {
             });
         }
         support.validate()?;
-        let catalogue = Catalogue::load(&settings.language)?;
+        let catalogue = match &settings.messages {
+            Some(path) => Catalogue::from_file(&settings.language, path)?,
+            None => Catalogue::load(&settings.language)?,
+        };
         let rendered = render::render_all(&catalogue, settings, support, limits)?;
         Ok(Pages {
             documents: rendered.documents,

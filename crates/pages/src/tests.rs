@@ -285,3 +285,40 @@ fn bad_settings_are_refused() {
     let error = Pages::new(&settings, &support, LIMITS).unwrap_err();
     assert!(error.to_string().contains("available: en"), "{error}");
 }
+
+#[test]
+fn a_hotline_can_use_its_own_catalogue_file() {
+    let english = include_str!("../../../web/messages/en.toml");
+    let dir = std::env::temp_dir().join(format!("takeback-pages-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let own = dir.join("own.toml");
+    std::fs::write(
+        &own,
+        english.replace(
+            "title = \"Take back control of a picture of you\"",
+            "title = \"Get help with a picture of you\"",
+        ),
+    )
+    .unwrap();
+    let settings = PagesSettings {
+        messages: Some(own.clone()),
+        ..PagesSettings::default()
+    };
+    let pages = Pages::new(&settings, &SupportContacts::default(), LIMITS).unwrap();
+    assert!(decoded(&pages.documents[""]).contains("<h1>Get help with a picture of you</h1>"));
+
+    // One message short, or a placeholder misspelt: refused, naming the key.
+    std::fs::write(&own, english.replace("quick_exit = \"Quick exit\"\n", "")).unwrap();
+    let error = Pages::new(&settings, &SupportContacts::default(), LIMITS).unwrap_err();
+    assert!(
+        error.to_string().contains("common.quick_exit is missing"),
+        "{error}"
+    );
+    std::fs::write(&own, english.replace("Call {number}", "Call {numbr}")).unwrap();
+    let error = Pages::new(&settings, &SupportContacts::default(), LIMITS).unwrap_err();
+    assert!(
+        error.to_string().contains("support.emergency_call"),
+        "{error}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

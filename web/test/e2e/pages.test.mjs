@@ -164,6 +164,10 @@ describe("a young person's report", () => {
     assert.equal(stored.length, 3 * 3 + 2);
 
     await assertOnlySmallRequestsToTheHotline(requests, chosen.map((name) => pictures[name]));
+    // The record includes what the fingerprinting worker fetched, so it covers the worker.
+    const paths = requests.map((r) => new URL(r.url).pathname);
+    assert.ok(paths.includes("/assets/js/fingerprint-worker.js"), paths.join(" "));
+    assert.ok(paths.includes("/assets/pdq/takeback_pdq_wasm.wasm"), paths.join(" "));
     const posts = requests.filter((r) => r.method !== "GET");
     assert.deepEqual(posts.map((r) => `${r.method} ${new URL(r.url).pathname}`), ["POST /api/v1/reports"]);
     const sent = JSON.parse(posts[0].body.toString());

@@ -118,6 +118,10 @@ fn unusable_page_settings_stop_the_server_with_a_message() {
         ),
         ("[pages]\ncolour = \"red\"\n", "unknown field"),
         (
+            "[pages]\nmessages = \"/no/such/catalogue.toml\"\n",
+            "/no/such/catalogue.toml",
+        ),
+        (
             "[[support.helplines]]\nname = \"Line\"\nphone = \"ring us\"\n",
             "not a phone number",
         ),
