@@ -157,6 +157,7 @@ static ASSETS: &[Asset] = &[
         JS
     ),
     asset!("js/hashing.js", "assets/js/hashing.js", JS),
+    asset!("js/image-size.js", "assets/js/image-size.js", JS),
     asset!("pdq/takeback-pdq.js", "pdq/takeback-pdq.js", JS),
     Asset {
         path: "pdq/takeback_pdq_wasm.wasm",

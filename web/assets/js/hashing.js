@@ -2,6 +2,8 @@
 // and the PDQ hash and quality of the decoded pixels. Nothing here touches the network;
 // the file is read from the device and forgotten.
 
+import { fitWithin, imageSize } from "./image-size.js";
+
 /**
  * Pictures with more pixels than this are scaled down to it before the PDQ hash (which is
  * made to survive resizing): iOS refuses canvases over 16,777,216 pixels, and three copies
@@ -27,20 +29,24 @@ export async function fingerprintBlob(pdq, blob, makeCanvas) {
   if (blob.type.startsWith("video/")) return { problem: "video" };
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const { md5, sha256 } = pdq.digestBytes(bytes);
+  // A picture too big for the canvas is decoded straight to a size that fits, where the
+  // file says how big it is, rather than at full size and then shrunk.
+  const declared = imageSize(bytes);
+  const target = declared && fitWithin(declared.width, declared.height, MAX_CANVAS_PIXELS);
   let bitmap;
   try {
-    bitmap = await createImageBitmap(blob, DECODE);
+    bitmap = await createImageBitmap(
+      blob,
+      target ? { ...DECODE, resizeWidth: target.width, resizeHeight: target.height, resizeQuality: "high" } : DECODE,
+    );
   } catch {
     return { md5, sha256, problem: "unreadable" };
   }
   try {
-    let { width, height } = bitmap;
-    const scaled = width * height > MAX_CANVAS_PIXELS;
-    if (scaled) {
-      const factor = Math.sqrt(MAX_CANVAS_PIXELS / (width * height));
-      width = Math.max(1, Math.floor(width * factor));
-      height = Math.max(1, Math.floor(height * factor));
-    }
+    // Still too big (a rotated JPEG, or a size the header did not tell): shrink on the
+    // canvas instead.
+    const fit = fitWithin(bitmap.width, bitmap.height, MAX_CANVAS_PIXELS);
+    const { width, height } = fit ?? bitmap;
     const canvas = makeCanvas(width, height);
     const context = canvas.getContext("2d", { willReadFrequently: true });
     if (!context) return { md5, sha256, problem: "unreadable" };
@@ -48,7 +54,7 @@ export async function fingerprintBlob(pdq, blob, makeCanvas) {
     const { data } = context.getImageData(0, 0, width, height);
     // Let the canvas's memory go before hashing needs its own copy.
     canvas.width = canvas.height = 0;
-    return { md5, sha256, pdq: pdq.hashRgba(data, width, height), scaled };
+    return { md5, sha256, pdq: pdq.hashRgba(data, width, height), scaled: Boolean(target || fit) };
   } finally {
     bitmap.close();
   }

@@ -194,6 +194,27 @@ describe("a young person's report", () => {
     await context.close();
   });
 
+  test("a photo over the canvas budget is fingerprinted at a smaller size, still matching", async (t) => {
+    const { context, requests } = await openContext(browser);
+    const { page, errors } = await newPage(context);
+    await startReport(page);
+    await page.getByLabel("Choose pictures").setInputFiles([pictures["big-photo.jpg"]]);
+    await page.locator('#picture-list .file[data-state="ready"]').waitFor();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("button", { name: "Send the fingerprints" }).click();
+    await page.getByRole("heading", { name: "Your report has been sent" }).waitFor();
+    const sent = JSON.parse(requests.find((r) => r.method === "POST").body.toString()).hashes;
+    const [native] = (await hotline.run(["hash", pictures["big-photo.jpg"]])).trim().split("\n").map((l) => JSON.parse(l));
+    const pdq = sent.find((h) => h.algorithm === "pdq").value;
+    t.diagnostic(`big-photo.jpg: scaled in the page, ${distance(pdq, native.pdq)} bits from takeback hash's`);
+    // Well within the distance platforms match at (31).
+    assert.ok(distance(pdq, native.pdq) <= 16, `${distance(pdq, native.pdq)} bits`);
+    assert.ok(sent.some((h) => h.algorithm === "sha256" && h.value === native.sha256));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("an identical copy counts once, and counts when the first is removed", async () => {
     const { context } = await openContext(browser);
     const { page, errors } = await newPage(context);

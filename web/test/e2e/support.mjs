@@ -128,7 +128,8 @@ export async function newPage(context) {
 /**
  * Writes benign generated pictures into `dir`, drawn and encoded by the browser itself
  * (on a blank page, so that the pages' request record stays the pages' own):
- * two PNGs, a JPEG, a flat PNG with too little detail, and a file that is no picture.
+ * two PNGs, a JPEG, a flat PNG with too little detail, a 24-megapixel JPEG, and a file
+ * that is no picture.
  */
 export async function generatePictures(browser, dir) {
   await mkdir(dir, { recursive: true });
@@ -164,6 +165,8 @@ export async function generatePictures(browser, dir) {
     "odd-size.png": { width: 333, height: 517, seed: 11, type: "image/png" },
     "holiday.jpg": { width: 800, height: 600, seed: 23, type: "image/jpeg", quality: 0.9 },
     "flat.png": { width: 200, height: 200, seed: 1, type: "image/png", flat: true },
+    // 24 megapixels: over the pages' 16.7-megapixel canvas budget.
+    "big-photo.jpg": { width: 6000, height: 4000, seed: 5, type: "image/jpeg", quality: 0.9 },
   };
   const paths = {};
   for (const [name, spec] of Object.entries(files)) {

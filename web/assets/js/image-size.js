@@ -1,0 +1,83 @@
+// A picture's size in pixels from its first bytes, without decoding it: so that a very
+// large photo can be decoded straight to a smaller size, instead of at full size first
+// (a 48-megapixel photo is 192 MB of pixels, more than a cheap phone can spare).
+
+/**
+ * The width and height a PNG, JPEG, GIF or WebP file declares, or null for anything else
+ * (or anything truncated). For a JPEG this is the size as stored, before any EXIF
+ * rotation.
+ *
+ * @param {Uint8Array} bytes the file, or at least its first few kilobytes (a JPEG's size
+ *   can come after its metadata, so pass the whole file when in doubt).
+ * @returns {{ width: number, height: number } | null}
+ */
+export function imageSize(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const has = (offset, ...values) => values.every((v, i) => bytes[offset + i] === v);
+  const ascii = (offset, text) => has(offset, ...[...text].map((c) => c.charCodeAt(0)));
+  const fits = (end) => end <= bytes.length;
+  // PNG: the signature, then IHDR with width and height, big-endian.
+  if (fits(24) && has(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a) && ascii(12, "IHDR")) {
+    return size(view.getUint32(16), view.getUint32(20));
+  }
+  // GIF: the logical screen, little-endian.
+  if (fits(10) && (ascii(0, "GIF87a") || ascii(0, "GIF89a"))) {
+    return size(view.getUint16(6, true), view.getUint16(8, true));
+  }
+  // WebP: lossy (VP8), lossless (VP8L) or extended (VP8X).
+  if (fits(16) && ascii(0, "RIFF") && ascii(8, "WEBP")) {
+    if (ascii(12, "VP8 ") && fits(30)) {
+      return size(view.getUint16(26, true) & 0x3fff, view.getUint16(28, true) & 0x3fff);
+    }
+    if (ascii(12, "VP8L") && fits(25)) {
+      const bits = view.getUint32(21, true);
+      return size((bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
+    }
+    if (ascii(12, "VP8X") && fits(30)) {
+      const width = 1 + (bytes[24] | (bytes[25] << 8) | (bytes[26] << 16));
+      const height = 1 + (bytes[27] | (bytes[28] << 8) | (bytes[29] << 16));
+      return size(width, height);
+    }
+    return null;
+  }
+  // JPEG: walk the markers to the first start-of-frame.
+  if (fits(4) && has(0, 0xff, 0xd8)) {
+    let offset = 2;
+    while (fits(offset + 4)) {
+      if (bytes[offset] !== 0xff) return null;
+      const marker = bytes[offset + 1];
+      if (marker === 0xff) {
+        offset += 1; // fill byte
+        continue;
+      }
+      const length = view.getUint16(offset + 2);
+      // SOF0–SOF15, except DHT (C4), JPG (C8) and DAC (CC).
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        if (!fits(offset + 9)) return null;
+        return size(view.getUint16(offset + 7), view.getUint16(offset + 5));
+      }
+      if (length < 2) return null;
+      offset += 2 + length;
+    }
+  }
+  return null;
+}
+
+function size(width, height) {
+  return width > 0 && height > 0 ? { width, height } : null;
+}
+
+/**
+ * The size to decode a `width` × `height` picture at so that it has at most `maxPixels`
+ * pixels, keeping its shape; or null if it already fits.
+ */
+export function fitWithin(width, height, maxPixels) {
+  if (width * height <= maxPixels) return null;
+  const factor = Math.sqrt(maxPixels / (width * height));
+  let fitted = { width: Math.floor(width * factor), height: Math.floor(height * factor) };
+  // A sliver (a picture a few pixels across) keeps at least one pixel, and its length
+  // shrinks to stay within the budget.
+  if (fitted.height < 1) fitted = { width: Math.min(width, maxPixels), height: 1 };
+  if (fitted.width < 1) fitted = { width: 1, height: Math.min(height, maxPixels) };
+  return fitted;
+}

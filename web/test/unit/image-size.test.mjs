@@ -1,0 +1,64 @@
+// Unit tests of web/assets/js/image-size.js: a picture's size from its header.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { fitWithin, imageSize } from "../../assets/js/image-size.js";
+
+const samples = new URL("../../../samples/", import.meta.url);
+
+test("real files: PNG, JPEG and GIF", async () => {
+  // Sizes as `takeback hash samples/` reports them.
+  assert.deepEqual(imageSize(await readFile(new URL("smooth-grey.png", samples))), { width: 480, height: 640 });
+  assert.deepEqual(imageSize(await readFile(new URL("shapes.jpg", samples))), { width: 800, height: 600 });
+  const gif = imageSize(await readFile(new URL("stripes.gif", samples)));
+  assert.ok(gif && gif.width > 0 && gif.height > 0);
+});
+
+test("JPEG: metadata and fill bytes before the frame are skipped", () => {
+  const bytes = Uint8Array.from([
+    0xff, 0xd8,
+    0xff, 0xe1, 0x00, 0x06, 1, 2, 3, 4, // an APP1 segment (EXIF, say) of 6 bytes
+    0xff, 0xff, // a fill byte
+    0xff, 0xc2, 0x00, 0x11, 0x08, 0x0b, 0xb8, 0x0f, 0xa0, 0x03, // progressive frame: 4000 × 3000
+  ]);
+  assert.deepEqual(imageSize(bytes), { width: 4000, height: 3000 });
+  // A DHT (C4) segment is not a frame.
+  const dht = Uint8Array.from([0xff, 0xd8, 0xff, 0xc4, 0x00, 0x02, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x10, 0x00, 0x20]);
+  assert.deepEqual(imageSize(dht), { width: 32, height: 16 });
+});
+
+test("WebP: lossy, lossless and extended", () => {
+  const riff = (chunk, body) => Uint8Array.from([..."RIFF"].map((c) => c.charCodeAt(0)).concat([0, 0, 0, 0], [..."WEBP" + chunk].map((c) => c.charCodeAt(0)), body));
+  // VP8: frame tag and start code, then 14-bit width and height at bytes 26 and 28.
+  const lossy = riff("VP8 ", [0, 0, 0, 0, 0, 0, 0, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00]);
+  assert.deepEqual(imageSize(lossy), { width: 320, height: 240 });
+  // VP8L: signature 0x2f, then (width - 1) and (height - 1) in 14 bits each.
+  const bits = (320 - 1) | ((240 - 1) << 14);
+  const lossless = riff("VP8L", [0, 0, 0, 0, 0x2f, bits & 255, (bits >> 8) & 255, (bits >> 16) & 255, (bits >>> 24) & 255, 0]);
+  assert.deepEqual(imageSize(lossless), { width: 320, height: 240 });
+  // VP8X: 24-bit (width - 1) and (height - 1).
+  const extended = riff("VP8X", [0, 0, 0, 0, 0, 0, 0, 0, 0x3f, 0x01, 0x00, 0xef, 0x00, 0x00]);
+  assert.deepEqual(imageSize(extended), { width: 320, height: 240 });
+});
+
+test("anything else, or anything cut short, has no size", () => {
+  assert.equal(imageSize(new Uint8Array(0)), null);
+  assert.equal(imageSize(new TextEncoder().encode("not a picture at all, just words")), null);
+  assert.equal(imageSize(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), null);
+  assert.equal(imageSize(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10])), null);
+  assert.equal(imageSize(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x00, 0xff, 0xc0])), null);
+  // A view into a larger buffer reads its own bytes only.
+  const buffer = new Uint8Array(64).fill(7);
+  assert.equal(imageSize(buffer.subarray(10, 40)), null);
+});
+
+test("big pictures are fitted within the pixel budget, keeping their shape", () => {
+  assert.equal(fitWithin(4000, 3000, 16_777_216), null);
+  const fitted = fitWithin(8000, 6000, 16_777_216);
+  assert.ok(fitted.width * fitted.height <= 16_777_216);
+  assert.ok(fitted.width * fitted.height > 16_000_000);
+  assert.ok(Math.abs(fitted.width / fitted.height - 4 / 3) < 0.001);
+  assert.deepEqual(fitWithin(1_000_000, 1, 1000), { width: 1000, height: 1 });
+  assert.deepEqual(fitWithin(2, 1_000_000, 1000), { width: 1, height: 1000 });
+});
