@@ -52,10 +52,27 @@ fn main() -> ExitCode {
         // A reader that stops early (`| head`) is not an error.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("takeback: {error:#}");
+            eprintln!("takeback: {}", describe(&error));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes on one line, each said once: many errors already include
+/// their cause's words, which `{:#}` would repeat.
+fn describe(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 /// How a command ended when it did not fail outright.

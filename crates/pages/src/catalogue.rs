@@ -45,7 +45,7 @@ pub enum CatalogueError {
         available: String,
     },
     /// A catalogue file could not be read.
-    #[error("cannot read the message catalogue {path}: {source}")]
+    #[error("cannot read the message catalogue {path}")]
     Read {
         /// The file.
         path: String,
@@ -90,25 +90,33 @@ impl Catalogue {
         Catalogue::parse(code, text)
     }
 
-    /// Reads a catalogue file for `language`, and checks it against the English one.
-    pub fn from_file(language: &str, path: &Path) -> Result<Self, CatalogueError> {
+    /// Reads a catalogue file for `language` and holds it to the English one
+    /// ([`Catalogue::check_against`]). A message the file lacks (one a newer Takeback
+    /// added, say) is taken from English, so that an upgrade never takes the pages down;
+    /// the returned warnings name each.
+    pub fn from_file(language: &str, path: &Path) -> Result<(Self, Vec<String>), CatalogueError> {
         let text = std::fs::read_to_string(path).map_err(|source| CatalogueError::Read {
             path: path.display().to_string(),
             source,
         })?;
-        let catalogue = Catalogue::parse(language, &text)?;
-        catalogue.check_against(&Catalogue::load("en")?)?;
-        Ok(catalogue)
+        let mut catalogue = Catalogue::parse(language, &text)?;
+        let english = Catalogue::load("en")?;
+        let warnings = catalogue.check_against(&english)?;
+        for (key, message) in english.messages {
+            catalogue.messages.entry(key).or_insert(message);
+        }
+        Ok((catalogue, warnings))
     }
 
-    /// Checks that this catalogue has exactly `reference`'s keys, each message of the same
-    /// kind (text or list) with the same placeholders: a translation can then never leave
-    /// a page without words, or show a raw `{name}`.
-    pub fn check_against(&self, reference: &Catalogue) -> Result<(), CatalogueError> {
+    /// Holds this catalogue to `reference`: each message it has must be one the pages use,
+    /// of the same kind (text or list), with the same placeholders, so that a page can
+    /// never show a raw `{name}`. Returns what it lacks, as warnings.
+    pub fn check_against(&self, reference: &Catalogue) -> Result<Vec<String>, CatalogueError> {
         let mut problems = Vec::new();
+        let mut warnings = Vec::new();
         for (key, expected) in &reference.messages {
             match self.messages.get(key) {
-                None => problems.push(format!("{key} is missing")),
+                None => warnings.push(format!("{key} is missing: shown in English")),
                 Some(message) if placeholders(message) != placeholders(expected) => {
                     problems.push(format!(
                         "{key} has placeholders {:?} where English has {:?}",
@@ -130,7 +138,7 @@ impl Catalogue {
             }
         }
         if problems.is_empty() {
-            Ok(())
+            Ok(warnings)
         } else {
             Err(CatalogueError::Mismatch {
                 language: self.language.clone(),
@@ -321,8 +329,12 @@ mod tests {
         let english = Catalogue::parse("en", "a = \"Call {n}\"\nb = [\"x\"]\n").unwrap();
         let good = Catalogue::parse("cy", "a = \"Ffoniwch {n}\"\nb = [\"y\", \"z\"]\n").unwrap();
         good.check_against(&english).unwrap();
+        let partial = Catalogue::parse("cy", "b = [\"y\"]").unwrap();
+        assert_eq!(
+            partial.check_against(&english).unwrap(),
+            ["a is missing: shown in English"]
+        );
         for (text, problem) in [
-            ("b = [\"y\"]", "a is missing"),
             ("a = \"Ffoniwch {nn}\"\nb = [\"y\"]", "placeholders"),
             ("a = \"Ffoniwch\"\nb = [\"y\"]", "placeholders"),
             (

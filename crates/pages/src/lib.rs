@@ -107,10 +107,23 @@ pub enum PagesError {
 }
 
 /// The pages, rendered, and the files they load.
-#[derive(Debug)]
 pub struct Pages {
     documents: BTreeMap<&'static str, Vec<u8>>,
     not_found: Vec<u8>,
+}
+
+impl std::fmt::Debug for Pages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The pages' names and sizes, not their bytes.
+        let sizes: BTreeMap<&str, usize> = self
+            .documents
+            .iter()
+            .map(|(name, body)| (*name, body.len()))
+            .collect();
+        f.debug_struct("Pages")
+            .field("documents", &sizes)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A file the pages load.
@@ -182,7 +195,17 @@ impl Pages {
         }
         support.validate()?;
         let catalogue = match &settings.messages {
-            Some(path) => Catalogue::from_file(&settings.language, path)?,
+            Some(path) => {
+                let (catalogue, missing) = Catalogue::from_file(&settings.language, path)?;
+                if !missing.is_empty() {
+                    tracing::warn!(
+                        file = %path.display(),
+                        missing = missing.join("; "),
+                        "the message catalogue lacks messages; they are shown in English"
+                    );
+                }
+                catalogue
+            }
             None => Catalogue::load(&settings.language)?,
         };
         let rendered = render::render_all(&catalogue, settings, support, limits)?;

@@ -37,6 +37,16 @@
     },
     true,
   );
+  // If a page's scripts did not load (a flaky connection, a filter), its buttons stay
+  // switched off: say so rather than leave a page that silently does nothing.
+  window.addEventListener("load", function () {
+    setTimeout(function () {
+      var stuck = document.querySelector("[data-needs-script][disabled]");
+      var notice = document.getElementById("scripts-failed");
+      if (stuck && notice) notice.hidden = false;
+    }, 3000);
+  });
+
   document.addEventListener(
     "click",
     function (event) {

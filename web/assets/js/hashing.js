@@ -29,21 +29,25 @@ export async function fingerprintBlob(pdq, blob, makeCanvas) {
   if (blob.type.startsWith("video/")) return { problem: "video" };
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const { md5, sha256 } = pdq.digestBytes(bytes);
-  // A picture too big for the canvas is decoded straight to a size that fits, where the
-  // file says how big it is, rather than at full size and then shrunk.
+  // A picture too big for the canvas is asked for at a size that fits, where the file
+  // says how big it is. Only the width is given: the browser keeps the shape, also when it
+  // turns the picture upright by its EXIF orientation (then the stored width is the
+  // upright height, the result is larger than planned, and the canvas step below shrinks
+  // it). Chromium still decodes at full size first; the saving is in the canvas and pixel
+  // copies that follow.
   const declared = imageSize(bytes);
   const target = declared && fitWithin(declared.width, declared.height, MAX_CANVAS_PIXELS);
   let bitmap;
   try {
     bitmap = await createImageBitmap(
       blob,
-      target ? { ...DECODE, resizeWidth: target.width, resizeHeight: target.height, resizeQuality: "high" } : DECODE,
+      target ? { ...DECODE, resizeWidth: target.width, resizeQuality: "high" } : DECODE,
     );
   } catch {
     return { md5, sha256, problem: "unreadable" };
   }
   try {
-    // Still too big (a rotated JPEG, or a size the header did not tell): shrink on the
+    // Still too big (turned upright, or a size the header did not tell): shrink on the
     // canvas instead.
     const fit = fitWithin(bitmap.width, bitmap.height, MAX_CANVAS_PIXELS);
     const { width, height } = fit ?? bitmap;

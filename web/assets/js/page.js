@@ -9,8 +9,14 @@ document.addEventListener("click", (event) => {
   if (link.target && link.target !== "_self") return;
   const url = new URL(link.href, location.href);
   if (url.origin !== location.origin) return;
-  // A jump within the page (the skip link) is not a visit.
-  if (url.pathname === location.pathname && url.hash) return;
   event.preventDefault();
+  if (url.pathname === location.pathname && url.search === location.search && url.hash) {
+    // A jump within the page (the skip link): no new entry either, and focus moves there.
+    history.replaceState(history.state, "", url.hash);
+    const target = document.getElementById(decodeURIComponent(url.hash.slice(1)));
+    target?.focus();
+    target?.scrollIntoView({ block: "start" });
+    return;
+  }
   location.replace(url.href);
 });

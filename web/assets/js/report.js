@@ -1,7 +1,6 @@
 // The young person's report: confirmations, pictures fingerprinted on the device, optional
 // URLs, a check, and the case number and secret.
 
-import { startFingerprinter } from "./fingerprint.js";
 import { pageSettings, t } from "./messages.js";
 import { showReceipt } from "./receipt.js";
 import { assessPicture, buildReport, markDuplicates, maxPictures, parseUrls } from "./reporting.js";
@@ -28,7 +27,11 @@ let current = 0;
  */
 const pictures = [];
 let urls = [];
-/** Started at the first picture, so that merely opening the page loads nothing more. */
+/**
+ * Loaded and started at the first picture: opening the page loads nothing more, and if
+ * the fingerprinting code cannot load (a flaky connection), the rest of the page still
+ * works and the pictures say so.
+ */
 let fingerprinter = null;
 /** Whether the reader said they don't have the picture, only where it was seen. */
 let urlsOnly = false;
@@ -80,7 +83,7 @@ input.addEventListener("change", () => {
 });
 
 function addPicture(file) {
-  fingerprinter ??= startFingerprinter();
+  fingerprinter ??= import("./fingerprint.js").then((module) => module.startFingerprinter());
   const item = element("li", { className: "file" });
   const picture = { name: file.name, state: "working", hashes: [], sha256: null, item };
   pictures.push(picture);
@@ -104,7 +107,7 @@ function addPicture(file) {
   showStates();
 
   fingerprinter
-    .fingerprint(file)
+    .then((engine) => engine.fingerprint(file))
     .then((result) => {
       const assessed = assessPicture(result, settings.minPdqQuality);
       picture.sha256 = result.sha256 ?? null;

@@ -93,7 +93,8 @@ export function maxPictures(maxHashes) {
 export function sendErrorKey(status) {
   if (status === 0) return "send_offline";
   if (status === 429) return "send_throttled";
-  if (status >= 400 && status < 500) return "send_rejected";
+  // A timeout (408) may pass; other 4xx answers refuse this report as it is.
+  if (status >= 400 && status < 500 && status !== 408) return "send_rejected";
   return "send_failed";
 }
 

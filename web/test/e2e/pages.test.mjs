@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   NEUTRAL_URL,
+  root,
   generatePictures,
   launchBrowser,
   newPage,
@@ -118,8 +119,8 @@ describe("a young person's report", () => {
     assert.equal(await state("flat.png"), "exact_only");
     assert.equal(await state("broken.jpg"), "unreadable");
     // The kind explanation, and no picture shown back: names only.
-    await list.getByText("We can't make a fingerprint of this file.").waitFor();
-    await list.getByText("Your other pictures are fine").first().waitFor();
+    await list.getByText("We can't make a fingerprint of this file, so nothing from it will be sent.").waitFor();
+    await list.getByText("If you chose other pictures, they're fine.").first().waitFor();
     assert.equal(await page.locator("main img, main canvas, main video").count(), 0);
     await screenshots(page, "report-pictures");
 
@@ -367,6 +368,25 @@ describe("the quick exit", () => {
     await context.close();
   });
 
+  test("after the skip link too: a jump within the page adds no history entry", async () => {
+    const { context } = await openContext(browser);
+    const { page } = await newPage(context);
+    await page.goto(`${hotline.url}/status`);
+    const entries = await page.evaluate(() => history.length);
+    await page.locator("#status-form button:not([disabled])").waitFor();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), "Skip to main content");
+    await page.keyboard.press("Enter");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "main");
+    assert.equal(await page.evaluate(() => history.length), entries);
+    await page.keyboard.press("Escape");
+    await page.waitForURL(NEUTRAL_URL);
+    await page.goBack();
+    assert.notEqual(new URL(page.url()).origin, hotline.origin, page.url());
+    await context.close();
+  });
+
   test("works from inside the withdrawal dialog", async () => {
     const receipt = await apiReport({ reporter: "young_person", urls: ["https://example.com/q"] });
     const { context } = await openContext(browser);
@@ -472,6 +492,58 @@ describe("the trusted adult's page", () => {
     await assertOnlySmallRequestsToTheHotline(requests, []);
     assert.deepEqual(errors, []);
     await context.close();
+  });
+});
+
+describe("when scripts fail to load", () => {
+  test("the page says so instead of doing nothing", async () => {
+    const { context } = await openContext(browser);
+    await context.route("**/assets/js/report.js", (route) => route.abort());
+    const { page } = await newPage(context);
+    await page.goto(`${hotline.url}/report`);
+    await page.getByText("This page didn't load properly").waitFor({ timeout: 10_000 });
+    await context.close();
+  });
+
+  test("without the hasher, a picture says so, and a report of where it was seen still goes", async () => {
+    const { context, requests } = await openContext(browser);
+    await context.route("**/assets/pdq/**", (route) => route.abort());
+    const { page } = await newPage(context);
+    await startReport(page);
+    await page.getByLabel("Choose pictures").setInputFiles([pictures["odd-size.png"]]);
+    await page.locator('#picture-list .file[data-state="failed"]').waitFor();
+    await page.getByRole("button", { name: /I don't have the picture/ }).click();
+    await page.getByRole("textbox", { name: "Web addresses" }).fill("https://example.com/still");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("button", { name: "Send the fingerprints" }).click();
+    await page.getByRole("heading", { name: "Your report has been sent" }).waitFor();
+    const sent = JSON.parse(requests.find((r) => r.method === "POST").body.toString());
+    assert.deepEqual(sent.hashes, []);
+    await context.close();
+  });
+});
+
+describe("a right-to-left translation", () => {
+  test("reads right to left, fits a small phone, and passes axe", async () => {
+    const english = await readFile(path.join(root, "web/messages/en.toml"), "utf8");
+    const file = path.join(tmpdir(), `takeback-rtl-${process.pid}.toml`);
+    await writeFile(file, english.replace('direction = "ltr"', 'direction = "rtl"'));
+    const rtl = await startHotline({ configToml: `messages = "${file}"\nlanguage = "ar"\n` });
+    try {
+      const { context } = await openContext(browser, { viewport: { width: 320, height: 640 } });
+      const { page, errors } = await newPage(context);
+      for (const route of ["/", "/report", "/status"]) {
+        await page.goto(`${rtl.url}${route}`);
+        assert.equal(await page.evaluate(() => document.documentElement.dir), "rtl");
+        assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 320), route);
+        assert.deepEqual(await seriousViolations(page), [], route);
+      }
+      await screenshots(page, "status-rtl");
+      assert.deepEqual(errors, []);
+      await context.close();
+    } finally {
+      await rtl.stop();
+    }
   });
 });
 

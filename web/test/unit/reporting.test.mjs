@@ -192,5 +192,6 @@ test("only failures that may pass ask to try again", () => {
   assert.equal(sendErrorKey(429), "send_throttled");
   for (const status of [400, 413, 415, 422]) assert.equal(sendErrorKey(status), "send_rejected");
   assert.equal(sendErrorKey(503), "send_failed");
+  assert.equal(sendErrorKey(408), "send_failed");
   assert.equal(statusErrorKey(0), "status_offline");
 });
