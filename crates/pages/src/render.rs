@@ -24,6 +24,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../web/templates/receipt.html"),
     ),
     (
+        "confirmations.html",
+        include_str!("../../../web/templates/confirmations.html"),
+    ),
+    (
         "index.html",
         include_str!("../../../web/templates/index.html"),
     ),
@@ -131,6 +135,11 @@ pub(crate) fn render_all(
         problem: e.to_string(),
     })?;
     let emergency_dial = dial_string(&support.emergency_number);
+    // What every page shows alike, made once.
+    let helplines = contacts(&support.helplines);
+    let exploitation_reporting = contacts(&support.exploitation_reporting);
+    let adult_helplines = contacts(&support.adult_helplines);
+    let script_settings = Value::from_safe_string(script);
     let render = |template: &str, page: &str| -> Result<Vec<u8>, PagesError> {
         let failed = |e: Error| PagesError::Render {
             page: template.to_owned(),
@@ -143,12 +152,12 @@ pub(crate) fn render_all(
             quick_exit_url => &settings.quick_exit_url,
             emergency_number => &support.emergency_number,
             emergency_dial => &emergency_dial,
-            helplines => contacts(&support.helplines),
-            exploitation_reporting => contacts(&support.exploitation_reporting),
-            adult_helplines => contacts(&support.adult_helplines),
+            helplines => helplines.clone(),
+            exploitation_reporting => exploitation_reporting.clone(),
+            adult_helplines => adult_helplines.clone(),
             max_pictures => limits.max_hashes_per_report / 3,
             max_urls => limits.max_urls_per_report,
-            script_settings => Value::from_safe_string(script.clone()),
+            script_settings => script_settings.clone(),
         };
         environment
             .get_template(template)

@@ -134,31 +134,8 @@ fn wasm_under_node_matches_native() {
         ]);
     }
 
-    let output = Command::new("node")
-        .arg(root.join("web/pdq/test/hash-raw.mjs"))
-        .args(&args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "hash-raw.mjs failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let actual: Vec<&str> = stdout.lines().collect();
-    assert_eq!(
-        actual.len(),
-        expected.len(),
-        "one line per image:\n{stdout}"
-    );
-
-    let mismatches: Vec<String> = expected
-        .iter()
-        .zip(&actual)
-        .filter(|((_, want), got)| want != *got)
-        .map(|((name, want), got)| format!("{name}: native {want}, wasm {got}"))
-        .collect();
-    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    let stdout = run_node_script(&root, "hash-raw.mjs", &args);
+    assert_same_lines(&expected, &stdout);
     // The comparison means something only if real hashes were among them.
     assert!(expected.iter().any(|(_, line)| !line.ends_with(",0")));
 }
@@ -187,7 +164,7 @@ fn wasm_digests_under_node_match_native() {
     let mut expected = Vec::new();
     for (i, (name, bytes)) in inputs.iter().enumerate() {
         expected.push((
-            name,
+            name.clone(),
             format!(
                 "{},{}",
                 hex(&Md5::digest(bytes)),
@@ -199,20 +176,33 @@ fn wasm_digests_under_node_match_native() {
         args.push(file.into_os_string());
     }
 
+    let stdout = run_node_script(&root, "digest-raw.mjs", &args);
+    assert_same_lines(&expected, &stdout);
+}
+
+/// Runs `web/pdq/test/SCRIPT ARGS…` under Node and returns what it printed.
+fn run_node_script(root: &Path, script: &str, args: &[std::ffi::OsString]) -> String {
     let output = Command::new("node")
-        .arg(root.join("web/pdq/test/digest-raw.mjs"))
-        .args(&args)
+        .arg(root.join("web/pdq/test").join(script))
+        .args(args)
         .output()
-        .unwrap();
+        .unwrap_or_else(|e| panic!("cannot run node {script}: {e}"));
     assert!(
         output.status.success(),
-        "digest-raw.mjs failed:\n{}",
+        "{script} failed:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let actual: Vec<&str> = stdout.lines().collect();
-    assert_eq!(actual.len(), expected.len(), "one line per file:\n{stdout}");
+    String::from_utf8(output.stdout).expect("the scripts print ASCII")
+}
 
+/// One printed line per `(name, native line)`, each equal to the native one.
+fn assert_same_lines(expected: &[(String, String)], stdout: &str) {
+    let actual: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        actual.len(),
+        expected.len(),
+        "one line per input:\n{stdout}"
+    );
     let mismatches: Vec<String> = expected
         .iter()
         .zip(&actual)
