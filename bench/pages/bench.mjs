@@ -110,6 +110,11 @@ try {
       nativeHash = JSON.parse(execFileSync(binary, ["hash", file]).toString());
       native.push(performance.now() - start);
     }
+    // The reference pipeline (Pillow + pdqhash + hashlib), in its own warm process.
+    const python = process.env.TAKEBACK_BENCH_PYTHON ?? "python3";
+    const reference = JSON.parse(
+      execFileSync(python, [path.join(root, "bench/pages/reference.py"), String(RUNS), file]).toString(),
+    );
     results.push({
       name,
       bytes: statSync(file).size,
@@ -117,10 +122,14 @@ try {
       pageRuns: timings.whole,
       stages: Object.fromEntries(Object.entries(timings.stages).map(([k, v]) => [k, median(v)])),
       native: median(native),
+      reference: reference.ms,
+      referenceSame: reference.pdq === nativeHash.pdq,
       sameHash: timings.result.pdq.hash === nativeHash.pdq,
       quality: timings.result.pdq.quality,
     });
-    console.error(`${name}: page ${median(timings.whole).toFixed(0)} ms, native ${median(native).toFixed(0)} ms`);
+    console.error(
+      `${name}: page ${median(timings.whole).toFixed(0)} ms, native ${median(native).toFixed(0)} ms, reference ${reference.ms.toFixed(0)} ms`,
+    );
   }
 } finally {
   await browser.close();
@@ -137,10 +146,10 @@ const lines = [
   "",
   `${chromium}, headless; ${cpus().length} × ${cpus()[0].model}; commit ${commit}; medians of ${RUNS} runs.`,
   "",
-  "| file | size | in the page (worker) | `takeback hash` (native, whole command) | page ÷ native | same PDQ as native |",
-  "|---|---|---|---|---|---|",
+  "| file | size | in the page (worker) | `takeback hash` (native, whole command) | reference: Pillow + pdqhash + hashlib (in-process) | page ÷ reference | page ÷ native | same PDQ: page, reference |",
+  "|---|---|---|---|---|---|---|---|",
   ...results.map((r) =>
-    `| ${r.name} | ${(r.bytes / 1e6).toFixed(1)} MB | ${f(r.page)} | ${f(r.native)} | ${(r.page / r.native).toFixed(2)} | ${r.sameHash ? "yes" : "no (JPEG decoders round differently)"} |`,
+    `| ${r.name} | ${(r.bytes / 1e6).toFixed(1)} MB | ${f(r.page)} | ${f(r.native)} | ${f(r.reference)} | ${(r.page / r.reference).toFixed(2)} | ${(r.page / r.native).toFixed(2)} | ${r.sameHash ? "yes" : "no"}, ${r.referenceSame ? "yes" : "no"} |`,
   ),
   "",
   "Stages, each alone on the page's thread (medians):",
