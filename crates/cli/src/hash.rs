@@ -155,7 +155,7 @@ fn fingerprint_path(path: &Path, options: &Options) -> Result<Fingerprint, Finge
 const STDIN: &str = "-";
 
 /// The files to hash: each path given, with directories expanded recursively in name order.
-fn collect_files(
+pub(crate) fn collect_files(
     paths: &[PathBuf],
     report: &mut impl FnMut(&Path, &dyn std::fmt::Display),
 ) -> Vec<PathBuf> {

@@ -99,7 +99,7 @@ enum Policy {
 
 /// How logs are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum LogFormat {
+pub(crate) enum LogFormat {
     Json,
     Text,
 }
@@ -143,7 +143,7 @@ impl DatabaseArg {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -203,7 +203,7 @@ pub fn serve(args: ServeArgs) -> Result<()> {
     })
 }
 
-fn init_logging(format: Option<LogFormat>) {
+pub(crate) fn init_logging(format: Option<LogFormat>) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TAKEBACK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let format = format.unwrap_or(if std::io::stderr().is_terminal() {
@@ -221,7 +221,7 @@ fn init_logging(format: Option<LogFormat>) {
     }
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {

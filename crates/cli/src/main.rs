@@ -5,7 +5,9 @@
 
 mod hash;
 mod hotline;
+mod matcher;
 mod matching;
+mod scan;
 
 use clap::{Parser, Subcommand};
 use std::io::{self, IsTerminal};
@@ -31,6 +33,8 @@ enum Command {
     Partner(hotline::PartnerCommand),
     #[command(subcommand)]
     Analyst(hotline::AnalystCommand),
+    Matcher(Box<matcher::MatcherArgs>),
+    Scan(scan::ScanArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +50,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => hotline::serve(*args).map(|()| Outcome::Done),
         Command::Partner(command) => hotline::partner(&command).map(|()| Outcome::Done),
         Command::Analyst(command) => hotline::analyst(&command).map(|()| Outcome::Done),
+        Command::Matcher(args) => matcher::run(*args).map(|()| Outcome::Done),
+        Command::Scan(args) => scan::run(&args),
     };
     match result {
         Ok(outcome) => outcome.exit_code(),

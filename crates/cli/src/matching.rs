@@ -204,7 +204,7 @@ fn lookup(index: &HashIndex, query: &Query, max_distance: u32) -> Vec<JsonMatch>
 }
 
 /// A saved index or a text list, told apart by the first bytes.
-fn load_list(path: &Path) -> anyhow::Result<HashIndex> {
+pub(crate) fn load_list(path: &Path) -> anyhow::Result<HashIndex> {
     let context = || format!("cannot read the list {}", path.display());
     let mut file = File::open(path).with_context(context)?;
     let mut head = [0u8; 8];

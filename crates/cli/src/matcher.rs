@@ -1,0 +1,178 @@
+//! `takeback matcher`: the service a platform runs beside its upload pipeline.
+
+use crate::hotline::{LogFormat, init_logging, runtime, shutdown_signal};
+use anyhow::{Context, Result};
+use clap::Args;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use takeback_matcher::{Matcher, MatcherConfig, PartnerKey, SourceConfig};
+
+/// Run the matcher: follow a hotline's hash list and answer "is this listed?" for the
+/// platform's own services.
+///
+/// It keeps the list in memory and in --state (a restart resumes where it left off), syncs
+/// every --sync-interval, and keeps matching on the last good list while a hotline is
+/// unreachable. API: `POST /v1/match` (the image's bytes, or JSON `{"pdq": hex}`,
+/// `{"md5": hex}`, `{"sha256": hex}`, `{"dihedral": [8 hex]}`), `POST /v1/outcomes`
+/// (`{"id", "outcome": matched|removed|blocked_upload|false_positive}`, sent on to the
+/// hotline as counts), `GET /v1/status`, `/healthz`, `/readyz` (200 once the list is
+/// loaded) and `/metrics`. Images are hashed in memory and never kept.
+///
+/// For several hotlines, or list files, use --config (see config/matcher.example.toml);
+/// options given here override the file.
+#[derive(Debug, Args)]
+pub struct MatcherArgs {
+    /// A TOML file of settings: hotlines, list files, and everything below.
+    #[arg(long, env = "TAKEBACK_MATCHER_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The hotline to follow (its base address, `https://…`).
+    #[arg(long, value_name = "URL", requires = "key")]
+    hotline: Option<String>,
+    /// The platform's partner key for --hotline (`takeback partner add` prints it).
+    #[arg(
+        long,
+        env = "TAKEBACK_PARTNER_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
+    key: Option<String>,
+    /// The hotline's name in answers, metrics and outcomes. [default: hotline]
+    #[arg(long, value_name = "NAME", requires = "hotline")]
+    name: Option<String>,
+    /// A fixed list of PDQ hashes to match as well (a text list or a saved index); its
+    /// entries are reported as not verified.
+    #[arg(long, value_name = "FILE")]
+    list: Option<PathBuf>,
+    /// Address to listen on; keep it private to the platform. [default: 127.0.0.1:8090]
+    #[arg(long, env = "TAKEBACK_MATCHER_LISTEN", value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+    /// Where the lists and unsent outcomes are kept. [default: ./takeback-matcher]
+    #[arg(long, env = "TAKEBACK_MATCHER_STATE", value_name = "DIR")]
+    state: Option<PathBuf>,
+    /// Seconds between syncs with the hotline. [default: 60]
+    #[arg(long, value_name = "SECONDS")]
+    sync_interval: Option<f64>,
+    /// Seconds between sends of outcomes to the hotline. [default: 60]
+    #[arg(long, value_name = "SECONDS")]
+    feedback_interval: Option<f64>,
+    /// Largest PDQ distance that counts as a match (0-256). [default: 31]
+    #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u32).range(0..=256))]
+    max_distance: Option<u32>,
+    /// Lowest PDQ quality searched (0-100); below it only exact MD5/SHA-256 matches count.
+    /// [default: 50]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    quality_floor: Option<u8>,
+    /// Match only the picture as it is, not turned or mirrored (faster; dihedral matching
+    /// is on by default).
+    #[arg(long)]
+    no_dihedral: bool,
+    /// Log format: `json` lines, or `text` for people. [default: text on a terminal, json
+    /// otherwise]
+    #[arg(long, env = "TAKEBACK_LOG_FORMAT", value_enum)]
+    log_format: Option<LogFormat>,
+}
+
+fn seconds(name: &str, value: f64) -> Result<Duration> {
+    anyhow::ensure!(
+        value.is_finite() && (0.1..=86_400.0).contains(&value),
+        "--{name} is {value}: give a number of seconds from 0.1 to 86400"
+    );
+    Ok(Duration::from_secs_f64(value))
+}
+
+fn config(args: MatcherArgs) -> Result<MatcherConfig> {
+    let mut config = match &args.config {
+        Some(path) => MatcherConfig::from_file(path)?,
+        None => MatcherConfig::new(PathBuf::new(), Vec::new()),
+    };
+    if let Some(state) = args.state {
+        config.state_dir = state;
+    } else if config.state_dir.as_os_str().is_empty() {
+        config.state_dir = PathBuf::from("takeback-matcher");
+    }
+    if let Some(url) = args.hotline {
+        let key = args.key.unwrap_or_default();
+        let name = args.name.as_deref().unwrap_or("hotline");
+        config
+            .sources
+            .push(SourceConfig::hotline(name, &url, PartnerKey::new(key)));
+    }
+    if let Some(list) = args.list {
+        let name = list
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .filter(|s| !s.is_empty())
+            .unwrap_or("list")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '_' | '-') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect::<String>();
+        config.sources.push(SourceConfig::file(&name, list, false));
+    }
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    if let Some(value) = args.sync_interval {
+        config.sync.interval = seconds("sync-interval", value)?;
+    }
+    if let Some(value) = args.feedback_interval {
+        config.sync.feedback_interval = seconds("feedback-interval", value)?;
+    }
+    if let Some(value) = args.max_distance {
+        config.matching.max_distance = value;
+    }
+    if let Some(value) = args.quality_floor {
+        config.matching.quality_floor = value;
+    }
+    if args.no_dihedral {
+        config.matching.dihedral = false;
+    }
+    config.validate()?;
+    Ok(config)
+}
+
+/// `takeback matcher`.
+pub fn run(args: MatcherArgs) -> Result<()> {
+    init_logging(args.log_format);
+    let config = config(args)?;
+    let listen = config.listen;
+    let state_dir = config.state_dir.clone();
+    let matcher = Matcher::open(config)
+        .with_context(|| format!("cannot open the matcher's state in {}", state_dir.display()))?;
+    for list in matcher.status() {
+        tracing::info!(
+            list = list.name,
+            entries = list.entries,
+            loaded = list.loaded,
+            "list opened"
+        );
+    }
+    matcher.start();
+    let served = runtime()?.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let address = listener.local_addr()?;
+        // The one line on stdout: scripts and tests read the address from it.
+        let mut stdout = std::io::stdout();
+        let _ = writeln!(stdout, "takeback matcher listening on http://{address}");
+        let _ = stdout.flush();
+        axum::serve(listener, takeback_matcher::router(matcher.clone()))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("the matcher stopped")
+    });
+    matcher.stop();
+    // Outcomes are on disk either way; this only saves waiting for the next start.
+    if let Err(error) = matcher.flush_outcomes() {
+        tracing::warn!(error = %error, "outcomes not sent before stopping; they are sent at the next start");
+    }
+    served
+}

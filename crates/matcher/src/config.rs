@@ -1,0 +1,383 @@
+//! What a matcher follows and how: in code ([`MatcherConfig::new`]) or from a TOML file
+//! ([`MatcherConfig::from_file`], the format of `config/matcher.example.toml`).
+
+use crate::MatchSettings;
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Why a configuration is unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML of the expected shape.
+    #[error("{path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The parser's explanation, with the line.
+        message: String,
+    },
+    /// A setting is out of range or missing.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A partner key for a hotline (`tbp_…`). Never printed: `Debug` shows only its start.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PartnerKey(String);
+
+impl PartnerKey {
+    /// Wraps a key.
+    pub fn new(key: String) -> Self {
+        PartnerKey(key.trim().to_owned())
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for PartnerKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PartnerKey(…)")
+    }
+}
+
+/// Where a list comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A hotline's feed, followed with a partner key.
+    Hotline {
+        /// The hotline's base address (`https://hotline.example.org`).
+        url: String,
+        /// The platform's partner key.
+        key: PartnerKey,
+    },
+    /// A fixed list of PDQ hashes: a text list (`hash` or `hash,id` per line) or an index
+    /// saved by `takeback index build`. Read once at start; outcomes cannot be sent.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Whether its entries count as analyst-verified.
+        verified: bool,
+    },
+}
+
+/// One list the matcher holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceConfig {
+    /// A short name, unique in the matcher: it names the list in answers and metrics, and
+    /// its folder in the state directory. Letters, digits, `.`, `_` and `-`.
+    pub name: String,
+    /// Where the list comes from.
+    pub kind: SourceKind,
+}
+
+impl SourceConfig {
+    /// A hotline followed with a partner key.
+    pub fn hotline(name: &str, url: &str, key: PartnerKey) -> Self {
+        SourceConfig {
+            name: name.to_owned(),
+            kind: SourceKind::Hotline {
+                url: url.trim_end_matches('/').to_owned(),
+                key,
+            },
+        }
+    }
+
+    /// A fixed list file.
+    pub fn file(name: &str, path: PathBuf, verified: bool) -> Self {
+        SourceConfig {
+            name: name.to_owned(),
+            kind: SourceKind::File { path, verified },
+        }
+    }
+
+    /// Where its files live in the state directory.
+    pub(crate) fn state_dir(&self, state_dir: &Path) -> PathBuf {
+        state_dir.join("lists").join(&self.name)
+    }
+
+    /// What identifies the list's origin in its saved files.
+    pub(crate) fn origin(&self) -> String {
+        match &self.kind {
+            SourceKind::Hotline { url, .. } => url.clone(),
+            SourceKind::File { path, .. } => path.display().to_string(),
+        }
+    }
+}
+
+/// How hotlines are followed and outcomes sent.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncSettings {
+    /// Time between syncs when the last one succeeded. Default 60 s.
+    pub interval: Duration,
+    /// Longest wait between retries after failures (the wait doubles from `interval / 4`
+    /// up to this). Default 5 minutes.
+    pub max_backoff: Duration,
+    /// Time allowed for one HTTP request to a hotline. Default 60 s.
+    pub timeout: Duration,
+    /// Time between sends of recorded outcomes. Default 60 s.
+    pub feedback_interval: Duration,
+    /// Changes asked for per page of the feed; `None` for the hotline's default.
+    pub page_size: Option<u32>,
+}
+
+impl Default for SyncSettings {
+    fn default() -> Self {
+        SyncSettings {
+            interval: Duration::from_secs(60),
+            max_backoff: Duration::from_secs(300),
+            timeout: Duration::from_secs(60),
+            feedback_interval: Duration::from_secs(60),
+            page_size: None,
+        }
+    }
+}
+
+/// Everything a matcher needs.
+#[derive(Debug, Clone)]
+pub struct MatcherConfig {
+    /// Where lists and unsent outcomes are kept.
+    pub state_dir: PathBuf,
+    /// The lists to hold.
+    pub sources: Vec<SourceConfig>,
+    /// How queries are answered.
+    pub matching: MatchSettings,
+    /// How hotlines are followed.
+    pub sync: SyncSettings,
+    /// Where `takeback matcher` listens. Default 127.0.0.1:8090.
+    pub listen: SocketAddr,
+}
+
+/// The default listening address: loopback only, for the platform's own services.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8090";
+
+impl MatcherConfig {
+    /// The defaults, with these lists and state directory.
+    pub fn new(state_dir: PathBuf, sources: Vec<SourceConfig>) -> Self {
+        MatcherConfig {
+            state_dir,
+            sources,
+            matching: MatchSettings::default(),
+            sync: SyncSettings::default(),
+            listen: DEFAULT_LISTEN
+                .parse()
+                .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8090))),
+        }
+    }
+
+    /// Reads a TOML file (see `config/matcher.example.toml`). Keys may be given in the
+    /// file, in a file of their own (`key_file`) or in an environment variable
+    /// (`key_env`).
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let file: FileConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        // Relative paths in the file are relative to the file.
+        let base = path.parent().unwrap_or(Path::new("."));
+        let mut config = MatcherConfig::new(
+            file.state_dir
+                .map_or_else(PathBuf::new, |dir| base.join(dir)),
+            Vec::new(),
+        );
+        if let Some(listen) = file.listen {
+            config.listen = listen;
+        }
+        let m = &mut config.matching;
+        if let Some(v) = file.max_distance {
+            m.max_distance = v;
+        }
+        if let Some(v) = file.quality_floor {
+            m.quality_floor = v;
+        }
+        if let Some(v) = file.dihedral {
+            m.dihedral = v;
+        }
+        if let Some(v) = file.max_image_bytes {
+            m.limits.max_file_bytes = v;
+        }
+        if let Some(v) = file.max_image_pixels {
+            m.limits.max_pixels = v;
+        }
+        let s = &mut config.sync;
+        if let Some(v) = file.sync_interval_seconds {
+            s.interval = seconds("sync_interval_seconds", v)?;
+        }
+        if let Some(v) = file.max_backoff_seconds {
+            s.max_backoff = seconds("max_backoff_seconds", v)?;
+        }
+        if let Some(v) = file.request_timeout_seconds {
+            s.timeout = seconds("request_timeout_seconds", v)?;
+        }
+        if let Some(v) = file.feedback_interval_seconds {
+            s.feedback_interval = seconds("feedback_interval_seconds", v)?;
+        }
+        s.page_size = file.page_size;
+        for hotline in file.hotline {
+            let key = match (hotline.key, hotline.key_file, hotline.key_env) {
+                (Some(key), None, None) => key,
+                (None, Some(key_file), None) => {
+                    let key_path = base.join(key_file);
+                    std::fs::read_to_string(&key_path).map_err(|source| ConfigError::Read {
+                        path: key_path,
+                        source,
+                    })?
+                }
+                (None, None, Some(variable)) => std::env::var(&variable).map_err(|_| {
+                    ConfigError::Invalid(format!(
+                        "hotline {:?}: the environment variable {variable} (key_env) is not set",
+                        hotline.name
+                    ))
+                })?,
+                _ => {
+                    return Err(ConfigError::Invalid(format!(
+                        "hotline {:?}: give its partner key as exactly one of key, key_file \
+                         and key_env",
+                        hotline.name
+                    )));
+                }
+            };
+            config.sources.push(SourceConfig::hotline(
+                &hotline.name,
+                &hotline.url,
+                PartnerKey::new(key),
+            ));
+        }
+        for list in file.list {
+            config.sources.push(SourceConfig::file(
+                &list.name,
+                base.join(list.path),
+                list.verified,
+            ));
+        }
+        Ok(config)
+    }
+
+    /// Checks that the settings make sense together.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |message: String| Err(ConfigError::Invalid(message));
+        if self.sources.is_empty() {
+            return invalid(
+                "no hash list to follow: name a hotline (with its partner key) or a list file"
+                    .into(),
+            );
+        }
+        if self.state_dir.as_os_str().is_empty() {
+            return invalid("no state directory: say where the lists are kept (state_dir)".into());
+        }
+        if self.matching.max_distance > 256 {
+            return invalid(format!(
+                "max_distance is {}: PDQ distances run from 0 to 256",
+                self.matching.max_distance
+            ));
+        }
+        if self.matching.quality_floor > 100 {
+            return invalid(format!(
+                "quality_floor is {}: PDQ quality runs from 0 to 100",
+                self.matching.quality_floor
+            ));
+        }
+        if self.sync.interval.is_zero() || self.sync.feedback_interval.is_zero() {
+            return invalid("sync and feedback intervals must be at least a second".into());
+        }
+        for (i, source) in self.sources.iter().enumerate() {
+            let name = &source.name;
+            if name.is_empty()
+                || name.len() > 64
+                || name.starts_with('.')
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            {
+                return invalid(format!(
+                    "list name {name:?}: use 1 to 64 letters, digits, '.', '_' or '-', not \
+                     starting with '.'"
+                ));
+            }
+            if self.sources[..i].iter().any(|other| &other.name == name) {
+                return invalid(format!("two lists are named {name:?}: names must differ"));
+            }
+            if let SourceKind::Hotline { url, key } = &source.kind {
+                if !(url.starts_with("https://") || url.starts_with("http://"))
+                    || url.contains(char::is_whitespace)
+                {
+                    return invalid(format!(
+                        "hotline {name:?}: {url:?} is not an http:// or https:// address"
+                    ));
+                }
+                if key.expose().is_empty() || key.expose().contains(char::is_whitespace) {
+                    return invalid(format!(
+                        "hotline {name:?}: the partner key is empty or malformed"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn seconds(name: &str, value: f64) -> Result<Duration, ConfigError> {
+    if value.is_finite() && (0.1..=86_400.0).contains(&value) {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(ConfigError::Invalid(format!(
+            "{name} is {value}: give a number of seconds from 0.1 to 86400"
+        )))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    state_dir: Option<PathBuf>,
+    max_distance: Option<u32>,
+    quality_floor: Option<u8>,
+    dihedral: Option<bool>,
+    max_image_bytes: Option<u64>,
+    max_image_pixels: Option<u64>,
+    sync_interval_seconds: Option<f64>,
+    max_backoff_seconds: Option<f64>,
+    request_timeout_seconds: Option<f64>,
+    feedback_interval_seconds: Option<f64>,
+    page_size: Option<u32>,
+    #[serde(default)]
+    hotline: Vec<HotlineEntry>,
+    #[serde(default)]
+    list: Vec<ListFileEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HotlineEntry {
+    name: String,
+    url: String,
+    key: Option<String>,
+    key_file: Option<PathBuf>,
+    key_env: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListFileEntry {
+    name: String,
+    path: PathBuf,
+    #[serde(default)]
+    verified: bool,
+}

@@ -1,0 +1,323 @@
+//! Following a hotline's list: fetch the feed page by page from the cursor held, write
+//! each page to the journal, then apply it; on failure keep the last good list and retry
+//! with backoff.
+
+use crate::list::SourceList;
+use crate::state::{ListFiles, StateError};
+use crate::wire::{self, CheckedPage};
+use crate::{MatcherConfig, Op, Source, SourceKind, Stop, SyncSettings};
+use std::path::Path;
+use std::sync::{Arc, PoisonError};
+use std::time::{Duration, SystemTime};
+
+/// Largest page body read; the hotline's largest pages are a few megabytes.
+const MAX_PAGE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Why a sync stopped short.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SyncError {
+    #[error("cannot reach the hotline: {0}")]
+    Transport(String),
+    #[error("the hotline answered {status}{}", code.as_ref().map(|c| format!(" ({c})")).unwrap_or_default())]
+    Status { status: u16, code: Option<String> },
+    #[error("the hotline's answer was unusable: {0}")]
+    Garbage(String),
+    #[error("cannot save the list: {0}")]
+    State(#[from] StateError),
+    #[error("stopping")]
+    Stopped,
+}
+
+/// Talks to one hotline's partner API.
+#[derive(Debug)]
+pub(crate) struct HotlineClient {
+    agent: ureq::Agent,
+    url: String,
+    authorization: String,
+    page_size: Option<u32>,
+}
+
+/// A page, or the news that the cursor is ahead of the hotline's list.
+pub(crate) enum Fetched {
+    Page(CheckedPage),
+    CursorAhead,
+}
+
+impl HotlineClient {
+    pub(crate) fn new(url: &str, key: &str, sync: &SyncSettings) -> Self {
+        HotlineClient {
+            agent: agent(sync.timeout),
+            url: url.to_owned(),
+            authorization: format!("Bearer {key}"),
+            page_size: sync.page_size,
+        }
+    }
+
+    /// The changes after `after`, checked.
+    pub(crate) fn page(&self, after: i64) -> Result<Fetched, SyncError> {
+        let mut request = self
+            .agent
+            .get(format!("{}/api/v1/hashlist", self.url))
+            .query("after", after.to_string())
+            .header("authorization", &self.authorization);
+        if let Some(limit) = self.page_size {
+            request = request.query("limit", limit.to_string());
+        }
+        let mut response = request
+            .call()
+            .map_err(|e| SyncError::Transport(e.to_string()))?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_PAGE_BYTES)
+            .read_to_vec()
+            .map_err(|e| SyncError::Garbage(format!("the page could not be read whole: {e}")))?;
+        if status != 200 {
+            let code = wire::error_code(&body);
+            if status == 409 && code.as_deref() == Some("cursor_ahead") {
+                return Ok(Fetched::CursorAhead);
+            }
+            return Err(SyncError::Status { status, code });
+        }
+        wire::parse_page(&body, after)
+            .map(Fetched::Page)
+            .map_err(SyncError::Garbage)
+    }
+
+    /// Sends a JSON body; the status and body of the answer.
+    pub(crate) fn post_json(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<(u16, Vec<u8>), SyncError> {
+        let mut response = self
+            .agent
+            .post(format!("{}{path}", self.url))
+            .header("authorization", &self.authorization)
+            .send_json(body)
+            .map_err(|e| SyncError::Transport(e.to_string()))?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(1024 * 1024)
+            .read_to_vec()
+            .unwrap_or_default();
+        Ok((status, body))
+    }
+}
+
+fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .user_agent(concat!("takeback-matcher/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .new_agent()
+}
+
+/// When the saved list was last written: how old it is after a restart.
+pub(crate) fn last_saved(dir: &Path) -> Option<SystemTime> {
+    ["list.journal", "list.snapshot"]
+        .iter()
+        .filter_map(|name| std::fs::metadata(dir.join(name)).ok()?.modified().ok())
+        .max()
+}
+
+/// Follows one hotline on its own thread.
+#[derive(Debug)]
+pub(crate) struct Follower {
+    source: Arc<Source>,
+    files: Option<ListFiles>,
+    client: HotlineClient,
+    sync: SyncSettings,
+    stop: Arc<Stop>,
+}
+
+impl Follower {
+    pub(crate) fn new(source: Arc<Source>, config: &MatcherConfig, stop: Arc<Stop>) -> Self {
+        let (url, key) = match &source.config.kind {
+            SourceKind::Hotline { url, key } => (url.as_str(), key.expose()),
+            SourceKind::File { .. } => ("", ""),
+        };
+        let client = HotlineClient::new(url, key, &config.sync);
+        let files = source
+            .files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        Follower {
+            source,
+            files,
+            client,
+            sync: config.sync,
+            stop,
+        }
+    }
+
+    pub(crate) fn run(mut self) {
+        let name = self.source.config.name.clone();
+        let mut failures: u32 = 0;
+        loop {
+            let delay = match self.sync_once() {
+                Ok(()) => {
+                    failures = 0;
+                    self.source.health().last_error = None;
+                    self.sync.interval
+                }
+                Err(SyncError::Stopped) => return,
+                Err(error) => {
+                    failures = failures.saturating_add(1);
+                    let delay = backoff(&self.sync, failures);
+                    tracing::warn!(
+                        hotline = name,
+                        error = %error,
+                        retry_in_seconds = delay.as_secs_f64(),
+                        "sync failed; matching goes on with the last good list"
+                    );
+                    metrics::counter!("takeback_matcher_sync_failures_total", "hotline" => name.clone())
+                        .increment(1);
+                    self.source.health().last_error = Some(error.to_string());
+                    delay
+                }
+            };
+            if self.stop.wait(delay) {
+                return;
+            }
+        }
+    }
+
+    /// Fetches and applies pages until the hotline has nothing newer.
+    fn sync_once(&mut self) -> Result<(), SyncError> {
+        let Some(files) = self.files.as_mut() else {
+            return Err(SyncError::Garbage("the list's files are not open".into()));
+        };
+        let name = &self.source.config.name;
+        loop {
+            if self.stop.is_stopped() {
+                return Err(SyncError::Stopped);
+            }
+            let cursor = self.source.health().cursor;
+            let page = match self.client.page(cursor)? {
+                Fetched::Page(page) => page,
+                Fetched::CursorAhead => return self.refetch_all(cursor),
+            };
+            if page.changes.is_empty() {
+                break;
+            }
+            // Durable first, then visible: a crash between the two replays the journal.
+            files.append(&page.changes)?;
+            let list = self.source.list.load();
+            let changes: Vec<_> = page.changes.into_iter().map(|(_, change)| change).collect();
+            list.apply(&changes);
+            let mut health = self.source.health();
+            health.cursor = page.next;
+            health.retired.extend(
+                changes
+                    .iter()
+                    .filter(|c| c.op == Op::Remove)
+                    .map(|c| c.entry.id),
+            );
+            drop(health);
+            metrics::counter!("takeback_matcher_list_changes_total", "hotline" => name.clone())
+                .increment(changes.len() as u64);
+        }
+        let list = self.source.list.load();
+        let cursor = self.source.health().cursor;
+        let loaded = self.source.health().loaded;
+        // The first complete list is saved whole, so that a restart knows it was complete;
+        // afterwards the journal is folded in when it grows to half the list.
+        if !loaded || files.journal_records() > 100_000.max(list.len() as u64 / 2) {
+            list.compact();
+            files.write_snapshot(&list, cursor)?;
+        }
+        let mut health = self.source.health();
+        if !health.loaded {
+            tracing::info!(hotline = name, entries = list.len(), "list loaded");
+        }
+        health.loaded = true;
+        health.synced_at = Some(SystemTime::now());
+        Ok(())
+    }
+
+    /// The hotline's list is behind the cursor held (restored from a backup, say): fetch
+    /// the whole list into a fresh index while the old one goes on answering, then swap.
+    fn refetch_all(&mut self, cursor: i64) -> Result<(), SyncError> {
+        let name = &self.source.config.name;
+        tracing::warn!(
+            hotline = name,
+            cursor,
+            "the hotline's list ends before the position held; fetching the whole list again"
+        );
+        let fresh = SourceList::default();
+        let mut at = 0;
+        loop {
+            if self.stop.is_stopped() {
+                return Err(SyncError::Stopped);
+            }
+            let page = match self.client.page(at)? {
+                Fetched::Page(page) => page,
+                Fetched::CursorAhead => {
+                    return Err(SyncError::Garbage(
+                        "the hotline said the start of its list is ahead of it".into(),
+                    ));
+                }
+            };
+            if page.changes.is_empty() {
+                break;
+            }
+            let changes: Vec<_> = page.changes.into_iter().map(|(_, change)| change).collect();
+            fresh.apply(&changes);
+            at = page.next;
+        }
+        fresh.compact();
+        if let Some(files) = self.files.as_mut() {
+            files.write_snapshot(&fresh, at)?;
+        }
+        let old = self.source.list.swap(Arc::new(fresh));
+        let mut health = self.source.health();
+        // Outcomes may still come in for entries that were on the old list.
+        health
+            .retired
+            .extend(old.entries().iter().map(|entry| entry.id));
+        health.cursor = at;
+        health.loaded = true;
+        health.synced_at = Some(SystemTime::now());
+        Ok(())
+    }
+}
+
+/// The wait after `failures` failures in a row: doubling from a quarter of the interval
+/// (at least a second), capped, with up to a quarter more at random so that many matchers
+/// do not retry in step.
+fn backoff(sync: &SyncSettings, failures: u32) -> Duration {
+    let base = (sync.interval / 4).max(Duration::from_secs(1));
+    let doubled = base.saturating_mul(1 << failures.saturating_sub(1).min(16));
+    let capped = doubled.min(sync.max_backoff.max(base));
+    let mut random = [0u8; 2];
+    let jitter = if getrandom::fill(&mut random).is_ok() {
+        f64::from(u16::from_le_bytes(random)) / f64::from(u16::MAX) / 4.0
+    } else {
+        0.0
+    };
+    capped.mul_f64(1.0 + jitter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let sync = SyncSettings {
+            interval: Duration::from_secs(60),
+            max_backoff: Duration::from_secs(300),
+            ..SyncSettings::default()
+        };
+        let waits: Vec<u64> = (1..=6).map(|n| backoff(&sync, n).as_secs()).collect();
+        for (wait, low) in waits.iter().zip([15, 30, 60, 120, 240, 300]) {
+            assert!((low..=low + low / 4 + 1).contains(wait), "{waits:?}");
+        }
+    }
+}

@@ -1,0 +1,516 @@
+//! The matcher's local HTTP API, for the platform's own services: match image bytes or
+//! hashes, confirm outcomes, and the health, readiness and metrics endpoints.
+
+use crate::{
+    ListMatch, MatchError, Matcher, OutcomeError, OutcomeKind, OutcomeReport, PdqQuery,
+    QueryHashes, parse_hex,
+};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+use takeback_fingerprint::FingerprintError;
+use takeback_pdq::PdqHash;
+use tokio::sync::Semaphore;
+
+#[derive(Debug, Clone)]
+struct AppState {
+    matcher: Matcher,
+    /// Images hashed at once: one per core, so that a burst of large uploads queues
+    /// rather than exhausting memory.
+    hashing: Arc<Semaphore>,
+}
+
+/// The API's one error shape: `{"error": {"code", "message"}}`.
+#[derive(Debug)]
+struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_query", message)
+    }
+
+    fn not_ready() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "list_not_loaded",
+            "Not every hash list is loaded yet, so a match cannot be ruled out. Try again \
+             shortly (GET /readyz says when).",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// The Prometheus recorder, installed once per process.
+fn prometheus() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets(&[
+                0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                1.0, 2.5,
+            ])
+            .map(PrometheusBuilder::build_recorder)
+            .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
+        let handle = recorder.handle();
+        // An embedding program may have installed its own recorder; then ours renders
+        // empty and its own shows the metrics.
+        let _ = metrics::set_global_recorder(recorder);
+        handle
+    })
+}
+
+/// The matcher's API: `POST /v1/match`, `POST /v1/outcomes`, `GET /v1/status`,
+/// `GET /healthz`, `GET /readyz`, `GET /metrics`.
+pub fn router(matcher: Matcher) -> Router {
+    prometheus();
+    let body_limit = usize::try_from(matcher.settings().limits.max_file_bytes)
+        .unwrap_or(usize::MAX)
+        .max(1024 * 1024);
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    let state = AppState {
+        matcher,
+        hashing: Arc::new(Semaphore::new(cores)),
+    };
+    Router::new()
+        .route("/v1/match", post(match_upload))
+        .route("/v1/outcomes", post(outcomes))
+        .route("/v1/status", get(status))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_page))
+        .fallback(|| async {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "There is nothing at this address.",
+            )
+        })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "This address does not accept that method.",
+            )
+        })
+        .layer(middleware::from_fn_with_state(body_limit, refuse_oversized))
+        .layer(middleware::from_fn(observe))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .with_state(state)
+}
+
+/// Counts and times each request, and logs one line: route, status, duration. Never a
+/// body, a header or an address.
+async fn observe(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str)
+        .to_owned();
+    let mut response = next.run(request).await;
+    let status = response.status().as_u16();
+    let elapsed = started.elapsed().as_secs_f64();
+    metrics::counter!("takeback_matcher_http_requests_total",
+        "route" => route.clone(), "status" => status.to_string())
+    .increment(1);
+    if status >= 400 || route != "/v1/match" {
+        tracing::info!(route, status, ms = elapsed * 1e3, "request");
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Refuses a body whose announced length is over the limit before reading any of it.
+async fn refuse_oversized(State(limit): State<usize>, request: Request, next: Next) -> Response {
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if announced.is_some_and(|length| length > limit as u64) {
+        return too_large(limit).into_response();
+    }
+    next.run(request).await
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        format!("The body is over the limit of {limit} bytes."),
+    )
+}
+
+/// `POST /v1/match` as JSON.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HashQuery {
+    pdq: Option<String>,
+    dihedral: Option<Vec<String>>,
+    quality: Option<u8>,
+    md5: Option<String>,
+    sha256: Option<String>,
+}
+
+fn parse_pdq(text: &str, field: &str) -> Result<PdqHash, ApiError> {
+    text.parse::<PdqHash>()
+        .map_err(|e| ApiError::bad_request(format!("{field}: {e} (a PDQ hash is 64 hex digits)")))
+}
+
+impl HashQuery {
+    fn into_query(self) -> Result<QueryHashes, ApiError> {
+        let pdq = match (&self.pdq, &self.dihedral) {
+            (None, None) => None,
+            (Some(pdq), None) => Some(PdqQuery::One(parse_pdq(pdq, "pdq")?)),
+            (pdq, Some(hashes)) => {
+                let hashes: Vec<PdqHash> = hashes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| parse_pdq(h, &format!("dihedral[{i}]")))
+                    .collect::<Result<_, _>>()?;
+                let hashes: [PdqHash; 8] = hashes.try_into().map_err(|_| {
+                    ApiError::bad_request(
+                        "dihedral: give all eight orientations' hashes, in the order `takeback \
+                         hash --dihedral` prints them",
+                    )
+                })?;
+                if let Some(pdq) = pdq
+                    && parse_pdq(pdq, "pdq")? != hashes[0]
+                {
+                    return Err(ApiError::bad_request(
+                        "pdq differs from dihedral[0], which is the picture as it is",
+                    ));
+                }
+                Some(PdqQuery::Dihedral(hashes))
+            }
+        };
+        if self.quality.is_some_and(|q| q > 100) {
+            return Err(ApiError::bad_request("quality runs from 0 to 100"));
+        }
+        let md5 = match &self.md5 {
+            Some(text) => Some(
+                parse_hex::<16>(text)
+                    .ok_or_else(|| ApiError::bad_request("md5: an MD5 is 32 hex digits"))?,
+            ),
+            None => None,
+        };
+        let sha256 = match &self.sha256 {
+            Some(text) => Some(
+                parse_hex::<32>(text)
+                    .ok_or_else(|| ApiError::bad_request("sha256: a SHA-256 is 64 hex digits"))?,
+            ),
+            None => None,
+        };
+        if pdq.is_none() && md5.is_none() && sha256.is_none() {
+            return Err(ApiError::bad_request(
+                "give at least one of pdq, dihedral, md5 and sha256 (or send the image itself)",
+            ));
+        }
+        Ok(QueryHashes {
+            pdq,
+            quality: self.quality,
+            md5,
+            sha256,
+        })
+    }
+}
+
+/// What the body is, from its Content-Type.
+enum BodyKind {
+    Json,
+    Image,
+}
+
+fn body_kind(headers: &HeaderMap) -> Result<BodyKind, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" {
+        Ok(BodyKind::Json)
+    } else if essence.starts_with("image/") || essence == "application/octet-stream" {
+        Ok(BodyKind::Image)
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the image's bytes (Content-Type image/* or application/octet-stream) or \
+             hashes as JSON (application/json).",
+        ))
+    }
+}
+
+/// `POST /v1/match`.
+async fn match_upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let started = Instant::now();
+    let kind = body_kind(&headers)?;
+    if !state.matcher.is_ready() {
+        return Err(ApiError::not_ready());
+    }
+    let (label, matched, response) = match kind {
+        BodyKind::Json => {
+            let query: HashQuery = serde_json::from_slice(&body)
+                .map_err(|e| ApiError::bad_request(format!("not a valid hash query: {e}")))?;
+            let query = query.into_query()?;
+            let matches = state.matcher.match_hashes(&query);
+            #[derive(Serialize)]
+            struct Answer {
+                matches: Vec<ListMatch>,
+            }
+            let matched = !matches.is_empty();
+            ("hashes", matched, Json(Answer { matches }).into_response())
+        }
+        BodyKind::Image => {
+            if body.is_empty() {
+                return Err(ApiError::bad_request(
+                    "the body is empty: send the image's bytes",
+                ));
+            }
+            let _permit = state
+                .hashing
+                .acquire()
+                .await
+                .map_err(|_| ApiError::not_ready())?;
+            let matcher = state.matcher.clone();
+            // The bytes move into the hashing task and are dropped with it.
+            let found = tokio::task::spawn_blocking(move || matcher.match_image(&body))
+                .await
+                .map_err(|_| {
+                    ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        "Hashing the image failed unexpectedly.",
+                    )
+                })?;
+            let found = found.map_err(|error| match error {
+                MatchError::NotReady => ApiError::not_ready(),
+                MatchError::Image(FingerprintError::FileTooLarge { max_bytes, .. }) => {
+                    too_large(usize::try_from(max_bytes).unwrap_or(usize::MAX))
+                }
+                MatchError::Image(error) => ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "not_an_image",
+                    format!("The body is not an image that can be matched: {error}."),
+                ),
+            })?;
+            (
+                "image",
+                !found.matches.is_empty(),
+                Json(found).into_response(),
+            )
+        }
+    };
+    metrics::counter!("takeback_matcher_queries_total", "kind" => label).increment(1);
+    if matched {
+        metrics::counter!("takeback_matcher_queries_matched_total", "kind" => label).increment(1);
+    }
+    metrics::histogram!("takeback_matcher_match_duration_seconds", "kind" => label)
+        .record(started.elapsed().as_secs_f64());
+    Ok(response)
+}
+
+/// `POST /v1/outcomes` with several: `{"outcomes": [...]}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutcomeList {
+    outcomes: Vec<OutcomeItem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutcomeItem {
+    hotline: Option<String>,
+    id: i64,
+    outcome: OutcomeKind,
+    count: Option<u32>,
+}
+
+/// Most outcomes in one request.
+const MAX_OUTCOMES: usize = 10_000;
+
+async fn outcomes(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    if !matches!(body_kind(&headers)?, BodyKind::Json) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send outcomes as JSON (application/json).",
+        ));
+    }
+    let invalid = |e: serde_json::Error| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_outcome",
+            format!(
+                "not a valid outcome ({{\"hotline\", \"id\", \"outcome\": matched, removed, \
+                 blocked_upload or false_positive, \"count\"}}, or {{\"outcomes\": [...]}}): {e}"
+            ),
+        )
+    };
+    let value: serde_json::Value = serde_json::from_slice(&body).map_err(invalid)?;
+    let items = if value.get("outcomes").is_some() {
+        serde_json::from_value::<OutcomeList>(value)
+            .map_err(invalid)?
+            .outcomes
+    } else {
+        vec![serde_json::from_value::<OutcomeItem>(value).map_err(invalid)?]
+    };
+    if items.is_empty() || items.len() > MAX_OUTCOMES {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_outcome",
+            format!("Send from 1 to {MAX_OUTCOMES} outcomes at once."),
+        ));
+    }
+    let hotlines: Vec<&str> = state
+        .matcher
+        .sources()
+        .iter()
+        .filter(|s| matches!(s.config.kind, crate::SourceKind::Hotline { .. }))
+        .map(|s| s.config.name.as_str())
+        .collect();
+    let mut reports = Vec::with_capacity(items.len());
+    for item in items {
+        let source = match (item.hotline, hotlines.as_slice()) {
+            (Some(name), _) => name,
+            (None, [only]) => (*only).to_owned(),
+            (None, _) => {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_outcome",
+                    "Name the hotline (a match's `hotline`): this matcher follows more than one.",
+                ));
+            }
+        };
+        reports.push(OutcomeReport {
+            source,
+            id: item.id,
+            kind: item.outcome,
+            count: item.count.unwrap_or(1),
+        });
+    }
+    let matcher = state.matcher.clone();
+    let recorded = reports.len();
+    tokio::task::spawn_blocking(move || matcher.record_outcomes(&reports))
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Recording the outcomes failed unexpectedly.",
+            )
+        })?
+        .map_err(|error| match error {
+            OutcomeError::UnknownSource(_) | OutcomeError::UnknownEntry { .. } => {
+                ApiError::new(StatusCode::NOT_FOUND, "unknown_entry", error.to_string())
+            }
+            OutcomeError::NotAHotline(_) | OutcomeError::BadCount(_) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_outcome",
+                error.to_string(),
+            ),
+            OutcomeError::State(_) | OutcomeError::Send { .. } => {
+                tracing::error!(error = %error, "cannot record outcomes");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "not_recorded",
+                    "The outcomes could not be saved; nothing was recorded. Try again.",
+                )
+            }
+        })?;
+    Ok(Json(serde_json::json!({ "recorded": recorded })).into_response())
+}
+
+/// `GET /v1/status`: each list's size, age and last error.
+async fn status(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "ready": state.matcher.is_ready(),
+        "lists": state.matcher.status(),
+    }))
+}
+
+async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({"status": "ok"}))
+}
+
+/// `GET /readyz`: 200 once every list is loaded.
+async fn readyz(State(state): State<AppState>) -> Response {
+    if state.matcher.is_ready() {
+        Json(serde_json::json!({"status": "ready"})).into_response()
+    } else {
+        let waiting: Vec<String> = state
+            .matcher
+            .status()
+            .into_iter()
+            .filter(|s| !s.loaded)
+            .map(|s| s.name)
+            .collect();
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({"status": "loading", "waiting_for": waiting})),
+        )
+            .into_response()
+    }
+}
+
+/// `GET /metrics`: Prometheus text format. The lists' sizes and ages are read now.
+async fn metrics_page(State(state): State<AppState>) -> Response {
+    for list in state.matcher.status() {
+        let name = list.name;
+        metrics::gauge!("takeback_matcher_list_entries", "hotline" => name.clone())
+            .set(list.entries as f64);
+        metrics::gauge!("takeback_matcher_list_cursor", "hotline" => name.clone())
+            .set(list.cursor as f64);
+        metrics::gauge!("takeback_matcher_list_loaded", "hotline" => name.clone())
+            .set(f64::from(u8::from(list.loaded)));
+        // Never synced: as old as can be, so that an alert on age fires.
+        metrics::gauge!("takeback_matcher_list_age_seconds", "hotline" => name)
+            .set(list.age_seconds.unwrap_or(f64::INFINITY));
+    }
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        prometheus().render(),
+    )
+        .into_response()
+}

@@ -1,0 +1,194 @@
+//! The hotline's partner API as the matcher reads and writes it: a page of the hash list
+//! feed, checked before anything in it is used, and a feedback batch.
+
+use crate::list::MAX_ENTRY_ID;
+use crate::{ListChange, ListEntry, ListedHash, Op, parse_hex};
+use serde::{Deserialize, Serialize};
+use takeback_pdq::PdqHash;
+
+#[derive(Debug, Deserialize)]
+struct Page {
+    changes: Vec<Change>,
+    next: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct Change {
+    seq: i64,
+    op: String,
+    id: i64,
+    algorithm: String,
+    value: String,
+    verified: bool,
+}
+
+/// A page of the feed that follows on from `after`: changes numbered `after + 1`,
+/// `after + 2`, ….
+#[derive(Debug)]
+pub(crate) struct CheckedPage {
+    pub(crate) changes: Vec<(i64, ListChange)>,
+    pub(crate) next: i64,
+}
+
+/// Reads a page of the feed and checks all of it: a page that is cut short, malformed or
+/// out of sequence is refused whole, with the reason.
+pub(crate) fn parse_page(body: &[u8], after: i64) -> Result<CheckedPage, String> {
+    let page: Page =
+        serde_json::from_slice(body).map_err(|e| format!("not a hash list page: {e}"))?;
+    let mut changes = Vec::with_capacity(page.changes.len());
+    let mut expected = after + 1;
+    for change in page.changes {
+        if change.seq != expected {
+            return Err(format!(
+                "change {} out of sequence: expected {expected}",
+                change.seq
+            ));
+        }
+        expected += 1;
+        let op = match change.op.as_str() {
+            "add" => Op::Add,
+            "remove" => Op::Remove,
+            other => return Err(format!("change {}: unknown op {other:?}", change.seq)),
+        };
+        if !(1..=MAX_ENTRY_ID).contains(&change.id) {
+            return Err(format!(
+                "change {}: entry id {} out of range",
+                change.seq, change.id
+            ));
+        }
+        let bad_value = || {
+            format!(
+                "change {}: malformed {} value",
+                change.seq, change.algorithm
+            )
+        };
+        let hash = match change.algorithm.as_str() {
+            "pdq" => ListedHash::Pdq(PdqHash::from_bytes(
+                parse_hex::<32>(&change.value).ok_or_else(bad_value)?,
+            )),
+            "md5" => ListedHash::Md5(parse_hex::<16>(&change.value).ok_or_else(bad_value)?),
+            "sha256" => ListedHash::Sha256(parse_hex::<32>(&change.value).ok_or_else(bad_value)?),
+            other => {
+                return Err(format!(
+                    "change {}: unknown algorithm {other:?}",
+                    change.seq
+                ));
+            }
+        };
+        changes.push((
+            change.seq,
+            ListChange {
+                op,
+                entry: ListEntry {
+                    id: change.id,
+                    hash,
+                    verified: change.verified,
+                },
+            },
+        ));
+    }
+    let last = expected - 1;
+    if page.next != last {
+        return Err(format!(
+            "the page ends at {last} but says next is {}",
+            page.next
+        ));
+    }
+    Ok(CheckedPage {
+        changes,
+        next: page.next,
+    })
+}
+
+/// An error answer's `code`, if the body has the hotline's error shape.
+pub(crate) fn error_code(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Body {
+        error: Detail,
+    }
+    #[derive(Deserialize)]
+    struct Detail {
+        code: String,
+    }
+    serde_json::from_slice::<Body>(body)
+        .ok()
+        .map(|b| b.error.code)
+}
+
+/// `POST /api/v1/feedback`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct FeedbackBatch {
+    pub(crate) batch_id: String,
+    pub(crate) items: Vec<FeedbackItem>,
+}
+
+/// Counts for one entry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct FeedbackItem {
+    pub(crate) id: i64,
+    pub(crate) matched: u32,
+    pub(crate) removed: u32,
+    pub(crate) blocked_upload: u32,
+    pub(crate) false_positive: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PDQ: &str = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
+
+    fn page(changes: &str, next: i64) -> Vec<u8> {
+        format!(r#"{{"changes": [{changes}], "next": {next}}}"#).into_bytes()
+    }
+
+    fn change(seq: i64, algorithm: &str, value: &str) -> String {
+        format!(
+            r#"{{"seq": {seq}, "op": "add", "id": {seq}, "algorithm": "{algorithm}", "value": "{value}", "quality": null, "verified": true}}"#
+        )
+    }
+
+    #[test]
+    fn a_good_page_is_read() {
+        let body = page(
+            &[change(5, "pdq", PDQ), change(6, "md5", &PDQ[..32])].join(","),
+            6,
+        );
+        let checked = parse_page(&body, 4).expect("valid");
+        assert_eq!(checked.next, 6);
+        assert_eq!(checked.changes.len(), 2);
+        assert!(
+            parse_page(&page("", 4), 4)
+                .expect("empty")
+                .changes
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn bad_pages_are_refused_whole() {
+        let good = change(1, "pdq", PDQ);
+        let cases = [
+            (page(&good, 1)[..40].to_vec(), "not a hash list page"),
+            (page(&change(2, "pdq", PDQ), 2), "out of sequence"),
+            (
+                page(&[good.clone(), change(3, "pdq", PDQ)].join(","), 3),
+                "out of sequence",
+            ),
+            (page(&change(1, "pdq", &PDQ[1..]), 1), "malformed pdq"),
+            (page(&change(1, "md5", PDQ), 1), "malformed md5"),
+            (page(&change(1, "sha1", PDQ), 1), "unknown algorithm"),
+            (page(&good, 7), "says next is 7"),
+            (page(&good.replace("\"add\"", "\"drop\""), 1), "unknown op"),
+            (
+                page(&good.replace("\"id\": 1", "\"id\": -1"), 1),
+                "out of range",
+            ),
+            (b"<html>Bad gateway</html>".to_vec(), "not a hash list page"),
+        ];
+        for (body, reason) in cases {
+            let error = parse_page(&body, 0).expect_err(reason);
+            assert!(error.contains(reason), "{error} should say {reason}");
+        }
+    }
+}
