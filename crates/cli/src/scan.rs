@@ -329,9 +329,15 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
                     }
                     Err(FileError::File(error)) => {
                         state.unreadable += 1;
-                        say(&format!("{}: {error}", path.display()));
+                        // One line each: decoders' messages may hold line breaks.
+                        let reason = error
+                            .to_string()
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        say(&format!("{}: {reason}", path.display()));
                         if let Some(errors) = outputs.errors.as_mut() {
-                            let line = format!("{}\t{error}\n", path.display());
+                            let line = format!("{}\t{reason}\n", path.display());
                             errors.write_all(line.as_bytes())?;
                             state.errors_bytes += line.len() as u64;
                         }

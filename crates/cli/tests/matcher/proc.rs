@@ -1,0 +1,388 @@
+//! The real `takeback matcher` as a process, and a proxy that stands between it and the
+//! hotline to break the hotline's answers on purpose.
+
+use crate::support::{request, takeback};
+use serde_json::{Value, json};
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A running `takeback matcher`.
+pub struct MatcherProcess {
+    child: Child,
+    pub base: String,
+    pub log: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+}
+
+impl MatcherProcess {
+    /// Starts `takeback matcher` with these options (and `--listen 127.0.0.1:0`).
+    pub fn start(log: &Path, args: &[&str]) -> Self {
+        Self::start_with_env(log, args, &[])
+    }
+
+    /// [`MatcherProcess::start`] with extra environment variables.
+    pub fn start_with_env(log: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let mut process = MatcherProcess {
+            child: spawn(log, &args, &env),
+            base: String::new(),
+            log: log.to_owned(),
+            args,
+            env,
+        };
+        process.base = read_address(&mut process.child, log);
+        process
+    }
+
+    /// Starts a matcher following `hotline` with `key`, its state in `state`.
+    pub fn follow(hotline: &str, key: &str, state: &Path, extra: &[&str]) -> Self {
+        let state = state.to_str().unwrap();
+        let mut args = vec![
+            "--hotline",
+            hotline,
+            "--key",
+            key,
+            "--state",
+            state,
+            "--sync-interval",
+            "0.3",
+            "--feedback-interval",
+            "0.3",
+        ];
+        args.extend(extra);
+        Self::start(&state_log(state), &args)
+    }
+
+    /// kill -9.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts again with the same options and state (on a new port).
+    pub fn restart(&mut self) {
+        self.kill();
+        self.child = spawn(&self.log, &self.args, &self.env);
+        self.base = read_address(&mut self.child, &self.log);
+    }
+
+    pub fn logs(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn get(&self, path: &str) -> (u16, Value) {
+        request("GET", &format!("{}{path}", self.base), None, None)
+    }
+
+    pub fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let bytes = serde_json::to_vec(body).unwrap();
+        self.post_raw(path, "application/json", &bytes)
+    }
+
+    pub fn post_raw(&self, path: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
+        request(
+            "POST",
+            &format!("{}{path}", self.base),
+            None,
+            Some((content_type, body)),
+        )
+    }
+
+    /// The matches for an image's bytes; panics on an error answer.
+    pub fn match_image(&self, bytes: &[u8], content_type: &str) -> Vec<Value> {
+        let (status, body) = self.post_raw("/v1/match", content_type, bytes);
+        assert_eq!(status, 200, "{body}");
+        body["matches"].as_array().unwrap().clone()
+    }
+
+    /// The matches for hashes; panics on an error answer.
+    pub fn match_hashes(&self, query: &Value) -> Vec<Value> {
+        let (status, body) = self.post("/v1/match", query);
+        assert_eq!(status, 200, "{body}");
+        body["matches"].as_array().unwrap().clone()
+    }
+
+    /// The first list's status.
+    pub fn list_status(&self) -> Value {
+        let (status, body) = self.get("/v1/status");
+        assert_eq!(status, 200, "{body}");
+        body["lists"][0].clone()
+    }
+
+    /// Whether it holds exactly `list` (id → (algorithm, value, verified)): the same number
+    /// of entries, and each found by its own hash with its id and verification.
+    pub fn holds_exactly(
+        &self,
+        list: &std::collections::BTreeMap<i64, (String, String, bool)>,
+    ) -> Result<(), String> {
+        if self.get("/readyz").0 != 200 {
+            return Err("not ready".into());
+        }
+        let status = self.list_status();
+        if status["entries"] != list.len() {
+            return Err(format!(
+                "{} entries, the hotline has {}",
+                status["entries"],
+                list.len()
+            ));
+        }
+        for (id, (algorithm, value, verified)) in list {
+            let (code, answer) = self.post("/v1/match", &json!({ algorithm.as_str(): value }));
+            if code != 200 {
+                return Err(format!("{code}: {answer}"));
+            }
+            let found = answer["matches"].as_array().cloned().unwrap_or_default();
+            let hit = found.iter().any(|m| {
+                m["id"] == *id && m["hash"] == value.as_str() && m["verified"] == *verified
+            });
+            if !hit {
+                return Err(format!(
+                    "entry {id} ({algorithm} {value}) not held: {found:?}"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn state_log(state: &str) -> PathBuf {
+    PathBuf::from(format!("{state}.log"))
+}
+
+impl Drop for MatcherProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn spawn(log: &Path, args: &[String], env: &[(String, String)]) -> Child {
+    let log_file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
+    takeback()
+        .args(["matcher", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .args(args)
+        .env_remove("TAKEBACK_MATCHER_CONFIG")
+        .env_remove("TAKEBACK_PARTNER_KEY")
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(log_file)
+        .spawn()
+        .unwrap()
+}
+
+fn read_address(child: &mut Child, log: &Path) -> String {
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let Some(address) = line.trim().strip_prefix("takeback matcher listening on ") else {
+        let _ = child.wait();
+        panic!(
+            "the matcher did not start: {line:?}\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+    };
+    address.to_owned()
+}
+
+/// Something wrong with one answer to `GET /api/v1/hashlist`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Passed on unharmed.
+    Pass,
+    /// The body stops halfway (the connection closes early).
+    Truncate,
+    /// A hash in the body is not hex.
+    Corrupt,
+    /// 200 with an HTML error page, as a misconfigured gateway sends.
+    Html,
+    /// 503.
+    Unavailable,
+}
+
+#[derive(Default)]
+struct ProxyState {
+    upstream: String,
+    /// Requests to paths starting with this get the faults.
+    target: String,
+    faults: VecDeque<Fault>,
+    delay: Duration,
+    /// The `after` of each list request passed on.
+    afters: Vec<i64>,
+}
+
+/// An HTTP proxy in front of a hotline that can break its list answers.
+pub struct Proxy {
+    pub url: String,
+    state: Arc<Mutex<ProxyState>>,
+}
+
+impl Proxy {
+    pub fn start(upstream: &str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let state = Arc::new(Mutex::new(ProxyState {
+            upstream: upstream.to_owned(),
+            target: "/api/v1/hashlist".into(),
+            ..ProxyState::default()
+        }));
+        let shared = Arc::clone(&state);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let shared = Arc::clone(&shared);
+                std::thread::spawn(move || {
+                    let _ = serve(stream, &shared);
+                });
+            }
+        });
+        Proxy { url, state }
+    }
+
+    /// Breaks answers to paths starting with `prefix` instead of the hash list's.
+    pub fn target(&self, prefix: &str) {
+        self.state.lock().unwrap().target = prefix.to_owned();
+    }
+
+    /// Sends requests to another hotline from now on.
+    pub fn retarget(&self, upstream: &str) {
+        self.state.lock().unwrap().upstream = upstream.to_owned();
+    }
+
+    /// Breaks the next list answers, one fault each.
+    pub fn inject(&self, faults: &[Fault]) {
+        self.state.lock().unwrap().faults.extend(faults);
+    }
+
+    pub fn faults_left(&self) -> usize {
+        self.state.lock().unwrap().faults.len()
+    }
+
+    /// Holds each list answer back this long.
+    pub fn slow_down(&self, delay: Duration) {
+        self.state.lock().unwrap().delay = delay;
+    }
+
+    /// The `after` of every list request so far.
+    pub fn afters(&self) -> Vec<i64> {
+        self.state.lock().unwrap().afters.clone()
+    }
+}
+
+fn serve(mut client: TcpStream, state: &Mutex<ProxyState>) -> std::io::Result<()> {
+    let mut reader = BufReader::new(client.try_clone()?);
+    let mut head = String::new();
+    let mut content_length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            content_length = value.trim().parse().unwrap_or(0);
+        }
+        let end = line == "\r\n";
+        head.push_str(&line);
+        if end {
+            break;
+        }
+    }
+    let mut body = vec![0; content_length];
+    reader.read_exact(&mut body)?;
+    let mut lines = head.lines();
+    let request_line = lines.next().unwrap_or_default().to_owned();
+    let mut parts = request_line.split(' ');
+    let (method, path) = (parts.next().unwrap_or("GET"), parts.next().unwrap_or("/"));
+    let authorization = lines
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+                .map(|(_, value)| value.trim().to_owned())
+        })
+        .unwrap_or_default();
+    let is_list = path.starts_with("/api/v1/hashlist");
+    let (upstream, fault, delay) = {
+        let mut state = state.lock().unwrap();
+        let fault = if path.starts_with(&state.target) {
+            state.faults.pop_front()
+        } else {
+            None
+        };
+        if is_list
+            && let Some(after) = path
+                .split(['?', '&'])
+                .find_map(|p| p.strip_prefix("after="))
+                .and_then(|a| a.parse().ok())
+        {
+            state.afters.push(after);
+        }
+        (state.upstream.clone(), fault, state.delay)
+    };
+    if is_list {
+        std::thread::sleep(delay);
+    }
+    let token = authorization.strip_prefix("Bearer ").unwrap_or_default();
+    let url = format!("{upstream}{path}");
+    let (mut status, mut answer) = if fault == Some(Fault::Unavailable) {
+        (
+            503,
+            br#"{"error":{"code":"unavailable","message":"down"}}"#.to_vec(),
+        )
+    } else {
+        let token = (!token.is_empty()).then_some(token);
+        let content_type = head
+            .lines()
+            .find_map(|l| {
+                l.split_once(':')
+                    .filter(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+                    .map(|(_, value)| value.trim().to_owned())
+            })
+            .unwrap_or_else(|| "application/json".into());
+        let (status, value) = match method {
+            "POST" => request("POST", &url, token, Some((&content_type, &body))),
+            _ => request(method, &url, token, None),
+        };
+        if status == 0 {
+            (
+                502,
+                br#"{"error":{"code":"bad_gateway","message":"no hotline"}}"#.to_vec(),
+            )
+        } else {
+            (status, serde_json::to_vec(&value).unwrap())
+        }
+    };
+    let mut declared = answer.len();
+    match fault {
+        Some(Fault::Truncate) => answer.truncate(answer.len() / 2),
+        Some(Fault::Corrupt) => {
+            let text =
+                String::from_utf8_lossy(&answer).replacen("\"value\":\"", "\"value\":\"z", 1);
+            answer = text.into_bytes();
+            declared = answer.len();
+        }
+        Some(Fault::Html) => {
+            status = 200;
+            answer = b"<html><body>502 Bad Gateway</body></html>".to_vec();
+            declared = answer.len();
+        }
+        _ => {}
+    }
+    write!(
+        client,
+        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {declared}\r\nconnection: close\r\n\r\n"
+    )?;
+    client.write_all(&answer)?;
+    client.flush()
+}
