@@ -381,3 +381,58 @@ struct ListFileEntry {
     #[serde(default)]
     verified: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_file_reads_with_the_defaults_it_shows() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let example = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../config/matcher.example.toml"
+        );
+        let text = std::fs::read_to_string(example).expect("example");
+        // The key file it names is made here.
+        let key = dir.path().join("hotline.key");
+        std::fs::write(&key, "tbp_example\n").expect("key");
+        let text = text.replace("/etc/takeback/hotline.key", key.to_str().expect("path"));
+        let path = dir.path().join("matcher.toml");
+        std::fs::write(&path, text).expect("write");
+        let config = MatcherConfig::from_file(&path).expect("example reads");
+        config.validate().expect("example is valid");
+        let defaults = MatcherConfig::new(PathBuf::new(), Vec::new());
+        assert_eq!(config.listen, defaults.listen);
+        assert_eq!(config.matching.max_distance, defaults.matching.max_distance);
+        assert_eq!(
+            config.matching.quality_floor,
+            defaults.matching.quality_floor
+        );
+        assert_eq!(config.matching.dihedral, defaults.matching.dihedral);
+        assert_eq!(
+            config.matching.limits.max_file_bytes,
+            defaults.matching.limits.max_file_bytes
+        );
+        assert_eq!(
+            config.matching.limits.max_pixels,
+            defaults.matching.limits.max_pixels
+        );
+        assert_eq!(config.sync.interval, defaults.sync.interval);
+        assert_eq!(config.sync.max_backoff, defaults.sync.max_backoff);
+        assert_eq!(config.sync.timeout, defaults.sync.timeout);
+        assert_eq!(
+            config.sync.feedback_interval,
+            defaults.sync.feedback_interval
+        );
+        assert_eq!(config.state_dir, PathBuf::from("/var/lib/takeback-matcher"));
+        assert_eq!(
+            config.sources,
+            [SourceConfig::hotline(
+                "hotline",
+                "https://hotline.example.org",
+                PartnerKey::new("tbp_example".into())
+            )]
+        );
+    }
+}
