@@ -478,8 +478,9 @@ impl Matcher {
         }
     }
 
-    /// Stops the background threads and waits for them (a sync in progress finishes its
-    /// current request first).
+    /// Stops the background threads, waiting up to five seconds for them: a thread in
+    /// the middle of a request to a hotline is left to finish it on its own (whatever it
+    /// has not written to disk is fetched or sent again at the next start).
     pub fn stop(&self) {
         self.inner.stop.stop();
         let threads = std::mem::take(
@@ -489,8 +490,14 @@ impl Matcher {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner),
         );
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
         for thread in threads {
-            let _ = thread.join();
+            while !thread.is_finished() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if thread.is_finished() {
+                let _ = thread.join();
+            }
         }
     }
 
