@@ -198,39 +198,31 @@ impl SourceList {
         out: &mut Vec<ListMatch>,
     ) {
         let start = out.len();
+        let pdq_match = |id_key: u64, hash, distance, variant: Option<Dihedral>| {
+            let (id, verified) = from_index_key(id_key);
+            let variant = variant.filter(|v| *v != Dihedral::Original);
+            ListMatch::new(
+                source,
+                id,
+                ListedHash::Pdq(hash),
+                verified,
+                distance,
+                variant,
+            )
+        };
         match &query.pdq {
-            Some(crate::PdqQuery::One(hash)) => {
-                out.extend(self.pdq.query(hash, max_distance).into_iter().map(|m| {
-                    let (id, verified) = from_index_key(m.id);
-                    ListMatch::new(
-                        source,
-                        id,
-                        ListedHash::Pdq(m.hash),
-                        verified,
-                        m.distance,
-                        None,
-                    )
-                }));
-            }
-            Some(crate::PdqQuery::Dihedral(hashes)) => {
-                out.extend(
-                    self.pdq
-                        .query_dihedral(hashes, max_distance)
-                        .into_iter()
-                        .map(|m| {
-                            let (id, verified) = from_index_key(m.id);
-                            let variant = (m.variant != Dihedral::Original).then_some(m.variant);
-                            ListMatch::new(
-                                source,
-                                id,
-                                ListedHash::Pdq(m.hash),
-                                verified,
-                                m.distance,
-                                variant,
-                            )
-                        }),
-                );
-            }
+            Some(crate::PdqQuery::One(hash)) => out.extend(
+                self.pdq
+                    .query(hash, max_distance)
+                    .into_iter()
+                    .map(|m| pdq_match(m.id, m.hash, m.distance, None)),
+            ),
+            Some(crate::PdqQuery::Dihedral(hashes)) => out.extend(
+                self.pdq
+                    .query_dihedral(hashes, max_distance)
+                    .into_iter()
+                    .map(|m| pdq_match(m.id, m.hash, m.distance, Some(m.variant))),
+            ),
             None => {}
         }
         if query.md5.is_none() && query.sha256.is_none() {

@@ -264,12 +264,8 @@ impl Drop for Server {
 }
 
 fn spawn(database_url: &str, log: &Path, args: &[String]) -> Child {
-    let log_file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .unwrap();
-    takeback()
+    let mut command = takeback();
+    command
         .args([
             "serve",
             "--listen",
@@ -284,7 +280,19 @@ fn spawn(database_url: &str, log: &Path, args: &[String]) -> Child {
         .env("TAKEBACK_REPORTS_PER_SOURCE_PER_HOUR", "0")
         .env("TAKEBACK_FAILED_CASE_LOOKUPS_PER_SOURCE_PER_HOUR", "0")
         .env_remove("TAKEBACK_DATABASE_URL")
-        .env_remove("TAKEBACK_CONFIG")
+        .env_remove("TAKEBACK_CONFIG");
+    spawn_logged(command, log)
+}
+
+/// Starts a service with its stderr appended to `log` and its stdout piped, for
+/// [`read_address`].
+pub fn spawn_logged(mut command: Command, log: &Path) -> Child {
+    let log_file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
+    command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(log_file)
@@ -292,15 +300,16 @@ fn spawn(database_url: &str, log: &Path, args: &[String]) -> Child {
         .unwrap()
 }
 
-/// Reads `takeback hotline listening on http://ADDR` from the server's stdout.
-fn read_address(child: &mut Child, log: &Path) -> String {
+/// Reads the address from the service's one line on stdout, `takeback hotline listening on
+/// http://ADDR` (or `takeback matcher …`).
+pub fn read_address(child: &mut Child, log: &Path) -> String {
     let stdout = child.stdout.take().unwrap();
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).unwrap();
-    let Some(address) = line.trim().strip_prefix("takeback hotline listening on ") else {
+    let Some((_, address)) = line.trim().split_once(" listening on ") else {
         let _ = child.wait();
         panic!(
-            "the server did not start: {line:?}\n{}",
+            "the service did not start: {line:?}\n{}",
             std::fs::read_to_string(log).unwrap_or_default()
         );
     };

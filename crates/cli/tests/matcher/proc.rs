@@ -1,13 +1,13 @@
 //! The real `takeback matcher` as a process, and a proxy that stands between it and the
 //! hotline to break the hotline's answers on purpose.
 
-use crate::support::{request, takeback};
+use crate::support::{read_address, request, spawn_logged, takeback};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -166,36 +166,14 @@ impl Drop for MatcherProcess {
 }
 
 fn spawn(log: &Path, args: &[String], env: &[(String, String)]) -> Child {
-    let log_file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .unwrap();
-    takeback()
+    let mut command = takeback();
+    command
         .args(["matcher", "--listen", "127.0.0.1:0", "--log-format", "json"])
         .args(args)
         .env_remove("TAKEBACK_MATCHER_CONFIG")
         .env_remove("TAKEBACK_PARTNER_KEY")
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(log_file)
-        .spawn()
-        .unwrap()
-}
-
-fn read_address(child: &mut Child, log: &Path) -> String {
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let Some(address) = line.trim().strip_prefix("takeback matcher listening on ") else {
-        let _ = child.wait();
-        panic!(
-            "the matcher did not start: {line:?}\n{}",
-            std::fs::read_to_string(log).unwrap_or_default()
-        );
-    };
-    address.to_owned()
+        .envs(env.iter().map(|(k, v)| (k, v)));
+    spawn_logged(command, log)
 }
 
 /// Something wrong with one answer to `GET /api/v1/hashlist`.
