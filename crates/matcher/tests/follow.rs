@@ -1,0 +1,108 @@
+//! A followed list, checked by property against a plain map that applies the same feed:
+//! whatever the changes and however they are split into pages, saved and reopened, the
+//! matcher holds exactly the map's entries and finds exactly what a brute-force scan finds.
+
+#![allow(clippy::unwrap_used)]
+
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use takeback_matcher::testing::{FeedChange, FollowedList};
+use takeback_matcher::{ListEntry, ListedHash, PdqQuery, QueryHashes};
+use takeback_pdq::PdqHash;
+
+/// Hashes from a small pool, so that ids share hashes and queries hit.
+fn hash_strategy() -> impl Strategy<Value = ListedHash> {
+    prop_oneof![
+        4 => (0u8..6, any::<u64>()).prop_map(|(base, noise)| {
+            let mut bytes = [base.wrapping_mul(37); 32];
+            // A few bits flipped: entries near one another.
+            for k in 0..3 {
+                let bit = (noise >> (k * 8)) as usize % 256;
+                bytes[bit / 8] ^= 1 << (bit % 8);
+            }
+            ListedHash::Pdq(PdqHash::from_bytes(bytes))
+        }),
+        1 => (0u8..3).prop_map(|b| ListedHash::Md5([b; 16])),
+        1 => (0u8..3).prop_map(|b| ListedHash::Sha256([b; 32])),
+    ]
+}
+
+fn change_strategy() -> impl Strategy<Value = FeedChange> {
+    (1i64..40, any::<bool>(), hash_strategy(), any::<bool>()).prop_map(
+        |(id, add, hash, verified)| FeedChange {
+            remove: !add,
+            entry: ListEntry { id, hash, verified },
+        },
+    )
+}
+
+fn model(changes: &[FeedChange]) -> BTreeMap<i64, ListEntry> {
+    let mut list = BTreeMap::new();
+    for change in changes {
+        if change.remove {
+            list.remove(&change.entry.id);
+        } else {
+            list.insert(change.entry.id, change.entry.clone());
+        }
+    }
+    list
+}
+
+proptest! {
+    // Each case syncs its files to disk many times: 64 cases keep it to seconds.
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn a_list_followed_in_pages_and_reopened_is_the_feed_applied(
+        changes in prop::collection::vec(change_strategy(), 0..120),
+        cuts in prop::collection::vec(1usize..20, 1..10),
+        snapshot_after in prop::collection::vec(any::<bool>(), 10),
+        query in (0u8..6).prop_map(|b| PdqHash::from_bytes([b.wrapping_mul(37); 32])),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut list = FollowedList::open(dir.path()).unwrap();
+        // Pages of the sizes in `cuts`, repeated; a snapshot after some of them.
+        let mut at = 0;
+        let mut page = 0;
+        while at < changes.len() {
+            let size = cuts[page % cuts.len()].min(changes.len() - at);
+            list.apply_page(&changes[at..at + size]).unwrap();
+            if snapshot_after[page % snapshot_after.len()] {
+                list.snapshot().unwrap();
+            }
+            at += size;
+            page += 1;
+        }
+        let expected = model(&changes);
+        let check = |list: &FollowedList| -> Result<(), TestCaseError> {
+            let mut held = list.entries();
+            held.sort_by_key(|e| e.id);
+            let wanted: Vec<ListEntry> = expected.values().cloned().collect();
+            prop_assert_eq!(&held, &wanted);
+            // Brute force: every PDQ entry within 31 bits of the query.
+            let mut found: Vec<(i64, u32)> = list
+                .find(&QueryHashes { pdq: Some(PdqQuery::One(query)), ..QueryHashes::default() }, 31)
+                .iter()
+                .map(|m| (m.id, m.distance))
+                .collect();
+            found.sort_unstable();
+            let mut brute: Vec<(i64, u32)> = wanted
+                .iter()
+                .filter_map(|e| match e.hash {
+                    ListedHash::Pdq(h) => Some((e.id, h.distance(&query))),
+                    _ => None,
+                })
+                .filter(|&(_, d)| d <= 31)
+                .collect();
+            brute.sort_unstable();
+            prop_assert_eq!(found, brute);
+            Ok(())
+        };
+        check(&list)?;
+        prop_assert_eq!(list.cursor(), changes.len() as i64);
+        drop(list);
+        let reopened = FollowedList::open(dir.path()).unwrap();
+        prop_assert_eq!(reopened.cursor(), changes.len() as i64);
+        check(&reopened)?;
+    }
+}
