@@ -203,3 +203,33 @@ fn dihedral_matching_can_be_turned_off() {
     );
     assert_eq!(found[0]["variant"], "rot270");
 }
+
+#[test]
+fn outcomes_are_sent_when_the_matcher_stops() {
+    let database = Database::sqlite();
+    let hotline = Server::start(&database, &[]);
+    let key = add("partner", "platform", &database);
+    let png = encode(&picture(4), ImageFormat::Png);
+    let (case, secret) = hotline.report(&report_of_file(&png));
+    let state = database.dir.path().join("matcher");
+    // Outcomes would wait an hour to be sent; stopping sends them.
+    let mut matcher = MatcherProcess::follow(
+        &hotline.base,
+        &key,
+        &state,
+        &["--feedback-interval", "3600"],
+    );
+    assert!(eventually(Duration::from_secs(20), || matcher
+        .get("/readyz")
+        .0
+        == 200));
+    let found = matcher.match_image(&png, "image/png");
+    let (status, _) = matcher.post(
+        "/v1/outcomes",
+        &json!({"id": found[0]["id"], "outcome": "matched"}),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(case_outcomes(&hotline, &case, &secret)["matched"], 0);
+    assert!(matcher.terminate().success(), "{}", matcher.logs());
+    assert_eq!(case_outcomes(&hotline, &case, &secret)["matched"], 1);
+}

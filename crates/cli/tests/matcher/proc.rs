@@ -47,18 +47,13 @@ impl MatcherProcess {
     /// Starts a matcher following `hotline` with `key`, its state in `state`.
     pub fn follow(hotline: &str, key: &str, state: &Path, extra: &[&str]) -> Self {
         let state = state.to_str().unwrap();
-        let mut args = vec![
-            "--hotline",
-            hotline,
-            "--key",
-            key,
-            "--state",
-            state,
-            "--sync-interval",
-            "0.3",
-            "--feedback-interval",
-            "0.3",
-        ];
+        let mut args = vec!["--hotline", hotline, "--key", key, "--state", state];
+        // Quick syncs and sends, unless the test sets its own.
+        for flag in ["--sync-interval", "--feedback-interval"] {
+            if !extra.contains(&flag) {
+                args.extend([flag, "0.3"]);
+            }
+        }
         args.extend(extra);
         Self::start(&state_log(state), &args)
     }
@@ -67,6 +62,14 @@ impl MatcherProcess {
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// SIGTERM, as a service manager stops it; waits for it to exit.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        self.child.wait().unwrap()
     }
 
     /// Starts again with the same options and state (on a new port).
