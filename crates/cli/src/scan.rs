@@ -223,11 +223,11 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     let mut files = collect_files(
         &args.paths,
         &mut |path: &Path, reason: &dyn std::fmt::Display| {
-            walk_errors.push(format!("{}: {reason}", path.display()));
+            walk_errors.push((path.display().to_string(), reason.to_string()));
         },
     );
-    for line in &walk_errors {
-        eprintln!("{line}");
+    for (path, reason) in &walk_errors {
+        eprintln!("{path}: {reason}");
     }
     if let Some(list) = &args.files_from {
         files.extend(read_paths(list)?);
@@ -255,8 +255,20 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
         output_bytes: resumed.as_ref().map_or(header_bytes, |c| c.output_bytes),
         errors_bytes: resumed.as_ref().map_or(0, |c| c.errors_bytes),
         matched: resumed.as_ref().map_or(0, |c| c.matched),
-        unreadable: resumed.as_ref().map_or(0, |c| c.unreadable) + walk_errors.len() as u64,
+        // Folders that could not be read were counted by the scan being resumed.
+        unreadable: resumed
+            .as_ref()
+            .map_or(walk_errors.len() as u64, |c| c.unreadable),
     };
+    if resumed.is_none()
+        && let Some(errors) = outputs.errors.as_mut()
+    {
+        for (path, reason) in &walk_errors {
+            let line = format!("{path}\t{reason}\n");
+            errors.write_all(line.as_bytes())?;
+            state.errors_bytes += line.len() as u64;
+        }
+    }
 
     let options = Options {
         dihedral: !args.no_dihedral,
@@ -310,64 +322,72 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
         // true checkpoint.
         let mut pending = BTreeMap::new();
         let mut next = 0;
-        for (i, result) in results.iter() {
-            pending.insert(i, result);
-            while let Some(result) = pending.remove(&next) {
-                let path = &todo[next];
-                match result {
-                    Ok((print, matches)) => {
-                        if !matches.is_empty() {
-                            state.matched += 1;
-                            state.output_bytes += write_matches(
-                                &mut outputs.output,
-                                args.format,
-                                path,
-                                &print,
-                                &matches,
-                            )?;
+        let mut write_all = || -> anyhow::Result<()> {
+            for (i, result) in results.iter() {
+                pending.insert(i, result);
+                while let Some(result) = pending.remove(&next) {
+                    let path = &todo[next];
+                    match result {
+                        Ok((print, matches)) => {
+                            if !matches.is_empty() {
+                                state.matched += 1;
+                                state.output_bytes += write_matches(
+                                    &mut outputs.output,
+                                    args.format,
+                                    path,
+                                    &print,
+                                    &matches,
+                                )?;
+                            }
+                        }
+                        Err(FileError::File(error)) => {
+                            state.unreadable += 1;
+                            // One line each: decoders' messages may hold line breaks.
+                            let reason = error
+                                .to_string()
+                                .split_whitespace()
+                                .collect::<Vec<_>>()
+                                .join(" ");
+                            say(&format!("{}: {reason}", path.display()));
+                            if let Some(errors) = outputs.errors.as_mut() {
+                                let line = format!("{}\t{reason}\n", path.display());
+                                errors.write_all(line.as_bytes())?;
+                                state.errors_bytes += line.len() as u64;
+                            }
+                        }
+                        Err(FileError::Matcher(error)) => {
+                            stop.store(true, Ordering::Relaxed);
+                            matcher_error.get_or_insert(error);
+                            break;
                         }
                     }
-                    Err(FileError::File(error)) => {
-                        state.unreadable += 1;
-                        // One line each: decoders' messages may hold line breaks.
-                        let reason = error
-                            .to_string()
-                            .split_whitespace()
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        say(&format!("{}: {reason}", path.display()));
-                        if let Some(errors) = outputs.errors.as_mut() {
-                            let line = format!("{}\t{reason}\n", path.display());
-                            errors.write_all(line.as_bytes())?;
-                            state.errors_bytes += line.len() as u64;
-                        }
-                    }
-                    Err(FileError::Matcher(error)) => {
-                        stop.store(true, Ordering::Relaxed);
-                        matcher_error.get_or_insert(error);
-                        break;
+                    next += 1;
+                    state.files_done += 1;
+                    state.last_path = Some(path.to_string_lossy().into_owned());
+                    if let Some(bar) = &progress {
+                        bar.inc(1);
+                        bar.set_message(format!(
+                            "{} matched, {} unreadable",
+                            state.matched, state.unreadable
+                        ));
                     }
                 }
-                next += 1;
-                state.files_done += 1;
-                state.last_path = Some(path.to_string_lossy().into_owned());
-                if let Some(bar) = &progress {
-                    bar.inc(1);
-                    bar.set_message(format!(
-                        "{} matched, {} unreadable",
-                        state.matched, state.unreadable
-                    ));
+                if matcher_error.is_some() {
+                    break;
+                }
+                if last_checkpoint.elapsed() > Duration::from_secs(2) {
+                    save_checkpoint(checkpoint_path.as_deref(), &mut outputs, &state)?;
+                    last_checkpoint = Instant::now();
                 }
             }
-            if matcher_error.is_some() {
-                break;
-            }
-            if last_checkpoint.elapsed() > Duration::from_secs(2) {
-                save_checkpoint(checkpoint_path.as_deref(), &mut outputs, &state)?;
-                last_checkpoint = Instant::now();
-            }
-        }
-        Ok(())
+            Ok(())
+        };
+        let written = write_all();
+        // However writing ended (done, a matcher error, a full disk), the workers must
+        // stop and not wait on a channel nobody reads.
+        stop.store(true, Ordering::Relaxed);
+        drop(results);
+        written
     })?;
     save_checkpoint(checkpoint_path.as_deref(), &mut outputs, &state)?;
     if let Some(bar) = progress {
@@ -612,7 +632,12 @@ fn save_checkpoint(
     };
     let temporary = path.with_extension("progress.tmp");
     let text = serde_json::to_string(state)?;
-    fs::write(&temporary, text).with_context(|| format!("cannot write {}", temporary.display()))?;
+    (|| {
+        let mut file = File::create(&temporary)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    })()
+    .with_context(|| format!("cannot write {}", temporary.display()))?;
     fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

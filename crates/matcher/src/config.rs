@@ -293,6 +293,9 @@ impl MatcherConfig {
                 self.matching.quality_floor
             ));
         }
+        if self.sync.page_size == Some(0) {
+            return invalid("page_size is 0: ask for at least one change a page (or leave it out for the hotline's default)".into());
+        }
         if self.sync.interval.is_zero() || self.sync.feedback_interval.is_zero() {
             return invalid("sync and feedback intervals must be at least a second".into());
         }

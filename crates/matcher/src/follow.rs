@@ -210,16 +210,15 @@ impl Follower {
             files.append(&page.changes)?;
             let list = self.source.list.load();
             let changes: Vec<_> = page.changes.into_iter().map(|(_, change)| change).collect();
-            list.apply(&changes);
-            let mut health = self.source.health();
-            health.cursor = page.next;
-            health.retired.extend(
+            // Retired before they go, so that an outcome for one is never refused.
+            self.source.health().retired.extend(
                 changes
                     .iter()
                     .filter(|c| c.op == Op::Remove)
                     .map(|c| c.entry.id),
             );
-            drop(health);
+            list.apply(&changes);
+            self.source.health().cursor = page.next;
             metrics::counter!("takeback_matcher_list_changes_total", "hotline" => name.clone())
                 .increment(changes.len() as u64);
         }
@@ -275,12 +274,19 @@ impl Follower {
         if let Some(files) = self.files.as_mut() {
             files.write_snapshot(&fresh, at)?;
         }
-        let old = self.source.list.swap(Arc::new(fresh));
-        let mut health = self.source.health();
         // Outcomes may still come in for entries that were on the old list.
-        health
-            .retired
-            .extend(old.entries().iter().map(|entry| entry.id));
+        let old_ids: Vec<i64> = self
+            .source
+            .list
+            .load()
+            .entries()
+            .iter()
+            .map(|e| e.id)
+            .filter(|&id| !fresh.contains(id))
+            .collect();
+        self.source.health().retired.extend(old_ids);
+        self.source.list.store(Arc::new(fresh));
+        let mut health = self.source.health();
         health.cursor = at;
         health.loaded = true;
         health.synced_at = Some(SystemTime::now());

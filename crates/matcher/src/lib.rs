@@ -398,15 +398,14 @@ impl Matcher {
         for source in &config.sources {
             let (list, health, files) = match &source.kind {
                 SourceKind::Hotline { .. } => {
+                    // Before opening, which may rewrite the journal.
+                    let saved_at = follow::last_saved(&source.state_dir(state_dir));
                     let (files, loaded) =
                         state::ListFiles::open(&source.state_dir(state_dir), &source.origin())?;
                     let health = Health {
                         loaded: loaded.complete,
                         cursor: loaded.cursor,
-                        synced_at: loaded
-                            .complete
-                            .then(|| follow::last_saved(&source.state_dir(state_dir)))
-                            .flatten(),
+                        synced_at: saved_at.filter(|_| loaded.complete),
                         ..Health::default()
                     };
                     (loaded.list, health, Some(files))
@@ -631,7 +630,14 @@ impl Matcher {
                 return Err(OutcomeError::BadCount(report.count));
             }
         }
-        self.inner.outbox.record(reports)
+        let with_origins: Vec<(OutcomeReport, String)> = reports
+            .iter()
+            .filter_map(|report| {
+                let source = self.source(&report.source)?;
+                Some((report.clone(), source.config.origin()))
+            })
+            .collect();
+        self.inner.outbox.record(&with_origins)
     }
 
     /// Sends the outcomes recorded so far now, rather than at the next interval; returns

@@ -19,8 +19,9 @@ fn from_index_key(key: u64) -> (i64, bool) {
     ((key >> 1) as i64, key & 1 == 1)
 }
 
-/// A list as one source last gave it. Queries run while changes are applied; each change
-/// is atomic on its own, a page of changes is not.
+/// A list as one source last gave it. Queries run while changes are applied: within a
+/// page, removals land before additions, so an entry replaced (re-listed as verified, say)
+/// can be missing from a query made in that moment; a page as a whole is not atomic.
 #[derive(Debug, Default)]
 pub(crate) struct SourceList {
     pdq: HashIndex,
@@ -72,23 +73,23 @@ impl ExactEntries {
 impl SourceList {
     /// A list holding `entries`, built in one go.
     pub(crate) fn from_entries(entries: impl IntoIterator<Item = ListEntry>) -> Self {
+        // A repeated id replaces the earlier entry, as in the feed.
+        let mut by_id: HashMap<i64, ListEntry> = HashMap::new();
+        for entry in entries {
+            by_id.insert(entry.id, entry);
+        }
         let list = SourceList::default();
         let mut pdq = Vec::new();
         {
             let mut exact = list.exact.write().unwrap_or_else(PoisonError::into_inner);
             let mut pdq_ids = list.pdq_ids.lock().unwrap_or_else(PoisonError::into_inner);
-            for entry in entries {
+            for (id, entry) in by_id {
                 match entry.hash {
                     ListedHash::Pdq(hash) => {
-                        // A repeated id replaces the earlier entry, as in the feed.
-                        if pdq_ids.insert(entry.id) {
-                            pdq.push((hash, index_key(entry.id, entry.verified)));
-                        }
+                        pdq_ids.insert(id);
+                        pdq.push((hash, index_key(id, entry.verified)));
                     }
-                    other => {
-                        exact.remove(entry.id);
-                        exact.insert(entry.id, other, entry.verified);
-                    }
+                    other => exact.insert(id, other, entry.verified),
                 }
             }
         }

@@ -128,6 +128,9 @@ struct Sealed {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct SealedBatch {
     hotline: String,
+    /// The hotline's address when the outcomes were recorded: they are never sent to
+    /// another (ids mean nothing elsewhere).
+    origin: String,
     batch: FeedbackBatch,
 }
 
@@ -141,11 +144,14 @@ pub(crate) struct Outbox {
     sending: Mutex<()>,
 }
 
+/// Outcomes not yet sealed, by (hotline, its address, entry id).
+type Pending = BTreeMap<(String, String, i64), Counts>;
+
 #[derive(Debug)]
 struct Open {
     generation: u64,
     journal: File,
-    pending: BTreeMap<(String, i64), Counts>,
+    pending: Pending,
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StateError + '_ {
@@ -181,10 +187,28 @@ fn generations(dir: &Path, prefix: &str, suffix: &str) -> Result<Vec<u64>, State
     Ok(found)
 }
 
+/// Deletes the journals that sealed file `generation` covers (every one up to it): their
+/// outcomes are in it.
+fn delete_sealed_journals(dir: &Path, generation: u64) -> Result<(), StateError> {
+    let mut deleted = false;
+    for g in generations(dir, "outcomes-", ".log")? {
+        if g <= generation {
+            let path = journal_path(dir, g);
+            fs::remove_file(&path).map_err(io_error(&path))?;
+            deleted = true;
+        }
+    }
+    if deleted {
+        sync_dir(dir)?;
+    }
+    Ok(())
+}
+
 /// A line of the journal.
 #[derive(Debug, Serialize, Deserialize)]
 struct Line {
     hotline: String,
+    origin: String,
     id: i64,
     outcome: OutcomeKind,
     count: u32,
@@ -192,60 +216,51 @@ struct Line {
 
 impl Outbox {
     /// Opens the outbox in `dir`, recovering outcomes not yet sealed.
+    ///
+    /// A sealed file covers every journal up to its generation; those journals are
+    /// deleted. The others are live: their outcomes are pending, and the newest is
+    /// appended to (its last line cut off if a crash left it torn).
     pub(crate) fn open(dir: &Path) -> Result<Outbox, StateError> {
         fs::create_dir_all(dir).map_err(io_error(dir))?;
         let sealed = generations(dir, "sealed-", ".json")?;
-        let journals = generations(dir, "outcomes-", ".log")?;
-        let mut pending = BTreeMap::new();
-        for &g in &journals {
+        if let Some(&newest) = sealed.last() {
+            delete_sealed_journals(dir, newest)?;
+        }
+        let live = generations(dir, "outcomes-", ".log")?;
+        let mut pending = Pending::new();
+        for &g in &live {
             let path = journal_path(dir, g);
-            if !sealed.contains(&g) {
-                let file = File::open(&path).map_err(io_error(&path))?;
-                for line in BufReader::new(file).lines() {
-                    let line = line.map_err(io_error(&path))?;
-                    // A line cut short by a crash was never acknowledged.
-                    if let Ok(line) = serde_json::from_str::<Line>(&line) {
-                        pending
-                            .entry((line.hotline, line.id))
-                            .or_insert_with(Counts::default)
-                            .add(line.outcome, line.count);
-                    }
+            let file = File::open(&path).map_err(io_error(&path))?;
+            for line in BufReader::new(file).lines() {
+                let line = line.map_err(io_error(&path))?;
+                // A line cut short by a crash was never acknowledged.
+                if let Ok(line) = serde_json::from_str::<Line>(&line) {
+                    pending
+                        .entry((line.hotline, line.origin, line.id))
+                        .or_default()
+                        .add(line.outcome, line.count);
                 }
             }
         }
-        let generation = journals.iter().chain(&sealed).max().map_or(0, |g| g + 1);
+        let generation = match live.last() {
+            Some(&newest) => newest,
+            None => sealed.last().map_or(0, |g| g + 1),
+        };
         let path = journal_path(dir, generation);
-        let mut journal = OpenOptions::new()
+        let journal = OpenOptions::new()
             .create(true)
+            .read(true)
             .append(true)
             .open(&path)
             .map_err(io_error(&path))?;
-        // Carry the recovered counts into the new journal before deleting the old ones.
-        let mut carried = Vec::new();
-        for ((hotline, id), counts) in &pending {
-            for (outcome, count) in [
-                (
-                    OutcomeKind::Matched,
-                    counts
-                        .matched
-                        .saturating_sub(counts.removed + counts.blocked_upload),
-                ),
-                (OutcomeKind::Removed, counts.removed),
-                (OutcomeKind::BlockedUpload, counts.blocked_upload),
-                (OutcomeKind::FalsePositive, counts.false_positive),
-            ] {
-                if count > 0 {
-                    write_line(&mut carried, hotline, *id, outcome, count);
-                }
-            }
+        // Appending after a torn line would spoil the next one: cut it off.
+        let bytes = fs::read(&path).map_err(io_error(&path))?;
+        let whole = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        if whole < bytes.len() {
+            journal.set_len(whole as u64).map_err(io_error(&path))?;
         }
-        journal.write_all(&carried).map_err(io_error(&path))?;
         journal.sync_all().map_err(io_error(&path))?;
         sync_dir(dir)?;
-        for g in journals {
-            let old = journal_path(dir, g);
-            fs::remove_file(&old).map_err(io_error(&old))?;
-        }
         Ok(Outbox {
             dir: dir.to_owned(),
             open: Mutex::new(Open {
@@ -261,17 +276,21 @@ impl Outbox {
         self.open.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Records outcomes durably, all or none.
-    pub(crate) fn record(&self, reports: &[OutcomeReport]) -> Result<(), OutcomeError> {
+    /// Records outcomes durably, all or none; each with its hotline's address.
+    pub(crate) fn record(&self, reports: &[(OutcomeReport, String)]) -> Result<(), OutcomeError> {
         let mut bytes = Vec::new();
-        for report in reports {
-            write_line(
-                &mut bytes,
-                &report.source,
-                report.id,
-                report.kind,
-                report.count,
-            );
+        for (report, origin) in reports {
+            let line = Line {
+                hotline: report.source.clone(),
+                origin: origin.clone(),
+                id: report.id,
+                outcome: report.kind,
+                count: report.count,
+            };
+            // Serialising plain strings and numbers cannot fail.
+            if serde_json::to_writer(&mut bytes, &line).is_ok() {
+                bytes.push(b'\n');
+            }
         }
         let mut open = self.lock();
         let path = journal_path(&self.dir, open.generation);
@@ -288,9 +307,9 @@ impl Outbox {
             }
             return Err(io_error(&path)(error).into());
         }
-        for report in reports {
+        for (report, origin) in reports {
             open.pending
-                .entry((report.source.clone(), report.id))
+                .entry((report.source.clone(), origin.clone(), report.id))
                 .or_default()
                 .add(report.kind, report.count);
         }
@@ -301,15 +320,20 @@ impl Outbox {
     }
 
     /// Seals the pending counts into batches, if there are any.
+    ///
+    /// The order makes every crash safe: the next journal exists before the sealed file
+    /// does, so new outcomes never go to a journal that is sealed; the sealed file is
+    /// complete before the journals it covers are deleted; and it is not sent until they
+    /// are (see [`flush`]).
     fn seal(&self) -> Result<(), StateError> {
         let mut open = self.lock();
         if open.pending.is_empty() {
             return Ok(());
         }
-        let mut by_hotline: BTreeMap<String, Vec<FeedbackItem>> = BTreeMap::new();
-        for ((hotline, id), counts) in &open.pending {
+        let mut by_hotline: BTreeMap<(String, String), Vec<FeedbackItem>> = BTreeMap::new();
+        for ((hotline, origin, id), counts) in &open.pending {
             by_hotline
-                .entry(hotline.clone())
+                .entry((hotline.clone(), origin.clone()))
                 .or_default()
                 .push(FeedbackItem {
                     id: *id,
@@ -320,10 +344,11 @@ impl Outbox {
                 });
         }
         let mut sealed = Sealed::default();
-        for (hotline, items) in by_hotline {
+        for ((hotline, origin), items) in by_hotline {
             for chunk in items.chunks(BATCH_ITEMS) {
                 sealed.batches.push(SealedBatch {
                     hotline: hotline.clone(),
+                    origin: origin.clone(),
                     batch: FeedbackBatch {
                         batch_id: batch_id(),
                         items: chunk.to_vec(),
@@ -332,7 +357,6 @@ impl Outbox {
             }
         }
         let generation = open.generation;
-        write_sealed(&self.dir, generation, &sealed)?;
         let next = journal_path(&self.dir, generation + 1);
         let journal = OpenOptions::new()
             .create(true)
@@ -340,26 +364,13 @@ impl Outbox {
             .open(&next)
             .map_err(io_error(&next))?;
         sync_dir(&self.dir)?;
-        let old = journal_path(&self.dir, generation);
+        write_sealed(&self.dir, generation, &sealed)?;
         open.journal = journal;
         open.generation = generation + 1;
         open.pending.clear();
         metrics::gauge!("takeback_matcher_outcomes_pending").set(0.0);
-        fs::remove_file(&old).map_err(io_error(&old))?;
-        Ok(())
-    }
-}
-
-fn write_line(out: &mut Vec<u8>, hotline: &str, id: i64, outcome: OutcomeKind, count: u32) {
-    let line = Line {
-        hotline: hotline.to_owned(),
-        id,
-        outcome,
-        count,
-    };
-    // Serialising plain strings and numbers cannot fail.
-    if serde_json::to_writer(&mut *out, &line).is_ok() {
-        out.push(b'\n');
+        drop(open);
+        delete_sealed_journals(&self.dir, generation)
     }
 }
 
@@ -416,6 +427,12 @@ pub(crate) fn flush(matcher: &Matcher) -> Result<usize, OutcomeError> {
     let mut acknowledged = 0;
     let mut first_error = None;
     for generation in generations(&outbox.dir, "sealed-", ".json")? {
+        // Sent only once the journals it covers are gone: were one left, its outcomes
+        // would be counted again after a restart.
+        if let Err(error) = delete_sealed_journals(&outbox.dir, generation) {
+            first_error.get_or_insert(error.into());
+            continue;
+        }
         let path = sealed_path(&outbox.dir, generation);
         let mut sealed = match read_sealed(&path) {
             Ok(sealed) => sealed,
@@ -497,13 +514,26 @@ fn send(matcher: &Matcher, sealed: &SealedBatch) -> Result<Sent, OutcomeError> {
     let SourceKind::Hotline { url, key } = &source.config.kind else {
         return Ok(Sent::Dropped);
     };
+    if *url != sealed.origin {
+        tracing::error!(
+            hotline = sealed.hotline,
+            entries = sealed.batch.items.len(),
+            "outcomes recorded for the hotline's previous address are dropped: its entry ids \
+             mean nothing at the new one"
+        );
+        return Ok(Sent::Dropped);
+    }
     let client = HotlineClient::new(url, key.expose(), &matcher.config().sync);
     let (status, body) = client
         .post_json("/api/v1/feedback", &sealed.batch)
         .map_err(|e: SyncError| failed(e.to_string()))?;
+    // Only the hotline's own "no such entry" splits or drops a batch; any other 404 (a
+    // wrong address, a gateway) is retried.
+    let unknown_entry =
+        status == 404 && wire::error_code(&body).as_deref() == Some("unknown_entry");
     match status {
         200..=299 => Ok(Sent::Acknowledged),
-        404 if sealed.batch.items.len() > 1 => Ok(Sent::Split(
+        404 if unknown_entry && sealed.batch.items.len() > 1 => Ok(Sent::Split(
             sealed
                 .batch
                 .items
@@ -511,6 +541,7 @@ fn send(matcher: &Matcher, sealed: &SealedBatch) -> Result<Sent, OutcomeError> {
                 .enumerate()
                 .map(|(i, item)| SealedBatch {
                     hotline: sealed.hotline.clone(),
+                    origin: sealed.origin.clone(),
                     batch: FeedbackBatch {
                         // Derived, so that a retry of the same part is still counted once.
                         batch_id: format!("{}.{i}", sealed.batch.batch_id),
@@ -519,7 +550,15 @@ fn send(matcher: &Matcher, sealed: &SealedBatch) -> Result<Sent, OutcomeError> {
                 })
                 .collect(),
         )),
-        404 | 422 => {
+        404 if unknown_entry => {
+            tracing::error!(
+                hotline = sealed.hotline,
+                id = sealed.batch.items.first().map(|item| item.id),
+                "the hotline knows no such entry; its outcomes are dropped"
+            );
+            Ok(Sent::Dropped)
+        }
+        422 => {
             tracing::error!(
                 hotline = sealed.hotline,
                 status,
@@ -572,13 +611,14 @@ impl Sender {
 mod tests {
     use super::*;
 
-    fn report(id: i64, kind: OutcomeKind, count: u32) -> OutcomeReport {
-        OutcomeReport {
+    fn report(id: i64, kind: OutcomeKind, count: u32) -> (OutcomeReport, String) {
+        let report = OutcomeReport {
             source: "h".into(),
             id,
             kind,
             count,
-        }
+        };
+        (report, "https://h".into())
     }
 
     #[test]
@@ -599,7 +639,7 @@ mod tests {
         let counts = |outbox: &Outbox| outbox.lock().pending.clone();
         let expected = BTreeMap::from([
             (
-                ("h".to_owned(), 1),
+                ("h".to_owned(), "https://h".to_owned(), 1),
                 Counts {
                     matched: 2,
                     removed: 2,
@@ -608,7 +648,7 @@ mod tests {
                 },
             ),
             (
-                ("h".to_owned(), 2),
+                ("h".to_owned(), "https://h".to_owned(), 2),
                 Counts {
                     matched: 1,
                     ..Counts::default()
@@ -627,5 +667,46 @@ mod tests {
         let sealed = read_sealed(&sealed_path(dir.path(), sealed_files[0])).expect("sealed");
         assert_eq!(sealed.batches.len(), 1);
         assert_eq!(sealed.batches[0].batch.items.len(), 2);
+    }
+
+    #[test]
+    fn a_journal_left_behind_by_a_crash_is_not_counted_twice_and_a_torn_line_is_cut() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let outbox = Outbox::open(dir.path()).expect("open");
+        outbox
+            .record(&[report(1, OutcomeKind::Matched, 1)])
+            .expect("record");
+        let sealed_generation = outbox.lock().generation;
+        outbox.seal().expect("seal");
+        drop(outbox);
+        // A crash between writing the sealed file and deleting the journal it covers.
+        std::fs::write(
+            journal_path(dir.path(), sealed_generation),
+            "{\"hotline\":\"h\",\"origin\":\"https://h\",\"id\":1,\"outcome\":\"matched\",\"count\":1}\n",
+        )
+        .expect("write");
+        let outbox = Outbox::open(dir.path()).expect("reopen");
+        assert!(outbox.lock().pending.is_empty(), "already sealed");
+        assert!(!journal_path(dir.path(), sealed_generation).exists());
+        // A torn last line: dropped, and the next record still reads.
+        outbox
+            .record(&[report(2, OutcomeKind::Removed, 1)])
+            .expect("record");
+        let current = journal_path(dir.path(), outbox.lock().generation);
+        drop(outbox);
+        let mut file = OpenOptions::new()
+            .append(true)
+            .open(&current)
+            .expect("journal");
+        file.write_all(b"{\"hotline\":\"h\",\"ori").expect("tear");
+        drop(file);
+        let outbox = Outbox::open(dir.path()).expect("reopen");
+        outbox
+            .record(&[report(3, OutcomeKind::Matched, 1)])
+            .expect("record");
+        drop(outbox);
+        let outbox = Outbox::open(dir.path()).expect("reopen");
+        let ids: Vec<i64> = outbox.lock().pending.keys().map(|k| k.2).collect();
+        assert_eq!(ids, [2, 3]);
     }
 }

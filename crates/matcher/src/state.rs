@@ -149,8 +149,19 @@ impl ListFiles {
             let crc = crc32fast::hash(&bytes[start..]);
             bytes.extend_from_slice(&crc.to_le_bytes());
         }
-        self.journal.write_all(&bytes).map_err(io_error(&path))?;
-        self.journal.sync_data().map_err(io_error(&path))?;
+        let before = self.journal.metadata().map(|m| m.len());
+        let written = self
+            .journal
+            .write_all(&bytes)
+            .and_then(|()| self.journal.sync_data());
+        if let Err(error) = written {
+            // A torn record would end the journal there at the next start, losing the
+            // pages after it: cut it off now.
+            if let Ok(length) = before {
+                let _ = self.journal.set_len(length);
+            }
+            return Err(io_error(&path)(error));
+        }
         self.journal_records += changes.len() as u64;
         Ok(())
     }

@@ -114,7 +114,7 @@ const MAX_FEEDBACK_ITEMS: usize = 10_000;
         (status = 200, description = "Counted (or counted before, for a repeated batch_id)"),
         (status = 401, description = "No key or unknown key", body = super::error::ErrorBody),
         (status = 403, description = "An analyst token", body = super::error::ErrorBody),
-        (status = 404, description = "An entry id that is not on the list; nothing counted", body = super::error::ErrorBody),
+        (status = 404, description = "`unknown_entry`: an entry id that was never on the list; nothing counted", body = super::error::ErrorBody),
         (status = 422, description = "Malformed batch", body = super::error::ErrorBody),
     )
 )]
@@ -143,7 +143,14 @@ pub(super) async fn feedback(
     let outcome = state
         .store
         .record_feedback(&partner, &batch, suspend_after)
-        .await?;
+        .await
+        .map_err(|error| match error {
+            // Its own code, so that a partner can tell it from a wrong address.
+            crate::store::StoreError::NotFound(message) => {
+                ApiError::new(StatusCode::NOT_FOUND, "unknown_entry", message)
+            }
+            other => other.into(),
+        })?;
     Ok(Json(match outcome {
         FeedbackOutcome::Recorded { suspended } => {
             metrics::counter!("takeback_feedback_items_total").increment(batch.items.len() as u64);
