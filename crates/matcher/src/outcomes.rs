@@ -9,13 +9,13 @@
 //! A sealed file is deleted when every batch in it has been acknowledged.
 
 use crate::follow::{HotlineClient, SyncError};
-use crate::state::{StateError, sync_dir};
+use crate::state::{StateError, append_synced, sync_dir};
 use crate::wire::{self, FeedbackBatch, FeedbackItem};
 use crate::{Matcher, SourceKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -294,19 +294,7 @@ impl Outbox {
         }
         let mut open = self.lock();
         let path = journal_path(&self.dir, open.generation);
-        let before = open.journal.metadata().map(|m| m.len());
-        let written = open
-            .journal
-            .write_all(&bytes)
-            .and_then(|()| open.journal.sync_data());
-        if let Err(error) = written {
-            // Cut off whatever part was written: it was not acknowledged, and a torn line
-            // would spoil the next one.
-            if let Ok(length) = before {
-                let _ = open.journal.set_len(length);
-            }
-            return Err(io_error(&path)(error).into());
-        }
+        append_synced(&mut open.journal, &bytes).map_err(io_error(&path))?;
         for (report, origin) in reports {
             open.pending
                 .entry((report.source.clone(), origin.clone(), report.id))
@@ -610,6 +598,7 @@ impl Sender {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     fn report(id: i64, kind: OutcomeKind, count: u32) -> (OutcomeReport, String) {
         let report = OutcomeReport {

@@ -149,19 +149,7 @@ impl ListFiles {
             let crc = crc32fast::hash(&bytes[start..]);
             bytes.extend_from_slice(&crc.to_le_bytes());
         }
-        let before = self.journal.metadata().map(|m| m.len());
-        let written = self
-            .journal
-            .write_all(&bytes)
-            .and_then(|()| self.journal.sync_data());
-        if let Err(error) = written {
-            // A torn record would end the journal there at the next start, losing the
-            // pages after it: cut it off now.
-            if let Ok(length) = before {
-                let _ = self.journal.set_len(length);
-            }
-            return Err(io_error(&path)(error));
-        }
+        append_synced(&mut self.journal, &bytes).map_err(io_error(&path))?;
         self.journal_records += changes.len() as u64;
         Ok(())
     }
@@ -361,6 +349,20 @@ fn new_journal(dir: &Path, generation: u64, origin: &str) -> Result<File, StateE
 fn set_aside(path: &Path, why: &str) -> Result<(), StateError> {
     let aside = path.with_extension(format!("snapshot.{why}"));
     fs::rename(path, &aside).map_err(io_error(path))
+}
+
+/// Appends `bytes` to a journal and syncs it. If that fails, whatever part was written is
+/// cut off again: it was not acknowledged, and a torn record would end the journal there
+/// at the next start, losing what is appended after it.
+pub(crate) fn append_synced(journal: &mut File, bytes: &[u8]) -> io::Result<()> {
+    let before = journal.metadata().map(|m| m.len());
+    let written = journal.write_all(bytes).and_then(|()| journal.sync_data());
+    if written.is_err()
+        && let Ok(length) = before
+    {
+        let _ = journal.set_len(length);
+    }
+    written
 }
 
 /// Makes a rename in `dir` durable.
