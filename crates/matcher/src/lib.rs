@@ -611,6 +611,7 @@ impl Matcher {
 
     /// [`Matcher::record_outcome`] for several at once, all or none.
     pub fn record_outcomes(&self, reports: &[outcomes::OutcomeReport]) -> Result<(), OutcomeError> {
+        let mut with_origins = Vec::with_capacity(reports.len());
         for report in reports {
             let Some(source) = self.source(&report.source) else {
                 return Err(OutcomeError::UnknownSource(report.source.clone()));
@@ -629,14 +630,8 @@ impl Matcher {
             if report.count == 0 || report.count > outcomes::MAX_COUNT {
                 return Err(OutcomeError::BadCount(report.count));
             }
+            with_origins.push((report.clone(), source.config.origin()));
         }
-        let with_origins: Vec<(OutcomeReport, String)> = reports
-            .iter()
-            .filter_map(|report| {
-                let source = self.source(&report.source)?;
-                Some((report.clone(), source.config.origin()))
-            })
-            .collect();
         self.inner.outbox.record(&with_origins)
     }
 

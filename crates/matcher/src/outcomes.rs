@@ -9,7 +9,7 @@
 //! A sealed file is deleted when every batch in it has been acknowledged.
 
 use crate::follow::{HotlineClient, SyncError};
-use crate::state::{StateError, append_synced, sync_dir};
+use crate::state::{StateError, append_synced, io_error, sync_dir};
 use crate::wire::{self, FeedbackBatch, FeedbackItem};
 use crate::{Matcher, SourceKind};
 use serde::{Deserialize, Serialize};
@@ -152,13 +152,6 @@ struct Open {
     generation: u64,
     journal: File,
     pending: Pending,
-}
-
-fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StateError + '_ {
-    move |source| StateError::Io {
-        path: path.to_owned(),
-        source,
-    }
 }
 
 fn journal_path(dir: &Path, generation: u64) -> PathBuf {

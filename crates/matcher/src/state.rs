@@ -47,7 +47,8 @@ pub enum StateError {
     },
 }
 
-fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StateError + '_ {
+/// Names the file in an I/O error.
+pub(crate) fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StateError + '_ {
     move |source| StateError::Io {
         path: path.to_owned(),
         source,
