@@ -1,0 +1,214 @@
+//! What analysts read and decide: the queue, entries with their provenance, decisions,
+//! reported URLs.
+
+use super::audit::audit;
+use super::cases::url_state;
+use super::entries::{ENTRY_COLUMNS, StoredEntry, no_entry, open_reports};
+use super::feed::{PendingChange, append_changes};
+use super::{Principal, Store, StoreError, algorithm, now_ms, quality};
+use crate::model::{ChangeOp, Decision, EntryState, EntryView, OutcomeCounts, UrlView};
+use sqlx::Row;
+
+impl Store {
+    /// Entries in the given states (held and suspended by default), oldest first, after
+    /// the id `after`.
+    pub async fn queue(
+        &self,
+        states: &[EntryState],
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<EntryView>, StoreError> {
+        let mut entries = Vec::new();
+        // One query per state keeps the SQL free of dynamic IN lists; the queue is small.
+        for state in states {
+            let rows = sqlx::query(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM entries WHERE state = $1 AND id > $2 \
+                 ORDER BY id LIMIT $3"
+            ))
+            .bind(state.as_str())
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?;
+            for row in &rows {
+                entries.push(StoredEntry::from_row(row)?);
+            }
+        }
+        entries.sort_by_key(|entry| entry.id);
+        entries.truncate(usize::try_from(limit).unwrap_or(0));
+        let mut views = Vec::with_capacity(entries.len());
+        for entry in entries {
+            views.push(self.entry_view(entry).await?);
+        }
+        Ok(views)
+    }
+
+    /// One entry with its provenance.
+    pub async fn entry(&self, id: i64) -> Result<Option<EntryView>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?;
+        match row {
+            Some(row) => Ok(Some(self.entry_view(StoredEntry::from_row(&row)?).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn entry_view(&self, entry: StoredEntry) -> Result<EntryView, StoreError> {
+        let case_ids: Vec<String> = sqlx::query_scalar(
+            "SELECT case_id FROM case_hashes WHERE entry_id = $1 ORDER BY case_id",
+        )
+        .bind(entry.id)
+        .fetch_all(&self.read)
+        .await?;
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(matched), 0) AS BIGINT) AS matched, \
+             CAST(COALESCE(SUM(removed), 0) AS BIGINT) AS removed, \
+             CAST(COALESCE(SUM(blocked_upload), 0) AS BIGINT) AS blocked_upload, \
+             CAST(COALESCE(SUM(CASE WHEN false_positive > 0 AND last_false_positive_at >= $2 \
+             THEN 1 ELSE 0 END), 0) AS BIGINT) AS fp_partners \
+             FROM feedback WHERE entry_id = $1",
+        )
+        .bind(entry.id)
+        .bind(entry.decided_at)
+        .fetch_one(&self.read)
+        .await?;
+        Ok(EntryView {
+            id: entry.id,
+            algorithm: algorithm(&entry.algorithm)?,
+            value: entry.value,
+            quality: quality(entry.quality),
+            state: entry.state,
+            verified: entry.verified,
+            reason: entry.reason,
+            case_ids,
+            false_positive_partners: row.try_get("fp_partners")?,
+            outcomes: OutcomeCounts {
+                matched: row.try_get("matched")?,
+                removed: row.try_get("removed")?,
+                blocked_upload: row.try_get("blocked_upload")?,
+            },
+        })
+    }
+
+    /// Applies an analyst's decision and logs it; returns the entry's new view.
+    pub async fn decide(
+        &self,
+        analyst: &Principal,
+        id: i64,
+        decision: Decision,
+        note: Option<&str>,
+    ) -> Result<EntryView, StoreError> {
+        retrying!(self.try_decide(analyst, id, decision, note).await)?;
+        self.entry(id).await?.ok_or_else(|| no_entry(id))
+    }
+
+    async fn try_decide(
+        &self,
+        analyst: &Principal,
+        id: i64,
+        decision: Decision,
+        note: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        let Some(mut entry) = self.lock_entry(&mut tx, id, now).await? else {
+            return Err(no_entry(id));
+        };
+        // After the lock: false-positive reports committed before it are older.
+        let now = now_ms();
+        let before = entry.state;
+        let was_verified = entry.verified;
+        let guarded = entry.reason.as_deref() == Some("guard_list");
+        match decision {
+            Decision::List | Decision::Reinstate => {
+                if decision == Decision::Reinstate && before != EntryState::Suspended {
+                    return Err(StoreError::Conflict(format!(
+                        "only a suspended entry can be reinstated; this one is {}",
+                        before.as_str()
+                    )));
+                }
+                if before == EntryState::Withdrawn || open_reports(&mut tx, id).await? == 0 {
+                    return Err(StoreError::Conflict(
+                        "the reporter withdrew this fingerprint; it cannot be listed".into(),
+                    ));
+                }
+                if guarded {
+                    return Err(StoreError::Conflict(
+                        "this fingerprint is on the guard list and may never be listed".into(),
+                    ));
+                }
+                entry.state = EntryState::Listed;
+                entry.verified = true;
+                entry.reason = None;
+            }
+            Decision::Reject => {
+                entry.state = EntryState::Rejected;
+                if !guarded {
+                    entry.reason = Some("analyst".into());
+                }
+            }
+        }
+        self.set_entry_state(&mut tx, &entry, now, true).await?;
+        let mut changes = Vec::new();
+        let newly_listed = before != EntryState::Listed || !was_verified;
+        if entry.state == EntryState::Listed && newly_listed {
+            changes.push(PendingChange {
+                op: ChangeOp::Add,
+                entry: entry.clone(),
+            });
+        } else if entry.state != EntryState::Listed && before == EntryState::Listed {
+            changes.push(PendingChange {
+                op: ChangeOp::Remove,
+                entry: entry.clone(),
+            });
+        }
+        let detail = serde_json::json!({
+            "decision": decision,
+            "from": before,
+            "to": entry.state,
+            "note": note,
+        })
+        .to_string();
+        let subject = format!("entry {id}");
+        audit(
+            &mut *tx,
+            now,
+            "analyst",
+            &analyst.name,
+            "decision",
+            Some(&subject),
+            Some(&detail),
+        )
+        .await?;
+        append_changes(&mut tx, self.backend, &changes, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Reported URLs after the id `after`, oldest first.
+    pub async fn urls(&self, after: i64, limit: i64) -> Result<Vec<UrlView>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, case_id, url, state, created_at FROM case_urls WHERE id > $1 \
+             ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(UrlView {
+                    id: row.try_get("id")?,
+                    case_id: row.try_get("case_id")?,
+                    url: row.try_get("url")?,
+                    state: url_state(&row.try_get::<String, _>("state")?),
+                    reported_at: row.try_get::<i64, _>("created_at")? / 1000,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,247 @@
+//! Cases: what a reporter reads and withdraws with their case number and secret, and what
+//! an analyst reads of a case.
+
+use super::entries::open_reports;
+use super::feed::{PendingChange, append_changes};
+use super::{HOUR_MS, Store, StoreError, algorithm, now_ms};
+use crate::model::{
+    CaseStatus, ChangeOp, EntryState, HashStatus, OutcomeCounts, ReportedState, Reporter, UrlStatus,
+};
+use crate::secrets::CaseId;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+impl Store {
+    /// Checks a case's secret; `None` for an unknown case or a wrong secret alike.
+    async fn open_case<'e, E>(
+        executor: E,
+        case_id: &CaseId,
+        secret_digest: &str,
+    ) -> Result<Option<(Reporter, String, i64)>, StoreError>
+    where
+        E: Executor<'e, Database = Any>,
+    {
+        let row =
+            sqlx::query("SELECT secret_hash, reporter, state, created_at FROM cases WHERE id = $1")
+                .bind(case_id.as_str())
+                .fetch_optional(executor)
+                .await?;
+        let Some(row) = row else { return Ok(None) };
+        let stored: String = row.try_get("secret_hash")?;
+        // Both sides are digests of 100-bit secrets: comparing them reveals nothing that
+        // helps a guesser, so an ordinary comparison is enough.
+        if stored != secret_digest {
+            return Ok(None);
+        }
+        let reporter = reporter(&row)?;
+        Ok(Some((
+            reporter,
+            row.try_get("state")?,
+            row.try_get("created_at")?,
+        )))
+    }
+
+    /// A case as its reporter sees it; `None` for an unknown case or a wrong secret.
+    pub async fn case_status(
+        &self,
+        case_id: &CaseId,
+        secret_digest: &str,
+    ) -> Result<Option<CaseStatus>, StoreError> {
+        let Some((reporter, state, created_at)) =
+            Self::open_case(&self.read, case_id, secret_digest).await?
+        else {
+            return Ok(None);
+        };
+        self.case_details(case_id, reporter, state, created_at)
+            .await
+            .map(Some)
+    }
+
+    async fn case_details(
+        &self,
+        case_id: &CaseId,
+        reporter: Reporter,
+        state: String,
+        created_at: i64,
+    ) -> Result<CaseStatus, StoreError> {
+        let withdrawn = state == "withdrawn";
+        let rows = sqlx::query(
+            "SELECT e.id, e.algorithm, e.value, e.state, \
+             CAST(COALESCE(SUM(f.matched), 0) AS BIGINT) AS matched, \
+             CAST(COALESCE(SUM(f.removed), 0) AS BIGINT) AS removed, \
+             CAST(COALESCE(SUM(f.blocked_upload), 0) AS BIGINT) AS blocked_upload \
+             FROM case_hashes ch JOIN entries e ON e.id = ch.entry_id \
+             LEFT JOIN feedback f ON f.entry_id = e.id \
+             WHERE ch.case_id = $1 GROUP BY e.id, e.algorithm, e.value, e.state ORDER BY e.id",
+        )
+        .bind(case_id.as_str())
+        .fetch_all(&self.read)
+        .await?;
+        let mut hashes = Vec::with_capacity(rows.len());
+        let mut total = OutcomeCounts::default();
+        for row in &rows {
+            let outcomes = OutcomeCounts {
+                matched: row.try_get("matched")?,
+                removed: row.try_get("removed")?,
+                blocked_upload: row.try_get("blocked_upload")?,
+            };
+            total.matched += outcomes.matched;
+            total.removed += outcomes.removed;
+            total.blocked_upload += outcomes.blocked_upload;
+            let entry_state: String = row.try_get("state")?;
+            let state = if withdrawn {
+                ReportedState::Withdrawn
+            } else {
+                match EntryState::from_stored(&entry_state) {
+                    Some(EntryState::Listed) => ReportedState::Listed,
+                    Some(EntryState::Held) => ReportedState::Pending,
+                    Some(EntryState::Suspended) => ReportedState::Suspended,
+                    Some(EntryState::Withdrawn) => ReportedState::Withdrawn,
+                    Some(EntryState::Rejected) => ReportedState::NotListed,
+                    None => return Err(StoreError::Corrupt(format!("state {entry_state:?}"))),
+                }
+            };
+            hashes.push(HashStatus {
+                algorithm: algorithm(&row.try_get::<String, _>("algorithm")?)?,
+                value: row.try_get("value")?,
+                state,
+                outcomes,
+            });
+        }
+        let url_rows =
+            sqlx::query("SELECT url, state FROM case_urls WHERE case_id = $1 ORDER BY id")
+                .bind(case_id.as_str())
+                .fetch_all(&self.read)
+                .await?;
+        let urls = url_rows
+            .iter()
+            .map(|row| {
+                Ok(UrlStatus {
+                    url: row.try_get("url")?,
+                    state: url_state(&row.try_get::<String, _>("state")?),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(CaseStatus {
+            case_id: case_id.to_string(),
+            state,
+            reporter,
+            created_at: created_at / 1000,
+            hashes,
+            urls,
+            platform_outcomes: total,
+        })
+    }
+
+    /// Withdraws a case: its fingerprints leave the list unless another open report names
+    /// them. `Ok(false)` for an unknown case or a wrong secret. Withdrawing twice is fine.
+    pub async fn withdraw_case(
+        &self,
+        case_id: &CaseId,
+        secret_digest: &str,
+    ) -> Result<bool, StoreError> {
+        retrying!(self.try_withdraw_case(case_id, secret_digest).await)
+    }
+
+    async fn try_withdraw_case(
+        &self,
+        case_id: &CaseId,
+        secret_digest: &str,
+    ) -> Result<bool, StoreError> {
+        // To the hour, as for reports.
+        let now = now_ms() / HOUR_MS * HOUR_MS;
+        let mut tx = self.write.begin().await?;
+        let Some((_, state, _)) = Self::open_case(&mut *tx, case_id, secret_digest).await? else {
+            return Ok(false);
+        };
+        if state == "withdrawn" {
+            return Ok(true);
+        }
+        sqlx::query("UPDATE cases SET state = 'withdrawn', withdrawn_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(case_id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE case_urls SET state = 'withdrawn' WHERE case_id = $1")
+            .bind(case_id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let rows = sqlx::query(
+            "SELECT e.id, e.algorithm, e.value FROM case_hashes ch \
+             JOIN entries e ON e.id = ch.entry_id WHERE ch.case_id = $1",
+        )
+        .bind(case_id.as_str())
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut entry_ids = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let key: (String, String) = (row.try_get("algorithm")?, row.try_get("value")?);
+            entry_ids.push((key, row.try_get::<i64, _>("id")?));
+        }
+        // The order every transaction locks entries in (byte order of algorithm, value;
+        // sorted here, not by the database's collation), so that a withdrawal and a report
+        // of the same fingerprints cannot deadlock.
+        entry_ids.sort();
+        let mut changes = Vec::new();
+        for (_, id) in entry_ids {
+            let Some(mut entry) = self.lock_entry(&mut tx, id, now).await? else {
+                continue;
+            };
+            let still_reported = open_reports(&mut tx, id).await?;
+            // A guard-listed fingerprint stays rejected whatever happens; any other
+            // fingerprint that no open report names any more is withdrawn, even one an
+            // analyst rejected, so that no later decision can list it.
+            let guarded = entry.reason.as_deref() == Some("guard_list");
+            if still_reported > 0 || guarded || entry.state == EntryState::Withdrawn {
+                continue;
+            }
+            let was_listed = entry.state == EntryState::Listed;
+            entry.state = EntryState::Withdrawn;
+            entry.reason = Some("withdrawn_by_reporter".into());
+            self.set_entry_state(&mut tx, &entry, now, false).await?;
+            if was_listed {
+                changes.push(PendingChange {
+                    op: ChangeOp::Remove,
+                    entry,
+                });
+            }
+        }
+        append_changes(&mut tx, self.backend, &changes, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// A case as an analyst sees it (no secret needed; the caller logs the read).
+    pub async fn case_for_analyst(
+        &self,
+        case_id: &CaseId,
+    ) -> Result<Option<CaseStatus>, StoreError> {
+        let row = sqlx::query("SELECT reporter, state, created_at FROM cases WHERE id = $1")
+            .bind(case_id.as_str())
+            .fetch_optional(&self.read)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        self.case_details(
+            case_id,
+            reporter(&row)?,
+            row.try_get("state")?,
+            row.try_get("created_at")?,
+        )
+        .await
+        .map(Some)
+    }
+}
+
+fn reporter(row: &AnyRow) -> Result<Reporter, StoreError> {
+    let stored: String = row.try_get("reporter")?;
+    Reporter::from_stored(&stored)
+        .ok_or_else(|| StoreError::Corrupt(format!("reporter {stored:?}")))
+}
+
+pub(super) fn url_state(stored: &str) -> ReportedState {
+    if stored == "withdrawn" {
+        ReportedState::Withdrawn
+    } else {
+        ReportedState::Pending
+    }
+}

@@ -1,0 +1,359 @@
+//! The hotline's database: SQLite (embedded, the default) or PostgreSQL, through sqlx's
+//! `Any` driver so that each statement is written once.
+//!
+//! Invariants kept here:
+//! - A change to the hash list is written in the same transaction as the state change that
+//!   causes it, so the feed and the entries never disagree.
+//! - `list_changes.seq` is consecutive and commits in order (see [`feed`]'s notes).
+//! - Entry rows are locked before their state is read, always in one order (see
+//!   [`entries`]'s notes).
+//! - Dialect: only SQL that both SQLite and PostgreSQL accept; integers are `BIGINT`
+//!   (booleans 0/1) and times Unix milliseconds, which `Any` carries without loss.
+//!
+//! This file holds the handle ([`Store`]: connecting, migrating, pools), its errors and the
+//! helpers several parts share; each other file adds the [`Store`] methods of one part:
+//! `reports` (writing reports), `cases` (what a reporter reads and withdraws), `entries`
+//! (locking and changing list entries), `feed` (the hash list and its changes),
+//! `principals` (partners and analysts), `feedback` (partners' outcomes), `analysts`
+//! (the queue and decisions) and `audit` (the audit log).
+
+use crate::model::Algorithm;
+use crate::report::CheckedReport;
+use crate::secrets::{CaseId, TokenKind};
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Why a database operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database cannot be reached or is not answering: worth retrying later.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    /// The schema could not be brought up to date.
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database URL is not one this hotline can use.
+    #[error("unsupported database URL {0:?}: use sqlite://FILE (or a file path) or postgres://…")]
+    UnsupportedUrl(String),
+    /// The operating system's random generator failed.
+    #[error("cannot make a secret: {0}")]
+    Random(#[from] getrandom::Error),
+    /// A name is already taken, or a decision does not apply.
+    #[error("{0}")]
+    Conflict(String),
+    /// A row the request names does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// A stored value could not be read back (a bug or a damaged database).
+    #[error("unexpected value in the database: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        let unavailable = match &error {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed => true,
+            // PostgreSQL: connection exceptions, shutting down, insufficient resources
+            // (disk full, too many connections); SQLite: busy, locked, read-only, I/O
+            // error, disk full, cannot open.
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                if code.len() == 5 {
+                    // A PostgreSQL SQLSTATE.
+                    code.starts_with("08") || code.starts_with("57P") || code.starts_with("53")
+                } else {
+                    // A SQLite extended result code: its low byte is the primary code.
+                    code.parse::<i32>()
+                        .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 8 | 10 | 13 | 14))
+                }
+            }),
+            _ => false,
+        };
+        if unavailable {
+            StoreError::Unavailable(error)
+        } else {
+            StoreError::Database(error)
+        }
+    }
+}
+
+impl StoreError {
+    /// A PostgreSQL deadlock or serialization failure: the transaction can simply be run
+    /// again.
+    fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(db))
+            if db.code().is_some_and(|code| code == "40001" || code == "40P01"))
+    }
+}
+
+/// How many times a transaction that PostgreSQL aborted as a deadlock is tried again.
+const RETRIES: usize = 5;
+
+/// Runs a transaction-making expression again while it fails with a deadlock.
+macro_rules! retrying {
+    ($body:expr) => {{
+        let mut attempt = 0;
+        loop {
+            match $body {
+                Err(error) if error.is_retryable() && attempt < $crate::store::RETRIES => {
+                    attempt += 1;
+                    // A little random wait, so that the two sides of a deadlock do not
+                    // meet again at once.
+                    let mut jitter = [0u8; 1];
+                    let _ = getrandom::fill(&mut jitter);
+                    let wait = 5 * attempt as u64 + u64::from(jitter[0] % 20);
+                    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+                }
+                result => break result,
+            }
+        }
+    }};
+}
+
+// After `retrying!`, so that the parts can use it.
+mod analysts;
+mod audit;
+mod cases;
+mod entries;
+mod feed;
+mod feedback;
+mod principals;
+mod reports;
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server, possibly shared by several hotline processes.
+    Postgres,
+}
+
+/// What the listing policy does with a self-reported fingerprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListingPolicy {
+    /// List it at once, marked unverified (as NCMEC's Take It Down does).
+    PublishUnverified,
+    /// Hold it until an analyst lists it.
+    HoldForAnalyst,
+}
+
+/// A checked report ready to be written, with its new reference and secret digest.
+#[derive(Debug, Clone)]
+pub struct PreparedReport {
+    /// Its reference.
+    pub case_id: CaseId,
+    /// SHA-256 of its secret.
+    pub secret_digest: String,
+    /// What it holds.
+    pub report: CheckedReport,
+    /// For each of `report.hashes`: whether it is near a guard-list hash.
+    pub guarded: Vec<bool>,
+}
+
+/// Who is calling, once a bearer token is recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// Partner or analyst.
+    pub kind: TokenKind,
+    /// Row id.
+    pub id: i64,
+    /// Name given when it was added.
+    pub name: String,
+}
+
+/// What happened to a feedback batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackOutcome {
+    /// Counted.
+    Recorded {
+        /// Entries that this batch suspended.
+        suspended: usize,
+    },
+    /// A batch with this `batch_id` was counted before; nothing was added.
+    AlreadyRecorded,
+}
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// Milliseconds since 1970.
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn algorithm(text: &str) -> Result<Algorithm, StoreError> {
+    Algorithm::from_stored(text).ok_or_else(|| StoreError::Corrupt(format!("algorithm {text:?}")))
+}
+
+fn quality(stored: Option<i64>) -> Option<u8> {
+    stored.and_then(|q| u8::try_from(q).ok())
+}
+
+/// The hotline's database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    /// Reads. On SQLite several connections read in parallel with the writer (WAL).
+    read: AnyPool,
+    /// Writes. On SQLite one connection, so writers queue here rather than fail as busy;
+    /// on PostgreSQL the same pool as `read`.
+    write: AnyPool,
+    backend: Backend,
+}
+
+/// Turns what a person typed as `--database` into a URL sqlx understands.
+fn normalise_url(url: &str) -> Result<(String, Backend), StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((url.to_owned(), Backend::Postgres));
+    }
+    let path = if let Some(rest) = url.strip_prefix("sqlite://") {
+        rest
+    } else if let Some(rest) = url.strip_prefix("sqlite:") {
+        rest
+    } else if url.contains("://") {
+        return Err(StoreError::UnsupportedUrl(crate::config::redact_url(url)));
+    } else {
+        url
+    };
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() {
+        return Err(StoreError::UnsupportedUrl(crate::config::redact_url(url)));
+    }
+    Ok((format!("sqlite://{path}?mode=rwc"), Backend::Sqlite))
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `url`: `sqlite://FILE`, a
+    /// plain file path, or `postgres://…`. `max_connections` applies to PostgreSQL.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = normalise_url(url)?;
+        let options = || {
+            AnyPoolOptions::new()
+                .acquire_timeout(Duration::from_secs(5))
+                .after_connect(move |conn, _meta| {
+                    Box::pin(async move {
+                        if backend == Backend::Sqlite {
+                            // WAL lets readers run beside the writer; FULL makes each commit
+                            // reach the disk before it is acknowledged.
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                                 PRAGMA cache_size = -32768;",
+                            )
+                            .await?;
+                        }
+                        Ok(())
+                    })
+                })
+        };
+        let store = match backend {
+            Backend::Sqlite => {
+                let write = options().max_connections(1).connect(&url).await?;
+                SQLITE_MIGRATIONS.run(&write).await?;
+                let read = options().max_connections(4).connect(&url).await?;
+                Store {
+                    read,
+                    write,
+                    backend,
+                }
+            }
+            Backend::Postgres => {
+                let pool = options()
+                    .max_connections(max_connections.max(2))
+                    .connect(&url)
+                    .await?;
+                POSTGRES_MIGRATIONS.run(&pool).await?;
+                Store {
+                    read: pool.clone(),
+                    write: pool,
+                    backend,
+                }
+            }
+        };
+        Ok(store)
+    }
+
+    /// Which engine this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    /// Closes the pools, waiting for connections in use.
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+/// A value for [`insert_rows`].
+#[derive(Debug, Clone, Copy)]
+enum Param<'a> {
+    Int(Option<i64>),
+    Text(&'a str),
+}
+
+/// Most rows in one INSERT: well under both engines' limits on bound parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// `head VALUES (…), (…), …` for every row, in as few statements as the limit allows.
+async fn insert_rows(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    head: &str,
+    rows: &[Vec<Param<'_>>],
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = format!("{head} VALUES ");
+        let mut n = 0;
+        for (i, row) in chunk.iter().enumerate() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for j in 0..row.len() {
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                // SQLite binds `$N` by looking its name up among all the statement's
+                // parameters, quadratic in their number; plain `?` is bound by position.
+                match backend {
+                    Backend::Sqlite => sql.push('?'),
+                    Backend::Postgres => {
+                        n += 1;
+                        sql.push('$');
+                        sql.push_str(&n.to_string());
+                    }
+                }
+            }
+            sql.push(')');
+        }
+        // Not kept as a prepared statement: the text differs with the number of rows.
+        let mut query = sqlx::query(&sql).persistent(false);
+        for param in chunk.iter().flatten() {
+            query = match *param {
+                Param::Int(value) => query.bind(value),
+                Param::Text(value) => query.bind(value),
+            };
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}

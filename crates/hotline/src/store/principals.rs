@@ -1,0 +1,140 @@
+//! Partners and analysts: adding, revoking, listing, and recognising their tokens.
+
+use super::audit::audit;
+use super::{Principal, Store, StoreError, now_ms};
+use crate::secrets::{ApiToken, TokenKind};
+use sqlx::Row;
+
+impl Store {
+    /// Adds a partner or an analyst and returns their token, which is not stored.
+    pub async fn add_principal(&self, kind: TokenKind, name: &str) -> Result<ApiToken, StoreError> {
+        let token = ApiToken::generate(kind)?;
+        let (table, column, action) = match kind {
+            TokenKind::Partner => ("partners", "key_hash", "partner_added"),
+            TokenKind::Analyst => ("analysts", "token_hash", "analyst_added"),
+        };
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        let inserted = sqlx::query(&format!(
+            "INSERT INTO {table} (name, {column}, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO NOTHING RETURNING id"
+        ))
+        .bind(name)
+        .bind(token.digest())
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if inserted.is_none() {
+            return Err(StoreError::Conflict(format!(
+                "there is already a {} named {name:?}",
+                &table[..table.len() - 1]
+            )));
+        }
+        audit(
+            &mut *tx,
+            now,
+            "operator",
+            "command line",
+            action,
+            Some(name),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// Revokes a partner's key or an analyst's token; `NotFound` if there is no such name.
+    /// Revoking twice is not an error.
+    pub async fn revoke_principal(&self, kind: TokenKind, name: &str) -> Result<(), StoreError> {
+        let (table, action) = principal_table(kind, "revoked");
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        let found = sqlx::query(&format!(
+            "UPDATE {table} SET revoked_at = COALESCE(revoked_at, $1) WHERE name = $2 RETURNING id"
+        ))
+        .bind(now)
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if found.is_none() {
+            return Err(StoreError::NotFound(format!(
+                "there is no {} named {name:?}",
+                kind_name(kind)
+            )));
+        }
+        audit(
+            &mut *tx,
+            now,
+            "operator",
+            "command line",
+            &action,
+            Some(name),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Partners or analysts, by name: (name, added at, revoked at), in Unix milliseconds.
+    pub async fn principals(
+        &self,
+        kind: TokenKind,
+    ) -> Result<Vec<(String, i64, Option<i64>)>, StoreError> {
+        let (table, _) = principal_table(kind, "");
+        let rows = sqlx::query(&format!(
+            "SELECT name, created_at, revoked_at FROM {table} ORDER BY name"
+        ))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("name")?,
+                    row.try_get("created_at")?,
+                    row.try_get("revoked_at")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Who a bearer token belongs to, looked up by its digest in the table of its kind.
+    pub async fn authenticate(&self, token: &ApiToken) -> Result<Option<Principal>, StoreError> {
+        let sql = match token.kind() {
+            TokenKind::Partner => {
+                "SELECT id, name FROM partners WHERE key_hash = $1 AND revoked_at IS NULL"
+            }
+            TokenKind::Analyst => {
+                "SELECT id, name FROM analysts WHERE token_hash = $1 AND revoked_at IS NULL"
+            }
+        };
+        let row = sqlx::query(sql)
+            .bind(token.digest())
+            .fetch_optional(&self.read)
+            .await?;
+        row.map(|row| {
+            Ok(Principal {
+                kind: token.kind(),
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+            })
+        })
+        .transpose()
+    }
+}
+
+/// The table of a kind of principal, and the audit action `<kind>_<verb>`.
+fn principal_table(kind: TokenKind, verb: &str) -> (&'static str, String) {
+    match kind {
+        TokenKind::Partner => ("partners", format!("partner_{verb}")),
+        TokenKind::Analyst => ("analysts", format!("analyst_{verb}")),
+    }
+}
+
+pub(super) fn kind_name(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Partner => "partner",
+        TokenKind::Analyst => "analyst",
+    }
+}
