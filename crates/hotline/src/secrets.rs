@@ -131,11 +131,25 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
+    /// `partner` or `analyst`, as the audit log and messages name them.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Partner => "partner",
+            TokenKind::Analyst => "analyst",
+        }
+    }
+
     fn prefix(self) -> &'static str {
         match self {
             TokenKind::Partner => "tbp_",
             TokenKind::Analyst => "tba_",
         }
+    }
+}
+
+impl fmt::Display for TokenKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -114,7 +114,7 @@ async fn run(ops: Vec<Op>, policy: ListingPolicy) {
                     };
                     // Entries never sent to partners cannot be named; that is refused.
                     match store.record_feedback(&partners[p], &batch, 2).await {
-                        Ok(_) | Err(StoreError::NotFound(_)) => {}
+                        Ok(_) | Err(StoreError::NoSuchEntry(_)) => {}
                         Err(error) => panic!("{error}"),
                     }
                 }

@@ -81,11 +81,23 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Unavailable(_) => ApiError::unavailable(&error),
-            StoreError::Conflict(message) => {
-                ApiError::new(StatusCode::CONFLICT, "conflict", message)
+            StoreError::NameTaken { kind, name } => conflict(format!(
+                "there is already a {} named {name:?}",
+                kind.as_str()
+            )),
+            StoreError::NoSuchPrincipal { kind, name } => {
+                not_found(format!("there is no {} named {name:?}", kind.as_str()))
             }
-            StoreError::NotFound(message) => {
-                ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+            StoreError::NoSuchEntry(id) => not_found(no_entry_message(id)),
+            StoreError::NotSuspended { state, .. } => conflict(format!(
+                "only a suspended entry can be reinstated; this one is {}",
+                state.as_str()
+            )),
+            StoreError::WithdrawnByReporter { .. } => {
+                conflict("the reporter withdrew this fingerprint; it cannot be listed")
+            }
+            StoreError::GuardListed { .. } => {
+                conflict("this fingerprint is on the guard list and may never be listed")
             }
             other => {
                 tracing::error!(error = %other, "internal error");
@@ -100,6 +112,21 @@ impl From<StoreError> for ApiError {
             }
         }
     }
+}
+
+/// 409 for a request that the data's current state refuses.
+fn conflict(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, "conflict", message)
+}
+
+/// 404 for a row that the request names and that does not exist.
+fn not_found(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+}
+
+/// What a client is told about a list entry id that does not exist.
+pub(super) fn no_entry_message(id: i64) -> String {
+    format!("there is no list entry with id {id}")
 }
 
 impl From<WriteError> for ApiError {

@@ -1,10 +1,10 @@
 //! Partner platforms: the hash list feed and their outcomes.
 
-use super::AppState;
-use super::error::ApiError;
+use super::error::{ApiError, no_entry_message};
 use super::extract::{JsonBody, Partner};
+use super::state::AppState;
 use crate::model::{FeedbackBatch, HashListPage};
-use crate::store::FeedbackOutcome;
+use crate::store::{FeedbackOutcome, StoreError};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -146,8 +146,8 @@ pub(super) async fn feedback(
         .await
         .map_err(|error| match error {
             // Its own code, so that a partner can tell it from a wrong address.
-            crate::store::StoreError::NotFound(message) => {
-                ApiError::new(StatusCode::NOT_FOUND, "unknown_entry", message)
+            StoreError::NoSuchEntry(id) => {
+                ApiError::new(StatusCode::NOT_FOUND, "unknown_entry", no_entry_message(id))
             }
             other => other.into(),
         })?;

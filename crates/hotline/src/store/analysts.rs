@@ -3,7 +3,7 @@
 
 use super::audit::audit;
 use super::cases::url_state;
-use super::entries::{ENTRY_COLUMNS, StoredEntry, no_entry, open_reports};
+use super::entries::{ENTRY_COLUMNS, StoredEntry, open_reports};
 use super::feed::{PendingChange, append_changes};
 use super::{Principal, Store, StoreError, algorithm, now_ms, quality};
 use crate::model::{ChangeOp, Decision, EntryState, EntryView, OutcomeCounts, UrlView};
@@ -103,7 +103,9 @@ impl Store {
         note: Option<&str>,
     ) -> Result<EntryView, StoreError> {
         retrying!(self.try_decide(analyst, id, decision, note).await)?;
-        self.entry(id).await?.ok_or_else(|| no_entry(id))
+        self.entry(id)
+            .await?
+            .ok_or_else(|| StoreError::NoSuchEntry(id))
     }
 
     async fn try_decide(
@@ -116,7 +118,7 @@ impl Store {
         let now = now_ms();
         let mut tx = self.write.begin().await?;
         let Some(mut entry) = self.lock_entry(&mut tx, id, now).await? else {
-            return Err(no_entry(id));
+            return Err(StoreError::NoSuchEntry(id));
         };
         // After the lock: false-positive reports committed before it are older.
         let now = now_ms();
@@ -126,20 +128,16 @@ impl Store {
         match decision {
             Decision::List | Decision::Reinstate => {
                 if decision == Decision::Reinstate && before != EntryState::Suspended {
-                    return Err(StoreError::Conflict(format!(
-                        "only a suspended entry can be reinstated; this one is {}",
-                        before.as_str()
-                    )));
+                    return Err(StoreError::NotSuspended {
+                        entry: id,
+                        state: before,
+                    });
                 }
                 if before == EntryState::Withdrawn || open_reports(&mut tx, id).await? == 0 {
-                    return Err(StoreError::Conflict(
-                        "the reporter withdrew this fingerprint; it cannot be listed".into(),
-                    ));
+                    return Err(StoreError::WithdrawnByReporter { entry: id });
                 }
                 if guarded {
-                    return Err(StoreError::Conflict(
-                        "this fingerprint is on the guard list and may never be listed".into(),
-                    ));
+                    return Err(StoreError::GuardListed { entry: id });
                 }
                 entry.state = EntryState::Listed;
                 entry.verified = true;

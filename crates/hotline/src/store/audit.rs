@@ -1,6 +1,5 @@
 //! The audit log: who did what, appended in the transaction that does it.
 
-use super::principals::kind_name;
 use super::{Principal, Store, StoreError, now_ms};
 use crate::model::AuditRecord;
 use sqlx::{Any, Executor, Row};
@@ -18,7 +17,7 @@ impl Store {
         audit(
             &mut *conn,
             now_ms(),
-            kind_name(principal.kind),
+            principal.kind.as_str(),
             &principal.name,
             action,
             subject,

@@ -116,7 +116,3 @@ pub(super) async fn open_reports(
     .fetch_one(&mut **tx)
     .await?)
 }
-
-pub(super) fn no_entry(id: i64) -> StoreError {
-    StoreError::NotFound(format!("there is no list entry with id {id}"))
-}

@@ -1,7 +1,6 @@
 //! Partners' outcomes: counts per entry, and suspension after false positives.
 
 use super::audit::audit;
-use super::entries::no_entry;
 use super::feed::{PendingChange, append_changes};
 use super::{FeedbackOutcome, Principal, Store, StoreError, now_ms};
 use crate::model::{ChangeOp, EntryState, FeedbackBatch};
@@ -58,7 +57,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let Some(row) = row else {
-                return Err(no_entry(item.id));
+                return Err(StoreError::NoSuchEntry(item.id));
             };
             let key: (String, String) = (row.try_get("algorithm")?, row.try_get("value")?);
             keyed.push((key, item));
@@ -67,7 +66,7 @@ impl Store {
         let mut changes = Vec::new();
         for (_, item) in keyed {
             let Some(mut entry) = self.lock_entry(&mut tx, item.id, now).await? else {
-                return Err(no_entry(item.id));
+                return Err(StoreError::NoSuchEntry(item.id));
             };
             // Read after the lock, so that an analyst's decision committed just before
             // is older than this report.

@@ -17,7 +17,7 @@
 //! `principals` (partners and analysts), `feedback` (partners' outcomes), `analysts`
 //! (the queue and decisions) and `audit` (the audit log).
 
-use crate::model::Algorithm;
+use crate::model::{Algorithm, EntryState};
 use crate::report::CheckedReport;
 use crate::secrets::{CaseId, TokenKind};
 use sqlx::any::AnyPoolOptions;
@@ -46,12 +46,45 @@ pub enum StoreError {
     /// The operating system's random generator failed.
     #[error("cannot make a secret: {0}")]
     Random(#[from] getrandom::Error),
-    /// A name is already taken, or a decision does not apply.
-    #[error("{0}")]
-    Conflict(String),
-    /// A row the request names does not exist.
-    #[error("{0}")]
-    NotFound(String),
+    /// A partner or analyst with this name exists already.
+    #[error("there is already a {kind} named {name:?}")]
+    NameTaken {
+        /// Partner or analyst.
+        kind: TokenKind,
+        /// The name asked for.
+        name: String,
+    },
+    /// No partner or analyst has this name.
+    #[error("there is no {kind} named {name:?}")]
+    NoSuchPrincipal {
+        /// Partner or analyst.
+        kind: TokenKind,
+        /// The name asked for.
+        name: String,
+    },
+    /// No list entry has this id (for feedback: none that has ever been in the feed).
+    #[error("there is no list entry with id {0}")]
+    NoSuchEntry(i64),
+    /// Reinstating an entry that is not suspended.
+    #[error("entry {entry} cannot be reinstated: it is {}, not suspended", state.as_str())]
+    NotSuspended {
+        /// The entry's id.
+        entry: i64,
+        /// Its state.
+        state: EntryState,
+    },
+    /// Listing an entry that no open report names any more.
+    #[error("entry {entry} cannot be listed: its reporters withdrew it")]
+    WithdrawnByReporter {
+        /// The entry's id.
+        entry: i64,
+    },
+    /// Listing an entry that is on the guard list.
+    #[error("entry {entry} cannot be listed: it is on the guard list")]
+    GuardListed {
+        /// The entry's id.
+        entry: i64,
+    },
     /// A stored value could not be read back (a bug or a damaged database).
     #[error("unexpected value in the database: {0}")]
     Corrupt(String),
@@ -225,15 +258,42 @@ fn normalise_url(url: &str) -> Result<(String, Backend), StoreError> {
     } else if let Some(rest) = url.strip_prefix("sqlite:") {
         rest
     } else if url.contains("://") {
-        return Err(StoreError::UnsupportedUrl(crate::config::redact_url(url)));
+        return Err(StoreError::UnsupportedUrl(redact_url(url)));
     } else {
         url
     };
     let path = path.split('?').next().unwrap_or_default();
     if path.is_empty() {
-        return Err(StoreError::UnsupportedUrl(crate::config::redact_url(url)));
+        return Err(StoreError::UnsupportedUrl(redact_url(url)));
     }
     Ok((format!("sqlite://{path}?mode=rwc"), Backend::Sqlite))
+}
+
+/// Replaces the password in `scheme://user:password@host…` and any `password=` parameter.
+pub fn redact_url(url: &str) -> String {
+    let mut out = url.to_owned();
+    if let Some(scheme_end) = out.find("://") {
+        let rest = &out[scheme_end + 3..];
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        if let Some(at) = rest[..authority_end].rfind('@')
+            && let Some(colon) = rest[..at].find(':')
+        {
+            let start = scheme_end + 3 + colon + 1;
+            out.replace_range(start..scheme_end + 3 + at, "***");
+        }
+    }
+    if let Some(query) = out.find('?') {
+        let (head, params) = out.split_at(query + 1);
+        let params: Vec<String> = params
+            .split('&')
+            .map(|param| match param.split_once('=') {
+                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                _ => param.to_owned(),
+            })
+            .collect();
+        out = format!("{head}{}", params.join("&"));
+    }
+    out
 }
 
 impl Store {

@@ -25,10 +25,10 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if inserted.is_none() {
-            return Err(StoreError::Conflict(format!(
-                "there is already a {} named {name:?}",
-                &table[..table.len() - 1]
-            )));
+            return Err(StoreError::NameTaken {
+                kind,
+                name: name.to_owned(),
+            });
         }
         audit(
             &mut *tx,
@@ -44,8 +44,8 @@ impl Store {
         Ok(token)
     }
 
-    /// Revokes a partner's key or an analyst's token; `NotFound` if there is no such name.
-    /// Revoking twice is not an error.
+    /// Revokes a partner's key or an analyst's token; `NoSuchPrincipal` if there is no such
+    /// name. Revoking twice is not an error.
     pub async fn revoke_principal(&self, kind: TokenKind, name: &str) -> Result<(), StoreError> {
         let (table, action) = principal_table(kind, "revoked");
         let now = now_ms();
@@ -58,10 +58,10 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if found.is_none() {
-            return Err(StoreError::NotFound(format!(
-                "there is no {} named {name:?}",
-                kind_name(kind)
-            )));
+            return Err(StoreError::NoSuchPrincipal {
+                kind,
+                name: name.to_owned(),
+            });
         }
         audit(
             &mut *tx,
@@ -129,12 +129,5 @@ fn principal_table(kind: TokenKind, verb: &str) -> (&'static str, String) {
     match kind {
         TokenKind::Partner => ("partners", format!("partner_{verb}")),
         TokenKind::Analyst => ("analysts", format!("analyst_{verb}")),
-    }
-}
-
-pub(super) fn kind_name(kind: TokenKind) -> &'static str {
-    match kind {
-        TokenKind::Partner => "partner",
-        TokenKind::Analyst => "analyst",
     }
 }
