@@ -1,7 +1,7 @@
 //! The hotline's settings: defaults, then a TOML file, then environment variables and
 //! command-line options (which the `takeback` command applies on top).
 
-use crate::store::ListingPolicy;
+use crate::store::{ListingPolicy, redact_url};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -95,33 +95,6 @@ impl DatabaseUrl {
     pub fn redacted(&self) -> String {
         redact_url(&self.0)
     }
-}
-
-/// Replaces the password in `scheme://user:password@host…` and any `password=` parameter.
-pub fn redact_url(url: &str) -> String {
-    let mut out = url.to_owned();
-    if let Some(scheme_end) = out.find("://") {
-        let rest = &out[scheme_end + 3..];
-        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-        if let Some(at) = rest[..authority_end].rfind('@')
-            && let Some(colon) = rest[..at].find(':')
-        {
-            let start = scheme_end + 3 + colon + 1;
-            out.replace_range(start..scheme_end + 3 + at, "***");
-        }
-    }
-    if let Some(query) = out.find('?') {
-        let (head, params) = out.split_at(query + 1);
-        let params: Vec<String> = params
-            .split('&')
-            .map(|param| match param.split_once('=') {
-                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
-                _ => param.to_owned(),
-            })
-            .collect();
-        out = format!("{head}{}", params.join("&"));
-    }
-    out
 }
 
 impl std::fmt::Debug for DatabaseUrl {

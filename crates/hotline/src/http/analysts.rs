@@ -1,10 +1,10 @@
 //! Analysts: the queue of held and suspended entries, decisions, reported URLs, cases and
 //! the audit log. Every call is itself written to the audit log.
 
-use super::AppState;
 use super::error::ApiError;
 use super::extract::{Analyst, JsonBody};
 use super::partners::number_param;
+use super::state::AppState;
 use crate::model::{AuditRecord, CaseStatus, DecisionRequest, EntryState, EntryView, UrlView};
 use crate::secrets::CaseId;
 use axum::Json;

@@ -1,8 +1,8 @@
 //! Request extractors: JSON bodies with clear errors, bearer tokens, and the client's
 //! (hashed) source.
 
-use super::AppState;
 use super::error::ApiError;
+use super::state::AppState;
 use crate::secrets::{ApiToken, TokenKind};
 use crate::store::Principal;
 use crate::throttle::SourceKey;

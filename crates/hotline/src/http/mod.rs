@@ -7,13 +7,8 @@ mod extract;
 mod openapi;
 mod partners;
 mod reports;
+mod state;
 
-use crate::config::HotlineConfig;
-use crate::guard::GuardList;
-use crate::report::ReportLimits;
-use crate::store::Store;
-use crate::throttle::{SourceKeys, Throttle};
-use crate::writer::ReportWriter;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::Uri;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -25,55 +20,9 @@ use error::ApiError;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
-use takeback_pages::Pages;
 
 pub use openapi::openapi_json;
-
-/// What every handler shares.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub(crate) store: Store,
-    pub(crate) writer: ReportWriter,
-    pub(crate) config: Arc<HotlineConfig>,
-    pub(crate) limits: Arc<ReportLimits>,
-    pub(crate) guard: Arc<GuardList>,
-    pub(crate) source_keys: Arc<SourceKeys>,
-    pub(crate) report_throttle: Arc<Throttle>,
-    pub(crate) lookup_throttle: Arc<Throttle>,
-    /// The reporter pages, unless they are turned off.
-    pub(crate) pages: Option<Arc<Pages>>,
-}
-
-impl AppState {
-    /// State for a server on `store` with `config`; starts the report writer.
-    pub fn new(store: Store, config: HotlineConfig, guard: GuardList) -> Self {
-        let hour = Duration::from_secs(3600);
-        AppState {
-            writer: ReportWriter::start(store.clone(), config.listing_policy),
-            store,
-            limits: Arc::new(ReportLimits {
-                max_hashes: config.max_hashes_per_report,
-                max_urls: config.max_urls_per_report,
-                min_pdq_quality: config.min_pdq_quality,
-            }),
-            guard: Arc::new(guard),
-            source_keys: Arc::new(SourceKeys::default()),
-            report_throttle: Arc::new(Throttle::new(config.reports_per_source_per_hour, hour)),
-            lookup_throttle: Arc::new(Throttle::new(
-                config.failed_case_lookups_per_source_per_hour,
-                hour,
-            )),
-            config: Arc::new(config),
-            pages: None,
-        }
-    }
-
-    /// Serves `pages` beside the API: at `/`, with their assets under `/assets/`.
-    pub fn with_pages(mut self, pages: Arc<Pages>) -> Self {
-        self.pages = Some(pages);
-        self
-    }
-}
+pub use state::AppState;
 
 /// The Prometheus recorder, installed once per process.
 fn prometheus() -> &'static PrometheusHandle {

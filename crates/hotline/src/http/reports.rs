@@ -1,8 +1,8 @@
 //! Reports: no login, only a case number and secret.
 
-use super::AppState;
 use super::error::ApiError;
 use super::extract::{JsonBody, Source, bearer};
+use super::state::AppState;
 use crate::model::Algorithm;
 use crate::model::{CaseStatus, NewReport, ReportReceipt};
 use crate::report::check_report;

@@ -1,0 +1,57 @@
+//! What every handler shares: the store, the report writer, settings and limits.
+
+use crate::config::HotlineConfig;
+use crate::guard::GuardList;
+use crate::report::ReportLimits;
+use crate::store::Store;
+use crate::throttle::{SourceKeys, Throttle};
+use crate::writer::ReportWriter;
+use std::sync::Arc;
+use std::time::Duration;
+use takeback_pages::Pages;
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub(crate) store: Store,
+    pub(crate) writer: ReportWriter,
+    pub(crate) config: Arc<HotlineConfig>,
+    pub(crate) limits: Arc<ReportLimits>,
+    pub(crate) guard: Arc<GuardList>,
+    pub(crate) source_keys: Arc<SourceKeys>,
+    pub(crate) report_throttle: Arc<Throttle>,
+    pub(crate) lookup_throttle: Arc<Throttle>,
+    /// The reporter pages, unless they are turned off.
+    pub(crate) pages: Option<Arc<Pages>>,
+}
+
+impl AppState {
+    /// State for a server on `store` with `config`; starts the report writer.
+    pub fn new(store: Store, config: HotlineConfig, guard: GuardList) -> Self {
+        let hour = Duration::from_secs(3600);
+        AppState {
+            writer: ReportWriter::start(store.clone(), config.listing_policy),
+            store,
+            limits: Arc::new(ReportLimits {
+                max_hashes: config.max_hashes_per_report,
+                max_urls: config.max_urls_per_report,
+                min_pdq_quality: config.min_pdq_quality,
+            }),
+            guard: Arc::new(guard),
+            source_keys: Arc::new(SourceKeys::default()),
+            report_throttle: Arc::new(Throttle::new(config.reports_per_source_per_hour, hour)),
+            lookup_throttle: Arc::new(Throttle::new(
+                config.failed_case_lookups_per_source_per_hour,
+                hour,
+            )),
+            config: Arc::new(config),
+            pages: None,
+        }
+    }
+
+    /// Serves `pages` beside the API: at `/`, with their assets under `/assets/`.
+    pub fn with_pages(mut self, pages: Arc<Pages>) -> Self {
+        self.pages = Some(pages);
+        self
+    }
+}
