@@ -3,11 +3,30 @@
 
 use super::audit::audit;
 use super::cases::url_state;
-use super::entries::{ENTRY_COLUMNS, StoredEntry, open_reports};
+use super::entries::{ENTRY_COLUMNS, EntryRow, StoredEntry, open_reports};
 use super::feed::{PendingChange, append_changes};
 use super::{Principal, Store, StoreError, algorithm, now_ms, quality};
 use crate::model::{ChangeOp, Decision, EntryState, EntryView, OutcomeCounts, UrlView};
-use sqlx::Row;
+
+/// An entry's outcome counts, summed over partners.
+#[derive(Debug, sqlx::FromRow)]
+struct OutcomeRow {
+    matched: i64,
+    removed: i64,
+    blocked_upload: i64,
+    /// Partners that reported a false positive since the last decision.
+    fp_partners: i64,
+}
+
+/// A `case_urls` row.
+#[derive(Debug, sqlx::FromRow)]
+struct UrlRow {
+    id: i64,
+    case_id: String,
+    url: String,
+    state: String,
+    created_at: i64,
+}
 
 impl Store {
     /// Entries in the given states (held and suspended by default), oldest first, after
@@ -21,7 +40,7 @@ impl Store {
         let mut entries = Vec::new();
         // One query per state keeps the SQL free of dynamic IN lists; the queue is small.
         for state in states {
-            let rows = sqlx::query(&format!(
+            let rows = sqlx::query_as::<_, EntryRow>(&format!(
                 "SELECT {ENTRY_COLUMNS} FROM entries WHERE state = $1 AND id > $2 \
                  ORDER BY id LIMIT $3"
             ))
@@ -30,8 +49,8 @@ impl Store {
             .bind(limit)
             .fetch_all(&self.read)
             .await?;
-            for row in &rows {
-                entries.push(StoredEntry::from_row(row)?);
+            for row in rows {
+                entries.push(StoredEntry::try_from(row)?);
             }
         }
         entries.sort_by_key(|entry| entry.id);
@@ -45,14 +64,14 @@ impl Store {
 
     /// One entry with its provenance.
     pub async fn entry(&self, id: i64) -> Result<Option<EntryView>, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query_as::<_, EntryRow>(&format!(
             "SELECT {ENTRY_COLUMNS} FROM entries WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(&self.read)
         .await?;
         match row {
-            Some(row) => Ok(Some(self.entry_view(StoredEntry::from_row(&row)?).await?)),
+            Some(row) => Ok(Some(self.entry_view(StoredEntry::try_from(row)?).await?)),
             None => Ok(None),
         }
     }
@@ -64,7 +83,7 @@ impl Store {
         .bind(entry.id)
         .fetch_all(&self.read)
         .await?;
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, OutcomeRow>(
             "SELECT CAST(COALESCE(SUM(matched), 0) AS BIGINT) AS matched, \
              CAST(COALESCE(SUM(removed), 0) AS BIGINT) AS removed, \
              CAST(COALESCE(SUM(blocked_upload), 0) AS BIGINT) AS blocked_upload, \
@@ -85,11 +104,11 @@ impl Store {
             verified: entry.verified,
             reason: entry.reason,
             case_ids,
-            false_positive_partners: row.try_get("fp_partners")?,
+            false_positive_partners: row.fp_partners,
             outcomes: OutcomeCounts {
-                matched: row.try_get("matched")?,
-                removed: row.try_get("removed")?,
-                blocked_upload: row.try_get("blocked_upload")?,
+                matched: row.matched,
+                removed: row.removed,
+                blocked_upload: row.blocked_upload,
             },
         })
     }
@@ -189,7 +208,7 @@ impl Store {
 
     /// Reported URLs after the id `after`, oldest first.
     pub async fn urls(&self, after: i64, limit: i64) -> Result<Vec<UrlView>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, UrlRow>(
             "SELECT id, case_id, url, state, created_at FROM case_urls WHERE id > $1 \
              ORDER BY id LIMIT $2",
         )
@@ -197,16 +216,15 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(UrlView {
-                    id: row.try_get("id")?,
-                    case_id: row.try_get("case_id")?,
-                    url: row.try_get("url")?,
-                    state: url_state(&row.try_get::<String, _>("state")?),
-                    reported_at: row.try_get::<i64, _>("created_at")? / 1000,
-                })
+        Ok(rows
+            .into_iter()
+            .map(|row| UrlView {
+                id: row.id,
+                case_id: row.case_id,
+                url: row.url,
+                state: url_state(&row.state),
+                reported_at: row.created_at / 1000,
             })
-            .collect()
+            .collect())
     }
 }

@@ -2,7 +2,33 @@
 
 use super::{Principal, Store, StoreError, now_ms};
 use crate::model::AuditRecord;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor};
+
+/// An `audit_log` row.
+#[derive(Debug, sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: i64,
+    actor_kind: String,
+    actor: String,
+    action: String,
+    subject: Option<String>,
+    detail: Option<String>,
+}
+
+impl From<AuditRow> for AuditRecord {
+    fn from(row: AuditRow) -> Self {
+        AuditRecord {
+            id: row.id,
+            at: row.at,
+            actor_kind: row.actor_kind,
+            actor: row.actor,
+            action: row.action,
+            subject: row.subject,
+            detail: row.detail,
+        }
+    }
+}
 
 impl Store {
     /// Records a partner's read of the list in the audit log.
@@ -26,11 +52,9 @@ impl Store {
         .await
     }
 
-    /// Adds a partner's outcomes. Unknown entry ids refuse the whole batch. When
-
     /// The audit log after the id `after`.
     pub async fn audit_log(&self, after: i64, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, AuditRow>(
             "SELECT id, at, actor_kind, actor, action, subject, detail FROM audit_log \
              WHERE id > $1 ORDER BY id LIMIT $2",
         )
@@ -38,19 +62,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(AuditRecord {
-                    id: row.try_get("id")?,
-                    at: row.try_get("at")?,
-                    actor_kind: row.try_get("actor_kind")?,
-                    actor: row.try_get("actor")?,
-                    action: row.try_get("action")?,
-                    subject: row.try_get("subject")?,
-                    detail: row.try_get("detail")?,
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(AuditRecord::from).collect())
     }
 }
 

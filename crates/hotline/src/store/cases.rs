@@ -8,8 +8,27 @@ use crate::model::{
     CaseStatus, ChangeOp, EntryState, HashStatus, OutcomeCounts, ReportedState, Reporter, UrlStatus,
 };
 use crate::secrets::CaseId;
-use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor};
+
+/// A `cases` row, as checked against a secret.
+#[derive(Debug, sqlx::FromRow)]
+struct CaseRow {
+    secret_hash: String,
+    reporter: String,
+    state: String,
+    created_at: i64,
+}
+
+/// One of a case's fingerprints, with the outcomes partners reported for it.
+#[derive(Debug, sqlx::FromRow)]
+struct CaseHashRow {
+    algorithm: String,
+    value: String,
+    state: String,
+    matched: i64,
+    removed: i64,
+    blocked_upload: i64,
+}
 
 impl Store {
     /// Checks a case's secret; `None` for an unknown case or a wrong secret alike.
@@ -21,24 +40,20 @@ impl Store {
     where
         E: Executor<'e, Database = Any>,
     {
-        let row =
-            sqlx::query("SELECT secret_hash, reporter, state, created_at FROM cases WHERE id = $1")
-                .bind(case_id.as_str())
-                .fetch_optional(executor)
-                .await?;
+        let row = sqlx::query_as::<_, CaseRow>(
+            "SELECT secret_hash, reporter, state, created_at FROM cases WHERE id = $1",
+        )
+        .bind(case_id.as_str())
+        .fetch_optional(executor)
+        .await?;
         let Some(row) = row else { return Ok(None) };
-        let stored: String = row.try_get("secret_hash")?;
         // Both sides are digests of 100-bit secrets: comparing them reveals nothing that
         // helps a guesser, so an ordinary comparison is enough.
-        if stored != secret_digest {
+        if row.secret_hash != secret_digest {
             return Ok(None);
         }
-        let reporter = reporter(&row)?;
-        Ok(Some((
-            reporter,
-            row.try_get("state")?,
-            row.try_get("created_at")?,
-        )))
+        let reporter = reporter(&row.reporter)?;
+        Ok(Some((reporter, row.state, row.created_at)))
     }
 
     /// A case as its reporter sees it; `None` for an unknown case or a wrong secret.
@@ -65,7 +80,7 @@ impl Store {
         created_at: i64,
     ) -> Result<CaseStatus, StoreError> {
         let withdrawn = state == "withdrawn";
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, CaseHashRow>(
             "SELECT e.id, e.algorithm, e.value, e.state, \
              CAST(COALESCE(SUM(f.matched), 0) AS BIGINT) AS matched, \
              CAST(COALESCE(SUM(f.removed), 0) AS BIGINT) AS removed, \
@@ -79,49 +94,46 @@ impl Store {
         .await?;
         let mut hashes = Vec::with_capacity(rows.len());
         let mut total = OutcomeCounts::default();
-        for row in &rows {
+        for row in rows {
             let outcomes = OutcomeCounts {
-                matched: row.try_get("matched")?,
-                removed: row.try_get("removed")?,
-                blocked_upload: row.try_get("blocked_upload")?,
+                matched: row.matched,
+                removed: row.removed,
+                blocked_upload: row.blocked_upload,
             };
             total.matched += outcomes.matched;
             total.removed += outcomes.removed;
             total.blocked_upload += outcomes.blocked_upload;
-            let entry_state: String = row.try_get("state")?;
             let state = if withdrawn {
                 ReportedState::Withdrawn
             } else {
-                match EntryState::from_stored(&entry_state) {
+                match EntryState::from_stored(&row.state) {
                     Some(EntryState::Listed) => ReportedState::Listed,
                     Some(EntryState::Held) => ReportedState::Pending,
                     Some(EntryState::Suspended) => ReportedState::Suspended,
                     Some(EntryState::Withdrawn) => ReportedState::Withdrawn,
                     Some(EntryState::Rejected) => ReportedState::NotListed,
-                    None => return Err(StoreError::Corrupt(format!("state {entry_state:?}"))),
+                    None => return Err(StoreError::Corrupt(format!("state {:?}", row.state))),
                 }
             };
             hashes.push(HashStatus {
-                algorithm: algorithm(&row.try_get::<String, _>("algorithm")?)?,
-                value: row.try_get("value")?,
+                algorithm: algorithm(&row.algorithm)?,
+                value: row.value,
                 state,
                 outcomes,
             });
         }
-        let url_rows =
-            sqlx::query("SELECT url, state FROM case_urls WHERE case_id = $1 ORDER BY id")
+        let url_rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT url, state FROM case_urls WHERE case_id = $1 ORDER BY id")
                 .bind(case_id.as_str())
                 .fetch_all(&self.read)
                 .await?;
         let urls = url_rows
-            .iter()
-            .map(|row| {
-                Ok(UrlStatus {
-                    url: row.try_get("url")?,
-                    state: url_state(&row.try_get::<String, _>("state")?),
-                })
+            .into_iter()
+            .map(|(url, state)| UrlStatus {
+                url,
+                state: url_state(&state),
             })
-            .collect::<Result<_, StoreError>>()?;
+            .collect();
         Ok(CaseStatus {
             case_id: case_id.to_string(),
             state,
@@ -166,18 +178,17 @@ impl Store {
             .bind(case_id.as_str())
             .execute(&mut *tx)
             .await?;
-        let rows = sqlx::query(
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT e.id, e.algorithm, e.value FROM case_hashes ch \
              JOIN entries e ON e.id = ch.entry_id WHERE ch.case_id = $1",
         )
         .bind(case_id.as_str())
         .fetch_all(&mut *tx)
         .await?;
-        let mut entry_ids = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let key: (String, String) = (row.try_get("algorithm")?, row.try_get("value")?);
-            entry_ids.push((key, row.try_get::<i64, _>("id")?));
-        }
+        let mut entry_ids: Vec<((String, String), i64)> = rows
+            .into_iter()
+            .map(|(id, algorithm, value)| ((algorithm, value), id))
+            .collect();
         // The order every transaction locks entries in (byte order of algorithm, value;
         // sorted here, not by the database's collation), so that a withdrawal and a report
         // of the same fingerprints cannot deadlock.
@@ -216,26 +227,22 @@ impl Store {
         &self,
         case_id: &CaseId,
     ) -> Result<Option<CaseStatus>, StoreError> {
-        let row = sqlx::query("SELECT reporter, state, created_at FROM cases WHERE id = $1")
-            .bind(case_id.as_str())
-            .fetch_optional(&self.read)
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        self.case_details(
-            case_id,
-            reporter(&row)?,
-            row.try_get("state")?,
-            row.try_get("created_at")?,
-        )
-        .await
-        .map(Some)
+        let row: Option<(String, String, i64)> =
+            sqlx::query_as("SELECT reporter, state, created_at FROM cases WHERE id = $1")
+                .bind(case_id.as_str())
+                .fetch_optional(&self.read)
+                .await?;
+        let Some((stored_reporter, state, created_at)) = row else {
+            return Ok(None);
+        };
+        self.case_details(case_id, reporter(&stored_reporter)?, state, created_at)
+            .await
+            .map(Some)
     }
 }
 
-fn reporter(row: &AnyRow) -> Result<Reporter, StoreError> {
-    let stored: String = row.try_get("reporter")?;
-    Reporter::from_stored(&stored)
-        .ok_or_else(|| StoreError::Corrupt(format!("reporter {stored:?}")))
+fn reporter(stored: &str) -> Result<Reporter, StoreError> {
+    Reporter::from_stored(stored).ok_or_else(|| StoreError::Corrupt(format!("reporter {stored:?}")))
 }
 
 pub(super) fn url_state(stored: &str) -> ReportedState {

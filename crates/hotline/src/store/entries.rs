@@ -7,9 +7,9 @@
 
 use super::{Store, StoreError};
 use crate::model::EntryState;
-use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
+/// A list entry, read from its row.
 #[derive(Debug, Clone)]
 pub(super) struct StoredEntry {
     pub(super) id: i64,
@@ -22,19 +22,33 @@ pub(super) struct StoredEntry {
     pub(super) decided_at: i64,
 }
 
-impl StoredEntry {
-    pub(super) fn from_row(row: &AnyRow) -> Result<Self, StoreError> {
-        let state: String = row.try_get("state")?;
+/// An entry's row as stored ([`ENTRY_COLUMNS`]), before its state is checked.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct EntryRow {
+    id: i64,
+    algorithm: String,
+    value: String,
+    quality: Option<i64>,
+    state: String,
+    verified: i64,
+    reason: Option<String>,
+    decided_at: i64,
+}
+
+impl TryFrom<EntryRow> for StoredEntry {
+    type Error = StoreError;
+
+    fn try_from(row: EntryRow) -> Result<Self, StoreError> {
         Ok(StoredEntry {
-            id: row.try_get("id")?,
-            algorithm: row.try_get("algorithm")?,
-            value: row.try_get("value")?,
-            quality: row.try_get("quality")?,
-            state: EntryState::from_stored(&state)
-                .ok_or_else(|| StoreError::Corrupt(format!("entry state {state:?}")))?,
-            verified: row.try_get::<i64, _>("verified")? != 0,
-            reason: row.try_get("reason")?,
-            decided_at: row.try_get("decided_at")?,
+            id: row.id,
+            algorithm: row.algorithm,
+            value: row.value,
+            quality: row.quality,
+            state: EntryState::from_stored(&row.state)
+                .ok_or_else(|| StoreError::Corrupt(format!("entry state {:?}", row.state)))?,
+            verified: row.verified != 0,
+            reason: row.reason,
+            decided_at: row.decided_at,
         })
     }
 }
@@ -51,7 +65,7 @@ impl Store {
         value: &str,
         now: i64,
     ) -> Result<StoredEntry, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query_as::<_, EntryRow>(&format!(
             "UPDATE entries SET updated_at = $1 WHERE algorithm = $2 AND value = $3 \
              RETURNING {ENTRY_COLUMNS}"
         ))
@@ -60,7 +74,7 @@ impl Store {
         .bind(value)
         .fetch_one(&mut **tx)
         .await?;
-        StoredEntry::from_row(&row)
+        StoredEntry::try_from(row)
     }
 
     /// Locks an entry's row by id and reads it; `None` if there is no such entry.
@@ -70,14 +84,14 @@ impl Store {
         id: i64,
         now: i64,
     ) -> Result<Option<StoredEntry>, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query_as::<_, EntryRow>(&format!(
             "UPDATE entries SET updated_at = $1 WHERE id = $2 RETURNING {ENTRY_COLUMNS}"
         ))
         .bind(now)
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
-        row.as_ref().map(StoredEntry::from_row).transpose()
+        row.map(StoredEntry::try_from).transpose()
     }
 
     pub(super) async fn set_entry_state(

@@ -8,13 +8,43 @@
 use super::entries::StoredEntry;
 use super::{Backend, Param, Store, StoreError, algorithm, insert_rows, quality};
 use crate::model::{Algorithm, ChangeOp, ListChange};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 /// A change to the list waiting for its sequence number.
 #[derive(Debug, Clone)]
 pub(super) struct PendingChange {
     pub(super) op: ChangeOp,
     pub(super) entry: StoredEntry,
+}
+
+/// A `list_changes` row.
+#[derive(Debug, sqlx::FromRow)]
+struct ChangeRow {
+    seq: i64,
+    op: String,
+    entry_id: i64,
+    algorithm: String,
+    value: String,
+    quality: Option<i64>,
+    verified: i64,
+}
+
+impl ChangeRow {
+    fn into_change(self) -> Result<ListChange, StoreError> {
+        Ok(ListChange {
+            seq: self.seq,
+            op: if self.op == "remove" {
+                ChangeOp::Remove
+            } else {
+                ChangeOp::Add
+            },
+            id: self.entry_id,
+            algorithm: algorithm(&self.algorithm)?,
+            value: self.value,
+            quality: quality(self.quality),
+            verified: self.verified != 0,
+        })
+    }
 }
 
 impl Store {
@@ -24,7 +54,7 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<ListChange>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, ChangeRow>(
             "SELECT seq, op, entry_id, algorithm, value, quality, verified FROM list_changes \
              WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
@@ -32,41 +62,19 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let op: String = row.try_get("op")?;
-                Ok(ListChange {
-                    seq: row.try_get("seq")?,
-                    op: if op == "remove" {
-                        ChangeOp::Remove
-                    } else {
-                        ChangeOp::Add
-                    },
-                    id: row.try_get("entry_id")?,
-                    algorithm: algorithm(&row.try_get::<String, _>("algorithm")?)?,
-                    value: row.try_get("value")?,
-                    quality: quality(row.try_get("quality")?),
-                    verified: row.try_get::<i64, _>("verified")? != 0,
-                })
-            })
-            .collect()
+        rows.into_iter().map(ChangeRow::into_change).collect()
     }
 
     /// The current list: every entry in state `listed`, as (id, algorithm, value, verified).
     pub async fn listed_entries(&self) -> Result<Vec<(i64, Algorithm, String, bool)>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, (i64, String, String, i64)>(
             "SELECT id, algorithm, value, verified FROM entries WHERE state = 'listed' ORDER BY id",
         )
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok((
-                    row.try_get("id")?,
-                    algorithm(&row.try_get::<String, _>("algorithm")?)?,
-                    row.try_get("value")?,
-                    row.try_get::<i64, _>("verified")? != 0,
-                ))
+        rows.into_iter()
+            .map(|(id, stored_algorithm, value, verified)| {
+                Ok((id, algorithm(&stored_algorithm)?, value, verified != 0))
             })
             .collect()
     }
@@ -82,12 +90,11 @@ impl Store {
 
     /// How many entries are in each state.
     pub async fn entry_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM entries GROUP BY state")
-            .fetch_all(&self.read)
-            .await?;
-        rows.iter()
-            .map(|row| Ok((row.try_get("state")?, row.try_get("n")?)))
-            .collect()
+        Ok(
+            sqlx::query_as("SELECT state, COUNT(*) AS n FROM entries GROUP BY state")
+                .fetch_all(&self.read)
+                .await?,
+        )
     }
 }
 

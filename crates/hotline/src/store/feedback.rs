@@ -4,9 +4,9 @@ use super::audit::audit;
 use super::feed::{PendingChange, append_changes};
 use super::{FeedbackOutcome, Principal, Store, StoreError, now_ms};
 use crate::model::{ChangeOp, EntryState, FeedbackBatch};
-use sqlx::Row;
 
 impl Store {
+    /// Adds a partner's outcomes. Unknown entry ids refuse the whole batch. When
     /// `suspend_after` distinct partners have reported an entry as a false positive since
     /// an analyst last decided on it, it is suspended.
     pub async fn record_feedback(
@@ -49,17 +49,16 @@ impl Store {
         // report or a withdrawal.
         let mut keyed = Vec::with_capacity(batch.items.len());
         for item in &batch.items {
-            let row = sqlx::query(
+            let key: Option<(String, String)> = sqlx::query_as(
                 "SELECT algorithm, value FROM entries e WHERE id = $1 \
                  AND EXISTS (SELECT 1 FROM list_changes c WHERE c.entry_id = e.id)",
             )
             .bind(item.id)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some(row) = row else {
+            let Some(key) = key else {
                 return Err(StoreError::NoSuchEntry(item.id));
             };
-            let key: (String, String) = (row.try_get("algorithm")?, row.try_get("value")?);
             keyed.push((key, item));
         }
         keyed.sort_by(|a, b| a.0.cmp(&b.0));

@@ -3,7 +3,6 @@
 use super::audit::audit;
 use super::{Principal, Store, StoreError, now_ms};
 use crate::secrets::{ApiToken, TokenKind};
-use sqlx::Row;
 
 impl Store {
     /// Adds a partner or an analyst and returns their token, which is not stored.
@@ -83,20 +82,11 @@ impl Store {
         kind: TokenKind,
     ) -> Result<Vec<(String, i64, Option<i64>)>, StoreError> {
         let (table, _) = principal_table(kind, "");
-        let rows = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT name, created_at, revoked_at FROM {table} ORDER BY name"
         ))
         .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok((
-                    row.try_get("name")?,
-                    row.try_get("created_at")?,
-                    row.try_get("revoked_at")?,
-                ))
-            })
-            .collect()
+        .await?)
     }
 
     /// Who a bearer token belongs to, looked up by its digest in the table of its kind.
@@ -109,18 +99,15 @@ impl Store {
                 "SELECT id, name FROM analysts WHERE token_hash = $1 AND revoked_at IS NULL"
             }
         };
-        let row = sqlx::query(sql)
+        let row: Option<(i64, String)> = sqlx::query_as(sql)
             .bind(token.digest())
             .fetch_optional(&self.read)
             .await?;
-        row.map(|row| {
-            Ok(Principal {
-                kind: token.kind(),
-                id: row.try_get("id")?,
-                name: row.try_get("name")?,
-            })
-        })
-        .transpose()
+        Ok(row.map(|(id, name)| Principal {
+            kind: token.kind(),
+            id,
+            name,
+        }))
     }
 }
 

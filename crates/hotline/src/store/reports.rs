@@ -1,6 +1,6 @@
 //! Writing reports: the group-commit side of the report writer.
 
-use super::entries::{ENTRY_COLUMNS, StoredEntry};
+use super::entries::{ENTRY_COLUMNS, EntryRow, StoredEntry};
 use super::feed::{PendingChange, append_changes};
 use super::{
     HOUR_MS, ListingPolicy, Param, PreparedReport, Store, StoreError, insert_rows, now_ms,
@@ -53,7 +53,7 @@ impl Store {
                     ListingPolicy::HoldForAnalyst => (EntryState::Held, Some("awaiting_analyst")),
                 }
             };
-            let inserted = sqlx::query(&format!(
+            let inserted = sqlx::query_as::<_, EntryRow>(&format!(
                 "INSERT INTO entries (algorithm, value, quality, state, verified, reason, \
                  decided_at, created_at, updated_at) VALUES ($1, $2, $3, $4, 0, $5, 0, $6, $6) \
                  ON CONFLICT (algorithm, value) DO NOTHING RETURNING {ENTRY_COLUMNS}"
@@ -68,7 +68,7 @@ impl Store {
             .await?;
             let entry = match inserted {
                 Some(row) => {
-                    let entry = StoredEntry::from_row(&row)?;
+                    let entry = StoredEntry::try_from(row)?;
                     if entry.state == EntryState::Listed {
                         changes.push(PendingChange {
                             op: ChangeOp::Add,
