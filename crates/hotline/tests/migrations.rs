@@ -89,20 +89,15 @@ async fn sqlite_schema(path: &Path) -> Schema {
         .await
         .unwrap();
     let mut schema = Schema::new();
-    let tables: Vec<String> = sqlx::query_scalar(
+    let tables = sqlite_rows(
+        &pool,
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
          AND name <> ?1 ORDER BY name",
     )
-    .bind(SQLX_TABLE)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
-    for table in &tables {
+    .await;
+    for table in tables.iter().map(|row| row.get::<String, _>("name")) {
         schema.insert(format!("table {table}"));
-        let columns = sqlx::query(&format!("PRAGMA table_info(\"{table}\")"))
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+        let columns = pragma(&pool, "table_info", &table).await;
         let mut key: Vec<(i64, String)> = Vec::new();
         for column in &columns {
             let name: String = column.get("name");
@@ -110,7 +105,7 @@ async fn sqlite_schema(path: &Path) -> Schema {
             // A primary key column is never null in PostgreSQL; SQLite only enforces that
             // for INTEGER PRIMARY KEY, but no code stores a null key.
             let not_null = column.get::<i64, _>("notnull") != 0 || pk > 0;
-            schema.insert(column_line(table, &name, column.get("type"), not_null));
+            schema.insert(column_line(&table, &name, column.get("type"), not_null));
             if pk > 0 {
                 key.push((pk, name));
             }
@@ -120,19 +115,14 @@ async fn sqlite_schema(path: &Path) -> Schema {
         if !key.is_empty() {
             schema.insert(format!("primary key {table} ({})", key.join(", ")));
         }
-        let indexes = sqlx::query(&format!("PRAGMA index_list(\"{table}\")"))
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+        let indexes = pragma(&pool, "index_list", &table).await;
         for index in &indexes {
             let name: String = index.get("name");
             let origin: String = index.get("origin");
             let unique = index.get::<i64, _>("unique") != 0;
             let partial = index.get::<i64, _>("partial") != 0;
-            let columns: Vec<String> = sqlx::query(&format!("PRAGMA index_info(\"{name}\")"))
-                .fetch_all(&pool)
+            let columns: Vec<String> = pragma(&pool, "index_info", &name)
                 .await
-                .unwrap()
                 .iter()
                 .map(|row| row.get::<String, _>("name"))
                 .collect();
@@ -143,13 +133,43 @@ async fn sqlite_schema(path: &Path) -> Schema {
                     schema.insert(format!("unique {table} ({})", columns.join(", ")));
                 }
                 _ => {
-                    schema.insert(index_line(table, &name, &columns, unique, partial));
+                    schema.insert(index_line(&table, &name, &columns, unique, partial));
                 }
             }
         }
     }
     pool.close().await;
     schema
+}
+
+/// The rows of a query about the schema, whose one parameter (`?1`) is sqlx's own table.
+async fn sqlite_rows(pool: &sqlx::SqlitePool, sql: &str) -> Vec<sqlx::sqlite::SqliteRow> {
+    sqlx::query(sql)
+        .bind(SQLX_TABLE)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+/// What `PRAGMA name(argument)` says.
+async fn pragma(
+    pool: &sqlx::SqlitePool,
+    name: &str,
+    argument: &str,
+) -> Vec<sqlx::sqlite::SqliteRow> {
+    sqlx::query(&format!("PRAGMA {name}(\"{argument}\")"))
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+/// The rows of a query about the schema, whose one parameter (`$1`) is sqlx's own table.
+async fn pg_rows(pool: &sqlx::PgPool, sql: &str) -> Vec<sqlx::postgres::PgRow> {
+    sqlx::query(sql)
+        .bind(SQLX_TABLE)
+        .fetch_all(pool)
+        .await
+        .unwrap()
 }
 
 fn index_line(table: &str, name: &str, columns: &[String], unique: bool, partial: bool) -> String {
@@ -164,27 +184,23 @@ fn index_line(table: &str, name: &str, columns: &[String], unique: bool, partial
 async fn postgres_schema(url: &str) -> Schema {
     let pool = sqlx::PgPool::connect(url).await.unwrap();
     let mut schema = Schema::new();
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT table_name::text FROM information_schema.tables \
+    let tables = pg_rows(
+        &pool,
+        "SELECT table_name::text AS t FROM information_schema.tables \
          WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
          AND table_name <> $1",
     )
-    .bind(SQLX_TABLE)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    .await;
     for table in &tables {
-        schema.insert(format!("table {table}"));
+        schema.insert(format!("table {}", table.get::<String, _>("t")));
     }
-    let columns = sqlx::query(
+    let columns = pg_rows(
+        &pool,
         "SELECT table_name::text AS t, column_name::text AS c, data_type::text AS ty, \
          is_nullable::text AS nullable FROM information_schema.columns \
          WHERE table_schema = current_schema() AND table_name <> $1",
     )
-    .bind(SQLX_TABLE)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    .await;
     for column in &columns {
         let nullable: String = column.get("nullable");
         schema.insert(column_line(
@@ -195,7 +211,8 @@ async fn postgres_schema(url: &str) -> Schema {
         ));
     }
     // Primary keys and unique constraints, with their columns in key order.
-    let constraints = sqlx::query(
+    let constraints = pg_rows(
+        &pool,
         "SELECT t.relname::text AS t, c.contype::text AS kind, \
          array_to_string(ARRAY(SELECT a.attname::text FROM unnest(c.conkey) \
          WITH ORDINALITY AS k(attnum, ord) JOIN pg_attribute a \
@@ -204,10 +221,7 @@ async fn postgres_schema(url: &str) -> Schema {
          JOIN pg_namespace n ON n.oid = t.relnamespace \
          WHERE n.nspname = current_schema() AND c.contype IN ('p', 'u') AND t.relname <> $1",
     )
-    .bind(SQLX_TABLE)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    .await;
     for constraint in &constraints {
         let table: String = constraint.get("t");
         let columns: String = constraint.get("columns");
@@ -216,7 +230,8 @@ async fn postgres_schema(url: &str) -> Schema {
         schema.insert(format!("{kind} {table} ({columns})"));
     }
     // Indexes made by CREATE INDEX, not those behind a constraint.
-    let indexes = sqlx::query(
+    let indexes = pg_rows(
+        &pool,
         "SELECT t.relname::text AS t, i.relname::text AS name, ix.indisunique AS is_unique, \
          ix.indpred IS NOT NULL AS partial, \
          array_to_string(ARRAY(SELECT a.attname::text FROM unnest(ix.indkey) \
@@ -228,10 +243,7 @@ async fn postgres_schema(url: &str) -> Schema {
          WHERE n.nspname = current_schema() AND t.relname <> $1 \
          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid)",
     )
-    .bind(SQLX_TABLE)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    .await;
     for index in &indexes {
         let columns: String = index.get("columns");
         let columns: Vec<String> = columns.split(", ").map(str::to_owned).collect();

@@ -3,6 +3,7 @@
 use super::audit::audit;
 use super::{Principal, Store, StoreError, now_ms};
 use crate::secrets::{ApiToken, TokenKind};
+use sqlx::{Any, Executor};
 
 impl Store {
     /// Adds a partner or an analyst and returns their token, which is not stored.
@@ -29,16 +30,7 @@ impl Store {
                 name: name.to_owned(),
             });
         }
-        audit(
-            &mut *tx,
-            now,
-            "operator",
-            "command line",
-            action,
-            Some(name),
-            None,
-        )
-        .await?;
+        audit_operator(&mut *tx, now, action, name).await?;
         tx.commit().await?;
         Ok(token)
     }
@@ -62,16 +54,7 @@ impl Store {
                 name: name.to_owned(),
             });
         }
-        audit(
-            &mut *tx,
-            now,
-            "operator",
-            "command line",
-            &action,
-            Some(name),
-            None,
-        )
-        .await?;
+        audit_operator(&mut *tx, now, &action, name).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -109,6 +92,28 @@ impl Store {
             name,
         }))
     }
+}
+
+/// Logs a change the operator made from the command line to the partner or analyst `name`.
+async fn audit_operator<'e, E>(
+    executor: E,
+    at: i64,
+    action: &str,
+    name: &str,
+) -> Result<(), StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    audit(
+        executor,
+        at,
+        "operator",
+        "command line",
+        action,
+        Some(name),
+        None,
+    )
+    .await
 }
 
 /// The table of a kind of principal, and the audit action `<kind>_<verb>`.
