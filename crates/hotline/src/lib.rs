@@ -12,6 +12,8 @@
 //!   [`throttle`]: per-source limits without keeping addresses; [`secrets`]: case numbers,
 //!   secrets and tokens.
 
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod guard;
 pub mod http;
