@@ -4,9 +4,9 @@
 //! Invariants kept here:
 //! - A change to the hash list is written in the same transaction as the state change that
 //!   causes it, so the feed and the entries never disagree.
-//! - `list_changes.seq` is consecutive and commits in order (see [`feed`]'s notes).
-//! - Entry rows are locked before their state is read, always in one order (see
-//!   [`entries`]'s notes).
+//! - `list_changes.seq` is consecutive and commits in order (how: `feed.rs`).
+//! - Entry rows are locked before their state is read, always in one order (how:
+//!   `entries.rs`).
 //! - Dialect: only SQL that both SQLite and PostgreSQL accept; integers are `BIGINT`
 //!   (booleans 0/1) and times Unix milliseconds, which `Any` carries without loss.
 //!
@@ -230,7 +230,9 @@ fn now_ms() -> i64 {
 }
 
 fn algorithm(text: &str) -> Result<Algorithm, StoreError> {
-    Algorithm::from_stored(text).ok_or_else(|| StoreError::Corrupt(format!("algorithm {text:?}")))
+    text.parse::<Algorithm>()
+        .ok()
+        .ok_or_else(|| StoreError::Corrupt(format!("algorithm {text:?}")))
 }
 
 fn quality(stored: Option<i64>) -> Option<u8> {
