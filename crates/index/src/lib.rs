@@ -67,7 +67,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 use takeback_pdq::{Dihedral, PdqHash};
 
-pub use file::{FILE_VERSION, IndexFileError, is_index_file};
+pub use file::{FILE_VERSION, IndexFileError, ListFileError, is_index_file, load_list};
 pub use list::{HashListError, MalformedLine, parse_list_line, read_hash_list};
 
 /// Rows in the scanned tail before it is merged into an indexed segment.

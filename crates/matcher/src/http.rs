@@ -1,10 +1,10 @@
 //! The matcher's local HTTP API, for the platform's own services: match image bytes or
 //! hashes, confirm outcomes, and the health, readiness and metrics endpoints.
 
-use crate::{
-    ListMatch, MatchError, Matcher, OutcomeError, OutcomeKind, OutcomeReport, PdqQuery,
-    QueryHashes, parse_hex,
-};
+use crate::config::SourceKind;
+use crate::error::{MatchError, OutcomeError};
+use crate::matcher::Matcher;
+use crate::types::{ListMatch, OutcomeKind, OutcomeReport, PdqQuery, QueryHashes, parse_hex};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -407,7 +407,7 @@ async fn outcomes(
         .matcher
         .sources()
         .iter()
-        .filter(|s| matches!(s.config.kind, crate::SourceKind::Hotline { .. }))
+        .filter(|s| matches!(s.config.kind, SourceKind::Hotline { .. }))
         .map(|s| s.config.name.as_str())
         .collect();
     let mut reports = Vec::with_capacity(items.len());

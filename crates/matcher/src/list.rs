@@ -1,7 +1,7 @@
 //! One source's list in memory: PDQ entries in a `takeback-index` index, MD5 and SHA-256
 //! entries in hash maps, all keyed by the hotline's entry id.
 
-use crate::{ListChange, ListEntry, ListMatch, ListedHash, Op, QueryHashes};
+use crate::types::{ListChange, ListEntry, ListMatch, ListedHash, Op, PdqQuery, QueryHashes};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError, RwLock};
 use takeback_index::HashIndex;
@@ -212,13 +212,13 @@ impl SourceList {
             )
         };
         match &query.pdq {
-            Some(crate::PdqQuery::One(hash)) => out.extend(
+            Some(PdqQuery::One(hash)) => out.extend(
                 self.pdq
                     .query(hash, max_distance)
                     .into_iter()
                     .map(|m| pdq_match(m.id, m.hash, m.distance, None)),
             ),
-            Some(crate::PdqQuery::Dihedral(hashes)) => out.extend(
+            Some(PdqQuery::Dihedral(hashes)) => out.extend(
                 self.pdq
                     .query_dihedral(hashes, max_distance)
                     .into_iter()
@@ -307,14 +307,14 @@ mod tests {
         ]);
         assert_eq!(ids(&list), [1, 3, 4]);
         let query = QueryHashes {
-            pdq: Some(crate::PdqQuery::One(pdq(1))),
+            pdq: Some(PdqQuery::One(pdq(1))),
             ..QueryHashes::default()
         };
         let mut found = Vec::new();
         list.find("h", &query, 31, &mut found);
         assert!(found.is_empty(), "entry 1 was replaced: {found:?}");
         let query = QueryHashes {
-            pdq: Some(crate::PdqQuery::One(pdq(9))),
+            pdq: Some(PdqQuery::One(pdq(9))),
             sha256: Some([4; 32]),
             ..QueryHashes::default()
         };

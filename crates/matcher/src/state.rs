@@ -8,11 +8,13 @@
 //! the change is applied, and each carries a CRC, so a record cut short by a crash is
 //! recognised and dropped.
 
+use crate::error::{StateError, io_error};
 use crate::list::{MAX_ENTRY_ID, SourceList};
-use crate::{ListChange, ListEntry, ListedHash, Op};
+use crate::types::{ListChange, ListEntry, ListedHash, Op};
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
+use takeback_durable::check_crc;
 use takeback_pdq::PdqHash;
 
 const SNAPSHOT_MAGIC: &[u8; 8] = b"TBLIST01";
@@ -25,35 +27,6 @@ const ENTRY_BYTES: usize = 8 + 1 + 1 + 32;
 const RECORD_BYTES: usize = 8 + 1 + ENTRY_BYTES + 4;
 /// Changes applied to the index at a time when replaying a journal.
 const REPLAY_CHUNK: usize = 50_000;
-
-/// Why a list's files could not be read or written.
-#[derive(Debug, thiserror::Error)]
-pub enum StateError {
-    /// Reading or writing failed.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file or directory.
-        path: PathBuf,
-        /// What failed.
-        source: io::Error,
-    },
-    /// A snapshot that fails its checks: the list is fetched again from the start.
-    #[error("{path} is damaged ({reason})")]
-    Damaged {
-        /// The file.
-        path: PathBuf,
-        /// What was wrong.
-        reason: String,
-    },
-}
-
-/// Names the file in an I/O error.
-pub(crate) fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StateError + '_ {
-    move |source| StateError::Io {
-        path: path.to_owned(),
-        source,
-    }
-}
 
 /// What was on disk.
 #[derive(Debug)]
@@ -147,10 +120,9 @@ impl ListFiles {
                 Op::Remove => 2,
             });
             encode_entry(&change.entry, &mut bytes);
-            let crc = crc32fast::hash(&bytes[start..]);
-            bytes.extend_from_slice(&crc.to_le_bytes());
+            takeback_durable::push_crc(&mut bytes, start);
         }
-        append_synced(&mut self.journal, &bytes).map_err(io_error(&path))?;
+        takeback_durable::append(&mut self.journal, &path, &bytes)?;
         self.journal_records += changes.len() as u64;
         Ok(())
     }
@@ -168,11 +140,8 @@ impl ListFiles {
     ) -> Result<(), StateError> {
         let generation = self.generation + 1;
         let path = self.dir.join(SNAPSHOT_FILE);
-        let temporary = self.dir.join(format!("{SNAPSHOT_FILE}.tmp"));
         let entries = list.entries();
-        (|| {
-            let file = File::create(&temporary)?;
-            let mut out = Crc32Writer::new(BufWriter::with_capacity(1 << 20, file));
+        takeback_durable::replace_checksummed(&path, |out| {
             out.write_all(SNAPSHOT_MAGIC)?;
             out.write_all(&generation.to_le_bytes())?;
             out.write_all(&cursor.to_le_bytes())?;
@@ -185,14 +154,8 @@ impl ListFiles {
                 encode_entry(entry, &mut record);
                 out.write_all(&record)?;
             }
-            let (mut file, crc) = out.finish();
-            file.write_all(&crc.to_le_bytes())?;
-            let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
-            file.sync_all()
-        })()
-        .map_err(io_error(&temporary))?;
-        fs::rename(&temporary, &path).map_err(io_error(&path))?;
-        sync_dir(&self.dir)?;
+            Ok(())
+        })?;
         // The old journal's changes are in the snapshot now; a crash before the new
         // journal replaces it leaves a journal of the old generation, which is ignored.
         self.journal = new_journal(&self.dir, generation, &self.origin)?;
@@ -220,12 +183,12 @@ fn read_snapshot(path: &Path) -> Result<Option<Snapshot>, StateError> {
         path: path.to_owned(),
         reason: reason.to_owned(),
     };
-    let Some((body, crc)) = bytes.split_last_chunk::<4>() else {
+    if bytes.len() < 4 {
         return Err(damaged("too short"));
-    };
-    if crc32fast::hash(body) != u32::from_le_bytes(*crc) {
-        return Err(damaged("checksum mismatch"));
     }
+    let Some(body) = check_crc(&bytes) else {
+        return Err(damaged("checksum mismatch"));
+    };
     let mut reader = Reader(body);
     if reader.take::<8>() != Some(*SNAPSHOT_MAGIC) {
         return Err(damaged("not a Takeback list snapshot"));
@@ -315,8 +278,7 @@ fn replay_journal(
             dropped_bytes = length - good_bytes,
             "cut a damaged or partly written end off the list's journal"
         );
-        file.set_len(good_bytes).map_err(io_error(path))?;
-        file.sync_all().map_err(io_error(path))?;
+        takeback_durable::truncate(&file, path, good_bytes)?;
     }
     Ok(Some((file, records)))
 }
@@ -326,21 +288,15 @@ fn journal_header(generation: u64, origin: &str) -> [u8; 24] {
     let mut header = [0u8; 24];
     header[..8].copy_from_slice(JOURNAL_MAGIC);
     header[8..16].copy_from_slice(&generation.to_le_bytes());
-    header[16..20].copy_from_slice(&crc32fast::hash(origin.as_bytes()).to_le_bytes());
+    header[16..20].copy_from_slice(&takeback_durable::crc32(origin.as_bytes()).to_le_bytes());
     header
 }
 
 fn new_journal(dir: &Path, generation: u64, origin: &str) -> Result<File, StateError> {
     let path = dir.join(JOURNAL_FILE);
-    let temporary = dir.join(format!("{JOURNAL_FILE}.tmp"));
-    (|| {
-        let mut file = File::create(&temporary)?;
-        file.write_all(&journal_header(generation, origin))?;
-        file.sync_all()
-    })()
-    .map_err(io_error(&temporary))?;
-    fs::rename(&temporary, &path).map_err(io_error(&path))?;
-    sync_dir(dir)?;
+    takeback_durable::replace(&path, |out| {
+        out.write_all(&journal_header(generation, origin))
+    })?;
     OpenOptions::new()
         .append(true)
         .open(&path)
@@ -350,27 +306,6 @@ fn new_journal(dir: &Path, generation: u64, origin: &str) -> Result<File, StateE
 fn set_aside(path: &Path, why: &str) -> Result<(), StateError> {
     let aside = path.with_extension(format!("snapshot.{why}"));
     fs::rename(path, &aside).map_err(io_error(path))
-}
-
-/// Appends `bytes` to a journal and syncs it. If that fails, whatever part was written is
-/// cut off again: it was not acknowledged, and a torn record would end the journal there
-/// at the next start, losing what is appended after it.
-pub(crate) fn append_synced(journal: &mut File, bytes: &[u8]) -> io::Result<()> {
-    let before = journal.metadata().map(|m| m.len());
-    let written = journal.write_all(bytes).and_then(|()| journal.sync_data());
-    if written.is_err()
-        && let Ok(length) = before
-    {
-        let _ = journal.set_len(length);
-    }
-    written
-}
-
-/// Makes a rename in `dir` durable.
-pub(crate) fn sync_dir(dir: &Path) -> Result<(), StateError> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io_error(dir))
 }
 
 fn encode_entry(entry: &ListEntry, out: &mut Vec<u8>) {
@@ -414,10 +349,7 @@ fn decode_entry(bytes: &[u8]) -> Option<ListEntry> {
 }
 
 fn decode_record(record: &[u8; RECORD_BYTES]) -> Option<(i64, ListChange)> {
-    let (body, crc) = record.split_last_chunk::<4>()?;
-    if crc32fast::hash(body) != u32::from_le_bytes(*crc) {
-        return None;
-    }
+    let body = check_crc(record)?;
     let mut reader = Reader(body);
     let seq = i64::from_le_bytes(reader.take()?);
     let [op] = reader.take()?;
@@ -444,37 +376,6 @@ impl<'a> Reader<'a> {
         let (head, rest) = self.0.split_at_checked(n)?;
         self.0 = rest;
         Some(head)
-    }
-}
-
-/// A writer that keeps the CRC-32 of everything written through it.
-struct Crc32Writer<W> {
-    inner: W,
-    crc: crc32fast::Hasher,
-}
-
-impl<W: Write> Crc32Writer<W> {
-    fn new(inner: W) -> Self {
-        Crc32Writer {
-            inner,
-            crc: crc32fast::Hasher::new(),
-        }
-    }
-
-    fn finish(self) -> (W, u32) {
-        (self.inner, self.crc.finalize())
-    }
-}
-
-impl<W: Write> Write for Crc32Writer<W> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let written = self.inner.write(bytes)?;
-        self.crc.update(&bytes[..written]);
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
     }
 }
 

@@ -2,7 +2,7 @@
 //! feed, checked before anything in it is used, and a feedback batch.
 
 use crate::list::MAX_ENTRY_ID;
-use crate::{ListChange, ListEntry, ListedHash, Op, parse_hex};
+use crate::types::{ListChange, ListEntry, ListedHash, Op, parse_hex};
 use serde::{Deserialize, Serialize};
 use takeback_pdq::PdqHash;
 
