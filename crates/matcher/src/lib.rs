@@ -47,7 +47,8 @@
 // vocabulary, using none); `config`, `error`; `wire` (the hotline's JSON), `list` (a list
 // in memory), `state` (a list on disk); `client` (a hotline's partner API), `source` (what
 // is held for each list); `follow`, `outbox` (outcomes on disk), `outcomes` (their
-// sender); `matcher`; `http`, `testing`.
+// sender); `matcher`; `http`, `testing`. `scan` (with `scan::against` and
+// `scan::checkpoint`) stands apart: it uses only `types` and `error`.
 mod client;
 mod config;
 mod error;
@@ -57,6 +58,7 @@ mod list;
 mod matcher;
 mod outbox;
 mod outcomes;
+pub mod scan;
 mod source;
 mod state;
 mod types;
@@ -66,10 +68,10 @@ mod wire;
 pub mod testing;
 
 pub use config::{ConfigError, MatcherConfig, PartnerKey, SourceConfig, SourceKind, SyncSettings};
-pub use error::{MatchError, MatcherError, OutcomeError, StateError};
+pub use error::{MatchError, MatcherError, OutcomeError, ScanError, StateError};
 pub use http::router;
 pub use matcher::Matcher;
 pub use types::{
     ImageMatches, ListEntry, ListMatch, ListedHash, MatchSettings, OutcomeKind, OutcomeReport,
-    PdqQuery, QueryHashes, SourceStatus,
+    PdqQuery, QueryHashes, ScanMatch, SourceStatus,
 };
