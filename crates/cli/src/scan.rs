@@ -197,7 +197,7 @@ impl ScanSink for Sink {
                         path.as_ref(),
                         &m.hotline,
                         &m.id.to_string(),
-                        &m.algorithm,
+                        m.algorithm.as_str(),
                         &m.distance.to_string(),
                         &m.verified.map_or_else(String::new, |v| v.to_string()),
                         m.variant.as_deref().unwrap_or(""),

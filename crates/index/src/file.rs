@@ -209,11 +209,10 @@ pub fn load_list(path: &Path) -> Result<HashIndex, ListFileError> {
         return Ok(HashIndex::load(path)?);
     }
     file.seek(SeekFrom::Start(0)).map_err(read_error)?;
-    let entries =
-        read_hash_list(BufReader::new(file)).map_err(|source| ListFileError::Text {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    let entries = read_hash_list(BufReader::new(file)).map_err(|source| ListFileError::Text {
+        path: path.to_path_buf(),
+        source,
+    })?;
     Ok(HashIndex::from_entries(entries))
 }
 

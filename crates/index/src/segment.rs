@@ -278,8 +278,7 @@ impl Segment {
     pub(crate) fn query(&self, query: &Words, max_distance: u32, hits: &mut Vec<Hit>) {
         // Every hash is within 256 of every other.
         let max_distance = max_distance.min(256);
-        let plan =
-            self.plans[max_distance as usize].get_or_init(|| self.plan(max_distance));
+        let plan = self.plans[max_distance as usize].get_or_init(|| self.plan(max_distance));
         match plan {
             Plan::Scan => self.scan(query, max_distance, hits),
             Plan::Probe(thresholds) => self.probe(query, max_distance, thresholds, hits),

@@ -3,8 +3,9 @@
 //! for the outbox's sender. One client per hotline, shared by both.
 
 use crate::config::SyncSettings;
-use crate::wire::{self, CheckedPage, FeedbackBatch};
+use crate::wire::{self, CheckedPage};
 use std::time::Duration;
+use takeback_wire::{ErrorBody, FeedbackBatch};
 
 /// Largest page body read; the hotline's largest pages are a few megabytes.
 const MAX_PAGE_BYTES: u64 = 256 * 1024 * 1024;
@@ -57,7 +58,11 @@ impl HotlineClient {
 
     /// The changes after `after` (at most `limit`, or the hotline's default), checked
     /// whole.
-    pub(crate) fn fetch_page(&self, after: i64, limit: Option<u32>) -> Result<Fetched, ClientError> {
+    pub(crate) fn fetch_page(
+        &self,
+        after: i64,
+        limit: Option<u32>,
+    ) -> Result<Fetched, ClientError> {
         let mut request = self
             .agent
             .get(format!("{}/api/v1/hashlist", self.url))
@@ -77,7 +82,7 @@ impl HotlineClient {
             .read_to_vec()
             .map_err(|e| ClientError::Garbage(format!("the page could not be read whole: {e}")))?;
         if status != 200 {
-            let code = wire::error_code(&body);
+            let code = ErrorBody::code_of(&body);
             if status == 409 && code.as_deref() == Some("cursor_ahead") {
                 return Ok(Fetched::CursorAhead);
             }
@@ -105,7 +110,7 @@ impl HotlineClient {
             .unwrap_or_default();
         Ok(Answer {
             status,
-            code: wire::error_code(&body),
+            code: ErrorBody::code_of(&body),
         })
     }
 }

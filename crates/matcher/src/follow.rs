@@ -8,10 +8,10 @@ use crate::error::StateError;
 use crate::list::SourceList;
 use crate::source::{Source, Stop};
 use crate::state::ListFiles;
-use crate::types::Op;
 use std::path::Path;
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, SystemTime};
+use takeback_wire::ChangeOp;
 
 /// Why a sync stopped short.
 #[derive(Debug, thiserror::Error)]
@@ -114,7 +114,7 @@ impl Follower {
             self.source.health().retired.extend(
                 changes
                     .iter()
-                    .filter(|c| c.op == Op::Remove)
+                    .filter(|c| c.op == ChangeOp::Remove)
                     .map(|c| c.entry.id),
             );
             list.apply(&changes);

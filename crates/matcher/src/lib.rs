@@ -72,6 +72,6 @@ pub use error::{MatchError, MatcherError, OutcomeError, ScanError, StateError};
 pub use http::router;
 pub use matcher::Matcher;
 pub use types::{
-    ImageMatches, ListEntry, ListMatch, ListedHash, MatchSettings, OutcomeKind, OutcomeReport,
-    PdqQuery, QueryHashes, ScanMatch, SourceStatus,
+    ImageMatches, ListEntry, ListMatch, ListedHash, MatchSettings, Md5Digest, OutcomeKind,
+    OutcomeReport, PdqQuery, QueryHashes, ScanMatch, Sha256Digest, SourceStatus,
 };

@@ -260,8 +260,8 @@ impl Matcher {
                 None => PdqQuery::One(print.pdq.hash),
             }),
             quality: Some(print.pdq.quality),
-            md5: Some(print.digests.md5.0),
-            sha256: Some(print.digests.sha256.0),
+            md5: Some(print.digests.md5),
+            sha256: Some(print.digests.sha256),
         };
         Ok(ImageMatches {
             matches: self.match_hashes(&query),
@@ -328,7 +328,6 @@ impl Matcher {
     pub(crate) fn sources(&self) -> &[Arc<Source>] {
         &self.inner.sources
     }
-
 }
 
 /// A list file: a text hash list (`hash` or `hash,id` per line) or a saved index.

@@ -14,8 +14,7 @@
 //! is cut off before anything is appended after it.
 
 use crate::error::{StateError, io_error};
-use crate::types::{OutcomeKind, OutcomeReport, hex};
-use crate::wire::{FeedbackBatch, FeedbackItem};
+use crate::types::{OutcomeKind, OutcomeReport};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
@@ -23,6 +22,7 @@ use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use takeback_durable::sync_dir;
+use takeback_wire::{FeedbackBatch, FeedbackItem, hex};
 
 /// Most entries in one feedback batch (the hotline takes up to 10,000).
 const BATCH_ITEMS: usize = 5_000;
@@ -262,7 +262,7 @@ impl Outbox {
                     hotline: hotline.clone(),
                     origin: origin.clone(),
                     batch: FeedbackBatch {
-                        batch_id: batch_id(),
+                        batch_id: Some(batch_id()),
                         items: chunk.to_vec(),
                     },
                 });
@@ -350,7 +350,7 @@ fn batch_id() -> String {
             .map_or(0, |d| d.as_nanos());
         bytes = nanos.to_le_bytes();
     }
-    hex(&bytes)
+    hex::encode(&bytes)
 }
 
 #[cfg(test)]

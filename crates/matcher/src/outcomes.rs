@@ -6,12 +6,10 @@
 use crate::error::OutcomeError;
 use crate::outbox::{Outbox, SealedBatch};
 use crate::source::{Source, Stop};
-use crate::wire::FeedbackBatch;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// The only error code that splits or drops a batch: the hotline knows no such entry.
-const UNKNOWN_ENTRY: &str = "unknown_entry";
+use takeback_wire::FeedbackBatch;
+use takeback_wire::error::code::UNKNOWN_ENTRY;
 
 /// Sends the outbox's outcomes to their hotlines.
 #[derive(Debug)]
@@ -99,7 +97,12 @@ impl Sender {
             // Split batches are sent at once, within this flush.
             let mut still = Vec::new();
             for batch in remaining {
-                if batch.batch.batch_id.contains('.') {
+                if batch
+                    .batch
+                    .batch_id
+                    .as_deref()
+                    .is_some_and(|id| id.contains('.'))
+                {
                     match self.send(&batch) {
                         Ok(Sent::Acknowledged) => acknowledged += batch.batch.items.len(),
                         Ok(Sent::Split(_) | Sent::Dropped) => {}
@@ -116,7 +119,8 @@ impl Sender {
             outbox.keep_unsent(generation, &sealed)?;
         }
         if acknowledged > 0 {
-            metrics::counter!("takeback_matcher_outcomes_sent_total").increment(acknowledged as u64);
+            metrics::counter!("takeback_matcher_outcomes_sent_total")
+                .increment(acknowledged as u64);
         }
         match first_error {
             Some(error) if acknowledged == 0 => Err(error),
@@ -177,7 +181,7 @@ impl Sender {
                         origin: sealed.origin.clone(),
                         batch: FeedbackBatch {
                             // Derived, so that a retry of the same part is still counted once.
-                            batch_id: format!("{}.{i}", sealed.batch.batch_id),
+                            batch_id: sealed.batch.batch_id.as_ref().map(|id| format!("{id}.{i}")),
                             items: vec![*item],
                         },
                     })

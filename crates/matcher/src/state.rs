@@ -10,12 +10,13 @@
 
 use crate::error::{StateError, io_error};
 use crate::list::{MAX_ENTRY_ID, SourceList};
-use crate::types::{ListChange, ListEntry, ListedHash, Op};
+use crate::types::{ListChange, ListEntry, ListedHash};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use takeback_durable::check_crc;
 use takeback_pdq::PdqHash;
+use takeback_wire::{ChangeOp, Md5Digest, Sha256Digest};
 
 const SNAPSHOT_MAGIC: &[u8; 8] = b"TBLIST01";
 const JOURNAL_MAGIC: &[u8; 8] = b"TBJRNL01";
@@ -116,8 +117,8 @@ impl ListFiles {
             let start = bytes.len();
             bytes.extend_from_slice(&seq.to_le_bytes());
             bytes.push(match change.op {
-                Op::Add => 1,
-                Op::Remove => 2,
+                ChangeOp::Add => 1,
+                ChangeOp::Remove => 2,
             });
             encode_entry(&change.entry, &mut bytes);
             takeback_durable::push_crc(&mut bytes, start);
@@ -317,11 +318,11 @@ fn encode_entry(entry: &ListEntry, out: &mut Vec<u8>) {
             1
         }
         ListedHash::Md5(md5) => {
-            value[..16].copy_from_slice(md5);
+            value[..16].copy_from_slice(&md5.0);
             2
         }
         ListedHash::Sha256(sha) => {
-            value = *sha;
+            value = sha.0;
             3
         }
     };
@@ -337,8 +338,8 @@ fn decode_entry(bytes: &[u8]) -> Option<ListEntry> {
     let value: [u8; 32] = reader.take()?;
     let hash = match kind {
         1 => ListedHash::Pdq(PdqHash::from_bytes(value)),
-        2 => ListedHash::Md5(value[..16].try_into().ok()?),
-        3 => ListedHash::Sha256(value),
+        2 => ListedHash::Md5(Md5Digest(value[..16].try_into().ok()?)),
+        3 => ListedHash::Sha256(Sha256Digest(value)),
         _ => return None,
     };
     (1..=MAX_ENTRY_ID).contains(&id).then_some(ListEntry {
@@ -354,8 +355,8 @@ fn decode_record(record: &[u8; RECORD_BYTES]) -> Option<(i64, ListChange)> {
     let seq = i64::from_le_bytes(reader.take()?);
     let [op] = reader.take()?;
     let op = match op {
-        1 => Op::Add,
-        2 => Op::Remove,
+        1 => ChangeOp::Add,
+        2 => ChangeOp::Remove,
         _ => return None,
     };
     let entry = decode_entry(reader.0)?;
@@ -383,15 +384,15 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    fn change(id: i64, op: Op, byte: u8) -> ListChange {
+    fn change(id: i64, op: ChangeOp, byte: u8) -> ListChange {
         ListChange {
             op,
             entry: ListEntry {
                 id,
                 hash: match id % 3 {
                     0 => ListedHash::Pdq(PdqHash::from_bytes([byte; 32])),
-                    1 => ListedHash::Md5([byte; 16]),
-                    _ => ListedHash::Sha256([byte; 32]),
+                    1 => ListedHash::Md5(Md5Digest([byte; 16])),
+                    _ => ListedHash::Sha256(Sha256Digest([byte; 32])),
                 },
                 verified: id % 2 == 0,
             },
@@ -413,13 +414,16 @@ mod tests {
             (0, false, 0)
         );
         let first: Vec<(i64, ListChange)> = (1..=6)
-            .map(|id| (id, change(id, Op::Add, id as u8)))
+            .map(|id| (id, change(id, ChangeOp::Add, id as u8)))
             .collect();
         files.append(&first).expect("append");
         let changes: Vec<ListChange> = first.iter().map(|(_, c)| c.clone()).collect();
         loaded.list.apply(&changes);
         files.write_snapshot(&loaded.list, 6).expect("snapshot");
-        let later = [(7, change(2, Op::Remove, 0)), (8, change(3, Op::Add, 9))];
+        let later = [
+            (7, change(2, ChangeOp::Remove, 0)),
+            (8, change(3, ChangeOp::Add, 9)),
+        ];
         files.append(&later).expect("append");
         loaded.list.apply(&[later[0].1.clone(), later[1].1.clone()]);
         drop(files);
@@ -442,7 +446,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary directory");
         let (mut files, _) = ListFiles::open(dir.path(), "o").expect("open");
         files
-            .append(&[(1, change(1, Op::Add, 1)), (2, change(2, Op::Add, 2))])
+            .append(&[
+                (1, change(1, ChangeOp::Add, 1)),
+                (2, change(2, ChangeOp::Add, 2)),
+            ])
             .expect("append");
         drop(files);
         let path = dir.path().join(JOURNAL_FILE);
@@ -452,7 +459,9 @@ mod tests {
         let (mut files, loaded) = ListFiles::open(dir.path(), "o").expect("reopen");
         assert_eq!((loaded.cursor, loaded.list.len()), (1, 1));
         // Appending after the cut continues cleanly.
-        files.append(&[(2, change(2, Op::Add, 2))]).expect("append");
+        files
+            .append(&[(2, change(2, ChangeOp::Add, 2))])
+            .expect("append");
         drop(files);
         let (_, loaded) = ListFiles::open(dir.path(), "o").expect("reopen");
         assert_eq!((loaded.cursor, loaded.list.len()), (2, 2));
@@ -462,7 +471,7 @@ mod tests {
     fn a_damaged_snapshot_is_set_aside() {
         let dir = tempfile::tempdir().expect("temporary directory");
         let (mut files, loaded) = ListFiles::open(dir.path(), "o").expect("open");
-        loaded.list.apply(&[change(1, Op::Add, 1)]);
+        loaded.list.apply(&[change(1, ChangeOp::Add, 1)]);
         files.write_snapshot(&loaded.list, 1).expect("snapshot");
         drop(files);
         let path = dir.path().join(SNAPSHOT_FILE);

@@ -1,10 +1,11 @@
 //! One list's memory and files without the network, for the property tests in `tests/`.
 
 use crate::error::StateError;
-use crate::types::{ListChange, ListEntry, ListMatch, Op, QueryHashes};
 use crate::list::SourceList;
 use crate::state::ListFiles;
+use crate::types::{ListChange, ListEntry, ListMatch, QueryHashes};
 use std::path::Path;
+use takeback_wire::ChangeOp;
 
 /// A change as the feed gives it.
 #[derive(Debug, Clone)]
@@ -40,7 +41,11 @@ impl FollowedList {
             .iter()
             .enumerate()
             .map(|(i, change)| {
-                let op = if change.remove { Op::Remove } else { Op::Add };
+                let op = if change.remove {
+                    ChangeOp::Remove
+                } else {
+                    ChangeOp::Add
+                };
                 let change = ListChange {
                     op,
                     entry: change.entry.clone(),

@@ -4,55 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 use takeback_fingerprint::DecodeLimits;
-use takeback_pdq::{Dihedral, PdqHash};
+use takeback_pdq::PdqHash;
+use takeback_wire::{Algorithm, ChangeOp};
 
-/// A fingerprint on a list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ListedHash {
-    /// A PDQ hash: near copies match.
-    Pdq(PdqHash),
-    /// MD5 of a file's bytes: only the same file matches.
-    Md5([u8; 16]),
-    /// SHA-256 of a file's bytes: only the same file matches.
-    Sha256([u8; 32]),
-}
-
-impl ListedHash {
-    /// `pdq`, `md5` or `sha256`, as the hotline names them.
-    pub fn algorithm(&self) -> &'static str {
-        match self {
-            ListedHash::Pdq(_) => "pdq",
-            ListedHash::Md5(_) => "md5",
-            ListedHash::Sha256(_) => "sha256",
-        }
-    }
-
-    /// Lowercase hex.
-    pub fn to_hex(&self) -> String {
-        match self {
-            ListedHash::Pdq(hash) => hash.to_hex(),
-            ListedHash::Md5(bytes) => hex(bytes),
-            ListedHash::Sha256(bytes) => hex(bytes),
-        }
-    }
-}
-
-/// Lowercase hex of any bytes.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Parses exactly `N` bytes of hex (either case).
-pub(crate) fn parse_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    if text.len() != 2 * N || !text.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; N];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
-}
+// What the matcher shares with the hotline and its own clients is the wire crate's.
+pub use takeback_wire::matching::{ImageMatches, ListMatch, OutcomeKind};
+pub use takeback_wire::{ListedHash, Md5Digest, Sha256Digest};
 
 /// An entry of a hotline's list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,17 +22,10 @@ pub struct ListEntry {
     pub verified: bool,
 }
 
-/// Add (or replace) or remove.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Op {
-    Add,
-    Remove,
-}
-
 /// One change to a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ListChange {
-    pub(crate) op: Op,
+    pub(crate) op: ChangeOp,
     pub(crate) entry: ListEntry,
 }
 
@@ -98,67 +48,9 @@ pub struct QueryHashes {
     /// PDQ's quality, when known: below the quality floor PDQ is not searched.
     pub quality: Option<u8>,
     /// MD5 of the file.
-    pub md5: Option<[u8; 16]>,
+    pub md5: Option<Md5Digest>,
     /// SHA-256 of the file.
-    pub sha256: Option<[u8; 32]>,
-}
-
-/// An entry that matched.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ListMatch {
-    /// The list it is on (the hotline's name in the configuration).
-    #[serde(rename = "hotline")]
-    pub source: String,
-    /// The entry's id on that list.
-    pub id: i64,
-    /// `pdq`, `md5` or `sha256`.
-    pub algorithm: &'static str,
-    /// The listed fingerprint, hex.
-    pub hash: String,
-    /// Hamming distance for PDQ (0 to the maximum distance); 0 for MD5 and SHA-256.
-    pub distance: u32,
-    /// Checked by an analyst (`true`), or self-reported (`false`): send those to human
-    /// review rather than acting on them blindly.
-    pub verified: bool,
-    /// Which turn or mirror of the query matched (`rot90`, `flipx`, …); absent when the
-    /// query as it is matched.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub variant: Option<&'static str>,
-}
-
-impl ListMatch {
-    pub(crate) fn new(
-        source: &str,
-        id: i64,
-        hash: ListedHash,
-        verified: bool,
-        distance: u32,
-        variant: Option<Dihedral>,
-    ) -> Self {
-        ListMatch {
-            source: source.to_owned(),
-            id,
-            algorithm: hash.algorithm(),
-            hash: hash.to_hex(),
-            distance,
-            verified,
-            variant: variant.map(Dihedral::name),
-        }
-    }
-}
-
-/// What an image was found to be.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ImageMatches {
-    /// The entries it matched: exact matches first, then by distance.
-    pub matches: Vec<ListMatch>,
-    /// The image's PDQ hash (as it is, not turned).
-    pub pdq: String,
-    /// PDQ's quality, 0 to 100.
-    pub quality: u8,
-    /// Whether PDQ was searched: not when the quality is under the floor (a picture with
-    /// too little detail matches unrelated ones), when only MD5 and SHA-256 count.
-    pub pdq_searched: bool,
+    pub sha256: Option<Sha256Digest>,
 }
 
 /// How queries are answered.
@@ -209,21 +101,6 @@ pub struct SourceStatus {
 /// Largest count in one outcome report.
 pub(crate) const MAX_COUNT: u32 = 1_000_000;
 
-/// What the platform did about a match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutcomeKind {
-    /// A copy was found (and, say, sent to review).
-    Matched,
-    /// A copy already published was taken down (counts as found too).
-    Removed,
-    /// An upload was stopped before it was published (counts as found too).
-    BlockedUpload,
-    /// The match was not the listed picture. Enough of these from different platforms
-    /// suspend the entry until an analyst looks at it.
-    FalsePositive,
-}
-
 /// One outcome: `count` times `kind` for entry `id` of list `source`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutcomeReport {
@@ -253,7 +130,7 @@ pub struct ScanMatch {
     /// The entry's id on that list.
     pub id: i64,
     /// `pdq`, `md5` or `sha256`.
-    pub algorithm: String,
+    pub algorithm: Algorithm,
     /// The listed fingerprint, hex.
     pub hash: String,
     /// Hamming distance for PDQ; 0 for MD5 and SHA-256.
@@ -264,4 +141,18 @@ pub struct ScanMatch {
     /// Which turn or mirror of the file matched; absent when the file as it is matched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
+}
+
+impl From<ListMatch> for ScanMatch {
+    fn from(found: ListMatch) -> Self {
+        ScanMatch {
+            hotline: found.source,
+            id: found.id,
+            algorithm: found.algorithm,
+            hash: found.hash,
+            distance: found.distance,
+            verified: Some(found.verified),
+            variant: found.variant.map(String::from),
+        }
+    }
 }

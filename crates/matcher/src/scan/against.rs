@@ -2,12 +2,13 @@
 
 use crate::error::ScanError;
 use crate::types::ScanMatch;
-use serde::Deserialize;
 use std::path::Path;
 use std::time::Duration;
 use takeback_fingerprint::Fingerprint;
 use takeback_index::HashIndex;
 use takeback_pdq::Dihedral;
+use takeback_wire::Algorithm;
+use takeback_wire::matching::{HashMatches, MatchQuery};
 
 /// What a scan matches against.
 #[derive(Debug)]
@@ -99,7 +100,7 @@ impl Against {
                     .map(|(id, hash, distance, variant)| ScanMatch {
                         hotline: name.clone(),
                         id: i64::try_from(id).unwrap_or(i64::MAX),
-                        algorithm: "pdq".into(),
+                        algorithm: Algorithm::Pdq,
                         hash: hash.to_hex(),
                         distance,
                         verified: None,
@@ -110,20 +111,17 @@ impl Against {
                     .collect())
             }
             Backend::Matcher { agent, url } => {
-                let mut query = serde_json::json!({
-                    "quality": print.pdq.quality,
-                    "md5": print.digests.md5.to_string(),
-                    "sha256": print.digests.sha256.to_string(),
-                });
+                let mut query = MatchQuery {
+                    quality: Some(print.pdq.quality),
+                    md5: Some(print.digests.md5.to_hex()),
+                    sha256: Some(print.digests.sha256.to_hex()),
+                    ..MatchQuery::default()
+                };
                 match &print.dihedral {
                     Some(hashes) => {
-                        query["dihedral"] = hashes.iter().map(|h| h.to_hex()).collect();
+                        query.dihedral = Some(hashes.iter().map(|h| h.to_hex()).collect());
                     }
-                    None => query["pdq"] = print.pdq.hash.to_hex().into(),
-                }
-                #[derive(Deserialize)]
-                struct Answer {
-                    matches: Vec<ScanMatch>,
+                    None => query.pdq = Some(print.pdq.hash.to_hex()),
                 }
                 let mut response = agent
                     .post(format!("{url}/v1/match"))
@@ -137,8 +135,8 @@ impl Against {
                 if status != 200 {
                     return Err(format!("the matcher answered {status}: {body}"));
                 }
-                serde_json::from_str::<Answer>(&body)
-                    .map(|a| a.matches)
+                serde_json::from_str::<HashMatches>(&body)
+                    .map(|answer| answer.matches.into_iter().map(ScanMatch::from).collect())
                     .map_err(|e| format!("the matcher's answer is malformed: {e}"))
             }
         }
