@@ -17,7 +17,7 @@
 //! independent of how the index is tuned. The file is written to a temporary name, synced
 //! and renamed, so a crash leaves the old file or the new one, never half of one.
 
-use crate::HashIndex;
+use crate::hash_index::HashIndex;
 use crate::list::{HashListError, read_hash_list};
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};

@@ -13,6 +13,7 @@ mod against;
 mod checkpoint;
 
 pub use against::Against;
+pub use checkpoint::ScanOutput;
 
 use crate::error::ScanError;
 use crate::types::ScanMatch;
@@ -28,23 +29,6 @@ use takeback_fingerprint::{Fingerprint, FingerprintError, Options, fingerprint_f
 
 /// How often the checkpoint is saved during a scan.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(2);
-
-/// Where a scan writes its matches.
-pub enum ScanOutput {
-    /// A file: checkpointed, so that the scan can be resumed.
-    File(PathBuf),
-    /// A writer, standard output say: not resumable.
-    Writer(Box<dyn Write>),
-}
-
-impl std::fmt::Debug for ScanOutput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ScanOutput::File(path) => f.debug_tuple("File").field(path).finish(),
-            ScanOutput::Writer(_) => f.write_str("Writer"),
-        }
-    }
-}
 
 /// What to scan, and where the results go.
 #[derive(Debug)]

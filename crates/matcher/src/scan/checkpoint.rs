@@ -9,6 +9,23 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+/// Where a scan writes its matches.
+pub enum ScanOutput {
+    /// A file: checkpointed, so that the scan can be resumed.
+    File(PathBuf),
+    /// A writer, standard output say: not resumable.
+    Writer(Box<dyn Write>),
+}
+
+impl std::fmt::Debug for ScanOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScanOutput::File(path) => f.debug_tuple("File").field(path).finish(),
+            ScanOutput::Writer(_) => f.write_str("Writer"),
+        }
+    }
+}
+
 /// Where a scan stands.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Checkpoint {
@@ -74,17 +91,17 @@ impl Outputs {
     /// The output (a file, or the writer given) and the errors file, cut back to the
     /// checkpoint when resuming.
     pub(crate) fn open(
-        output: super::ScanOutput,
+        output: ScanOutput,
         errors: Option<&Path>,
         resumed: Option<&Checkpoint>,
     ) -> Result<Outputs, ScanError> {
         let (output, output_file): (Box<dyn Write>, _) = match output {
-            super::ScanOutput::File(path) => {
+            ScanOutput::File(path) => {
                 let file = open(&path, resumed.map(|c| c.output_bytes))?;
                 let again = file.try_clone().map_err(ScanError::Io)?;
                 (Box::new(file), Some(again))
             }
-            super::ScanOutput::Writer(writer) => (writer, None),
+            ScanOutput::Writer(writer) => (writer, None),
         };
         let errors = match errors {
             Some(path) => Some(BufWriter::new(open(path, resumed.map(|c| c.errors_bytes))?)),
