@@ -30,7 +30,7 @@ pub(crate) struct ListChange {
 }
 
 /// The PDQ side of a query: the hash, or the hashes of all eight orientations (in the
-/// order of [`Dihedral::ALL`], as `takeback hash --dihedral` prints them).
+/// order of [`Dihedral::ALL`](takeback_pdq::Dihedral::ALL), as `takeback hash --dihedral` prints them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)] // a query lives on the stack for one lookup
 pub enum PdqQuery {
