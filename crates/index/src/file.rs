@@ -195,25 +195,58 @@ pub enum ListFileError {
     },
 }
 
-/// Loads a list file: an index saved by [`HashIndex::save`] or a text hash list (see
-/// [`read_hash_list`]), told apart by the first bytes.
-pub fn load_list(path: &Path) -> Result<HashIndex, ListFileError> {
-    let read_error = |source| ListFileError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut file = File::open(path).map_err(read_error)?;
-    let mut head = [0u8; 8];
-    let n = file.read(&mut head).map_err(read_error)?;
-    if is_index_file(&head[..n]) {
-        return Ok(HashIndex::load(path)?);
+/// A list file as read: a saved index, or the entries of a text list.
+#[derive(Debug)]
+pub enum ListFile {
+    /// An index saved by [`HashIndex::save`].
+    Index(HashIndex),
+    /// The entries of a text hash list (see [`read_hash_list`]).
+    Text(Vec<(PdqHash, u64)>),
+}
+
+impl ListFile {
+    /// Reads a list file of either kind, told apart by the first bytes.
+    pub fn read(path: &Path) -> Result<ListFile, ListFileError> {
+        let read_error = |source| ListFileError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = File::open(path).map_err(read_error)?;
+        let mut head = [0u8; 8];
+        let n = file.read(&mut head).map_err(read_error)?;
+        if is_index_file(&head[..n]) {
+            return Ok(ListFile::Index(HashIndex::load(path)?));
+        }
+        file.seek(SeekFrom::Start(0)).map_err(read_error)?;
+        let entries =
+            read_hash_list(BufReader::new(file)).map_err(|source| ListFileError::Text {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(ListFile::Text(entries))
     }
-    file.seek(SeekFrom::Start(0)).map_err(read_error)?;
-    let entries = read_hash_list(BufReader::new(file)).map_err(|source| ListFileError::Text {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(HashIndex::from_entries(entries))
+
+    /// The list as an index.
+    pub fn into_index(self) -> HashIndex {
+        match self {
+            ListFile::Index(index) => index,
+            ListFile::Text(entries) => HashIndex::from_entries(entries),
+        }
+    }
+
+    /// The list's entries.
+    pub fn into_entries(self) -> Vec<(PdqHash, u64)> {
+        match self {
+            ListFile::Index(index) => index.entries(),
+            ListFile::Text(entries) => entries,
+        }
+    }
+}
+
+/// Loads a list file, an index saved by [`HashIndex::save`] or a text hash list, as an
+/// index.
+pub fn load_list(path: &Path) -> Result<HashIndex, ListFileError> {
+    ListFile::read(path).map(ListFile::into_index)
 }
 
 /// Whether `bytes`, the start of a file, begin like a saved index (rather than a text list).

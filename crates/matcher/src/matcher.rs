@@ -23,8 +23,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 use takeback_fingerprint::{Options, fingerprint_bytes};
-use takeback_index::HashIndex;
-use takeback_pdq::PdqHash;
+use takeback_index::{ListFile, ListFileError};
 
 /// Follows hotlines' lists and matches against them. Cheap to clone: clones share one
 /// matcher.
@@ -336,21 +335,15 @@ fn load_list_file(path: &Path, verified: bool) -> Result<SourceList, MatcherErro
         path: path.display().to_string(),
         message,
     };
-    let mut head = [0u8; 16];
-    let head_len = {
-        use std::io::Read;
-        let mut file = File::open(path).map_err(|e| fail(e.to_string()))?;
-        file.read(&mut head).map_err(|e| fail(e.to_string()))?
-    };
-    let entries: Vec<(PdqHash, u64)> = if takeback_index::is_index_file(&head[..head_len]) {
-        HashIndex::load(path)
-            .map_err(|e| fail(e.to_string()))?
-            .entries()
-    } else {
-        let file = File::open(path).map_err(|e| fail(e.to_string()))?;
-        takeback_index::read_hash_list(std::io::BufReader::new(file))
-            .map_err(|e| fail(e.to_string()))?
-    };
+    let entries = ListFile::read(path)
+        .map_err(|error| {
+            fail(match error {
+                ListFileError::Read { source, .. } => source.to_string(),
+                ListFileError::Index(error) => error.to_string(),
+                ListFileError::Text { source, .. } => source.to_string(),
+            })
+        })?
+        .into_entries();
     let mut listed = Vec::with_capacity(entries.len());
     for (hash, id) in entries {
         let id = i64::try_from(id)
