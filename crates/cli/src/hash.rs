@@ -14,6 +14,7 @@ use std::sync::mpsc;
 use takeback_fingerprint::{
     Fingerprint, FingerprintError, Options, fingerprint_file, fingerprint_reader,
 };
+use takeback_matcher::scan::collect_files;
 
 /// Print the fingerprints of image files: PDQ hash and quality of the pixels, MD5 and
 /// SHA-256 of the bytes.
@@ -153,44 +154,6 @@ fn fingerprint_path(path: &Path, options: &Options) -> Result<Fingerprint, Finge
 
 /// The path that names standard input.
 const STDIN: &str = "-";
-
-/// The files to hash: each path given, with directories expanded recursively in name order.
-pub(crate) fn collect_files(
-    paths: &[PathBuf],
-    report: &mut impl FnMut(&Path, &dyn std::fmt::Display),
-) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for path in paths {
-        if !path.is_dir() {
-            // Files, and paths that don't exist: hashing reports why they can't be read.
-            files.push(path.clone());
-            continue;
-        }
-        let walk = walkdir::WalkDir::new(path)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
-        for entry in walk {
-            match entry {
-                Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
-                // Directories are walked; symbolic links inside them are not followed.
-                Ok(_) => {}
-                Err(error) => {
-                    let at = error.path().unwrap_or(path).to_path_buf();
-                    let reason = error
-                        .io_error()
-                        .map_or_else(|| error.to_string(), |e| format!("cannot read: {e}"));
-                    report(&at, &reason);
-                }
-            }
-        }
-    }
-    files
-}
-
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|n| n.starts_with('.'))
-}
 
 fn progress_bar(len: u64) -> ProgressBar {
     let style = ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}")

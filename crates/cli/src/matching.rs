@@ -6,10 +6,10 @@ use clap::{Args, Subcommand, ValueEnum};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use takeback_fingerprint::{Options, fingerprint_file};
-use takeback_index::{HashIndex, is_index_file, parse_list_line, read_hash_list};
+use takeback_index::{HashIndex, parse_list_line, read_hash_list};
 use takeback_pdq::PdqHash;
 
 /// Build saved hash indexes, which `takeback match --list` loads faster than text lists.
@@ -116,7 +116,7 @@ pub fn run_match(args: &MatchArgs) -> anyhow::Result<MatchOutcome> {
     if args.queries.iter().filter(|q| *q == "-").count() > 1 {
         bail!("standard input (`-`) can be read only once");
     }
-    let index = load_list(&args.list)?;
+    let index = takeback_index::load_list(&args.list)?;
     let mut errors = false;
     let queries = collect_queries(&args.queries, args.dihedral, &mut errors)?;
 
@@ -201,21 +201,6 @@ fn lookup(index: &HashIndex, query: &Query, max_distance: u32) -> Vec<JsonMatch>
             })
             .collect(),
     }
-}
-
-/// A saved index or a text list, told apart by the first bytes.
-pub(crate) fn load_list(path: &Path) -> anyhow::Result<HashIndex> {
-    let context = || format!("cannot read the list {}", path.display());
-    let mut file = File::open(path).with_context(context)?;
-    let mut head = [0u8; 8];
-    let n = file.read(&mut head).with_context(context)?;
-    if is_index_file(&head[..n]) {
-        return Ok(HashIndex::load(path)?);
-    }
-    file.seek(SeekFrom::Start(0)).with_context(context)?;
-    let entries =
-        read_hash_list(BufReader::new(file)).with_context(|| format!("{}", path.display()))?;
-    Ok(HashIndex::from_entries(entries))
 }
 
 /// The queries in order: hashes as given, `-` expanded to the hashes on standard input,

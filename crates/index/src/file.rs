@@ -17,9 +17,10 @@
 //! independent of how the index is tuned. The file is written to a temporary name, synced
 //! and renamed, so a crash leaves the old file or the new one, never half of one.
 
-use crate::HashIndex;
+use crate::hash_index::HashIndex;
+use crate::list::{HashListError, read_hash_list};
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use takeback_pdq::PdqHash;
 
@@ -76,19 +77,8 @@ pub enum IndexFileError {
 impl HashIndex {
     /// Saves every entry to `path`, replacing it atomically.
     pub fn save(&self, path: &Path) -> Result<(), IndexFileError> {
-        let io_error = |source| IndexFileError::Io {
-            action: "write",
-            path: path.to_path_buf(),
-            source,
-        };
         let entries = self.entries();
-        let temporary = temporary_path(path);
-        let result = (|| {
-            let file = File::create(&temporary)?;
-            let mut out = CrcWriter {
-                inner: BufWriter::with_capacity(1 << 20, file),
-                crc: crc32fast::Hasher::new(),
-            };
+        takeback_durable::replace_checksummed(path, |out| {
             out.write_all(&MAGIC)?;
             out.write_all(&FILE_VERSION.to_le_bytes())?;
             out.write_all(&0u32.to_le_bytes())?;
@@ -97,17 +87,13 @@ impl HashIndex {
                 out.write_all(&hash.to_bytes())?;
                 out.write_all(&id.to_le_bytes())?;
             }
-            let crc = out.crc.clone().finalize();
-            let mut inner = out.inner;
-            inner.write_all(&crc.to_le_bytes())?;
-            let file = inner.into_inner().map_err(io::IntoInnerError::into_error)?;
-            file.sync_all()?;
-            std::fs::rename(&temporary, path)
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&temporary);
-        }
-        result.map_err(io_error)
+            Ok(())
+        })
+        .map_err(|error| IndexFileError::Io {
+            action: "write",
+            path: path.to_path_buf(),
+            source: error.source,
+        })
     }
 
     /// Loads an index saved by [`HashIndex::save`]. A truncated, damaged or foreign file is
@@ -163,16 +149,13 @@ impl HashIndex {
             });
         }
         // The length matches the file, so this allocation is the file's size.
-        let mut body = vec![0u8; actual as usize - HEADER];
-        file.read_exact(&mut body).map_err(io_error)?;
-        let (records, trailer) = body.split_at(body.len() - TRAILER);
-        let mut crc = crc32fast::Hasher::new();
-        crc.update(&header);
-        crc.update(records);
-        let stored = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
-        if crc.finalize() != stored {
+        let mut bytes = vec![0u8; actual as usize];
+        bytes[..HEADER].copy_from_slice(&header);
+        file.read_exact(&mut bytes[HEADER..]).map_err(io_error)?;
+        let Some(checked) = takeback_durable::check_crc(&bytes) else {
             return Err(IndexFileError::ChecksumMismatch(path.to_path_buf()));
-        }
+        };
+        let records = &checked[HEADER..];
         let entries = records.chunks_exact(ENTRY).map(|record| {
             let (hash, id) = record.split_at(32);
             let mut hash_bytes = [0u8; 32];
@@ -188,31 +171,85 @@ impl HashIndex {
     }
 }
 
+/// Why a list file, a saved index or a text list, could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ListFileError {
+    /// The file could not be opened or read.
+    #[error("cannot read the list {path}: {source}", path = path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+    /// A saved index that does not load.
+    #[error(transparent)]
+    Index(#[from] IndexFileError),
+    /// A text list that does not read.
+    #[error("{path}: {source}", path = path.display())]
+    Text {
+        /// The file.
+        path: PathBuf,
+        /// The line that is wrong, or the read that failed.
+        source: HashListError,
+    },
+}
+
+/// A list file as read: a saved index, or the entries of a text list.
+#[derive(Debug)]
+pub enum ListFile {
+    /// An index saved by [`HashIndex::save`].
+    Index(HashIndex),
+    /// The entries of a text hash list (see [`read_hash_list`]).
+    Text(Vec<(PdqHash, u64)>),
+}
+
+impl ListFile {
+    /// Reads a list file of either kind, told apart by the first bytes.
+    pub fn read(path: &Path) -> Result<ListFile, ListFileError> {
+        let read_error = |source| ListFileError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = File::open(path).map_err(read_error)?;
+        let mut head = [0u8; 8];
+        let n = file.read(&mut head).map_err(read_error)?;
+        if is_index_file(&head[..n]) {
+            return Ok(ListFile::Index(HashIndex::load(path)?));
+        }
+        file.seek(SeekFrom::Start(0)).map_err(read_error)?;
+        let entries =
+            read_hash_list(BufReader::new(file)).map_err(|source| ListFileError::Text {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(ListFile::Text(entries))
+    }
+
+    /// The list as an index.
+    pub fn into_index(self) -> HashIndex {
+        match self {
+            ListFile::Index(index) => index,
+            ListFile::Text(entries) => HashIndex::from_entries(entries),
+        }
+    }
+
+    /// The list's entries.
+    pub fn into_entries(self) -> Vec<(PdqHash, u64)> {
+        match self {
+            ListFile::Index(index) => index.entries(),
+            ListFile::Text(entries) => entries,
+        }
+    }
+}
+
+/// Loads a list file, an index saved by [`HashIndex::save`] or a text hash list, as an
+/// index.
+pub fn load_list(path: &Path) -> Result<HashIndex, ListFileError> {
+    ListFile::read(path).map(ListFile::into_index)
+}
+
 /// Whether `bytes`, the start of a file, begin like a saved index (rather than a text list).
 pub fn is_index_file(bytes: &[u8]) -> bool {
     bytes.starts_with(&MAGIC)
-}
-
-fn temporary_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".tmp-{}", std::process::id()));
-    path.with_file_name(name)
-}
-
-/// Checksums what it writes.
-struct CrcWriter<W> {
-    inner: W,
-    crc: crc32fast::Hasher,
-}
-
-impl<W: Write> Write for CrcWriter<W> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(bytes)?;
-        self.crc.update(&bytes[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
 }

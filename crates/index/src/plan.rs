@@ -13,8 +13,6 @@
 //! The constants are nanoseconds measured on the development machine (2-core AMD EPYC);
 //! only their ratios matter.
 
-use crate::segment::{Segment, mask_count};
-
 /// Checking one row of a sequential scan.
 const SCAN_ROW_NS: f64 = 1.0;
 /// Visiting one bucket: a random read of its slot.
@@ -34,32 +32,29 @@ pub(crate) enum Plan {
 }
 
 impl Plan {
-    /// The cheapest exact plan for `segment` at `max_distance`.
-    pub(crate) fn choose(segment: &Segment, max_distance: u32) -> Plan {
-        if !segment.is_indexed() {
-            return Plan::Scan;
-        }
-        let parts = segment.parts();
-        let rows = segment.rows() as f64;
+    /// The cheapest exact plan at `max_distance` for a segment of `rows` rows whose tables
+    /// key on parts of `part_bits` bits each.
+    pub(crate) fn choose(part_bits: &[u32], rows: usize, max_distance: u32) -> Plan {
+        let rows = rows as f64;
         let scan_cost = rows * SCAN_ROW_NS;
-        let bucket_cost: Vec<f64> = parts
+        let bucket_cost: Vec<f64> = part_bits
             .iter()
-            .map(|p| PROBE_NS + rows / f64::from(p.bits).exp2() * CANDIDATE_NS)
+            .map(|&bits| PROBE_NS + rows / f64::from(bits).exp2() * CANDIDATE_NS)
             .collect();
-        let mut radii = vec![-1i32; parts.len()];
+        let mut radii = vec![-1i32; part_bits.len()];
         let mut cost = 0.0;
         // Σ (t_i + 1) must exceed max_distance.
         for _ in 0..=max_distance {
             let step = |i: usize| {
-                let bits = parts[i].bits;
+                let bits = part_bits[i];
                 let now = match radii[i] {
                     -1 => 0.0,
                     r => mask_count(bits, r as u32),
                 };
                 (mask_count(bits, (radii[i] + 1) as u32) - now) * bucket_cost[i]
             };
-            let cheapest = (0..parts.len())
-                .filter(|&i| radii[i] < MAX_PART_RADIUS.min(parts[i].bits as i32 - 1))
+            let cheapest = (0..part_bits.len())
+                .filter(|&i| radii[i] < MAX_PART_RADIUS.min(part_bits[i] as i32 - 1))
                 .map(|i| (i, step(i)))
                 .min_by(|a, b| a.1.total_cmp(&b.1));
             let Some((i, marginal)) = cheapest else {
@@ -73,4 +68,16 @@ impl Plan {
         }
         Plan::Probe(radii)
     }
+}
+
+/// The number of masks `segment::for_each_mask` visits: the buckets probed in a part of
+/// `bits` bits within `radius`.
+pub(crate) fn mask_count(bits: u32, radius: u32) -> f64 {
+    let mut total = 0.0;
+    let mut binomial = 1.0;
+    for ones in 0..=radius.min(bits) {
+        total += binomial;
+        binomial = binomial * f64::from(bits - ones) / f64::from(ones + 1);
+    }
+    total
 }

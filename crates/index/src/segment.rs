@@ -264,17 +264,21 @@ impl Segment {
             + self.tables.iter().map(Table::heap_bytes).sum::<usize>()
     }
 
-    /// The bit ranges of the tables, if any.
-    pub(crate) fn parts(&self) -> Vec<Part> {
-        self.tables.iter().map(|t| t.part).collect()
+    /// The plan for a query at `max_distance`: chosen from the tables' parts and the
+    /// rows (an unindexed segment is always scanned).
+    fn plan(&self, max_distance: u32) -> Plan {
+        if !self.is_indexed() {
+            return Plan::Scan;
+        }
+        let part_bits: Vec<u32> = self.tables.iter().map(|t| t.part.bits).collect();
+        Plan::choose(&part_bits, self.rows(), max_distance)
     }
 
     /// Appends every live row within `max_distance` of `query` to `hits`.
     pub(crate) fn query(&self, query: &Words, max_distance: u32, hits: &mut Vec<Hit>) {
         // Every hash is within 256 of every other.
         let max_distance = max_distance.min(256);
-        let plan =
-            self.plans[max_distance as usize].get_or_init(|| Plan::choose(self, max_distance));
+        let plan = self.plans[max_distance as usize].get_or_init(|| self.plan(max_distance));
         match plan {
             Plan::Scan => self.scan(query, max_distance, hits),
             Plan::Probe(thresholds) => self.probe(query, max_distance, thresholds, hits),
@@ -463,20 +467,10 @@ pub(crate) fn for_each_mask(bits: u32, radius: u32, mut f: impl FnMut(u32)) {
     }
 }
 
-/// The number of masks [`for_each_mask`] visits.
-pub(crate) fn mask_count(bits: u32, radius: u32) -> f64 {
-    let mut total = 0.0;
-    let mut binomial = 1.0;
-    for ones in 0..=radius.min(bits) {
-        total += binomial;
-        binomial = binomial * f64::from(bits - ones) / f64::from(ones + 1);
-    }
-    total
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::mask_count;
 
     proptest::proptest! {
         #[test]

@@ -1,7 +1,7 @@
 //! What a matcher follows and how: in code ([`MatcherConfig::new`]) or from a TOML file
 //! ([`MatcherConfig::from_file`], the format of `config/matcher.example.toml`).
 
-use crate::MatchSettings;
+use crate::types::MatchSettings;
 use serde::Deserialize;
 use std::fmt;
 use std::net::SocketAddr;

@@ -2,119 +2,26 @@
 //! each page to the journal, then apply it; on failure keep the last good list and retry
 //! with backoff.
 
+use crate::client::{ClientError, Fetched};
+use crate::config::{MatcherConfig, SyncSettings};
+use crate::error::StateError;
 use crate::list::SourceList;
-use crate::state::{ListFiles, StateError};
-use crate::wire::{self, CheckedPage};
-use crate::{MatcherConfig, Op, Source, SourceKind, Stop, SyncSettings};
+use crate::source::{Source, Stop};
+use crate::state::ListFiles;
 use std::path::Path;
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, SystemTime};
-
-/// Largest page body read; the hotline's largest pages are a few megabytes.
-const MAX_PAGE_BYTES: u64 = 256 * 1024 * 1024;
+use takeback_wire::ChangeOp;
 
 /// Why a sync stopped short.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SyncError {
-    #[error("cannot reach the hotline: {0}")]
-    Transport(String),
-    #[error("the hotline answered {status}{}", code.as_ref().map(|c| format!(" ({c})")).unwrap_or_default())]
-    Status { status: u16, code: Option<String> },
-    #[error("the hotline's answer was unusable: {0}")]
-    Garbage(String),
+    #[error(transparent)]
+    Hotline(#[from] ClientError),
     #[error("cannot save the list: {0}")]
     State(#[from] StateError),
     #[error("stopping")]
     Stopped,
-}
-
-/// Talks to one hotline's partner API.
-#[derive(Debug)]
-pub(crate) struct HotlineClient {
-    agent: ureq::Agent,
-    url: String,
-    authorization: String,
-    page_size: Option<u32>,
-}
-
-/// A page, or the news that the cursor is ahead of the hotline's list.
-pub(crate) enum Fetched {
-    Page(CheckedPage),
-    CursorAhead,
-}
-
-impl HotlineClient {
-    pub(crate) fn new(url: &str, key: &str, sync: &SyncSettings) -> Self {
-        HotlineClient {
-            agent: agent(sync.timeout),
-            url: url.to_owned(),
-            authorization: format!("Bearer {key}"),
-            page_size: sync.page_size,
-        }
-    }
-
-    /// The changes after `after`, checked.
-    pub(crate) fn page(&self, after: i64) -> Result<Fetched, SyncError> {
-        let mut request = self
-            .agent
-            .get(format!("{}/api/v1/hashlist", self.url))
-            .query("after", after.to_string())
-            .header("authorization", &self.authorization);
-        if let Some(limit) = self.page_size {
-            request = request.query("limit", limit.to_string());
-        }
-        let mut response = request
-            .call()
-            .map_err(|e| SyncError::Transport(e.to_string()))?;
-        let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_PAGE_BYTES)
-            .read_to_vec()
-            .map_err(|e| SyncError::Garbage(format!("the page could not be read whole: {e}")))?;
-        if status != 200 {
-            let code = wire::error_code(&body);
-            if status == 409 && code.as_deref() == Some("cursor_ahead") {
-                return Ok(Fetched::CursorAhead);
-            }
-            return Err(SyncError::Status { status, code });
-        }
-        wire::parse_page(&body, after)
-            .map(Fetched::Page)
-            .map_err(SyncError::Garbage)
-    }
-
-    /// Sends a JSON body; the status and body of the answer.
-    pub(crate) fn post_json(
-        &self,
-        path: &str,
-        body: &impl serde::Serialize,
-    ) -> Result<(u16, Vec<u8>), SyncError> {
-        let mut response = self
-            .agent
-            .post(format!("{}{path}", self.url))
-            .header("authorization", &self.authorization)
-            .send_json(body)
-            .map_err(|e| SyncError::Transport(e.to_string()))?;
-        let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(1024 * 1024)
-            .read_to_vec()
-            .unwrap_or_default();
-        Ok((status, body))
-    }
-}
-
-fn agent(timeout: Duration) -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .user_agent(concat!("takeback-matcher/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .new_agent()
 }
 
 /// When the saved list was last written: how old it is after a restart.
@@ -130,18 +37,12 @@ pub(crate) fn last_saved(dir: &Path) -> Option<SystemTime> {
 pub(crate) struct Follower {
     source: Arc<Source>,
     files: Option<ListFiles>,
-    client: HotlineClient,
     sync: SyncSettings,
     stop: Arc<Stop>,
 }
 
 impl Follower {
     pub(crate) fn new(source: Arc<Source>, config: &MatcherConfig, stop: Arc<Stop>) -> Self {
-        let (url, key) = match &source.config.kind {
-            SourceKind::Hotline { url, key } => (url.as_str(), key.expose()),
-            SourceKind::File { .. } => ("", ""),
-        };
-        let client = HotlineClient::new(url, key, &config.sync);
         let files = source
             .files
             .lock()
@@ -150,7 +51,6 @@ impl Follower {
         Follower {
             source,
             files,
-            client,
             sync: config.sync,
             stop,
         }
@@ -191,7 +91,7 @@ impl Follower {
     /// Fetches and applies pages until the hotline has nothing newer.
     fn sync_once(&mut self) -> Result<(), SyncError> {
         let Some(files) = self.files.as_mut() else {
-            return Err(SyncError::Garbage("the list's files are not open".into()));
+            return Err(ClientError::Garbage("the list's files are not open".into()).into());
         };
         let name = &self.source.config.name;
         loop {
@@ -199,7 +99,7 @@ impl Follower {
                 return Err(SyncError::Stopped);
             }
             let cursor = self.source.health().cursor;
-            let page = match self.client.page(cursor)? {
+            let page = match fetch(&self.source, &self.sync, cursor)? {
                 Fetched::Page(page) => page,
                 Fetched::CursorAhead => return self.refetch_all(cursor),
             };
@@ -214,7 +114,7 @@ impl Follower {
             self.source.health().retired.extend(
                 changes
                     .iter()
-                    .filter(|c| c.op == Op::Remove)
+                    .filter(|c| c.op == ChangeOp::Remove)
                     .map(|c| c.entry.id),
             );
             list.apply(&changes);
@@ -255,12 +155,13 @@ impl Follower {
             if self.stop.is_stopped() {
                 return Err(SyncError::Stopped);
             }
-            let page = match self.client.page(at)? {
+            let page = match fetch(&self.source, &self.sync, at)? {
                 Fetched::Page(page) => page,
                 Fetched::CursorAhead => {
-                    return Err(SyncError::Garbage(
+                    return Err(ClientError::Garbage(
                         "the hotline said the start of its list is ahead of it".into(),
-                    ));
+                    )
+                    .into());
                 }
             };
             if page.changes.is_empty() {
@@ -292,6 +193,14 @@ impl Follower {
         health.synced_at = Some(SystemTime::now());
         Ok(())
     }
+}
+
+/// The page after `after` from the source's hotline.
+fn fetch(source: &Source, sync: &SyncSettings, after: i64) -> Result<Fetched, SyncError> {
+    let Some(client) = &source.client else {
+        return Err(ClientError::Garbage("a list file has no hotline to follow".into()).into());
+    };
+    Ok(client.fetch_page(after, sync.page_size)?)
 }
 
 /// The wait after `failures` failures in a row: doubling from a quarter of the interval

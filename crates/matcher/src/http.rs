@@ -1,10 +1,10 @@
 //! The matcher's local HTTP API, for the platform's own services: match image bytes or
 //! hashes, confirm outcomes, and the health, readiness and metrics endpoints.
 
-use crate::{
-    ListMatch, MatchError, Matcher, OutcomeError, OutcomeKind, OutcomeReport, PdqQuery,
-    QueryHashes, parse_hex,
-};
+use crate::config::SourceKind;
+use crate::error::{MatchError, OutcomeError};
+use crate::matcher::Matcher;
+use crate::types::{OutcomeReport, PdqQuery, QueryHashes};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -13,11 +13,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use serde::{Deserialize, Serialize};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use takeback_fingerprint::FingerprintError;
 use takeback_pdq::PdqHash;
+use takeback_wire::matching::{HashMatches, MatchQuery, OutcomeItem, OutcomeList};
+use takeback_wire::{Md5Digest, Sha256Digest};
 use tokio::sync::Semaphore;
 
 #[derive(Debug, Clone)]
@@ -169,78 +170,66 @@ fn too_large(limit: usize) -> ApiError {
     )
 }
 
-/// `POST /v1/match` as JSON.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HashQuery {
-    pdq: Option<String>,
-    dihedral: Option<Vec<String>>,
-    quality: Option<u8>,
-    md5: Option<String>,
-    sha256: Option<String>,
-}
-
 fn parse_pdq(text: &str, field: &str) -> Result<PdqHash, ApiError> {
     text.parse::<PdqHash>()
         .map_err(|e| ApiError::bad_request(format!("{field}: {e} (a PDQ hash is 64 hex digits)")))
 }
 
-impl HashQuery {
-    fn into_query(self) -> Result<QueryHashes, ApiError> {
-        let pdq = match (&self.pdq, &self.dihedral) {
-            (None, None) => None,
-            (Some(pdq), None) => Some(PdqQuery::One(parse_pdq(pdq, "pdq")?)),
-            (pdq, Some(hashes)) => {
-                let hashes: Vec<PdqHash> = hashes
-                    .iter()
-                    .enumerate()
-                    .map(|(i, h)| parse_pdq(h, &format!("dihedral[{i}]")))
-                    .collect::<Result<_, _>>()?;
-                let hashes: [PdqHash; 8] = hashes.try_into().map_err(|_| {
-                    ApiError::bad_request(
-                        "dihedral: give all eight orientations' hashes, in the order `takeback \
-                         hash --dihedral` prints them",
-                    )
-                })?;
-                if let Some(pdq) = pdq
-                    && parse_pdq(pdq, "pdq")? != hashes[0]
-                {
-                    return Err(ApiError::bad_request(
-                        "pdq differs from dihedral[0], which is the picture as it is",
-                    ));
-                }
-                Some(PdqQuery::Dihedral(hashes))
+/// The hashes of a query, each checked with its own message.
+fn query_hashes(query: MatchQuery) -> Result<QueryHashes, ApiError> {
+    let pdq = match (&query.pdq, &query.dihedral) {
+        (None, None) => None,
+        (Some(pdq), None) => Some(PdqQuery::One(parse_pdq(pdq, "pdq")?)),
+        (pdq, Some(hashes)) => {
+            let hashes: Vec<PdqHash> = hashes
+                .iter()
+                .enumerate()
+                .map(|(i, h)| parse_pdq(h, &format!("dihedral[{i}]")))
+                .collect::<Result<_, _>>()?;
+            let hashes: [PdqHash; 8] = hashes.try_into().map_err(|_| {
+                ApiError::bad_request(
+                    "dihedral: give all eight orientations' hashes, in the order `takeback \
+                     hash --dihedral` prints them",
+                )
+            })?;
+            if let Some(pdq) = pdq
+                && parse_pdq(pdq, "pdq")? != hashes[0]
+            {
+                return Err(ApiError::bad_request(
+                    "pdq differs from dihedral[0], which is the picture as it is",
+                ));
             }
-        };
-        if self.quality.is_some_and(|q| q > 100) {
-            return Err(ApiError::bad_request("quality runs from 0 to 100"));
+            Some(PdqQuery::Dihedral(hashes))
         }
-        let md5 = match &self.md5 {
-            Some(text) => Some(
-                parse_hex::<16>(text)
-                    .ok_or_else(|| ApiError::bad_request("md5: an MD5 is 32 hex digits"))?,
-            ),
-            None => None,
-        };
-        let sha256 = match &self.sha256 {
-            Some(text) => Some(
-                parse_hex::<32>(text)
-                    .ok_or_else(|| ApiError::bad_request("sha256: a SHA-256 is 64 hex digits"))?,
-            ),
-            None => None,
-        };
-        if pdq.is_none() && md5.is_none() && sha256.is_none() {
-            return Err(ApiError::bad_request(
-                "give at least one of pdq, dihedral, md5 and sha256 (or send the image itself)",
-            ));
-        }
-        Ok(QueryHashes {
-            pdq,
-            quality: self.quality,
-            md5,
-            sha256,
-        })
+    };
+    if query.quality.is_some_and(|q| q > 100) {
+        return Err(ApiError::bad_request("quality runs from 0 to 100"));
     }
+    let md5 = match &query.md5 {
+        Some(text) => Some(
+            text.parse::<Md5Digest>()
+                .map_err(|_| ApiError::bad_request("md5: an MD5 is 32 hex digits"))?,
+        ),
+        None => None,
+    };
+    let sha256 = match &query.sha256 {
+        Some(text) => Some(
+            text.parse::<Sha256Digest>()
+                .map_err(|_| ApiError::bad_request("sha256: a SHA-256 is 64 hex digits"))?,
+        ),
+        None => None,
+    };
+    if pdq.is_none() && md5.is_none() && sha256.is_none() {
+        return Err(ApiError::bad_request(
+            "give at least one of pdq, dihedral, md5 and sha256 (or send the image itself)",
+        ));
+    }
+    Ok(QueryHashes {
+        pdq,
+        quality: query.quality,
+        md5,
+        sha256,
+    })
 }
 
 /// What the body is, from its Content-Type.
@@ -287,16 +276,16 @@ async fn match_upload(
     }
     let (label, matched, response) = match kind {
         BodyKind::Json => {
-            let query: HashQuery = serde_json::from_slice(&body)
+            let query: MatchQuery = serde_json::from_slice(&body)
                 .map_err(|e| ApiError::bad_request(format!("not a valid hash query: {e}")))?;
-            let query = query.into_query()?;
+            let query = query_hashes(query)?;
             let matches = state.matcher.match_hashes(&query);
-            #[derive(Serialize)]
-            struct Answer {
-                matches: Vec<ListMatch>,
-            }
             let matched = !matches.is_empty();
-            ("hashes", matched, Json(Answer { matches }).into_response())
+            (
+                "hashes",
+                matched,
+                Json(HashMatches { matches }).into_response(),
+            )
         }
         BodyKind::Image => {
             if body.is_empty() {
@@ -347,22 +336,6 @@ async fn match_upload(
     Ok(response)
 }
 
-/// `POST /v1/outcomes` with several: `{"outcomes": [...]}`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OutcomeList {
-    outcomes: Vec<OutcomeItem>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OutcomeItem {
-    hotline: Option<String>,
-    id: i64,
-    outcome: OutcomeKind,
-    count: Option<u32>,
-}
-
 /// Most outcomes in one request.
 const MAX_OUTCOMES: usize = 10_000;
 
@@ -407,7 +380,7 @@ async fn outcomes(
         .matcher
         .sources()
         .iter()
-        .filter(|s| matches!(s.config.kind, crate::SourceKind::Hotline { .. }))
+        .filter(|s| matches!(s.config.kind, SourceKind::Hotline { .. }))
         .map(|s| s.config.name.as_str())
         .collect();
     let mut reports = Vec::with_capacity(items.len());

@@ -1,11 +1,32 @@
 //! One source's list in memory: PDQ entries in a `takeback-index` index, MD5 and SHA-256
 //! entries in hash maps, all keyed by the hotline's entry id.
 
-use crate::{ListChange, ListEntry, ListMatch, ListedHash, Op, QueryHashes};
+use crate::types::{ListChange, ListEntry, ListMatch, ListedHash, PdqQuery, QueryHashes};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError, RwLock};
 use takeback_index::HashIndex;
 use takeback_pdq::Dihedral;
+use takeback_wire::{ChangeOp, Md5Digest, Sha256Digest};
+
+/// A match of entry `id` of list `source`.
+fn found(
+    source: &str,
+    id: i64,
+    hash: ListedHash,
+    verified: bool,
+    distance: u32,
+    variant: Option<Dihedral>,
+) -> ListMatch {
+    ListMatch {
+        source: source.to_owned(),
+        id,
+        algorithm: hash.algorithm(),
+        hash: hash.to_hex(),
+        distance,
+        verified,
+        variant: variant.map(|v| v.name().into()),
+    }
+}
 
 /// Largest entry id a list may hold: the index keys entries by `id << 1 | verified`, so
 /// that a PDQ match needs no second lookup to say whether it was verified.
@@ -32,8 +53,8 @@ pub(crate) struct SourceList {
 
 #[derive(Debug, Default)]
 struct ExactEntries {
-    md5: HashMap<[u8; 16], Vec<(i64, bool)>>,
-    sha256: HashMap<[u8; 32], Vec<(i64, bool)>>,
+    md5: HashMap<Md5Digest, Vec<(i64, bool)>>,
+    sha256: HashMap<Sha256Digest, Vec<(i64, bool)>>,
     by_id: HashMap<i64, ListedHash>,
 }
 
@@ -115,7 +136,7 @@ impl SourceList {
                 removals.extend([index_key(id, false), index_key(id, true)]);
             }
             exact.remove(id);
-            if change.op == Op::Add {
+            if change.op == ChangeOp::Add {
                 match change.entry.hash {
                     ListedHash::Pdq(hash) => {
                         pending.insert(id, (hash, index_key(id, change.entry.verified)));
@@ -202,7 +223,7 @@ impl SourceList {
         let pdq_match = |id_key: u64, hash, distance, variant: Option<Dihedral>| {
             let (id, verified) = from_index_key(id_key);
             let variant = variant.filter(|v| *v != Dihedral::Original);
-            ListMatch::new(
+            found(
                 source,
                 id,
                 ListedHash::Pdq(hash),
@@ -212,13 +233,13 @@ impl SourceList {
             )
         };
         match &query.pdq {
-            Some(crate::PdqQuery::One(hash)) => out.extend(
+            Some(PdqQuery::One(hash)) => out.extend(
                 self.pdq
                     .query(hash, max_distance)
                     .into_iter()
                     .map(|m| pdq_match(m.id, m.hash, m.distance, None)),
             ),
-            Some(crate::PdqQuery::Dihedral(hashes)) => out.extend(
+            Some(PdqQuery::Dihedral(hashes)) => out.extend(
                 self.pdq
                     .query_dihedral(hashes, max_distance)
                     .into_iter()
@@ -235,14 +256,14 @@ impl SourceList {
             && let Some(ids) = exact.md5.get(value)
         {
             exact_matches.extend(ids.iter().map(|&(id, verified)| {
-                ListMatch::new(source, id, ListedHash::Md5(*value), verified, 0, None)
+                found(source, id, ListedHash::Md5(*value), verified, 0, None)
             }));
         }
         if let Some(value) = &query.sha256
             && let Some(ids) = exact.sha256.get(value)
         {
             exact_matches.extend(ids.iter().map(|&(id, verified)| {
-                ListMatch::new(source, id, ListedHash::Sha256(*value), verified, 0, None)
+                found(source, id, ListedHash::Sha256(*value), verified, 0, None)
             }));
         }
         drop(exact);
@@ -262,7 +283,7 @@ mod tests {
 
     fn add(id: i64, hash: ListedHash) -> ListChange {
         ListChange {
-            op: Op::Add,
+            op: ChangeOp::Add,
             entry: ListEntry {
                 id,
                 hash,
@@ -273,10 +294,10 @@ mod tests {
 
     fn remove(id: i64) -> ListChange {
         ListChange {
-            op: Op::Remove,
+            op: ChangeOp::Remove,
             entry: ListEntry {
                 id,
-                hash: ListedHash::Md5([0; 16]),
+                hash: ListedHash::Md5(Md5Digest([0; 16])),
                 verified: false,
             },
         }
@@ -293,11 +314,11 @@ mod tests {
         let list = SourceList::default();
         list.apply(&[
             add(1, ListedHash::Pdq(pdq(1))),
-            add(2, ListedHash::Md5([2; 16])),
+            add(2, ListedHash::Md5(Md5Digest([2; 16]))),
             add(3, ListedHash::Pdq(pdq(3))),
             remove(3),
             add(4, ListedHash::Pdq(pdq(4))),
-            add(4, ListedHash::Sha256([4; 32])),
+            add(4, ListedHash::Sha256(Sha256Digest([4; 32]))),
         ]);
         assert_eq!(ids(&list), [1, 2, 4]);
         list.apply(&[
@@ -307,15 +328,15 @@ mod tests {
         ]);
         assert_eq!(ids(&list), [1, 3, 4]);
         let query = QueryHashes {
-            pdq: Some(crate::PdqQuery::One(pdq(1))),
+            pdq: Some(PdqQuery::One(pdq(1))),
             ..QueryHashes::default()
         };
         let mut found = Vec::new();
         list.find("h", &query, 31, &mut found);
         assert!(found.is_empty(), "entry 1 was replaced: {found:?}");
         let query = QueryHashes {
-            pdq: Some(crate::PdqQuery::One(pdq(9))),
-            sha256: Some([4; 32]),
+            pdq: Some(PdqQuery::One(pdq(9))),
+            sha256: Some(Sha256Digest([4; 32])),
             ..QueryHashes::default()
         };
         list.find("h", &query, 31, &mut found);

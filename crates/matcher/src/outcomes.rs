@@ -1,473 +1,219 @@
-//! Outcomes back to the hotlines: what the platform did about matches, counted per list
-//! entry, kept on disk until the hotline has acknowledged them.
-//!
-//! Each outcome is appended to the journal `outcomes-<g>.log` and synced before it is
-//! acknowledged. To send, the counts so far are sealed into `sealed-<g>.json` (written
-//! whole and renamed into place), each batch with a random `batch_id` the hotline uses to
-//! count a retried batch once; then journal `g + 1` is started and journal `g` deleted. A
-//! journal whose sealed file exists has been counted already and is dropped at start-up.
-//! A sealed file is deleted when every batch in it has been acknowledged.
+//! Outcomes back to the hotlines: the outbox's sender seals what is pending and sends
+//! every sealed batch to its hotline, every feedback interval or when asked, until the
+//! hotline acknowledges it. What is on disk, and why every crash is safe, is the
+//! outbox's part (`outbox.rs`).
 
-use crate::follow::{HotlineClient, SyncError};
-use crate::state::{StateError, append_synced, io_error, sync_dir};
-use crate::wire::{self, FeedbackBatch, FeedbackItem};
-use crate::{Matcher, SourceKind};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use crate::error::OutcomeError;
+use crate::outbox::{Outbox, SealedBatch};
+use crate::source::{Source, Stop};
+use std::sync::Arc;
+use std::time::Duration;
+use takeback_wire::FeedbackBatch;
+use takeback_wire::error::code::UNKNOWN_ENTRY;
 
-/// Most entries in one feedback batch (the hotline takes up to 10,000).
-const BATCH_ITEMS: usize = 5_000;
-/// Largest count in one outcome report.
-pub(crate) const MAX_COUNT: u32 = 1_000_000;
-
-/// What the platform did about a match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutcomeKind {
-    /// A copy was found (and, say, sent to review).
-    Matched,
-    /// A copy already published was taken down (counts as found too).
-    Removed,
-    /// An upload was stopped before it was published (counts as found too).
-    BlockedUpload,
-    /// The match was not the listed picture. Enough of these from different platforms
-    /// suspend the entry until an analyst looks at it.
-    FalsePositive,
-}
-
-/// One outcome: `count` times `kind` for entry `id` of list `source`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutcomeReport {
-    /// The list's name (a match's `hotline`).
-    #[serde(rename = "hotline")]
-    pub source: String,
-    /// The entry's id (a match's `id`).
-    pub id: i64,
-    /// What was done.
-    #[serde(rename = "outcome")]
-    pub kind: OutcomeKind,
-    /// How many times; 1 if not given.
-    #[serde(default = "one")]
-    pub count: u32,
-}
-
-fn one() -> u32 {
-    1
-}
-
-/// Why outcomes were not recorded or sent.
-#[derive(Debug, thiserror::Error)]
-pub enum OutcomeError {
-    /// No list has that name.
-    #[error("there is no hotline named {0:?} in this matcher")]
-    UnknownSource(String),
-    /// The list is a file, with no hotline to tell.
-    #[error("{0:?} is a list file, not a hotline: there is nobody to send outcomes to")]
-    NotAHotline(String),
-    /// The entry is not on the list (and was not taken off it since the matcher started).
-    #[error("hotline {hotline:?} has no entry {id} on its list")]
-    UnknownEntry {
-        /// The list.
-        hotline: String,
-        /// The id given.
-        id: i64,
-    },
-    /// A count of 0 or too many.
-    #[error("count is {0}: give a number from 1 to 1000000")]
-    BadCount(u32),
-    /// The outcomes could not be saved; nothing was recorded.
-    #[error("cannot save outcomes: {0}")]
-    State(#[from] StateError),
-    /// Sending failed; the outcomes are kept and sent again later.
-    #[error("cannot send outcomes to {hotline:?}: {reason}")]
-    Send {
-        /// The list.
-        hotline: String,
-        /// Why.
-        reason: String,
-    },
-}
-
-/// Counts per entry.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-struct Counts {
-    matched: u32,
-    removed: u32,
-    blocked_upload: u32,
-    false_positive: u32,
-}
-
-impl Counts {
-    fn add(&mut self, kind: OutcomeKind, count: u32) {
-        let add = |field: &mut u32| *field = field.saturating_add(count);
-        match kind {
-            OutcomeKind::Matched => add(&mut self.matched),
-            OutcomeKind::Removed => {
-                add(&mut self.matched);
-                add(&mut self.removed);
-            }
-            OutcomeKind::BlockedUpload => {
-                add(&mut self.matched);
-                add(&mut self.blocked_upload);
-            }
-            OutcomeKind::FalsePositive => add(&mut self.false_positive),
-        }
-    }
-}
-
-/// A sealed file: the batches still to be acknowledged.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Sealed {
-    batches: Vec<SealedBatch>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct SealedBatch {
-    hotline: String,
-    /// The hotline's address when the outcomes were recorded: they are never sent to
-    /// another (ids mean nothing elsewhere).
-    origin: String,
-    batch: FeedbackBatch,
-}
-
-/// Outcomes on disk.
+/// Sends the outbox's outcomes to their hotlines.
 #[derive(Debug)]
-pub(crate) struct Outbox {
-    dir: PathBuf,
-    open: Mutex<Open>,
-    /// Held while sealed files are sent, so that two flushes do not send one batch twice
-    /// at once.
-    sending: Mutex<()>,
+pub(crate) struct Sender {
+    outbox: Outbox,
+    sources: Vec<Arc<Source>>,
+    interval: Duration,
+    stop: Arc<Stop>,
 }
 
-/// Outcomes not yet sealed, by (hotline, its address, entry id).
-type Pending = BTreeMap<(String, String, i64), Counts>;
-
-#[derive(Debug)]
-struct Open {
-    generation: u64,
-    journal: File,
-    pending: Pending,
-}
-
-fn journal_path(dir: &Path, generation: u64) -> PathBuf {
-    dir.join(format!("outcomes-{generation}.log"))
-}
-
-fn sealed_path(dir: &Path, generation: u64) -> PathBuf {
-    dir.join(format!("sealed-{generation}.json"))
-}
-
-/// The generations of the files named `prefix<g>suffix` in `dir`, in order.
-fn generations(dir: &Path, prefix: &str, suffix: &str) -> Result<Vec<u64>, StateError> {
-    let mut found = Vec::new();
-    for entry in fs::read_dir(dir).map_err(io_error(dir))? {
-        let name = entry.map_err(io_error(dir))?.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if let Some(g) = name
-            .strip_prefix(prefix)
-            .and_then(|rest| rest.strip_suffix(suffix))
-            .and_then(|g| g.parse().ok())
-        {
-            found.push(g);
+impl Sender {
+    /// Sends what `outbox` holds to the hotlines of `sources`, every `interval` once
+    /// [`Sender::run`] runs, until `stop`.
+    pub(crate) fn new(
+        outbox: Outbox,
+        sources: Vec<Arc<Source>>,
+        interval: Duration,
+        stop: Arc<Stop>,
+    ) -> Self {
+        Sender {
+            outbox,
+            sources,
+            interval,
+            stop,
         }
     }
-    found.sort_unstable();
-    Ok(found)
-}
 
-/// Deletes the journals that sealed file `generation` covers (every one up to it): their
-/// outcomes are in it.
-fn delete_sealed_journals(dir: &Path, generation: u64) -> Result<(), StateError> {
-    let mut deleted = false;
-    for g in generations(dir, "outcomes-", ".log")? {
-        if g <= generation {
-            let path = journal_path(dir, g);
-            fs::remove_file(&path).map_err(io_error(&path))?;
-            deleted = true;
-        }
+    /// The outcomes on disk.
+    pub(crate) fn outbox(&self) -> &Outbox {
+        &self.outbox
     }
-    if deleted {
-        sync_dir(dir)?;
-    }
-    Ok(())
-}
 
-/// A line of the journal.
-#[derive(Debug, Serialize, Deserialize)]
-struct Line {
-    hotline: String,
-    origin: String,
-    id: i64,
-    outcome: OutcomeKind,
-    count: u32,
-}
-
-impl Outbox {
-    /// Opens the outbox in `dir`, recovering outcomes not yet sealed.
-    ///
-    /// A sealed file covers every journal up to its generation; those journals are
-    /// deleted. The others are live: their outcomes are pending, and the newest is
-    /// appended to (its last line cut off if a crash left it torn).
-    pub(crate) fn open(dir: &Path) -> Result<Outbox, StateError> {
-        fs::create_dir_all(dir).map_err(io_error(dir))?;
-        let sealed = generations(dir, "sealed-", ".json")?;
-        if let Some(&newest) = sealed.last() {
-            delete_sealed_journals(dir, newest)?;
-        }
-        let live = generations(dir, "outcomes-", ".log")?;
-        let mut pending = Pending::new();
-        for &g in &live {
-            let path = journal_path(dir, g);
-            let file = File::open(&path).map_err(io_error(&path))?;
-            for line in BufReader::new(file).lines() {
-                let line = line.map_err(io_error(&path))?;
-                // A line cut short by a crash was never acknowledged.
-                if let Ok(line) = serde_json::from_str::<Line>(&line) {
-                    pending
-                        .entry((line.hotline, line.origin, line.id))
-                        .or_default()
-                        .add(line.outcome, line.count);
-                }
+    /// Sends outcomes every feedback interval, until stopped; a failure doubles the wait,
+    /// up to sixteen intervals.
+    pub(crate) fn run(&self) {
+        let mut failures = 0u32;
+        loop {
+            let wait = self.interval.saturating_mul(1 << failures.min(4));
+            if self.stop.wait(wait) {
+                return;
             }
-        }
-        let generation = match live.last() {
-            Some(&newest) => newest,
-            None => sealed.last().map_or(0, |g| g + 1),
-        };
-        let path = journal_path(dir, generation);
-        let journal = OpenOptions::new()
-            .create(true)
-            .read(true)
-            .append(true)
-            .open(&path)
-            .map_err(io_error(&path))?;
-        // Appending after a torn line would spoil the next one: cut it off.
-        let bytes = fs::read(&path).map_err(io_error(&path))?;
-        let whole = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        if whole < bytes.len() {
-            journal.set_len(whole as u64).map_err(io_error(&path))?;
-        }
-        journal.sync_all().map_err(io_error(&path))?;
-        sync_dir(dir)?;
-        Ok(Outbox {
-            dir: dir.to_owned(),
-            open: Mutex::new(Open {
-                generation,
-                journal,
-                pending,
-            }),
-            sending: Mutex::new(()),
-        })
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Open> {
-        self.open.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Records outcomes durably, all or none; each with its hotline's address.
-    pub(crate) fn record(&self, reports: &[(OutcomeReport, String)]) -> Result<(), OutcomeError> {
-        let mut bytes = Vec::new();
-        for (report, origin) in reports {
-            let line = Line {
-                hotline: report.source.clone(),
-                origin: origin.clone(),
-                id: report.id,
-                outcome: report.kind,
-                count: report.count,
-            };
-            // Serialising plain strings and numbers cannot fail.
-            if serde_json::to_writer(&mut bytes, &line).is_ok() {
-                bytes.push(b'\n');
-            }
-        }
-        let mut open = self.lock();
-        let path = journal_path(&self.dir, open.generation);
-        append_synced(&mut open.journal, &bytes).map_err(io_error(&path))?;
-        for (report, origin) in reports {
-            open.pending
-                .entry((report.source.clone(), origin.clone(), report.id))
-                .or_default()
-                .add(report.kind, report.count);
-        }
-        metrics::counter!("takeback_matcher_outcomes_recorded_total")
-            .increment(reports.len() as u64);
-        metrics::gauge!("takeback_matcher_outcomes_pending").set(open.pending.len() as f64);
-        Ok(())
-    }
-
-    /// Seals the pending counts into batches, if there are any.
-    ///
-    /// The order makes every crash safe: the next journal exists before the sealed file
-    /// does, so new outcomes never go to a journal that is sealed; the sealed file is
-    /// complete before the journals it covers are deleted; and it is not sent until they
-    /// are (see [`flush`]).
-    fn seal(&self) -> Result<(), StateError> {
-        let mut open = self.lock();
-        if open.pending.is_empty() {
-            return Ok(());
-        }
-        let mut by_hotline: BTreeMap<(String, String), Vec<FeedbackItem>> = BTreeMap::new();
-        for ((hotline, origin, id), counts) in &open.pending {
-            by_hotline
-                .entry((hotline.clone(), origin.clone()))
-                .or_default()
-                .push(FeedbackItem {
-                    id: *id,
-                    matched: counts.matched,
-                    removed: counts.removed,
-                    blocked_upload: counts.blocked_upload,
-                    false_positive: counts.false_positive,
-                });
-        }
-        let mut sealed = Sealed::default();
-        for ((hotline, origin), items) in by_hotline {
-            for chunk in items.chunks(BATCH_ITEMS) {
-                sealed.batches.push(SealedBatch {
-                    hotline: hotline.clone(),
-                    origin: origin.clone(),
-                    batch: FeedbackBatch {
-                        batch_id: batch_id(),
-                        items: chunk.to_vec(),
-                    },
-                });
-            }
-        }
-        let generation = open.generation;
-        let next = journal_path(&self.dir, generation + 1);
-        let journal = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&next)
-            .map_err(io_error(&next))?;
-        sync_dir(&self.dir)?;
-        write_sealed(&self.dir, generation, &sealed)?;
-        open.journal = journal;
-        open.generation = generation + 1;
-        open.pending.clear();
-        metrics::gauge!("takeback_matcher_outcomes_pending").set(0.0);
-        drop(open);
-        delete_sealed_journals(&self.dir, generation)
-    }
-}
-
-fn write_sealed(dir: &Path, generation: u64, sealed: &Sealed) -> Result<(), StateError> {
-    let path = sealed_path(dir, generation);
-    if sealed.batches.is_empty() {
-        return match fs::remove_file(&path) {
-            Ok(()) => sync_dir(dir),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
-            Err(error) => Err(io_error(&path)(error)),
-        };
-    }
-    let temporary = dir.join(format!("sealed-{generation}.json.tmp"));
-    (|| {
-        let mut file = File::create(&temporary)?;
-        serde_json::to_writer(&mut file, sealed)?;
-        file.sync_all()
-    })()
-    .map_err(io_error(&temporary))?;
-    fs::rename(&temporary, &path).map_err(io_error(&path))?;
-    sync_dir(dir)
-}
-
-fn read_sealed(path: &Path) -> Result<Sealed, StateError> {
-    let bytes = fs::read(path).map_err(io_error(path))?;
-    serde_json::from_slice(&bytes).map_err(|e| StateError::Damaged {
-        path: path.to_owned(),
-        reason: e.to_string(),
-    })
-}
-
-/// A random batch id: 128 bits, hex.
-fn batch_id() -> String {
-    let mut bytes = [0u8; 16];
-    if getrandom::fill(&mut bytes).is_err() {
-        // Without randomness, the time still makes a fresh id for this matcher.
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        bytes = nanos.to_le_bytes();
-    }
-    crate::hex(&bytes)
-}
-
-/// Seals what is pending and sends every sealed batch; returns how many entries' counts
-/// the hotlines acknowledged. Batches that fail stay for the next time.
-pub(crate) fn flush(matcher: &Matcher) -> Result<usize, OutcomeError> {
-    let outbox = matcher.outbox();
-    let _sending = outbox
-        .sending
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
-    outbox.seal()?;
-    let mut acknowledged = 0;
-    let mut first_error = None;
-    for generation in generations(&outbox.dir, "sealed-", ".json")? {
-        // Sent only once the journals it covers are gone: were one left, its outcomes
-        // would be counted again after a restart.
-        if let Err(error) = delete_sealed_journals(&outbox.dir, generation) {
-            first_error.get_or_insert(error.into());
-            continue;
-        }
-        let path = sealed_path(&outbox.dir, generation);
-        let mut sealed = match read_sealed(&path) {
-            Ok(sealed) => sealed,
-            Err(error) => {
-                tracing::error!(error = %error, "cannot read unsent outcomes; they are set aside");
-                let _ = fs::rename(&path, path.with_extension("json.damaged"));
-                continue;
-            }
-        };
-        let mut remaining = Vec::new();
-        for batch in std::mem::take(&mut sealed.batches) {
-            match send(matcher, &batch) {
-                Ok(Sent::Acknowledged) => acknowledged += batch.batch.items.len(),
-                Ok(Sent::Split(parts)) => {
-                    // One or more entries are unknown to the hotline: send each entry on
-                    // its own, so the others are counted.
-                    remaining.extend(parts);
-                }
-                Ok(Sent::Dropped) => {}
+            match self.flush() {
+                Ok(_) => failures = 0,
                 Err(error) => {
-                    remaining.push(batch);
-                    first_error.get_or_insert(error);
+                    failures += 1;
+                    tracing::warn!(error = %error, "outcomes not sent; they are kept and retried");
                 }
             }
         }
-        // Split batches are sent at once, within this flush.
-        let mut still = Vec::new();
-        for batch in remaining {
-            if batch.batch.batch_id.contains('.') {
-                match send(matcher, &batch) {
+    }
+
+    /// Seals what is pending and sends every sealed batch; returns how many entries' counts
+    /// the hotlines acknowledged. Batches that fail stay for the next time.
+    pub(crate) fn flush(&self) -> Result<usize, OutcomeError> {
+        let outbox = &self.outbox;
+        let _sending = outbox.sending();
+        outbox.seal()?;
+        let mut acknowledged = 0;
+        let mut first_error = None;
+        for generation in outbox.sealed_generations()? {
+            let mut sealed = match outbox.sealed_to_send(generation) {
+                Ok(Some(sealed)) => sealed,
+                Ok(None) => continue,
+                Err(error) => {
+                    first_error.get_or_insert(error.into());
+                    continue;
+                }
+            };
+            let mut remaining = Vec::new();
+            for batch in std::mem::take(&mut sealed.batches) {
+                match self.send(&batch) {
                     Ok(Sent::Acknowledged) => acknowledged += batch.batch.items.len(),
-                    Ok(Sent::Split(_) | Sent::Dropped) => {}
+                    Ok(Sent::Split(parts)) => {
+                        // One or more entries are unknown to the hotline: send each entry on
+                        // its own, so the others are counted.
+                        remaining.extend(parts);
+                    }
+                    Ok(Sent::Dropped) => {}
                     Err(error) => {
-                        still.push(batch);
+                        remaining.push(batch);
                         first_error.get_or_insert(error);
                     }
                 }
-            } else {
-                still.push(batch);
             }
+            // Split batches are sent at once, within this flush.
+            let mut still = Vec::new();
+            for batch in remaining {
+                if batch
+                    .batch
+                    .batch_id
+                    .as_deref()
+                    .is_some_and(|id| id.contains('.'))
+                {
+                    match self.send(&batch) {
+                        Ok(Sent::Acknowledged) => acknowledged += batch.batch.items.len(),
+                        Ok(Sent::Split(_) | Sent::Dropped) => {}
+                        Err(error) => {
+                            still.push(batch);
+                            first_error.get_or_insert(error);
+                        }
+                    }
+                } else {
+                    still.push(batch);
+                }
+            }
+            sealed.batches = still;
+            outbox.keep_unsent(generation, &sealed)?;
         }
-        sealed.batches = still;
-        write_sealed(&outbox.dir, generation, &sealed)?;
-    }
-    if acknowledged > 0 {
-        metrics::counter!("takeback_matcher_outcomes_sent_total").increment(acknowledged as u64);
-    }
-    match first_error {
-        Some(error) if acknowledged == 0 => Err(error),
-        Some(error) => {
-            tracing::warn!(error = %error, "some outcomes were not sent; they will be retried");
-            Ok(acknowledged)
+        if acknowledged > 0 {
+            metrics::counter!("takeback_matcher_outcomes_sent_total")
+                .increment(acknowledged as u64);
         }
-        None => Ok(acknowledged),
+        match first_error {
+            Some(error) if acknowledged == 0 => Err(error),
+            Some(error) => {
+                tracing::warn!(error = %error, "some outcomes were not sent; they will be retried");
+                Ok(acknowledged)
+            }
+            None => Ok(acknowledged),
+        }
+    }
+
+    fn send(&self, sealed: &SealedBatch) -> Result<Sent, OutcomeError> {
+        let failed = |reason: String| OutcomeError::Send {
+            hotline: sealed.hotline.clone(),
+            reason,
+        };
+        let Some(source) = self
+            .sources
+            .iter()
+            .find(|s| s.config.name == sealed.hotline)
+        else {
+            tracing::error!(
+                hotline = sealed.hotline,
+                entries = sealed.batch.items.len(),
+                "outcomes for a hotline no longer configured are dropped"
+            );
+            return Ok(Sent::Dropped);
+        };
+        let Some(client) = &source.client else {
+            return Ok(Sent::Dropped);
+        };
+        if source.config.origin() != sealed.origin {
+            tracing::error!(
+                hotline = sealed.hotline,
+                entries = sealed.batch.items.len(),
+                "outcomes recorded for the hotline's previous address are dropped: its entry ids \
+                 mean nothing at the new one"
+            );
+            return Ok(Sent::Dropped);
+        }
+        let answer = client
+            .post_feedback(&sealed.batch)
+            .map_err(|e| failed(e.to_string()))?;
+        let status = answer.status;
+        // Only the hotline's own "no such entry" splits or drops a batch; any other 404 (a
+        // wrong address, a gateway) is retried.
+        let unknown_entry = status == 404 && answer.code.as_deref() == Some(UNKNOWN_ENTRY);
+        match status {
+            200..=299 => Ok(Sent::Acknowledged),
+            404 if unknown_entry && sealed.batch.items.len() > 1 => Ok(Sent::Split(
+                sealed
+                    .batch
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| SealedBatch {
+                        hotline: sealed.hotline.clone(),
+                        origin: sealed.origin.clone(),
+                        batch: FeedbackBatch {
+                            // Derived, so that a retry of the same part is still counted once.
+                            batch_id: sealed.batch.batch_id.as_ref().map(|id| format!("{id}.{i}")),
+                            items: vec![*item],
+                        },
+                    })
+                    .collect(),
+            )),
+            404 if unknown_entry => {
+                tracing::error!(
+                    hotline = sealed.hotline,
+                    id = sealed.batch.items.first().map(|item| item.id),
+                    "the hotline knows no such entry; its outcomes are dropped"
+                );
+                Ok(Sent::Dropped)
+            }
+            422 => {
+                tracing::error!(
+                    hotline = sealed.hotline,
+                    status,
+                    code = answer.code,
+                    entries = sealed.batch.items.len(),
+                    "the hotline refused outcomes; they are dropped"
+                );
+                Ok(Sent::Dropped)
+            }
+            _ => Err(failed(format!(
+                "it answered {status}{}",
+                answer
+                    .code
+                    .as_deref()
+                    .map(|code| format!(" ({code})"))
+                    .unwrap_or_default()
+            ))),
+        }
     }
 }
 
@@ -477,218 +223,4 @@ enum Sent {
     Split(Vec<SealedBatch>),
     /// Refused for good; logged.
     Dropped,
-}
-
-fn send(matcher: &Matcher, sealed: &SealedBatch) -> Result<Sent, OutcomeError> {
-    let failed = |reason: String| OutcomeError::Send {
-        hotline: sealed.hotline.clone(),
-        reason,
-    };
-    let Some(source) = matcher.source(&sealed.hotline) else {
-        tracing::error!(
-            hotline = sealed.hotline,
-            entries = sealed.batch.items.len(),
-            "outcomes for a hotline no longer configured are dropped"
-        );
-        return Ok(Sent::Dropped);
-    };
-    let SourceKind::Hotline { url, key } = &source.config.kind else {
-        return Ok(Sent::Dropped);
-    };
-    if *url != sealed.origin {
-        tracing::error!(
-            hotline = sealed.hotline,
-            entries = sealed.batch.items.len(),
-            "outcomes recorded for the hotline's previous address are dropped: its entry ids \
-             mean nothing at the new one"
-        );
-        return Ok(Sent::Dropped);
-    }
-    let client = HotlineClient::new(url, key.expose(), &matcher.config().sync);
-    let (status, body) = client
-        .post_json("/api/v1/feedback", &sealed.batch)
-        .map_err(|e: SyncError| failed(e.to_string()))?;
-    // Only the hotline's own "no such entry" splits or drops a batch; any other 404 (a
-    // wrong address, a gateway) is retried.
-    let unknown_entry =
-        status == 404 && wire::error_code(&body).as_deref() == Some("unknown_entry");
-    match status {
-        200..=299 => Ok(Sent::Acknowledged),
-        404 if unknown_entry && sealed.batch.items.len() > 1 => Ok(Sent::Split(
-            sealed
-                .batch
-                .items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| SealedBatch {
-                    hotline: sealed.hotline.clone(),
-                    origin: sealed.origin.clone(),
-                    batch: FeedbackBatch {
-                        // Derived, so that a retry of the same part is still counted once.
-                        batch_id: format!("{}.{i}", sealed.batch.batch_id),
-                        items: vec![*item],
-                    },
-                })
-                .collect(),
-        )),
-        404 if unknown_entry => {
-            tracing::error!(
-                hotline = sealed.hotline,
-                id = sealed.batch.items.first().map(|item| item.id),
-                "the hotline knows no such entry; its outcomes are dropped"
-            );
-            Ok(Sent::Dropped)
-        }
-        422 => {
-            tracing::error!(
-                hotline = sealed.hotline,
-                status,
-                code = wire::error_code(&body),
-                entries = sealed.batch.items.len(),
-                "the hotline refused outcomes; they are dropped"
-            );
-            Ok(Sent::Dropped)
-        }
-        _ => Err(failed(format!(
-            "it answered {status}{}",
-            wire::error_code(&body)
-                .map(|code| format!(" ({code})"))
-                .unwrap_or_default()
-        ))),
-    }
-}
-
-/// Sends outcomes every feedback interval, on its own thread.
-#[derive(Debug)]
-pub(crate) struct Sender {
-    matcher: Matcher,
-}
-
-impl Sender {
-    pub(crate) fn new(matcher: Matcher) -> Self {
-        Sender { matcher }
-    }
-
-    pub(crate) fn run(self) {
-        let interval = self.matcher.config().sync.feedback_interval;
-        let mut failures = 0u32;
-        loop {
-            let wait = interval.saturating_mul(1 << failures.min(4));
-            if self.matcher.stop_signal().wait(wait) {
-                return;
-            }
-            match flush(&self.matcher) {
-                Ok(_) => failures = 0,
-                Err(error) => {
-                    failures += 1;
-                    tracing::warn!(error = %error, "outcomes not sent; they are kept and retried");
-                }
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Write;
-
-    fn report(id: i64, kind: OutcomeKind, count: u32) -> (OutcomeReport, String) {
-        let report = OutcomeReport {
-            source: "h".into(),
-            id,
-            kind,
-            count,
-        };
-        (report, "https://h".into())
-    }
-
-    #[test]
-    fn outcomes_survive_a_restart_and_sealing_counts_them_once() {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let outbox = Outbox::open(dir.path()).expect("open");
-        outbox
-            .record(&[
-                report(1, OutcomeKind::Removed, 2),
-                report(1, OutcomeKind::FalsePositive, 1),
-            ])
-            .expect("record");
-        outbox
-            .record(&[report(2, OutcomeKind::Matched, 1)])
-            .expect("record");
-        drop(outbox);
-        let outbox = Outbox::open(dir.path()).expect("reopen");
-        let counts = |outbox: &Outbox| outbox.lock().pending.clone();
-        let expected = BTreeMap::from([
-            (
-                ("h".to_owned(), "https://h".to_owned(), 1),
-                Counts {
-                    matched: 2,
-                    removed: 2,
-                    false_positive: 1,
-                    ..Counts::default()
-                },
-            ),
-            (
-                ("h".to_owned(), "https://h".to_owned(), 2),
-                Counts {
-                    matched: 1,
-                    ..Counts::default()
-                },
-            ),
-        ]);
-        assert_eq!(counts(&outbox), expected);
-        outbox.seal().expect("seal");
-        assert!(counts(&outbox).is_empty());
-        drop(outbox);
-        // Sealed counts are not pending again after a restart.
-        let outbox = Outbox::open(dir.path()).expect("reopen");
-        assert!(counts(&outbox).is_empty());
-        let sealed_files = generations(dir.path(), "sealed-", ".json").expect("list");
-        assert_eq!(sealed_files.len(), 1);
-        let sealed = read_sealed(&sealed_path(dir.path(), sealed_files[0])).expect("sealed");
-        assert_eq!(sealed.batches.len(), 1);
-        assert_eq!(sealed.batches[0].batch.items.len(), 2);
-    }
-
-    #[test]
-    fn a_journal_left_behind_by_a_crash_is_not_counted_twice_and_a_torn_line_is_cut() {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let outbox = Outbox::open(dir.path()).expect("open");
-        outbox
-            .record(&[report(1, OutcomeKind::Matched, 1)])
-            .expect("record");
-        let sealed_generation = outbox.lock().generation;
-        outbox.seal().expect("seal");
-        drop(outbox);
-        // A crash between writing the sealed file and deleting the journal it covers.
-        std::fs::write(
-            journal_path(dir.path(), sealed_generation),
-            "{\"hotline\":\"h\",\"origin\":\"https://h\",\"id\":1,\"outcome\":\"matched\",\"count\":1}\n",
-        )
-        .expect("write");
-        let outbox = Outbox::open(dir.path()).expect("reopen");
-        assert!(outbox.lock().pending.is_empty(), "already sealed");
-        assert!(!journal_path(dir.path(), sealed_generation).exists());
-        // A torn last line: dropped, and the next record still reads.
-        outbox
-            .record(&[report(2, OutcomeKind::Removed, 1)])
-            .expect("record");
-        let current = journal_path(dir.path(), outbox.lock().generation);
-        drop(outbox);
-        let mut file = OpenOptions::new()
-            .append(true)
-            .open(&current)
-            .expect("journal");
-        file.write_all(b"{\"hotline\":\"h\",\"ori").expect("tear");
-        drop(file);
-        let outbox = Outbox::open(dir.path()).expect("reopen");
-        outbox
-            .record(&[report(3, OutcomeKind::Matched, 1)])
-            .expect("record");
-        drop(outbox);
-        let outbox = Outbox::open(dir.path()).expect("reopen");
-        let ids: Vec<i64> = outbox.lock().pending.keys().map(|k| k.2).collect();
-        assert_eq!(ids, [2, 3]);
-    }
 }

@@ -8,12 +8,15 @@
 //! the change is applied, and each carries a CRC, so a record cut short by a crash is
 //! recognised and dropped.
 
+use crate::error::{StateError, io_error};
 use crate::list::{MAX_ENTRY_ID, SourceList};
-use crate::{ListChange, ListEntry, ListedHash, Op};
+use crate::types::{ListChange, ListEntry, ListedHash};
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
+use takeback_durable::check_crc;
 use takeback_pdq::PdqHash;
+use takeback_wire::{ChangeOp, Md5Digest, Sha256Digest};
 
 const SNAPSHOT_MAGIC: &[u8; 8] = b"TBLIST01";
 const JOURNAL_MAGIC: &[u8; 8] = b"TBJRNL01";
@@ -25,35 +28,6 @@ const ENTRY_BYTES: usize = 8 + 1 + 1 + 32;
 const RECORD_BYTES: usize = 8 + 1 + ENTRY_BYTES + 4;
 /// Changes applied to the index at a time when replaying a journal.
 const REPLAY_CHUNK: usize = 50_000;
-
-/// Why a list's files could not be read or written.
-#[derive(Debug, thiserror::Error)]
-pub enum StateError {
-    /// Reading or writing failed.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file or directory.
-        path: PathBuf,
-        /// What failed.
-        source: io::Error,
-    },
-    /// A snapshot that fails its checks: the list is fetched again from the start.
-    #[error("{path} is damaged ({reason})")]
-    Damaged {
-        /// The file.
-        path: PathBuf,
-        /// What was wrong.
-        reason: String,
-    },
-}
-
-/// Names the file in an I/O error.
-pub(crate) fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StateError + '_ {
-    move |source| StateError::Io {
-        path: path.to_owned(),
-        source,
-    }
-}
 
 /// What was on disk.
 #[derive(Debug)]
@@ -143,14 +117,13 @@ impl ListFiles {
             let start = bytes.len();
             bytes.extend_from_slice(&seq.to_le_bytes());
             bytes.push(match change.op {
-                Op::Add => 1,
-                Op::Remove => 2,
+                ChangeOp::Add => 1,
+                ChangeOp::Remove => 2,
             });
             encode_entry(&change.entry, &mut bytes);
-            let crc = crc32fast::hash(&bytes[start..]);
-            bytes.extend_from_slice(&crc.to_le_bytes());
+            takeback_durable::push_crc(&mut bytes, start);
         }
-        append_synced(&mut self.journal, &bytes).map_err(io_error(&path))?;
+        takeback_durable::append(&mut self.journal, &path, &bytes)?;
         self.journal_records += changes.len() as u64;
         Ok(())
     }
@@ -168,11 +141,8 @@ impl ListFiles {
     ) -> Result<(), StateError> {
         let generation = self.generation + 1;
         let path = self.dir.join(SNAPSHOT_FILE);
-        let temporary = self.dir.join(format!("{SNAPSHOT_FILE}.tmp"));
         let entries = list.entries();
-        (|| {
-            let file = File::create(&temporary)?;
-            let mut out = Crc32Writer::new(BufWriter::with_capacity(1 << 20, file));
+        takeback_durable::replace_checksummed(&path, |out| {
             out.write_all(SNAPSHOT_MAGIC)?;
             out.write_all(&generation.to_le_bytes())?;
             out.write_all(&cursor.to_le_bytes())?;
@@ -185,14 +155,8 @@ impl ListFiles {
                 encode_entry(entry, &mut record);
                 out.write_all(&record)?;
             }
-            let (mut file, crc) = out.finish();
-            file.write_all(&crc.to_le_bytes())?;
-            let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
-            file.sync_all()
-        })()
-        .map_err(io_error(&temporary))?;
-        fs::rename(&temporary, &path).map_err(io_error(&path))?;
-        sync_dir(&self.dir)?;
+            Ok(())
+        })?;
         // The old journal's changes are in the snapshot now; a crash before the new
         // journal replaces it leaves a journal of the old generation, which is ignored.
         self.journal = new_journal(&self.dir, generation, &self.origin)?;
@@ -220,12 +184,12 @@ fn read_snapshot(path: &Path) -> Result<Option<Snapshot>, StateError> {
         path: path.to_owned(),
         reason: reason.to_owned(),
     };
-    let Some((body, crc)) = bytes.split_last_chunk::<4>() else {
+    if bytes.len() < 4 {
         return Err(damaged("too short"));
-    };
-    if crc32fast::hash(body) != u32::from_le_bytes(*crc) {
-        return Err(damaged("checksum mismatch"));
     }
+    let Some(body) = check_crc(&bytes) else {
+        return Err(damaged("checksum mismatch"));
+    };
     let mut reader = Reader(body);
     if reader.take::<8>() != Some(*SNAPSHOT_MAGIC) {
         return Err(damaged("not a Takeback list snapshot"));
@@ -315,8 +279,7 @@ fn replay_journal(
             dropped_bytes = length - good_bytes,
             "cut a damaged or partly written end off the list's journal"
         );
-        file.set_len(good_bytes).map_err(io_error(path))?;
-        file.sync_all().map_err(io_error(path))?;
+        takeback_durable::truncate(&file, path, good_bytes)?;
     }
     Ok(Some((file, records)))
 }
@@ -326,21 +289,15 @@ fn journal_header(generation: u64, origin: &str) -> [u8; 24] {
     let mut header = [0u8; 24];
     header[..8].copy_from_slice(JOURNAL_MAGIC);
     header[8..16].copy_from_slice(&generation.to_le_bytes());
-    header[16..20].copy_from_slice(&crc32fast::hash(origin.as_bytes()).to_le_bytes());
+    header[16..20].copy_from_slice(&takeback_durable::crc32(origin.as_bytes()).to_le_bytes());
     header
 }
 
 fn new_journal(dir: &Path, generation: u64, origin: &str) -> Result<File, StateError> {
     let path = dir.join(JOURNAL_FILE);
-    let temporary = dir.join(format!("{JOURNAL_FILE}.tmp"));
-    (|| {
-        let mut file = File::create(&temporary)?;
-        file.write_all(&journal_header(generation, origin))?;
-        file.sync_all()
-    })()
-    .map_err(io_error(&temporary))?;
-    fs::rename(&temporary, &path).map_err(io_error(&path))?;
-    sync_dir(dir)?;
+    takeback_durable::replace(&path, |out| {
+        out.write_all(&journal_header(generation, origin))
+    })?;
     OpenOptions::new()
         .append(true)
         .open(&path)
@@ -352,27 +309,6 @@ fn set_aside(path: &Path, why: &str) -> Result<(), StateError> {
     fs::rename(path, &aside).map_err(io_error(path))
 }
 
-/// Appends `bytes` to a journal and syncs it. If that fails, whatever part was written is
-/// cut off again: it was not acknowledged, and a torn record would end the journal there
-/// at the next start, losing what is appended after it.
-pub(crate) fn append_synced(journal: &mut File, bytes: &[u8]) -> io::Result<()> {
-    let before = journal.metadata().map(|m| m.len());
-    let written = journal.write_all(bytes).and_then(|()| journal.sync_data());
-    if written.is_err()
-        && let Ok(length) = before
-    {
-        let _ = journal.set_len(length);
-    }
-    written
-}
-
-/// Makes a rename in `dir` durable.
-pub(crate) fn sync_dir(dir: &Path) -> Result<(), StateError> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io_error(dir))
-}
-
 fn encode_entry(entry: &ListEntry, out: &mut Vec<u8>) {
     out.extend_from_slice(&entry.id.to_le_bytes());
     let mut value = [0u8; 32];
@@ -382,11 +318,11 @@ fn encode_entry(entry: &ListEntry, out: &mut Vec<u8>) {
             1
         }
         ListedHash::Md5(md5) => {
-            value[..16].copy_from_slice(md5);
+            value[..16].copy_from_slice(&md5.0);
             2
         }
         ListedHash::Sha256(sha) => {
-            value = *sha;
+            value = sha.0;
             3
         }
     };
@@ -402,8 +338,8 @@ fn decode_entry(bytes: &[u8]) -> Option<ListEntry> {
     let value: [u8; 32] = reader.take()?;
     let hash = match kind {
         1 => ListedHash::Pdq(PdqHash::from_bytes(value)),
-        2 => ListedHash::Md5(value[..16].try_into().ok()?),
-        3 => ListedHash::Sha256(value),
+        2 => ListedHash::Md5(Md5Digest(value[..16].try_into().ok()?)),
+        3 => ListedHash::Sha256(Sha256Digest(value)),
         _ => return None,
     };
     (1..=MAX_ENTRY_ID).contains(&id).then_some(ListEntry {
@@ -414,16 +350,13 @@ fn decode_entry(bytes: &[u8]) -> Option<ListEntry> {
 }
 
 fn decode_record(record: &[u8; RECORD_BYTES]) -> Option<(i64, ListChange)> {
-    let (body, crc) = record.split_last_chunk::<4>()?;
-    if crc32fast::hash(body) != u32::from_le_bytes(*crc) {
-        return None;
-    }
+    let body = check_crc(record)?;
     let mut reader = Reader(body);
     let seq = i64::from_le_bytes(reader.take()?);
     let [op] = reader.take()?;
     let op = match op {
-        1 => Op::Add,
-        2 => Op::Remove,
+        1 => ChangeOp::Add,
+        2 => ChangeOp::Remove,
         _ => return None,
     };
     let entry = decode_entry(reader.0)?;
@@ -447,50 +380,19 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// A writer that keeps the CRC-32 of everything written through it.
-struct Crc32Writer<W> {
-    inner: W,
-    crc: crc32fast::Hasher,
-}
-
-impl<W: Write> Crc32Writer<W> {
-    fn new(inner: W) -> Self {
-        Crc32Writer {
-            inner,
-            crc: crc32fast::Hasher::new(),
-        }
-    }
-
-    fn finish(self) -> (W, u32) {
-        (self.inner, self.crc.finalize())
-    }
-}
-
-impl<W: Write> Write for Crc32Writer<W> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let written = self.inner.write(bytes)?;
-        self.crc.update(&bytes[..written]);
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn change(id: i64, op: Op, byte: u8) -> ListChange {
+    fn change(id: i64, op: ChangeOp, byte: u8) -> ListChange {
         ListChange {
             op,
             entry: ListEntry {
                 id,
                 hash: match id % 3 {
                     0 => ListedHash::Pdq(PdqHash::from_bytes([byte; 32])),
-                    1 => ListedHash::Md5([byte; 16]),
-                    _ => ListedHash::Sha256([byte; 32]),
+                    1 => ListedHash::Md5(Md5Digest([byte; 16])),
+                    _ => ListedHash::Sha256(Sha256Digest([byte; 32])),
                 },
                 verified: id % 2 == 0,
             },
@@ -512,13 +414,16 @@ mod tests {
             (0, false, 0)
         );
         let first: Vec<(i64, ListChange)> = (1..=6)
-            .map(|id| (id, change(id, Op::Add, id as u8)))
+            .map(|id| (id, change(id, ChangeOp::Add, id as u8)))
             .collect();
         files.append(&first).expect("append");
         let changes: Vec<ListChange> = first.iter().map(|(_, c)| c.clone()).collect();
         loaded.list.apply(&changes);
         files.write_snapshot(&loaded.list, 6).expect("snapshot");
-        let later = [(7, change(2, Op::Remove, 0)), (8, change(3, Op::Add, 9))];
+        let later = [
+            (7, change(2, ChangeOp::Remove, 0)),
+            (8, change(3, ChangeOp::Add, 9)),
+        ];
         files.append(&later).expect("append");
         loaded.list.apply(&[later[0].1.clone(), later[1].1.clone()]);
         drop(files);
@@ -541,7 +446,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary directory");
         let (mut files, _) = ListFiles::open(dir.path(), "o").expect("open");
         files
-            .append(&[(1, change(1, Op::Add, 1)), (2, change(2, Op::Add, 2))])
+            .append(&[
+                (1, change(1, ChangeOp::Add, 1)),
+                (2, change(2, ChangeOp::Add, 2)),
+            ])
             .expect("append");
         drop(files);
         let path = dir.path().join(JOURNAL_FILE);
@@ -551,7 +459,9 @@ mod tests {
         let (mut files, loaded) = ListFiles::open(dir.path(), "o").expect("reopen");
         assert_eq!((loaded.cursor, loaded.list.len()), (1, 1));
         // Appending after the cut continues cleanly.
-        files.append(&[(2, change(2, Op::Add, 2))]).expect("append");
+        files
+            .append(&[(2, change(2, ChangeOp::Add, 2))])
+            .expect("append");
         drop(files);
         let (_, loaded) = ListFiles::open(dir.path(), "o").expect("reopen");
         assert_eq!((loaded.cursor, loaded.list.len()), (2, 2));
@@ -561,7 +471,7 @@ mod tests {
     fn a_damaged_snapshot_is_set_aside() {
         let dir = tempfile::tempdir().expect("temporary directory");
         let (mut files, loaded) = ListFiles::open(dir.path(), "o").expect("open");
-        loaded.list.apply(&[change(1, Op::Add, 1)]);
+        loaded.list.apply(&[change(1, ChangeOp::Add, 1)]);
         files.write_snapshot(&loaded.list, 1).expect("snapshot");
         drop(files);
         let path = dir.path().join(SNAPSHOT_FILE);

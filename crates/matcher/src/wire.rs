@@ -1,26 +1,9 @@
-//! The hotline's partner API as the matcher reads and writes it: a page of the hash list
-//! feed, checked before anything in it is used, and a feedback batch.
+//! The hotline's feed as the matcher reads it: a page (the wire crate's
+//! [`HashListPage`]) checked whole before anything in it is used.
 
 use crate::list::MAX_ENTRY_ID;
-use crate::{ListChange, ListEntry, ListedHash, Op, parse_hex};
-use serde::{Deserialize, Serialize};
-use takeback_pdq::PdqHash;
-
-#[derive(Debug, Deserialize)]
-struct Page {
-    changes: Vec<Change>,
-    next: i64,
-}
-
-#[derive(Debug, Deserialize)]
-struct Change {
-    seq: i64,
-    op: String,
-    id: i64,
-    algorithm: String,
-    value: String,
-    verified: bool,
-}
+use crate::types::{ListChange, ListEntry};
+use takeback_wire::HashListPage;
 
 /// A page of the feed that follows on from `after`: changes numbered `after + 1`,
 /// `after + 2`, ….
@@ -33,7 +16,7 @@ pub(crate) struct CheckedPage {
 /// Reads a page of the feed and checks all of it: a page that is cut short, malformed or
 /// out of sequence is refused whole, with the reason.
 pub(crate) fn parse_page(body: &[u8], after: i64) -> Result<CheckedPage, String> {
-    let page: Page =
+    let page: HashListPage =
         serde_json::from_slice(body).map_err(|e| format!("not a hash list page: {e}"))?;
     let mut changes = Vec::with_capacity(page.changes.len());
     let mut expected = after + 1;
@@ -45,40 +28,22 @@ pub(crate) fn parse_page(body: &[u8], after: i64) -> Result<CheckedPage, String>
             ));
         }
         expected += 1;
-        let op = match change.op.as_str() {
-            "add" => Op::Add,
-            "remove" => Op::Remove,
-            other => return Err(format!("change {}: unknown op {other:?}", change.seq)),
-        };
         if !(1..=MAX_ENTRY_ID).contains(&change.id) {
             return Err(format!(
                 "change {}: entry id {} out of range",
                 change.seq, change.id
             ));
         }
-        let bad_value = || {
+        let hash = change.hash().map_err(|_| {
             format!(
                 "change {}: malformed {} value",
                 change.seq, change.algorithm
             )
-        };
-        let hash = match change.algorithm.as_str() {
-            "pdq" => ListedHash::Pdq(PdqHash::from_bytes(
-                parse_hex::<32>(&change.value).ok_or_else(bad_value)?,
-            )),
-            "md5" => ListedHash::Md5(parse_hex::<16>(&change.value).ok_or_else(bad_value)?),
-            "sha256" => ListedHash::Sha256(parse_hex::<32>(&change.value).ok_or_else(bad_value)?),
-            other => {
-                return Err(format!(
-                    "change {}: unknown algorithm {other:?}",
-                    change.seq
-                ));
-            }
-        };
+        })?;
         changes.push((
             change.seq,
             ListChange {
-                op,
+                op: change.op,
                 entry: ListEntry {
                     id: change.id,
                     hash,
@@ -98,38 +63,6 @@ pub(crate) fn parse_page(body: &[u8], after: i64) -> Result<CheckedPage, String>
         changes,
         next: page.next,
     })
-}
-
-/// An error answer's `code`, if the body has the hotline's error shape.
-pub(crate) fn error_code(body: &[u8]) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Body {
-        error: Detail,
-    }
-    #[derive(Deserialize)]
-    struct Detail {
-        code: String,
-    }
-    serde_json::from_slice::<Body>(body)
-        .ok()
-        .map(|b| b.error.code)
-}
-
-/// `POST /api/v1/feedback`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct FeedbackBatch {
-    pub(crate) batch_id: String,
-    pub(crate) items: Vec<FeedbackItem>,
-}
-
-/// Counts for one entry.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct FeedbackItem {
-    pub(crate) id: i64,
-    pub(crate) matched: u32,
-    pub(crate) removed: u32,
-    pub(crate) blocked_upload: u32,
-    pub(crate) false_positive: u32,
 }
 
 #[cfg(test)]
@@ -177,9 +110,12 @@ mod tests {
             ),
             (page(&change(1, "pdq", &PDQ[1..]), 1), "malformed pdq"),
             (page(&change(1, "md5", PDQ), 1), "malformed md5"),
-            (page(&change(1, "sha1", PDQ), 1), "unknown algorithm"),
+            (page(&change(1, "sha1", PDQ), 1), "unknown variant `sha1`"),
             (page(&good, 7), "says next is 7"),
-            (page(&good.replace("\"add\"", "\"drop\""), 1), "unknown op"),
+            (
+                page(&good.replace("\"add\"", "\"drop\""), 1),
+                "unknown variant `drop`",
+            ),
             (
                 page(&good.replace("\"id\": 1", "\"id\": -1"), 1),
                 "out of range",

@@ -7,7 +7,7 @@
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use takeback_matcher::testing::{FeedChange, FollowedList};
-use takeback_matcher::{ListEntry, ListedHash, PdqQuery, QueryHashes};
+use takeback_matcher::{ListEntry, ListedHash, Md5Digest, PdqQuery, QueryHashes, Sha256Digest};
 use takeback_pdq::PdqHash;
 
 /// Hashes from a small pool, so that ids share hashes and queries hit.
@@ -22,8 +22,8 @@ fn hash_strategy() -> impl Strategy<Value = ListedHash> {
             }
             ListedHash::Pdq(PdqHash::from_bytes(bytes))
         }),
-        1 => (0u8..3).prop_map(|b| ListedHash::Md5([b; 16])),
-        1 => (0u8..3).prop_map(|b| ListedHash::Sha256([b; 32])),
+        1 => (0u8..3).prop_map(|b| ListedHash::Md5(Md5Digest([b; 16]))),
+        1 => (0u8..3).prop_map(|b| ListedHash::Sha256(Sha256Digest([b; 32]))),
     ]
 }
 

@@ -1,0 +1,158 @@
+//! The matcher's vocabulary: listed hashes and entries, changes to a list, queries and
+//! their matches, how queries are answered, how a list stands, and outcomes. Plain data,
+//! used by every other module; it uses none of them.
+
+use serde::{Deserialize, Serialize};
+use takeback_fingerprint::DecodeLimits;
+use takeback_pdq::PdqHash;
+use takeback_wire::{Algorithm, ChangeOp};
+
+// What the matcher shares with the hotline and its own clients is the wire crate's.
+pub use takeback_wire::matching::{ImageMatches, ListMatch, OutcomeKind};
+pub use takeback_wire::{ListedHash, Md5Digest, Sha256Digest};
+
+/// An entry of a hotline's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListEntry {
+    /// The hotline's id for it; outcomes name it.
+    pub id: i64,
+    /// Its fingerprint.
+    pub hash: ListedHash,
+    /// Checked by an analyst (`true`) or self-reported (`false`).
+    pub verified: bool,
+}
+
+/// One change to a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ListChange {
+    pub(crate) op: ChangeOp,
+    pub(crate) entry: ListEntry,
+}
+
+/// The PDQ side of a query: the hash, or the hashes of all eight orientations (in the
+/// order of [`Dihedral::ALL`](takeback_pdq::Dihedral::ALL), as `takeback hash --dihedral` prints them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // a query lives on the stack for one lookup
+pub enum PdqQuery {
+    /// One hash.
+    One(PdqHash),
+    /// All eight orientations; the first is the picture as it is.
+    Dihedral([PdqHash; 8]),
+}
+
+/// Hashes to look up. Any may be absent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueryHashes {
+    /// PDQ.
+    pub pdq: Option<PdqQuery>,
+    /// PDQ's quality, when known: below the quality floor PDQ is not searched.
+    pub quality: Option<u8>,
+    /// MD5 of the file.
+    pub md5: Option<Md5Digest>,
+    /// SHA-256 of the file.
+    pub sha256: Option<Sha256Digest>,
+}
+
+/// How queries are answered.
+#[derive(Debug, Clone, Copy)]
+pub struct MatchSettings {
+    /// Largest PDQ distance that counts as a match (0-256). Default 31, as PDQ's authors
+    /// suggest.
+    pub max_distance: u32,
+    /// Lowest PDQ quality searched (0-100); default 50.
+    pub quality_floor: u8,
+    /// Also match images turned and mirrored (all eight orientations). Default on.
+    pub dihedral: bool,
+    /// Limits for decoding images handed in.
+    pub limits: DecodeLimits,
+}
+
+impl Default for MatchSettings {
+    fn default() -> Self {
+        MatchSettings {
+            max_distance: 31,
+            quality_floor: takeback_pdq::RECOMMENDED_MIN_QUALITY,
+            dihedral: true,
+            limits: DecodeLimits {
+                max_file_bytes: 64 * 1024 * 1024,
+                ..DecodeLimits::default()
+            },
+        }
+    }
+}
+
+/// How one followed list stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceStatus {
+    /// Its name.
+    pub name: String,
+    /// Entries held.
+    pub entries: usize,
+    /// Whether a complete list is loaded (queries wait for this).
+    pub loaded: bool,
+    /// The feed position held.
+    pub cursor: i64,
+    /// Seconds since the list was last known to be up to date with its hotline.
+    pub age_seconds: Option<f64>,
+    /// The last sync's error, if it failed.
+    pub last_error: Option<String>,
+}
+
+/// Largest count in one outcome report.
+pub(crate) const MAX_COUNT: u32 = 1_000_000;
+
+/// One outcome: `count` times `kind` for entry `id` of list `source`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeReport {
+    /// The list's name (a match's `hotline`).
+    #[serde(rename = "hotline")]
+    pub source: String,
+    /// The entry's id (a match's `id`).
+    pub id: i64,
+    /// What was done.
+    #[serde(rename = "outcome")]
+    pub kind: OutcomeKind,
+    /// How many times; 1 if not given.
+    #[serde(default = "one")]
+    pub count: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A match as a scan writes it: a [`ListMatch`] from a matcher, or a PDQ match on a list
+/// file (which says nothing of verification).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanMatch {
+    /// The list it is on: the matcher's name for it, or the list file's name.
+    pub hotline: String,
+    /// The entry's id on that list.
+    pub id: i64,
+    /// `pdq`, `md5` or `sha256`.
+    pub algorithm: Algorithm,
+    /// The listed fingerprint, hex.
+    pub hash: String,
+    /// Hamming distance for PDQ; 0 for MD5 and SHA-256.
+    pub distance: u32,
+    /// Unknown (absent) for list files, which carry no verification.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+    /// Which turn or mirror of the file matched; absent when the file as it is matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+}
+
+impl From<ListMatch> for ScanMatch {
+    fn from(found: ListMatch) -> Self {
+        ScanMatch {
+            hotline: found.source,
+            id: found.id,
+            algorithm: found.algorithm,
+            hash: found.hash,
+            distance: found.distance,
+            verified: Some(found.verified),
+            variant: found.variant.map(String::from),
+        }
+    }
+}
