@@ -1,7 +1,7 @@
 //! Reports: no login, only a case number and secret.
 
 use super::AppState;
-use super::error::ApiError;
+use super::error::{ApiError, HotlineError};
 use super::extract::{JsonBody, Source, bearer};
 use crate::model::Algorithm;
 use crate::model::{CaseStatus, NewReport, ReportReceipt};
