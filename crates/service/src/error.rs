@@ -1,9 +1,11 @@
-//! The one error answer: a status and `{"error": {"code", "message"}}`.
+//! The one error answer: a status and `{"error": {"code", "message"}}`
+//! ([`takeback_wire::ErrorBody`]).
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use takeback_wire::ErrorBody;
+use takeback_wire::error::code;
 
 /// An error answer. `message` is written for the person who will read it.
 #[derive(Debug, Clone)]
@@ -40,7 +42,7 @@ impl ApiError {
     pub fn not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            code::NOT_FOUND,
             "There is nothing at this address.",
         )
     }
@@ -64,27 +66,9 @@ impl ApiError {
     }
 }
 
-/// The JSON body of an error.
-#[derive(Debug, Serialize)]
-struct ErrorBody<'a> {
-    error: ErrorDetail<'a>,
-}
-
-/// What went wrong.
-#[derive(Debug, Serialize)]
-struct ErrorDetail<'a> {
-    code: &'a str,
-    message: &'a str,
-}
-
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code,
-                message: &self.message,
-            },
-        };
+        let body = ErrorBody::new(self.code, self.message);
         let mut response = (self.status, Json(body)).into_response();
         // RFC 9110: a 401 names the scheme that would do; every token here is a bearer.
         if self.status == StatusCode::UNAUTHORIZED {

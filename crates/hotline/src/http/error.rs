@@ -4,26 +4,10 @@
 use crate::store::StoreError;
 use crate::writer::WriteError;
 use axum::http::StatusCode;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 pub use takeback_service::ApiError;
-
-/// The JSON body of an error (for the OpenAPI description).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// The error.
-    pub error: ErrorDetail,
-}
-
-/// What went wrong.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Stable machine-readable code, such as `invalid_hash`.
-    pub code: String,
-    /// Plain-language explanation.
-    pub message: String,
-}
+/// The error body, for the OpenAPI description.
+pub use takeback_wire::{ErrorBody, ErrorDetail};
 
 /// The hotline's own error answers, beside [`ApiError`]'s general ones.
 pub trait HotlineError {
