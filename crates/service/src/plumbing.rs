@@ -79,9 +79,11 @@ impl Plumbing {
     /// Wraps `router` in the plumbing. Call it after every route and fallback is added:
     /// it covers only those already there.
     ///
-    /// Outermost first: the body limit for extractors; the headers; metrics and the log
-    /// line (so that they see every answer, a timeout's or a refusal's too); the deadline;
-    /// the refusal of an announced oversized body.
+    /// Outermost first: the body limit for extractors; the headers (added to the answer
+    /// in the order `Cache-Control`, `X-Content-Type-Options`, `Referrer-Policy`,
+    /// `Content-Security-Policy`); metrics and the log line (so that they see every
+    /// answer, a timeout's or a refusal's too); the deadline; the refusal of an announced
+    /// oversized body.
     pub fn around<S>(&self, router: Router<S>) -> Router<S>
     where
         S: Clone + Send + Sync + 'static,
@@ -100,7 +102,14 @@ impl Plumbing {
                     .layer(TimeoutLayer::new(timeout)),
             );
         }
-        router = router.layer(middleware::from_fn_with_state(self.requests, observe));
+        router = router
+            .layer(middleware::from_fn_with_state(self.requests, observe))
+            // No cache should keep an answer: it may carry case details, the list, or a
+            // match.
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-store"),
+            ));
         if self.browser_headers {
             // Answers may carry case details or the list: no browser should guess their
             // type, and no link should tell another site where it came from. The pages
@@ -119,13 +128,7 @@ impl Plumbing {
                     HeaderValue::from_static(DEFAULT_CONTENT_SECURITY_POLICY),
                 ));
         }
-        // No cache should keep an answer: it may carry case details, the list, or a match.
-        router
-            .layer(SetResponseHeaderLayer::overriding(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("no-store"),
-            ))
-            .layer(DefaultBodyLimit::max(self.body_limit))
+        router.layer(DefaultBodyLimit::max(self.body_limit))
     }
 }
 
