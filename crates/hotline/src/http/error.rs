@@ -15,6 +15,8 @@ pub trait HotlineError {
     fn case_not_found() -> Self;
     /// The database is unreachable: logged here, once, without any request data.
     fn unavailable(error: &dyn std::fmt::Display) -> Self;
+    /// 413, with what to do instead.
+    fn body_too_large() -> Self;
 }
 
 impl HotlineError for ApiError {
@@ -34,6 +36,15 @@ impl HotlineError for ApiError {
             "unavailable",
             "The service cannot store or read reports just now. Nothing was saved from this \
              request; please try again in a few minutes.",
+        )
+    }
+
+    fn body_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "The request is too large. A report holds fingerprints and web addresses only, \
+             which are small; send fewer in each request.",
         )
     }
 }

@@ -20,7 +20,7 @@ use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use error::ApiError;
+use error::{ApiError, HotlineError};
 use std::sync::Arc;
 use std::time::Duration;
 use takeback_pages::Pages;
@@ -81,7 +81,7 @@ pub fn router(state: AppState) -> Router {
     prometheus();
     let plumbing = Plumbing {
         body_limit: state.config.max_body_bytes,
-        too_large: |_| extract::body_too_large(),
+        too_large: |_| ApiError::body_too_large(),
         requests: RequestLog {
             counter: "takeback_http_requests_total",
             duration: Some(HTTP_REQUEST_DURATION.name),
