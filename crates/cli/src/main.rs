@@ -8,6 +8,7 @@ mod hotline;
 mod matcher;
 mod matching;
 mod scan;
+mod service;
 
 use clap::{Parser, Subcommand};
 use std::io::{self, IsTerminal};

@@ -6,17 +6,17 @@ use crate::error::{MatchError, OutcomeError};
 use crate::matcher::Matcher;
 use crate::types::{OutcomeReport, PdqQuery, QueryHashes};
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Instant;
 use takeback_fingerprint::FingerprintError;
 use takeback_pdq::PdqHash;
+use takeback_service::metrics::{MATCH_DURATION, prometheus};
+use takeback_service::{ApiError, Plumbing, RequestLog, Served};
 use takeback_wire::matching::{HashMatches, MatchQuery, OutcomeItem, OutcomeList};
 use takeback_wire::{Md5Digest, Sha256Digest};
 use tokio::sync::Semaphore;
@@ -29,25 +29,17 @@ struct AppState {
     hashing: Arc<Semaphore>,
 }
 
-/// The API's one error shape: `{"error": {"code", "message"}}`.
-#[derive(Debug)]
-struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
+/// The matcher's own error answers, beside [`ApiError`]'s general ones.
+trait MatcherError {
+    /// 400 `invalid_query`.
+    fn invalid_query(message: impl Into<String>) -> Self;
+    /// 503 `list_not_loaded`: a match cannot be ruled out yet.
+    fn not_ready() -> Self;
 }
 
-impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-        }
-    }
-
-    fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_query", message)
+impl MatcherError for ApiError {
+    fn invalid_query(message: impl Into<String>) -> Self {
+        Self::bad_request("invalid_query", message)
     }
 
     fn not_ready() -> Self {
@@ -60,108 +52,56 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
-        (self.status, Json(body)).into_response()
-    }
-}
-
-/// The Prometheus recorder, installed once per process.
-fn prometheus() -> &'static PrometheusHandle {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    HANDLE.get_or_init(|| {
-        let recorder = PrometheusBuilder::new()
-            .set_buckets(&[
-                0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
-                1.0, 2.5,
-            ])
-            .map(PrometheusBuilder::build_recorder)
-            .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
-        let handle = recorder.handle();
-        // An embedding program may have installed its own recorder; then ours renders
-        // empty and its own shows the metrics.
-        let _ = metrics::set_global_recorder(recorder);
-        handle
-    })
-}
-
 /// The matcher's API: `POST /v1/match`, `POST /v1/outcomes`, `GET /v1/status`,
 /// `GET /healthz`, `GET /readyz`, `GET /metrics`.
 pub fn router(matcher: Matcher) -> Router {
     prometheus();
-    let body_limit = usize::try_from(matcher.settings().limits.max_file_bytes)
-        .unwrap_or(usize::MAX)
-        .max(1024 * 1024);
+    let plumbing = Plumbing {
+        body_limit: usize::try_from(matcher.settings().limits.max_file_bytes)
+            .unwrap_or(usize::MAX)
+            .max(1024 * 1024),
+        too_large,
+        requests: RequestLog {
+            counter: "takeback_matcher_http_requests_total",
+            duration: None,
+            by_method: false,
+            log: log_request,
+        },
+        timeout: None,
+        // Only the platform's own services call the matcher, never a browser.
+        browser_headers: false,
+    };
     let cores = std::thread::available_parallelism().map_or(2, usize::from);
     let state = AppState {
         matcher,
         hashing: Arc::new(Semaphore::new(cores)),
     };
-    Router::new()
+    let routes = Router::new()
         .route("/v1/match", post(match_upload))
         .route("/v1/outcomes", post(outcomes))
         .route("/v1/status", get(status))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_page))
-        .fallback(|| async {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "There is nothing at this address.",
-            )
-        })
-        .method_not_allowed_fallback(|| async {
-            ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                "This address does not accept that method.",
-            )
-        })
-        .layer(middleware::from_fn_with_state(body_limit, refuse_oversized))
-        .layer(middleware::from_fn(observe))
-        .layer(DefaultBodyLimit::max(body_limit))
-        .with_state(state)
+        .fallback(takeback_service::not_found)
+        .method_not_allowed_fallback(takeback_service::method_not_allowed);
+    plumbing.around(routes).with_state(state)
 }
 
-/// Counts and times each request, and logs one line: route, status, duration. Never a
-/// body, a header or an address.
-async fn observe(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str)
-        .to_owned();
-    let mut response = next.run(request).await;
-    let status = response.status().as_u16();
-    let elapsed = started.elapsed().as_secs_f64();
-    metrics::counter!("takeback_matcher_http_requests_total",
-        "route" => route.clone(), "status" => status.to_string())
-    .increment(1);
-    if status >= 400 || route != "/v1/match" {
-        tracing::info!(route, status, ms = elapsed * 1e3, "request");
+/// One log line per request: route, status, duration; not for every successful match,
+/// which would flood the log. Never a body, a header or an address.
+fn log_request(served: &Served<'_>) {
+    if served.status >= 400 || served.route != "/v1/match" {
+        tracing::info!(
+            route = served.route,
+            status = served.status,
+            ms = served.ms(),
+            "request"
+        );
     }
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
-/// Refuses a body whose announced length is over the limit before reading any of it.
-async fn refuse_oversized(State(limit): State<usize>, request: Request, next: Next) -> Response {
-    let announced = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    if announced.is_some_and(|length| length > limit as u64) {
-        return too_large(limit).into_response();
-    }
-    next.run(request).await
-}
-
+/// 413, with the limit.
 fn too_large(limit: usize) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
@@ -172,7 +112,7 @@ fn too_large(limit: usize) -> ApiError {
 
 fn parse_pdq(text: &str, field: &str) -> Result<PdqHash, ApiError> {
     text.parse::<PdqHash>()
-        .map_err(|e| ApiError::bad_request(format!("{field}: {e} (a PDQ hash is 64 hex digits)")))
+        .map_err(|e| ApiError::invalid_query(format!("{field}: {e} (a PDQ hash is 64 hex digits)")))
 }
 
 /// The hashes of a query, each checked with its own message.
@@ -187,7 +127,7 @@ fn query_hashes(query: MatchQuery) -> Result<QueryHashes, ApiError> {
                 .map(|(i, h)| parse_pdq(h, &format!("dihedral[{i}]")))
                 .collect::<Result<_, _>>()?;
             let hashes: [PdqHash; 8] = hashes.try_into().map_err(|_| {
-                ApiError::bad_request(
+                ApiError::invalid_query(
                     "dihedral: give all eight orientations' hashes, in the order `takeback \
                      hash --dihedral` prints them",
                 )
@@ -195,7 +135,7 @@ fn query_hashes(query: MatchQuery) -> Result<QueryHashes, ApiError> {
             if let Some(pdq) = pdq
                 && parse_pdq(pdq, "pdq")? != hashes[0]
             {
-                return Err(ApiError::bad_request(
+                return Err(ApiError::invalid_query(
                     "pdq differs from dihedral[0], which is the picture as it is",
                 ));
             }
@@ -203,24 +143,24 @@ fn query_hashes(query: MatchQuery) -> Result<QueryHashes, ApiError> {
         }
     };
     if query.quality.is_some_and(|q| q > 100) {
-        return Err(ApiError::bad_request("quality runs from 0 to 100"));
+        return Err(ApiError::invalid_query("quality runs from 0 to 100"));
     }
     let md5 = match &query.md5 {
         Some(text) => Some(
             text.parse::<Md5Digest>()
-                .map_err(|_| ApiError::bad_request("md5: an MD5 is 32 hex digits"))?,
+                .map_err(|_| ApiError::invalid_query("md5: an MD5 is 32 hex digits"))?,
         ),
         None => None,
     };
     let sha256 = match &query.sha256 {
         Some(text) => Some(
             text.parse::<Sha256Digest>()
-                .map_err(|_| ApiError::bad_request("sha256: a SHA-256 is 64 hex digits"))?,
+                .map_err(|_| ApiError::invalid_query("sha256: a SHA-256 is 64 hex digits"))?,
         ),
         None => None,
     };
     if pdq.is_none() && md5.is_none() && sha256.is_none() {
-        return Err(ApiError::bad_request(
+        return Err(ApiError::invalid_query(
             "give at least one of pdq, dihedral, md5 and sha256 (or send the image itself)",
         ));
     }
@@ -277,7 +217,7 @@ async fn match_upload(
     let (label, matched, response) = match kind {
         BodyKind::Json => {
             let query: MatchQuery = serde_json::from_slice(&body)
-                .map_err(|e| ApiError::bad_request(format!("not a valid hash query: {e}")))?;
+                .map_err(|e| ApiError::invalid_query(format!("not a valid hash query: {e}")))?;
             let query = query_hashes(query)?;
             let matches = state.matcher.match_hashes(&query);
             let matched = !matches.is_empty();
@@ -289,7 +229,7 @@ async fn match_upload(
         }
         BodyKind::Image => {
             if body.is_empty() {
-                return Err(ApiError::bad_request(
+                return Err(ApiError::invalid_query(
                     "the body is empty: send the image's bytes",
                 ));
             }
@@ -331,7 +271,7 @@ async fn match_upload(
     if matched {
         metrics::counter!("takeback_matcher_queries_matched_total", "kind" => label).increment(1);
     }
-    metrics::histogram!("takeback_matcher_match_duration_seconds", "kind" => label)
+    metrics::histogram!(MATCH_DURATION.name, "kind" => label)
         .record(started.elapsed().as_secs_f64());
     Ok(response)
 }
@@ -481,9 +421,5 @@ async fn metrics_page(State(state): State<AppState>) -> Response {
         metrics::gauge!("takeback_matcher_list_age_seconds", "hotline" => name)
             .set(list.age_seconds.unwrap_or(f64::INFINITY));
     }
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        prometheus().render(),
-    )
-        .into_response()
+    takeback_service::metrics::render()
 }

@@ -1,62 +1,26 @@
-//! The API's one error shape: `{"error": {"code", "message"}}` with a fitting status.
+//! The API's one error shape, `{"error": {"code", "message"}}` with a fitting status
+//! ([`ApiError`], shared with the matcher), and the hotline's own error answers.
 
 use crate::store::StoreError;
 use crate::writer::WriteError;
-use axum::Json;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use utoipa::ToSchema;
+use axum::http::StatusCode;
 
-/// An error answer. `message` is written for the person who will read it.
-#[derive(Debug, Clone)]
-pub struct ApiError {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// Stable machine-readable code.
-    pub code: &'static str,
-    /// Plain-language explanation.
-    pub message: String,
-}
+pub use takeback_service::ApiError;
+/// The error body, for the OpenAPI description.
+pub use takeback_wire::{ErrorBody, ErrorDetail};
 
-/// The JSON body of an error (for the OpenAPI description).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// The error.
-    pub error: ErrorDetail,
-}
-
-/// What went wrong.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Stable machine-readable code, such as `invalid_hash`.
-    pub code: String,
-    /// Plain-language explanation.
-    pub message: String,
-}
-
-impl ApiError {
-    /// An error with the given status, code and message.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-        }
-    }
-
-    /// 400 with the given code.
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, message)
-    }
-
-    /// 422 with the given code.
-    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
-    }
-
+/// The hotline's own error answers, beside [`ApiError`]'s general ones.
+pub trait HotlineError {
     /// The same answer for an unknown case and a wrong secret.
-    pub fn case_not_found() -> Self {
+    fn case_not_found() -> Self;
+    /// The database is unreachable: logged here, once, without any request data.
+    fn unavailable(error: &dyn std::fmt::Display) -> Self;
+    /// 413, with what to do instead.
+    fn body_too_large() -> Self;
+}
+
+impl HotlineError for ApiError {
+    fn case_not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             "case_not_found",
@@ -64,8 +28,7 @@ impl ApiError {
         )
     }
 
-    /// The database is unreachable: logged here, once, without any request data.
-    pub fn unavailable(error: &dyn std::fmt::Display) -> Self {
+    fn unavailable(error: &dyn std::fmt::Display) -> Self {
         tracing::error!(%error, "database unavailable");
         metrics::counter!("takeback_database_errors_total", "kind" => "unavailable").increment(1);
         Self::new(
@@ -73,6 +36,15 @@ impl ApiError {
             "unavailable",
             "The service cannot store or read reports just now. Nothing was saved from this \
              request; please try again in a few minutes.",
+        )
+    }
+
+    fn body_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "The request is too large. A report holds fingerprints and web addresses only, \
+             which are small; send fewer in each request.",
         )
     }
 }
@@ -135,19 +107,5 @@ impl From<WriteError> for ApiError {
             WriteError::Store(error) => error.into(),
             WriteError::Stopped => ApiError::unavailable(&"the report writer has stopped"),
         }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
-        let mut response = (self.status, Json(body)).into_response();
-        if self.status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer"),
-            );
-        }
-        response
     }
 }

@@ -1,7 +1,7 @@
 //! Request extractors: JSON bodies with clear errors, bearer tokens, and the client's
 //! (hashed) source.
 
-use super::error::ApiError;
+use super::error::{ApiError, HotlineError};
 use super::state::AppState;
 use crate::secrets::{ApiToken, TokenKind};
 use crate::store::Principal;
@@ -69,20 +69,10 @@ fn refuse_media_type(media_type: &str) -> ApiError {
 
 fn body_error(rejection: &BytesRejection) -> ApiError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        body_too_large()
+        ApiError::body_too_large()
     } else {
         ApiError::bad_request("unreadable_body", "The request body could not be read.")
     }
-}
-
-/// 413, with what to do instead.
-pub fn body_too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "body_too_large",
-        "The request is too large. A report holds fingerprints and web addresses only, \
-         which are small; send fewer in each request.",
-    )
 }
 
 /// Parses JSON, telling a malformed document (400) from a well-formed one with wrong or

@@ -1,6 +1,6 @@
 //! Reports: no login, only a case number and secret.
 
-use super::error::ApiError;
+use super::error::{ApiError, HotlineError};
 use super::extract::{JsonBody, Source, bearer};
 use super::state::AppState;
 use crate::model::Algorithm;
