@@ -2,44 +2,11 @@
 
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
-use std::fmt;
 use std::io::{self, Read};
 
-/// An MD5 digest: what hotlines and platforms exchange to match exact copies and videos.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Md5Digest(pub [u8; 16]);
-
-/// A SHA-256 digest.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Sha256Digest(pub [u8; 32]);
-
-fn write_hex(bytes: &[u8], f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    bytes.iter().try_for_each(|b| write!(f, "{b:02x}"))
-}
-
-impl fmt::Display for Md5Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_hex(&self.0, f)
-    }
-}
-
-impl fmt::Debug for Md5Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Md5Digest({self})")
-    }
-}
-
-impl fmt::Display for Sha256Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_hex(&self.0, f)
-    }
-}
-
-impl fmt::Debug for Sha256Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Sha256Digest({self})")
-    }
-}
+/// The digest types are the ones hotlines and platforms exchange (`takeback-wire`), so a
+/// fingerprint goes on a list or into a query as it is.
+pub use takeback_wire::{Md5Digest, Sha256Digest};
 
 /// Both digests of one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

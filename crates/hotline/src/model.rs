@@ -1,8 +1,13 @@
 //! The hotline's vocabulary: what a report holds, the states of a list entry, partners'
-//! outcomes, and the JSON shapes of the API.
+//! outcomes, and the JSON shapes of the API (those partners share are `takeback-wire`'s).
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+/// What partners and the matcher read too: one definition, in `takeback-wire`.
+pub use takeback_wire::{
+    Algorithm, ChangeOp, FeedbackBatch, FeedbackItem, HashListPage, ListChange,
+};
 
 /// Who is reporting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -28,49 +33,6 @@ impl Reporter {
         [Reporter::YoungPerson, Reporter::TrustedAdult]
             .into_iter()
             .find(|reporter| reporter.as_str() == text)
-    }
-}
-
-/// A fingerprint algorithm.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Algorithm {
-    /// Meta's PDQ perceptual hash: 256 bits, 64 hex digits.
-    Pdq,
-    /// MD5 of the file's bytes: 32 hex digits.
-    Md5,
-    /// SHA-256 of the file's bytes: 64 hex digits.
-    Sha256,
-}
-
-impl Algorithm {
-    /// As stored and sent.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Algorithm::Pdq => "pdq",
-            Algorithm::Md5 => "md5",
-            Algorithm::Sha256 => "sha256",
-        }
-    }
-
-    /// Reads the stored form.
-    pub fn from_stored(text: &str) -> Option<Self> {
-        match text {
-            "pdq" => Some(Algorithm::Pdq),
-            "md5" => Some(Algorithm::Md5),
-            "sha256" => Some(Algorithm::Sha256),
-            _ => None,
-        }
-    }
-
-    /// How many hex digits a value has.
-    pub fn hex_len(self) -> usize {
-        match self {
-            Algorithm::Md5 => 32,
-            Algorithm::Pdq | Algorithm::Sha256 => 64,
-        }
     }
 }
 
@@ -232,87 +194,6 @@ pub struct OutcomeCounts {
     pub removed: i64,
     /// Uploads stopped before they were published.
     pub blocked_upload: i64,
-}
-
-/// One change to the hash list, as partners receive it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ListChange {
-    /// Position in the feed: consecutive, from 1.
-    pub seq: i64,
-    /// `add` (or replace, for an id already held) or `remove`.
-    pub op: ChangeOp,
-    /// The entry's id; feedback names it.
-    pub id: i64,
-    /// `pdq`, `md5` or `sha256`.
-    pub algorithm: Algorithm,
-    /// The fingerprint, lowercase hex.
-    pub value: String,
-    /// PDQ quality; absent for the others.
-    pub quality: Option<u8>,
-    /// Checked by an analyst (`true`) or self-reported (`false`): send unverified matches
-    /// to human review rather than acting on them blindly.
-    pub verified: bool,
-}
-
-/// An operation on the hash list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ChangeOp {
-    /// Add the entry, or replace the one with the same id.
-    Add,
-    /// Remove the entry.
-    Remove,
-}
-
-impl ChangeOp {
-    /// As stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeOp::Add => "add",
-            ChangeOp::Remove => "remove",
-        }
-    }
-}
-
-/// `GET /api/v1/hashlist`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct HashListPage {
-    /// Changes after the cursor, in order.
-    pub changes: Vec<ListChange>,
-    /// The cursor for the next request: the last `seq` returned, or the one given when
-    /// there is nothing new.
-    pub next: i64,
-}
-
-/// `POST /api/v1/feedback`: what a partner found and did, in counts per entry.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FeedbackBatch {
-    /// Optional idempotency key: a batch sent again with the same key is counted once.
-    #[serde(default)]
-    pub batch_id: Option<String>,
-    /// One item per list entry.
-    pub items: Vec<FeedbackItem>,
-}
-
-/// A partner's outcomes for one list entry since its last report.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FeedbackItem {
-    /// The list entry's id.
-    pub id: i64,
-    /// Copies found.
-    #[serde(default)]
-    pub matched: u32,
-    /// Copies taken down.
-    #[serde(default)]
-    pub removed: u32,
-    /// Uploads stopped.
-    #[serde(default)]
-    pub blocked_upload: u32,
-    /// Matches that were not the reported picture.
-    #[serde(default)]
-    pub false_positive: u32,
 }
 
 /// What an analyst decides about an entry.

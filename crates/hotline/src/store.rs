@@ -227,7 +227,9 @@ fn now_ms() -> i64 {
 }
 
 fn algorithm(text: &str) -> Result<Algorithm, StoreError> {
-    Algorithm::from_stored(text).ok_or_else(|| StoreError::Corrupt(format!("algorithm {text:?}")))
+    text.parse::<Algorithm>()
+        .ok()
+        .ok_or_else(|| StoreError::Corrupt(format!("algorithm {text:?}")))
 }
 
 fn quality(stored: Option<i64>) -> Option<u8> {

@@ -1,5 +1,6 @@
 //! The 256-bit PDQ hash value, its hex form and Hamming distance.
 
+use crate::hex::HexError;
 use std::fmt;
 use std::str::FromStr;
 
@@ -75,11 +76,7 @@ impl PdqHash {
 
     /// Writes the 64 lowercase hex digits into `out`.
     pub fn write_hex(&self, out: &mut [u8; 64]) {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        for (pair, byte) in out.chunks_exact_mut(2).zip(self.0) {
-            pair[0] = DIGITS[usize::from(byte >> 4)];
-            pair[1] = DIGITS[usize::from(byte & 15)];
-        }
+        crate::hex::encode_into(&self.0, out);
     }
 
     /// The 64 lowercase hex digits.
@@ -126,24 +123,12 @@ impl FromStr for PdqHash {
 
     /// Parses 64 hex digits, upper or lower case.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let chars = s.chars().count();
-        if s.len() != 64 || chars != 64 {
-            return Err(ParseHashError::WrongLength(chars));
-        }
-        let digit = |position: usize, c: u8| {
-            (c as char)
-                .to_digit(16)
-                .map(|d| d as u8)
-                .ok_or(ParseHashError::NotHex {
-                    position: position + 1,
-                    found: c as char,
-                })
-        };
-        let mut bytes = [0u8; 32];
-        for (i, pair) in s.as_bytes().chunks_exact(2).enumerate() {
-            bytes[i] = digit(2 * i, pair[0])? << 4 | digit(2 * i + 1, pair[1])?;
-        }
-        Ok(PdqHash(bytes))
+        crate::hex::decode::<32>(s)
+            .map(PdqHash)
+            .map_err(|error| match error {
+                HexError::WrongLength { found, .. } => ParseHashError::WrongLength(found),
+                HexError::NotHex { position, found } => ParseHashError::NotHex { position, found },
+            })
     }
 }
 

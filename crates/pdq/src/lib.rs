@@ -52,6 +52,7 @@ mod dct;
 mod dihedral;
 mod downsample;
 mod hash;
+pub mod hex;
 mod pixels;
 pub mod reference;
 
