@@ -1,8 +1,9 @@
 //! `takeback serve`, `takeback partner add` and `takeback analyst add`.
 
+use crate::server::{LogFormat, init_logging, runtime, shutdown_signal};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use takeback_hotline::config::{DEFAULT_DATABASE, DatabaseUrl};
@@ -97,13 +98,6 @@ enum Policy {
     HoldForAnalyst,
 }
 
-/// How logs are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum LogFormat {
-    Json,
-    Text,
-}
-
 /// Partner platforms: the services that receive the hash list.
 #[derive(Debug, Subcommand)]
 pub enum PartnerCommand {
@@ -141,13 +135,6 @@ impl DatabaseArg {
             .clone()
             .unwrap_or_else(|| DatabaseUrl::new(DEFAULT_DATABASE))
     }
-}
-
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
 }
 
 /// `takeback serve`.
@@ -201,43 +188,6 @@ pub fn serve(args: ServeArgs) -> Result<()> {
         .await
         .context("the hotline stopped")
     })
-}
-
-pub(crate) fn init_logging(format: Option<LogFormat>) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("TAKEBACK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let format = format.unwrap_or(if std::io::stderr().is_terminal() {
-        LogFormat::Text
-    } else {
-        LogFormat::Json
-    });
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    if format == LogFormat::Json {
-        builder.json().init();
-    } else {
-        builder.init();
-    }
-}
-
-pub(crate) async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut terminate =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(signal) => signal,
-                Err(_) => return interrupt.await.unwrap_or(()),
-            };
-        tokio::select! {
-            _ = interrupt => {}
-            _ = terminate.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = interrupt.await;
-    tracing::info!("shutting down");
 }
 
 fn add_principal(kind: TokenKind, args: &NamedArgs) -> Result<()> {
