@@ -1,6 +1,6 @@
 //! `takeback serve`, `takeback partner add` and `takeback analyst add`.
 
-use crate::service::{LogFormat, init_logging, runtime, shutdown_signal};
+use crate::server::{LogFormat, init_logging, runtime, shutdown_signal};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;

@@ -4,11 +4,15 @@
 //! work happens in the library crates, which tests call directly.
 
 mod hash;
+#[cfg(feature = "hotline")]
 mod hotline;
+#[cfg(feature = "matcher")]
 mod matcher;
 mod matching;
+#[cfg(feature = "matcher")]
 mod scan;
-mod service;
+#[cfg(any(feature = "hotline", feature = "matcher"))]
+mod server;
 
 use clap::{Parser, Subcommand};
 use std::io::{self, IsTerminal};
@@ -29,12 +33,17 @@ enum Command {
     Match(matching::MatchArgs),
     #[command(subcommand)]
     Index(matching::IndexCommand),
+    #[cfg(feature = "hotline")]
     Serve(Box<hotline::ServeArgs>),
+    #[cfg(feature = "hotline")]
     #[command(subcommand)]
     Partner(hotline::PartnerCommand),
+    #[cfg(feature = "hotline")]
     #[command(subcommand)]
     Analyst(hotline::AnalystCommand),
+    #[cfg(feature = "matcher")]
     Matcher(Box<matcher::MatcherArgs>),
+    #[cfg(feature = "matcher")]
     Scan(scan::ScanArgs),
 }
 
@@ -48,10 +57,15 @@ fn main() -> ExitCode {
             matching::MatchOutcome::Error => Outcome::Error,
         }),
         Command::Index(command) => matching::run_index(&command),
+        #[cfg(feature = "hotline")]
         Command::Serve(args) => hotline::serve(*args).map(|()| Outcome::Done),
+        #[cfg(feature = "hotline")]
         Command::Partner(command) => hotline::partner(&command).map(|()| Outcome::Done),
+        #[cfg(feature = "hotline")]
         Command::Analyst(command) => hotline::analyst(&command).map(|()| Outcome::Done),
+        #[cfg(feature = "matcher")]
         Command::Matcher(args) => matcher::run(*args).map(|()| Outcome::Done),
+        #[cfg(feature = "matcher")]
         Command::Scan(args) => scan::run(&args),
     };
     match result {

@@ -1,6 +1,6 @@
 //! `takeback matcher`: the service a platform runs beside its upload pipeline.
 
-use crate::service::{LogFormat, init_logging, runtime, shutdown_signal};
+use crate::server::{LogFormat, init_logging, runtime, shutdown_signal};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::io::Write;

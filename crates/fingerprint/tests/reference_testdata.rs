@@ -2,10 +2,10 @@
 //! images, hashed by the unmodified reference C++ core on pixels decoded by Pillow (see that
 //! folder's README.txt).
 //!
-//! The folder lives beside the checkout, not in it, so a fresh clone without it still
-//! passes: these tests then say they found nothing and pass. `TAKEBACK_PDQ_REFERENCE` names
-//! the folder explicitly; when it is set, a missing folder is a failure, not a skip (CI
-//! sets it whenever the folder is there).
+//! The folder lives beside the checkout, not in it, so a fresh clone may lack it.
+//! `TAKEBACK_PDQ_REFERENCE` names it (`tools/test` sets it when
+//! `../shared/testdata/pdq-reference` is there); without it these tests are ignored, and
+//! cargo says so; with it, a missing or incomplete folder is a failure.
 //!
 //! * Lossless inputs (the decoded PNGs and the PNG originals) must match bit for bit,
 //!   quality and all eight dihedral hashes included.
@@ -27,28 +27,18 @@ use takeback_pdq::PdqHash;
 
 const ENV: &str = "TAKEBACK_PDQ_REFERENCE";
 
-/// The reference data folder, or `None` (with a note) when it is absent and not required.
-fn reference_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os(ENV) {
-        let dir = PathBuf::from(dir);
-        assert!(
-            dir.join("expected/cpp-core-pil-full.csv").is_file(),
-            "{ENV}={} does not hold the PDQ reference data (expected/cpp-core-pil-full.csv)",
-            dir.display()
-        );
-        return Some(dir);
-    }
-    let default =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/pdq-reference");
-    if default.join("expected/cpp-core-pil-full.csv").is_file() {
-        Some(default)
-    } else {
-        eprintln!(
-            "note: {} is absent; the reference-data tests check nothing (set {ENV} to require it)",
-            default.display()
-        );
-        None
-    }
+/// The reference data folder that `TAKEBACK_PDQ_REFERENCE` names.
+fn reference_dir() -> PathBuf {
+    let Some(dir) = std::env::var_os(ENV) else {
+        panic!("{ENV} is not set: it names the PDQ reference data (see this file's top)");
+    };
+    let dir = PathBuf::from(dir);
+    assert!(
+        dir.join("expected/cpp-core-pil-full.csv").is_file(),
+        "{ENV}={} does not hold the PDQ reference data (expected/cpp-core-pil-full.csv)",
+        dir.display()
+    );
+    dir
 }
 
 /// Rows of a CSV file with a header, as maps from column name to value.
@@ -95,8 +85,12 @@ fn jpeg_tolerance(quality: u8) -> u32 {
 }
 
 #[test]
+#[cfg_attr(
+    not(takeback_pdq_reference),
+    ignore = "needs TAKEBACK_PDQ_REFERENCE, the folder of Meta's PDQ test images"
+)]
 fn decoded_pngs_hash_bit_exactly() {
-    let Some(dir) = reference_dir() else { return };
+    let dir = reference_dir();
     let expected = rows(&dir.join("expected/decoded-png-hashes.csv"));
     assert!(expected.len() >= 13);
     for row in expected {
@@ -119,8 +113,12 @@ fn decoded_pngs_hash_bit_exactly() {
 }
 
 #[test]
+#[cfg_attr(
+    not(takeback_pdq_reference),
+    ignore = "needs TAKEBACK_PDQ_REFERENCE, the folder of Meta's PDQ test images"
+)]
 fn originals_hash_as_the_reference_at_full_resolution() {
-    let Some(dir) = reference_dir() else { return };
+    let dir = reference_dir();
     let full = rows(&dir.join("expected/cpp-core-pil-full.csv"));
     let dihedral: HashMap<String, HashMap<String, String>> =
         rows(&dir.join("expected/cpp-core-pil-dihedral-full.csv"))
@@ -186,10 +184,14 @@ fn originals_hash_as_the_reference_at_full_resolution() {
 }
 
 #[test]
+#[cfg_attr(
+    not(takeback_pdq_reference),
+    ignore = "needs TAKEBACK_PDQ_REFERENCE, the folder of Meta's PDQ test images"
+)]
 fn the_reference_suites_rotations_are_found_by_the_dihedral_hashes() {
     // bridge-2..8 are bridge-1 rotated and flipped as files. Each one's plain hash should
     // be close to the matching dihedral hash of the original, as matching relies on.
-    let Some(dir) = reference_dir() else { return };
+    let dir = reference_dir();
     let base = dir.join("images/pdq/data/reg-test-input/dih");
     let options = Options {
         dihedral: true,

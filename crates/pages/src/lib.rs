@@ -175,7 +175,7 @@ static ASSETS: &[Asset] = &[
     Asset {
         path: "pdq/takeback_pdq_wasm.wasm",
         content_type: "application/wasm",
-        body: include_bytes!(concat!(env!("OUT_DIR"), "/takeback_pdq_wasm.wasm")),
+        body: include_bytes!(env!("TAKEBACK_PAGES_WASM_FILE")),
     },
 ];
 

@@ -1,48 +1,35 @@
 //! The WebAssembly build, called through `web/pdq/takeback-pdq.js` under Node.js, gives
 //! exactly the native hasher's hashes and qualities, and the native MD5 and SHA-256.
 //!
-//! This needs the `wasm32-unknown-unknown` Rust target and Node.js 18 or later. Without
-//! them it fails and says what to install: a skipped test would look like a passing one.
+//! `TAKEBACK_PDQ_WASM` names the .wasm to test: `tools/test` builds it with `tools/wasm`
+//! and sets it. Without it these tests are ignored (cargo says so); with it, they fail if
+//! the file or Node.js 18 or later is missing.
 
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 use takeback_pdq::{PixelLayout, Pixels};
 use takeback_testimages::{Channels, Pattern, Spec, TestImage, golden_catalogue, random_bytes};
 
-const INSTALL_TARGET: &str = "rustup target add wasm32-unknown-unknown";
+const WASM_VAR: &str = "TAKEBACK_PDQ_WASM";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Builds the release .wasm with the cargo running this test. Its own target directory
-/// means it never waits for the lock the outer `cargo test` holds on its own.
-fn build_wasm(root: &Path) -> PathBuf {
-    let target_dir = root.join("target/wasm-test");
-    let output = Command::new(env!("CARGO"))
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", &target_dir)
-        .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
-        .args(["-p", "takeback-pdq-wasm"])
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", env!("CARGO")));
-    if !output.status.success() {
-        panic!(
-            "building the wasm failed. If the target is missing, install it with \
-             `{INSTALL_TARGET}`.\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    target_dir.join("wasm32-unknown-unknown/release/takeback_pdq_wasm.wasm")
-}
-
-/// The .wasm, built once for all the tests in this file.
-fn wasm(root: &Path) -> &'static Path {
-    static WASM: OnceLock<PathBuf> = OnceLock::new();
-    WASM.get_or_init(|| build_wasm(root))
+/// The .wasm that `TAKEBACK_PDQ_WASM` names (relative paths are from the workspace root).
+fn wasm(root: &Path) -> PathBuf {
+    let Some(file) = std::env::var_os(WASM_VAR) else {
+        panic!("{WASM_VAR} is not set: run tools/test, or set it to a .wasm that tools/wasm built");
+    };
+    let wasm = root.join(file);
+    assert!(
+        wasm.is_file(),
+        "{WASM_VAR}={} is not a file: run tools/wasm FILE to build it",
+        wasm.display()
+    );
+    wasm
 }
 
 /// Fails unless `node` 18 or later is on the PATH.
@@ -111,6 +98,10 @@ fn specs() -> Vec<Spec> {
 }
 
 #[test]
+#[cfg_attr(
+    not(takeback_pdq_wasm),
+    ignore = "needs TAKEBACK_PDQ_WASM, the .wasm to test: run tools/test"
+)]
 fn wasm_under_node_matches_native() {
     require_node();
     let root = workspace_root();
@@ -146,6 +137,10 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(takeback_pdq_wasm),
+    ignore = "needs TAKEBACK_PDQ_WASM, the .wasm to test: run tools/test"
+)]
 fn wasm_digests_under_node_match_native() {
     require_node();
     let root = workspace_root();

@@ -1,10 +1,10 @@
 // Unit tests of takeback-pdq.js against the real .wasm. Run from the repository root:
 //
-//   cargo build --release --target wasm32-unknown-unknown -p takeback-pdq-wasm
 //   node --test web/pdq/test/
 //
-// TAKEBACK_PDQ_WASM overrides the .wasm's path (relative paths are from the repository root),
-// e.g. when CARGO_TARGET_DIR is not ./target.
+// They test the committed web/pdq/takeback_pdq.wasm; TAKEBACK_PDQ_WASM names another one
+// (relative paths are from the repository root), as tools/test does with the one it has
+// just built with tools/wasm.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -16,7 +16,7 @@ import { loadPdq } from "../takeback-pdq.js";
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const wasmPath = path.resolve(
   root,
-  process.env.TAKEBACK_PDQ_WASM ?? "target/wasm32-unknown-unknown/release/takeback_pdq_wasm.wasm",
+  process.env.TAKEBACK_PDQ_WASM ?? "web/pdq/takeback_pdq.wasm",
 );
 
 async function load() {
@@ -26,9 +26,8 @@ async function load() {
   } catch (error) {
     // Fail, never skip: a missing .wasm must not look like a passing suite.
     throw new Error(
-      `cannot read ${wasmPath} (${error.code}). Build it first with ` +
-        "`cargo build --release --target wasm32-unknown-unknown -p takeback-pdq-wasm`, " +
-        "or point TAKEBACK_PDQ_WASM at it.",
+      `cannot read ${wasmPath} (${error.code}). Build it with \`tools/wasm\`, ` +
+        "or point TAKEBACK_PDQ_WASM at one.",
     );
   }
   return loadPdq(bytes);

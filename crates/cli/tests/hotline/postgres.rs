@@ -8,11 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 #[test]
+#[cfg_attr(
+    not(takeback_postgres_tests),
+    ignore = "needs TAKEBACK_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 fn two_servers_one_database_a_consistent_feed() {
-    let Some(db) = Database::postgres() else {
-        eprintln!("skipped: {POSTGRES_VAR} is not set");
-        return;
-    };
+    let db = Database::postgres_required();
     let servers = [Server::start(&db, &[]), Server::start(&db, &[])];
     let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
     let key = add("partner", "Follower", &db);

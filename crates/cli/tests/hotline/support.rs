@@ -7,8 +7,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// The variable `.ci/run` sets to a PostgreSQL server's URL. When it is set, the PostgreSQL
-/// tests run and fail if the server cannot be reached; when it is not, they are skipped.
+/// The variable `.ci/run` sets to a PostgreSQL server's URL. When it is set, the tests also
+/// run on PostgreSQL and fail if the server cannot be reached; when it is not, they run on
+/// SQLite only, and the PostgreSQL-only tests are ignored (see crates/cli/build.rs).
 pub const POSTGRES_VAR: &str = "TAKEBACK_TEST_POSTGRES_URL";
 
 pub fn takeback() -> Command {
@@ -36,7 +37,9 @@ impl Database {
 
     /// `None` when the variable is not set; panics when it is set but the server fails.
     pub fn postgres() -> Option<Self> {
-        let server = std::env::var(POSTGRES_VAR).ok()?;
+        let server = std::env::var(POSTGRES_VAR)
+            .ok()
+            .filter(|url| !url.is_empty())?;
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let name = format!(
             "takeback_test_{}_{}",
@@ -57,6 +60,13 @@ impl Database {
             url: format!("{base}/{name}"),
             dir: tempfile::tempdir().unwrap(),
             postgres: Some((server.clone(), name)),
+        })
+    }
+
+    /// For a test that needs PostgreSQL: panics, saying so, when the variable is not set.
+    pub fn postgres_required() -> Self {
+        Self::postgres().unwrap_or_else(|| {
+            panic!("{POSTGRES_VAR} is not set: this test needs a PostgreSQL server")
         })
     }
 

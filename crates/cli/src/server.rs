@@ -1,5 +1,5 @@
-//! What both long-running commands (`takeback serve` and `takeback matcher`) need around
-//! their server: logging, the async runtime, and stopping on a signal.
+//! What the two long-running commands, `serve` and `matcher`, share: the async runtime,
+//! logging, and stopping on a signal.
 
 use anyhow::{Context, Result};
 use clap::ValueEnum;
@@ -12,8 +12,16 @@ pub(crate) enum LogFormat {
     Text,
 }
 
-/// Logs to stderr, filtered by `TAKEBACK_LOG` (default `info,sqlx=warn`): text on a
-/// terminal, JSON lines otherwise, unless `format` says which.
+/// The multi-threaded tokio runtime a server runs on.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Logs to stderr, filtered by `TAKEBACK_LOG` (default: `info`, and `warn` for sqlx), as
+/// JSON lines or text (by default text on a terminal, JSON otherwise).
 pub(crate) fn init_logging(format: Option<LogFormat>) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TAKEBACK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
@@ -32,15 +40,7 @@ pub(crate) fn init_logging(format: Option<LogFormat>) {
     }
 }
 
-/// A multi-threaded async runtime.
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
-}
-
-/// Completes on Ctrl-C or, on Unix, SIGTERM (what service managers send), and logs it.
+/// Resolves on Ctrl-C, or SIGTERM on Unix.
 pub(crate) async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
