@@ -11,10 +11,10 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use takeback_fingerprint::collect_files;
 use takeback_fingerprint::{
     Fingerprint, FingerprintError, Options, fingerprint_file, fingerprint_reader,
 };
-use takeback_matcher::scan::collect_files;
 
 /// Print the fingerprints of image files: PDQ hash and quality of the pixels, MD5 and
 /// SHA-256 of the bytes.

@@ -9,9 +9,10 @@ use serde::Serialize;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use takeback_fingerprint::collect_files;
 use takeback_matcher::ScanMatch;
 use takeback_matcher::scan::{
-    Against, ScanOptions, ScanOutput, ScanProgress, ScanRecord, ScanSink, collect_files, scan,
+    Against, ScanOptions, ScanOutput, ScanProgress, ScanRecord, ScanSink, scan,
 };
 
 /// Scan stored files for pictures on a hash list: decode, fingerprint and match each one,

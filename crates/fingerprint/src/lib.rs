@@ -17,9 +17,11 @@
 
 mod decode;
 mod digest;
+mod files;
 
 pub use decode::{DecodeLimits, DecodedImage, ImageFormat, decode};
 pub use digest::{Digester, FileDigests, Md5Digest, Sha256Digest, digest_bytes, digest_reader};
+pub use files::collect_files;
 
 use std::fs::File;
 use std::io::{self, Read};
