@@ -66,7 +66,7 @@ use md5::{Digest as _, Md5};
 use sha2::Sha256;
 use std::cell::Cell;
 use std::{ptr, slice};
-use takeback_pdq::{Pdq, PixelLayout, Pixels};
+use takeback_pdq::{Pdq, PixelLayout, Pixels, hex};
 
 /// The version of the exported functions' contract. Bump it on any incompatible change, so
 /// that a stale loader and a new module refuse each other rather than misbehave.
@@ -198,19 +198,9 @@ pub struct HexDigests {
 /// ```
 pub fn digest_bytes(bytes: &[u8]) -> HexDigests {
     let mut digests = NO_DIGESTS;
-    write_hex(&Md5::digest(bytes), &mut digests.md5);
-    write_hex(&Sha256::digest(bytes), &mut digests.sha256);
+    hex::encode_into(&Md5::digest(bytes), &mut digests.md5);
+    hex::encode_into(&Sha256::digest(bytes), &mut digests.sha256);
     digests
-}
-
-/// Writes `bytes` as lowercase hex digits into `out`, which holds two digits per byte.
-fn write_hex(bytes: &[u8], out: &mut [u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    debug_assert_eq!(out.len(), 2 * bytes.len());
-    for (&byte, pair) in bytes.iter().zip(out.chunks_exact_mut(2)) {
-        pair[0] = DIGITS[usize::from(byte >> 4)];
-        pair[1] = DIGITS[usize::from(byte & 0x0f)];
-    }
 }
 
 /// Stores a digest call's outcome for [`takeback_md5_hex`] and [`takeback_sha256_hex`], and
