@@ -49,7 +49,9 @@ pub struct ServeArgs {
     #[arg(long, env = "TAKEBACK_MIN_PDQ_QUALITY", value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
     min_pdq_quality: Option<u8>,
     /// A file of PDQ hashes (one per line) that may never be listed: widely shared benign
-    /// pictures, with their eight rotations and mirrors (`takeback hash --dihedral`).
+    /// pictures. Their rotations and mirrors are derived and guarded too, but from a hash
+    /// only the transpose comes out exact, so list all eight (`takeback hash --dihedral`)
+    /// for exact cover.
     #[arg(long, env = "TAKEBACK_GUARD_LIST", value_name = "FILE")]
     guard_list: Option<PathBuf>,
     /// A file of known harmless files' exact fingerprints that may never be listed: one
