@@ -49,13 +49,39 @@ pub struct ServeArgs {
     #[arg(long, env = "TAKEBACK_MIN_PDQ_QUALITY", value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
     min_pdq_quality: Option<u8>,
     /// A file of PDQ hashes (one per line) that may never be listed: widely shared benign
-    /// pictures, with their eight rotations and mirrors (`takeback hash --dihedral`).
+    /// pictures. Their rotations and mirrors are derived and guarded too, but from a hash
+    /// only the transpose comes out exact, so list all eight (`takeback hash --dihedral`)
+    /// for exact cover.
     #[arg(long, env = "TAKEBACK_GUARD_LIST", value_name = "FILE")]
     guard_list: Option<PathBuf>,
-    /// How near (in bits) a reported PDQ hash must be to a guard-list hash to be refused.
-    /// [default: 31]
+    /// A file of known harmless files' exact fingerprints that may never be listed: one
+    /// `md5:HEX` or `sha256:HEX` per line; `#` starts a comment line.
+    #[arg(long, env = "TAKEBACK_EXACT_GUARD_LIST", value_name = "FILE")]
+    exact_guard_list: Option<PathBuf>,
+    /// How near (in bits) a reported PDQ hash must be to a guard-list hash, or to one of
+    /// its eight rotations and mirrors, never to be listed: the matchers' radius (31) plus
+    /// how far a near copy of a picture moves its hash. [default: 48]
     #[arg(long, env = "TAKEBACK_GUARD_DISTANCE", value_name = "BITS", value_parser = clap::value_parser!(u32).range(0..=256))]
     guard_distance: Option<u32>,
+    /// New MD5 and SHA-256 fingerprints one source may have listed per hour; beyond it
+    /// they are held for an analyst (the report is still accepted). 0 for no limit.
+    /// [default: 40]
+    #[arg(
+        long,
+        env = "TAKEBACK_EXACT_HASHES_PER_SOURCE_PER_HOUR",
+        value_name = "N"
+    )]
+    exact_hashes_per_source_per_hour: Option<u32>,
+    /// New unverified listings per clock hour across the whole service (every process
+    /// sharing the database) under publish-unverified; beyond it new entries are held for
+    /// an analyst and the metric takeback_flood_brake_engaged is 1. 0 for no limit.
+    /// [default: 2000]
+    #[arg(long, env = "TAKEBACK_NEW_LISTINGS_PER_HOUR", value_name = "N")]
+    new_listings_per_hour: Option<u32>,
+    /// How many leading bits of an IPv6 address the throttles count as one source.
+    /// [default: 48]
+    #[arg(long, env = "TAKEBACK_IPV6_SOURCE_PREFIX", value_name = "BITS", value_parser = clap::value_parser!(u8).range(0..=128))]
+    ipv6_source_prefix: Option<u8>,
     /// New reports accepted from one source per hour; 0 for no limit. Sources are told
     /// apart by a keyed hash of their address, kept only in memory. [default: 30]
     #[arg(long, env = "TAKEBACK_REPORTS_PER_SOURCE_PER_HOUR", value_name = "N")]
@@ -161,6 +187,9 @@ pub fn serve(args: ServeArgs) -> Result<()> {
     set!(
         min_pdq_quality,
         guard_distance,
+        exact_hashes_per_source_per_hour,
+        new_listings_per_hour,
+        ipv6_source_prefix,
         reports_per_source_per_hour,
         failed_case_lookups_per_source_per_hour,
         false_positive_partners_to_suspend,
@@ -170,6 +199,9 @@ pub fn serve(args: ServeArgs) -> Result<()> {
     );
     if args.guard_list.is_some() {
         config.guard_list = args.guard_list;
+    }
+    if args.exact_guard_list.is_some() {
+        config.exact_guard_list = args.exact_guard_list;
     }
     config.trust_forwarded_for |= args.trust_forwarded_for;
     init_logging(args.log_format);

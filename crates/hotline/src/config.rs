@@ -29,8 +29,21 @@ pub struct HotlineConfig {
     pub max_body_bytes: usize,
     /// File of PDQ hashes that may never be listed.
     pub guard_list: Option<PathBuf>,
-    /// How near a guard-list hash counts as the same picture.
+    /// File of known harmless files' MD5 and SHA-256 (`md5:HEX` / `sha256:HEX` lines)
+    /// that may never be listed.
+    pub exact_guard_list: Option<PathBuf>,
+    /// How near a guard-list hash (or one of its turned variants) counts as the same
+    /// picture: the match radius (31) plus how far a near copy moves.
     pub guard_distance: u32,
+    /// New MD5/SHA-256 fingerprints one source may have listed per hour; beyond it they are
+    /// held for an analyst (0: no limit).
+    pub exact_hashes_per_source_per_hour: u32,
+    /// New unverified listings per hour across the whole service under the
+    /// publish-unverified policy; beyond it new entries are held for an analyst (0: no
+    /// limit).
+    pub new_listings_per_hour: u32,
+    /// The IPv6 prefix length counted as one source by the throttles (0 to 128).
+    pub ipv6_source_prefix: u8,
     /// New reports accepted per source per hour (0: no limit).
     pub reports_per_source_per_hour: u32,
     /// Failed case look-ups allowed per source per hour (0: no limit).
@@ -62,7 +75,11 @@ impl Default for HotlineConfig {
             max_urls_per_report: 50,
             max_body_bytes: 256 * 1024,
             guard_list: None,
-            guard_distance: 31,
+            exact_guard_list: None,
+            guard_distance: crate::guard::DEFAULT_GUARD_DISTANCE,
+            exact_hashes_per_source_per_hour: 40,
+            new_listings_per_hour: 2000,
+            ipv6_source_prefix: crate::throttle::DEFAULT_IPV6_SOURCE_PREFIX,
             reports_per_source_per_hour: 30,
             failed_case_lookups_per_source_per_hour: 20,
             false_positive_partners_to_suspend: 2,

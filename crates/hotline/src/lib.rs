@@ -61,10 +61,11 @@ pub async fn serve(
     on_listening: impl FnOnce(SocketAddr),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let guard = match &config.guard_list {
-        Some(path) => guard::GuardList::load(path, config.guard_distance)?,
-        None => guard::GuardList::empty(),
-    };
+    let guard = guard::GuardList::load(
+        config.guard_list.as_deref(),
+        config.exact_guard_list.as_deref(),
+        config.guard_distance,
+    )?;
     let pages = build_pages(&config)?;
     let store = Store::connect(config.database.expose(), config.max_connections).await?;
     tracing::info!(

@@ -139,6 +139,43 @@ impl InvalidReport {
     }
 }
 
+/// Held: the claimed PDQ quality does not fit the hash (see [`pdq_quality_is_plausible`]).
+pub const HOLD_IMPLAUSIBLE_QUALITY: &str = "implausible_quality";
+
+/// Held: the source has listed its share of new MD5 and SHA-256 fingerprints this hour.
+pub const HOLD_EXACT_HASH_LIMIT: &str = "exact_hash_limit";
+
+/// How far from 128 set bits a PDQ hash may be before its claimed quality is doubted.
+pub const MAX_SET_BITS_DEVIATION: u32 = 32;
+
+/// The longest run of equal bits (in bit order: 16 per row of DCT coefficients) a PDQ hash
+/// may have before its claimed quality is doubted: three whole rows.
+pub const MAX_EQUAL_BITS_RUN: u32 = 47;
+
+/// Whether a PDQ hash could come from a picture with detail, whatever quality is claimed.
+///
+/// The quality is the client's claim; the hash is not. A PDQ bit says whether its DCT
+/// coefficient lies above the median of all 256, so a picture with detail (distinct
+/// coefficients) has exactly 128 set bits (128 minus ties in general), and its bits change
+/// from coefficient to coefficient: the generated pictures of `takeback-testimages` with
+/// quality 50 or more have exactly 128 and runs of at most 23 equal bits. A near-constant
+/// hash (a flat picture's all-zero hash, say) is far from 128 or has long runs. The bounds
+/// are loose ([`MAX_SET_BITS_DEVIATION`] is four standard deviations of a random hash;
+/// [`MAX_EQUAL_BITS_RUN`] three rows) so that other PDQ implementations, with another
+/// median, still pass.
+pub fn pdq_quality_is_plausible(hash: &takeback_pdq::PdqHash) -> bool {
+    let mut longest = 0;
+    let mut run = 0;
+    let mut previous = None;
+    for k in 0..256 {
+        let bit = hash.bit(k);
+        run = if previous == Some(bit) { run + 1 } else { 1 };
+        previous = Some(bit);
+        longest = longest.max(run);
+    }
+    hash.count_ones().abs_diff(128) <= MAX_SET_BITS_DEVIATION && longest <= MAX_EQUAL_BITS_RUN
+}
+
 /// Checks a report: every rule of the API, in the order a reporter would want to hear them.
 pub fn check_report(
     report: NewReport,
@@ -353,6 +390,26 @@ mod tests {
     }
 
     #[test]
+    fn near_constant_hashes_are_implausible() {
+        let parse = |hex: String| hex.parse::<takeback_pdq::PdqHash>().unwrap();
+        assert!(!pdq_quality_is_plausible(&parse("0".repeat(64))));
+        assert!(!pdq_quality_is_plausible(&parse("f".repeat(64))));
+        // 128 set bits, but in one run.
+        assert!(!pdq_quality_is_plausible(&parse(format!(
+            "{}{}",
+            "f".repeat(32),
+            "0".repeat(32)
+        ))));
+        assert!(!pdq_quality_is_plausible(&parse(format!(
+            "{}{}",
+            "1".repeat(48),
+            "0".repeat(16)
+        ))));
+        assert!(pdq_quality_is_plausible(&parse("a".repeat(64))));
+        assert!(pdq_quality_is_plausible(&parse("f0".repeat(32))));
+    }
+
+    #[test]
     fn low_quality_is_explained_kindly() {
         let err = check_report(
             report(vec![pdq(&"c".repeat(64), 10)], vec![]),
@@ -362,5 +419,35 @@ mod tests {
         let message = err.to_string();
         assert!(message.contains("too little detail"), "{message}");
         assert!(message.contains("not something you did wrong"), "{message}");
+    }
+}
+
+#[cfg(test)]
+mod plausibility {
+    use super::pdq_quality_is_plausible;
+    use proptest::prelude::*;
+    use takeback_pdq::{PixelLayout, Pixels, RECOMMENDED_MIN_QUALITY, hash};
+    use takeback_testimages::{Channels, Pattern, Spec};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Real PDQ hashes of generated pictures with quality 50 or more are never held.
+        #[test]
+        fn genuine_pictures_with_detail_are_plausible(
+            pattern in prop::sample::select(Pattern::ALL.to_vec()),
+            channels in prop::sample::select(vec![Channels::Grey, Channels::Rgb]),
+            w in 5usize..1200, h in 5usize..1200, seed in any::<u64>(),
+        ) {
+            let spec = Spec::new(pattern, w, h, channels, seed);
+            let image = spec.generate();
+            let layout = match channels {
+                Channels::Grey => PixelLayout::Luma8,
+                _ => PixelLayout::Rgb8,
+            };
+            let pdq = hash(&Pixels::new(&image.pixels, w, h, layout).unwrap());
+            prop_assume!(pdq.quality >= RECOMMENDED_MIN_QUALITY);
+            prop_assert!(pdq_quality_is_plausible(&pdq.hash), "{}: {}", spec.name(), pdq.hash);
+        }
     }
 }

@@ -15,26 +15,48 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SourceKey(u64);
 
+/// The default IPv6 prefix one source is taken to hold: a /48, what one site is usually
+/// given. A /64 would let one /48 count as 65,536 sources.
+pub const DEFAULT_IPV6_SOURCE_PREFIX: u8 = 48;
+
 /// Makes [`SourceKey`]s with a random key chosen at start-up.
-#[derive(Debug, Default)]
-pub struct SourceKeys(std::collections::hash_map::RandomState);
+#[derive(Debug)]
+pub struct SourceKeys {
+    hasher: std::collections::hash_map::RandomState,
+    ipv6_prefix: u8,
+}
+
+impl Default for SourceKeys {
+    fn default() -> Self {
+        SourceKeys::new(DEFAULT_IPV6_SOURCE_PREFIX)
+    }
+}
 
 impl SourceKeys {
-    /// The key of an address. IPv6 addresses are cut to their /64, which one household or
-    /// phone usually holds whole.
+    /// Keys that count every IPv6 address in one `/ipv6_prefix` (at most 128) as one source.
+    pub fn new(ipv6_prefix: u8) -> Self {
+        SourceKeys {
+            hasher: std::collections::hash_map::RandomState::new(),
+            ipv6_prefix: ipv6_prefix.min(128),
+        }
+    }
+
+    /// The key of an address. IPv6 addresses are cut to their prefix (a /48 by default),
+    /// so that one site's many addresses count as one source.
     pub fn key(&self, address: IpAddr) -> SourceKey {
         let address = match address {
             IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
                 Some(v4) => IpAddr::V4(v4),
                 None => {
-                    let mut segments = v6.segments();
-                    segments[4..].fill(0);
-                    IpAddr::V6(segments.into())
+                    let mask = u128::MAX
+                        .checked_shl(128 - u32::from(self.ipv6_prefix))
+                        .unwrap_or(0);
+                    IpAddr::V6((u128::from(v6) & mask).into())
                 }
             },
             v4 => v4,
         };
-        SourceKey(self.0.hash_one(address))
+        SourceKey(self.hasher.hash_one(address))
     }
 }
 
@@ -68,6 +90,19 @@ impl Throttle {
             } else {
                 false
             }
+        })
+    }
+
+    /// Grants up to `wanted` events to the source and counts them; returns how many were
+    /// granted (all of them when the limit is 0).
+    pub fn take(&self, source: SourceKey, wanted: u32) -> u32 {
+        if self.limit == 0 {
+            return wanted;
+        }
+        self.update(source, |count| {
+            let granted = wanted.min(self.limit.saturating_sub(*count));
+            *count += granted;
+            granted
         })
     }
 
@@ -122,6 +157,36 @@ mod tests {
         assert!(!throttle.exhausted(b));
         throttle.record(b);
         assert!(throttle.exhausted(b));
+    }
+
+    #[test]
+    fn ipv6_sources_are_grouped_by_their_prefix() {
+        let keys = SourceKeys::default();
+        let a = keys.key("2001:db8:1:2::1".parse().unwrap());
+        // Another /64 of the same /48 is the same source by default...
+        assert_eq!(a, keys.key("2001:db8:1:ffff::9".parse().unwrap()));
+        assert_ne!(a, keys.key("2001:db8:2::1".parse().unwrap()));
+        // ...and not with a /64 setting.
+        let fine = SourceKeys::new(64);
+        assert_ne!(
+            fine.key("2001:db8:1:2::1".parse().unwrap()),
+            fine.key("2001:db8:1:3::1".parse().unwrap())
+        );
+        let whole = SourceKeys::new(0);
+        assert_eq!(
+            whole.key("2001:db8::1".parse().unwrap()),
+            whole.key("2a00::1".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn take_grants_what_is_left() {
+        let a = SourceKeys::default().key("192.0.2.1".parse().unwrap());
+        let throttle = Throttle::new(5, Duration::from_secs(3600));
+        assert_eq!(throttle.take(a, 3), 3);
+        assert_eq!(throttle.take(a, 3), 2);
+        assert_eq!(throttle.take(a, 3), 0);
+        assert_eq!(Throttle::new(0, Duration::from_secs(1)).take(a, 7), 7);
     }
 
     #[test]

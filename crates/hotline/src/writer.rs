@@ -6,7 +6,7 @@
 //! answers them all. Under light load a batch is one report and nothing waits; under heavy
 //! load the flushes are shared.
 
-use crate::store::{ListingPolicy, PreparedReport, Store, StoreError};
+use crate::store::{ListingRules, PreparedReport, Store, StoreError, WriteSummary};
 use tokio::sync::{mpsc, oneshot};
 
 /// Most reports in one transaction.
@@ -33,9 +33,9 @@ pub enum WriteError {
 
 impl ReportWriter {
     /// Starts the writer task on the current Tokio runtime.
-    pub fn start(store: Store, policy: ListingPolicy) -> Self {
+    pub fn start(store: Store, rules: ListingRules) -> Self {
         let (queue, receiver) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(run(store, policy, receiver));
+        tokio::spawn(run(store, rules, receiver));
         ReportWriter { queue }
     }
 
@@ -55,7 +55,7 @@ impl ReportWriter {
 
 async fn run(
     store: Store,
-    policy: ListingPolicy,
+    rules: ListingRules,
     mut receiver: mpsc::Receiver<(PreparedReport, Reply)>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
@@ -67,8 +67,9 @@ async fn run(
             continue;
         }
         let (reports, replies): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
-        match store.insert_reports(&reports, policy).await {
-            Ok(()) => {
+        match store.insert_reports(&reports, rules).await {
+            Ok(summary) => {
+                record(summary);
                 for reply in replies {
                     let _ = reply.send(Ok(()));
                 }
@@ -82,8 +83,9 @@ async fn run(
             Err(_) if reports.len() > 1 => {
                 for (report, reply) in reports.into_iter().zip(replies) {
                     let result = store
-                        .insert_reports(std::slice::from_ref(&report), policy)
-                        .await;
+                        .insert_reports(std::slice::from_ref(&report), rules)
+                        .await
+                        .map(record);
                     let _ = reply.send(result);
                 }
             }
@@ -93,6 +95,25 @@ async fn run(
                 }
             }
         }
+    }
+}
+
+/// Tells the operator about the service-wide brake: `takeback_flood_brake_engaged` is 1
+/// while this hour's new listings have reached the limit (an alert should fire on it), and
+/// `takeback_flood_brake_held_total` counts the entries held because of it.
+fn record(summary: WriteSummary) {
+    metrics::gauge!("takeback_flood_brake_engaged").set(if summary.brake_engaged {
+        1.0
+    } else {
+        0.0
+    });
+    if summary.held_by_brake > 0 {
+        metrics::counter!("takeback_flood_brake_held_total").increment(summary.held_by_brake);
+        tracing::warn!(
+            held = summary.held_by_brake,
+            "the service-wide limit on new listings per hour is reached: new entries are \
+             held for an analyst"
+        );
     }
 }
 

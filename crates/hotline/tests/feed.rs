@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use takeback_hotline::model::{ChangeOp, Decision, FeedbackBatch, FeedbackItem, Reporter};
 use takeback_hotline::report::{CheckedHash, CheckedReport};
 use takeback_hotline::secrets::{CaseId, CaseSecret, TokenKind};
-use takeback_hotline::store::{ListingPolicy, PreparedReport, Principal, Store, StoreError};
+use takeback_hotline::store::{
+    HashVerdict, ListingPolicy, ListingRules, PreparedReport, Principal, Store, StoreError,
+};
 
 const POOL: usize = 6;
 
@@ -41,6 +43,14 @@ fn hash(n: usize) -> String {
 async fn principal(store: &Store, kind: TokenKind, name: &str) -> Principal {
     let token = store.add_principal(kind, name).await.unwrap();
     store.authenticate(&token).await.unwrap().unwrap()
+}
+
+/// The policy without the service-wide brake.
+fn unbraked(policy: ListingPolicy) -> ListingRules {
+    ListingRules {
+        policy,
+        new_listings_per_hour: 0,
+    }
 }
 
 async fn run(ops: Vec<Op>, policy: ListingPolicy) {
@@ -78,11 +88,14 @@ async fn run(ops: Vec<Op>, policy: ListingPolicy) {
                                     .collect(),
                                 urls: vec![],
                             },
-                            guarded: vec![false; hashes.len()],
+                            verdicts: vec![HashVerdict::Clear; hashes.len()],
                         }
                     })
                     .collect();
-                store.insert_reports(&prepared, policy).await.unwrap();
+                store
+                    .insert_reports(&prepared, unbraked(policy))
+                    .await
+                    .unwrap();
                 for (p, hashes) in prepared.into_iter().zip(reports) {
                     cases.push((p.case_id, p.secret_digest, hashes, true));
                 }
@@ -221,11 +234,11 @@ fn a_large_batch_is_written_whole() {
                             format!("https://example.org/{i}"),
                         ],
                     },
-                    guarded: vec![false; 2],
+                    verdicts: vec![HashVerdict::Clear; 2],
                 })
                 .collect();
             store
-                .insert_reports(&reports, ListingPolicy::PublishUnverified)
+                .insert_reports(&reports, unbraked(ListingPolicy::PublishUnverified))
                 .await
                 .unwrap();
             assert_eq!(store.listed_entries().await.unwrap().len(), 600);

@@ -84,3 +84,30 @@ pub(crate) fn transform(a: &Buffer16, variant: Dihedral) -> Buffer16 {
     }
     b
 }
+
+/// The hash of a turned picture, from its hash alone (no pixels, no DCT): for a guard list,
+/// which holds hashes.
+///
+/// A hash bit says whether its DCT coefficient is above the median of all 256. Turning the
+/// picture permutes the coefficients (exact for the hash: a transpose only permutes bits,
+/// and the median stays) and negates some of them. A negated coefficient above the median
+/// is, after the turn, below the negated median; so its bit inverts **if the median is
+/// about zero**. It is not exactly zero, so this is exact only for [`Dihedral::Original`]
+/// and [`Dihedral::FlipPlus1`] (a pure transpose); for the other six the bits of
+/// coefficients lying between the old and the new median come out wrong. Measured on
+/// generated pictures with quality 50 or more (`tests/dihedral.rs`), those are a few bits
+/// out of 256; a caller comparing with a distance should add that margin.
+pub fn transform_hash(hash: &crate::PdqHash, variant: Dihedral) -> crate::PdqHash {
+    let mut signs = [[0f32; 16]; 16];
+    for (k, row) in signs.iter_mut().flatten().enumerate() {
+        *row = if hash.bit(k) { 1.0 } else { -1.0 };
+    }
+    let turned = transform(&signs, variant);
+    let mut out = crate::PdqHash::ZERO;
+    for (k, &sign) in turned.iter().flatten().enumerate() {
+        if sign > 0.0 {
+            out.set_bit(k);
+        }
+    }
+    out
+}

@@ -56,7 +56,7 @@ pub mod hex;
 mod pixels;
 pub mod reference;
 
-pub use dihedral::Dihedral;
+pub use dihedral::{Dihedral, transform_hash};
 pub use downsample::Engine;
 pub use hash::{ParseHashError, PdqHash};
 pub use pixels::{PixelLayout, Pixels, PixelsError};

@@ -10,6 +10,7 @@ mod support;
 mod access;
 mod bad_input;
 mod config;
+mod defences;
 mod durability;
 mod list;
 mod pages;

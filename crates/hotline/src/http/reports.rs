@@ -5,9 +5,11 @@ use super::extract::{JsonBody, Source, bearer};
 use super::state::AppState;
 use crate::model::Algorithm;
 use crate::model::{CaseStatus, NewReport, ReportReceipt};
-use crate::report::check_report;
+use crate::report::{
+    HOLD_EXACT_HASH_LIMIT, HOLD_IMPLAUSIBLE_QUALITY, check_report, pdq_quality_is_plausible,
+};
 use crate::secrets::{CaseId, CaseSecret};
-use crate::store::PreparedReport;
+use crate::store::{HashVerdict, PreparedReport};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -45,11 +47,7 @@ pub(super) async fn create(
              support services listed on this page.",
         ));
     }
-    let guarded = checked
-        .hashes
-        .iter()
-        .map(|hash| hash.algorithm == Algorithm::Pdq && state.guard.guards(&hash.value))
-        .collect();
+    let verdicts = verdicts(&state, source, &checked.hashes);
     let case_id = CaseId::generate().map_err(|e| ApiError::unavailable(&e))?;
     let secret = CaseSecret::generate().map_err(|e| ApiError::unavailable(&e))?;
     state
@@ -58,7 +56,7 @@ pub(super) async fn create(
             case_id: case_id.clone(),
             secret_digest: secret.digest(),
             report: checked,
-            guarded,
+            verdicts,
         })
         .await?;
     metrics::counter!("takeback_reports_accepted_total", "reporter" => reporter.as_str())
@@ -70,6 +68,55 @@ pub(super) async fn create(
             case_secret: secret.expose().to_owned(),
         }),
     ))
+}
+
+/// What the defences make of each fingerprint. None of it refuses the report or shows in
+/// its answer: a guarded or held fingerprint is the analysts' business, and the reporter
+/// (or whoever holds the picture) must not learn from the answer that it was guarded.
+fn verdicts(
+    state: &AppState,
+    source: crate::throttle::SourceKey,
+    hashes: &[crate::report::CheckedHash],
+) -> Vec<HashVerdict> {
+    let exact = hashes
+        .iter()
+        .filter(|hash| hash.algorithm != Algorithm::Pdq && !state.guard.guards(hash))
+        .count();
+    // Counted whether or not the database already holds them: an upper bound on the new
+    // ones, and known before the write.
+    let mut exact_allowed = state
+        .exact_throttle
+        .take(source, u32::try_from(exact).unwrap_or(u32::MAX));
+    hashes
+        .iter()
+        .map(|hash| {
+            if state.guard.guards(hash) {
+                return HashVerdict::Guarded;
+            }
+            match hash.algorithm {
+                Algorithm::Pdq => {
+                    let plausible = hash
+                        .value
+                        .parse::<takeback_pdq::PdqHash>()
+                        .is_ok_and(|pdq| pdq_quality_is_plausible(&pdq));
+                    if plausible {
+                        HashVerdict::Clear
+                    } else {
+                        HashVerdict::Hold(HOLD_IMPLAUSIBLE_QUALITY)
+                    }
+                }
+                Algorithm::Md5 | Algorithm::Sha256 => {
+                    if exact_allowed > 0 {
+                        exact_allowed -= 1;
+                        HashVerdict::Clear
+                    } else {
+                        metrics::counter!("takeback_exact_hashes_held_total").increment(1);
+                        HashVerdict::Hold(HOLD_EXACT_HASH_LIMIT)
+                    }
+                }
+            }
+        })
+        .collect()
 }
 
 /// The case number from the path and the secret from the header, checked against the

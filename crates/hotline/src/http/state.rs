@@ -3,7 +3,7 @@
 use crate::config::HotlineConfig;
 use crate::guard::GuardList;
 use crate::report::ReportLimits;
-use crate::store::Store;
+use crate::store::{ListingRules, Store};
 use crate::throttle::{SourceKeys, Throttle};
 use crate::writer::ReportWriter;
 use std::sync::Arc;
@@ -21,6 +21,8 @@ pub struct AppState {
     pub(crate) source_keys: Arc<SourceKeys>,
     pub(crate) report_throttle: Arc<Throttle>,
     pub(crate) lookup_throttle: Arc<Throttle>,
+    /// New MD5/SHA-256 fingerprints per source per hour.
+    pub(crate) exact_throttle: Arc<Throttle>,
     /// The reporter pages, unless they are turned off.
     pub(crate) pages: Option<Arc<Pages>>,
 }
@@ -30,7 +32,13 @@ impl AppState {
     pub fn new(store: Store, config: HotlineConfig, guard: GuardList) -> Self {
         let hour = Duration::from_secs(3600);
         AppState {
-            writer: ReportWriter::start(store.clone(), config.listing_policy),
+            writer: ReportWriter::start(
+                store.clone(),
+                ListingRules {
+                    policy: config.listing_policy,
+                    new_listings_per_hour: config.new_listings_per_hour,
+                },
+            ),
             store,
             limits: Arc::new(ReportLimits {
                 max_hashes: config.max_hashes_per_report,
@@ -38,7 +46,8 @@ impl AppState {
                 min_pdq_quality: config.min_pdq_quality,
             }),
             guard: Arc::new(guard),
-            source_keys: Arc::new(SourceKeys::default()),
+            source_keys: Arc::new(SourceKeys::new(config.ipv6_source_prefix)),
+            exact_throttle: Arc::new(Throttle::new(config.exact_hashes_per_source_per_hour, hour)),
             report_throttle: Arc::new(Throttle::new(config.reports_per_source_per_hour, hour)),
             lookup_throttle: Arc::new(Throttle::new(
                 config.failed_case_lookups_per_source_per_hour,

@@ -193,8 +193,42 @@ pub struct PreparedReport {
     pub secret_digest: String,
     /// What it holds.
     pub report: CheckedReport,
-    /// For each of `report.hashes`: whether it is near a guard-list hash.
-    pub guarded: Vec<bool>,
+    /// For each of `report.hashes`: what the checks before the store made of it.
+    pub verdicts: Vec<HashVerdict>,
+}
+
+/// What the checks made of one reported fingerprint, for the case it is new to the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashVerdict {
+    /// Nothing against it: the listing policy decides.
+    Clear,
+    /// Near a guard-list fingerprint (or on the exact guard list): never listed.
+    Guarded,
+    /// Held for an analyst whatever the policy, with this reason (shown to analysts only).
+    Hold(&'static str),
+}
+
+/// Held because the service-wide limit on new listings per hour was reached.
+pub const HOLD_FLOOD_BRAKE: &str = "flood_brake";
+
+/// How new fingerprints are decided: the policy and the service-wide brake.
+#[derive(Debug, Clone, Copy)]
+pub struct ListingRules {
+    /// What happens to self-reported fingerprints.
+    pub policy: ListingPolicy,
+    /// Most new unverified listings per clock hour across every process sharing the
+    /// database, under [`ListingPolicy::PublishUnverified`]; beyond it new entries are held
+    /// (reason [`HOLD_FLOOD_BRAKE`]). 0: no limit.
+    pub new_listings_per_hour: u32,
+}
+
+/// What writing a batch of reports did that the operator should see.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    /// New entries held because the service-wide brake was on.
+    pub held_by_brake: u64,
+    /// Whether the brake was on when the batch was written.
+    pub brake_engaged: bool,
 }
 
 /// Who is calling, once a bearer token is recognised.

@@ -3,7 +3,8 @@
 use super::entries::{ENTRY_COLUMNS, EntryRow, StoredEntry};
 use super::feed::{PendingChange, append_changes};
 use super::{
-    HOUR_MS, ListingPolicy, Param, PreparedReport, Store, StoreError, insert_rows, now_ms,
+    Backend, HOLD_FLOOD_BRAKE, HOUR_MS, HashVerdict, ListingPolicy, ListingRules, Param,
+    PreparedReport, Store, StoreError, WriteSummary, insert_rows, now_ms,
 };
 use crate::model::{ChangeOp, EntryState};
 use crate::report::CheckedHash;
@@ -15,16 +16,16 @@ impl Store {
     pub async fn insert_reports(
         &self,
         reports: &[PreparedReport],
-        policy: ListingPolicy,
-    ) -> Result<(), StoreError> {
-        retrying!(self.try_insert_reports(reports, policy).await)
+        rules: ListingRules,
+    ) -> Result<WriteSummary, StoreError> {
+        retrying!(self.try_insert_reports(reports, rules).await)
     }
 
     async fn try_insert_reports(
         &self,
         reports: &[PreparedReport],
-        policy: ListingPolicy,
-    ) -> Result<(), StoreError> {
+        rules: ListingRules,
+    ) -> Result<WriteSummary, StoreError> {
         // Rounded down to the hour: an exact time could be matched against a proxy's or a
         // network's logs to link a case to an address. The hour is all a reporter needs.
         let now = now_ms() / HOUR_MS * HOUR_MS;
@@ -33,25 +34,26 @@ impl Store {
         // Entries first, in one order for every transaction, so that concurrent writers on
         // PostgreSQL lock them in the same order and do not deadlock.
         // Keyed by the stored text of (algorithm, value): `lock_order` in every transaction.
-        let mut wanted: BTreeMap<(&str, &str), (&CheckedHash, bool)> = BTreeMap::new();
+        let mut wanted: BTreeMap<(&str, &str), (&CheckedHash, HashVerdict)> = BTreeMap::new();
         for prepared in reports {
-            for (hash, &guarded) in prepared.report.hashes.iter().zip(&prepared.guarded) {
+            for (hash, &verdict) in prepared.report.hashes.iter().zip(&prepared.verdicts) {
                 let slot = wanted
                     .entry((hash.algorithm.as_str(), hash.value.as_str()))
-                    .or_insert((hash, guarded));
-                slot.1 |= guarded;
+                    .or_insert((hash, verdict));
+                slot.1 = stricter(slot.1, verdict);
             }
         }
+        let mut brake = Brake::read(&mut tx, self.backend, rules, now).await?;
         let mut changes = Vec::new();
         let mut entry_ids = BTreeMap::new();
-        for (&(algorithm, value), &(hash, guarded)) in &wanted {
-            let (state, reason) = if guarded {
-                (EntryState::Rejected, Some("guard_list"))
-            } else {
-                match policy {
-                    ListingPolicy::PublishUnverified => (EntryState::Listed, None),
+        for (&(algorithm, value), &(hash, verdict)) in &wanted {
+            let (state, reason) = match verdict {
+                HashVerdict::Guarded => (EntryState::Rejected, Some("guard_list")),
+                HashVerdict::Hold(reason) => (EntryState::Held, Some(reason)),
+                HashVerdict::Clear => match rules.policy {
+                    ListingPolicy::PublishUnverified => brake.decide(),
                     ListingPolicy::HoldForAnalyst => (EntryState::Held, Some("awaiting_analyst")),
-                }
+                },
             };
             let inserted = sqlx::query_as::<_, EntryRow>(&format!(
                 "INSERT INTO entries (algorithm, value, quality, state, verified, reason, \
@@ -69,6 +71,7 @@ impl Store {
             let entry = match inserted {
                 Some(row) => {
                     let entry = StoredEntry::try_from(row)?;
+                    brake.count(entry.state, reason);
                     if entry.state == EntryState::Listed {
                         changes.push(PendingChange {
                             op: ChangeOp::Add,
@@ -89,6 +92,7 @@ impl Store {
                         // A new report is self-reported again until an analyst looks.
                         entry.verified = false;
                         self.set_entry_state(&mut tx, &entry, now, false).await?;
+                        brake.count(state, reason);
                         if state == EntryState::Listed {
                             changes.push(PendingChange {
                                 op: ChangeOp::Add,
@@ -155,6 +159,93 @@ impl Store {
         .await?;
         append_changes(&mut tx, self.backend, &changes, now).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(brake.summary())
+    }
+}
+
+/// The stricter of two verdicts on one fingerprint reported twice in a batch.
+fn stricter(a: HashVerdict, b: HashVerdict) -> HashVerdict {
+    match (a, b) {
+        (HashVerdict::Guarded, _) | (_, HashVerdict::Guarded) => HashVerdict::Guarded,
+        (HashVerdict::Hold(reason), _) | (_, HashVerdict::Hold(reason)) => {
+            HashVerdict::Hold(reason)
+        }
+        _ => HashVerdict::Clear,
+    }
+}
+
+/// Any number, the same in every process: the advisory lock that makes PostgreSQL writers
+/// count this hour's listings one at a time.
+const BRAKE_LOCK: i64 = 0x7461_6b65_6272_6b00;
+
+/// The service-wide brake on new unverified listings, counted from the database so that
+/// every process sharing it counts the same listings.
+struct Brake {
+    /// `None`: no limit (or a policy that lists nothing unverified).
+    remaining: Option<u64>,
+    summary: WriteSummary,
+}
+
+impl Brake {
+    async fn read(
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        backend: Backend,
+        rules: ListingRules,
+        now: i64,
+    ) -> Result<Self, StoreError> {
+        let limit = u64::from(rules.new_listings_per_hour);
+        if limit == 0 || rules.policy != ListingPolicy::PublishUnverified {
+            return Ok(Brake {
+                remaining: None,
+                summary: WriteSummary::default(),
+            });
+        }
+        if backend == Backend::Postgres {
+            // Held until commit: another process's batch waits here, then counts ours.
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(BRAKE_LOCK)
+                .execute(&mut **tx)
+                .await?;
+        }
+        // `at` is the hour the change was written in (rounded down), so this counts the
+        // current clock hour.
+        let listed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM list_changes WHERE op = 'add' AND verified = 0 AND at >= $1",
+        )
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+        let remaining = limit.saturating_sub(u64::try_from(listed).unwrap_or(0));
+        Ok(Brake {
+            remaining: Some(remaining),
+            summary: WriteSummary {
+                held_by_brake: 0,
+                brake_engaged: remaining == 0,
+            },
+        })
+    }
+
+    /// The state of a new entry with nothing against it.
+    fn decide(&self) -> (EntryState, Option<&'static str>) {
+        match self.remaining {
+            Some(0) => (EntryState::Held, Some(HOLD_FLOOD_BRAKE)),
+            _ => (EntryState::Listed, None),
+        }
+    }
+
+    /// Counts a new entry once its state is written.
+    fn count(&mut self, state: EntryState, reason: Option<&str>) {
+        if let Some(remaining) = self.remaining.as_mut() {
+            if state == EntryState::Listed {
+                *remaining = remaining.saturating_sub(1);
+            } else if reason == Some(HOLD_FLOOD_BRAKE) {
+                self.summary.held_by_brake += 1;
+                self.summary.brake_engaged = true;
+            }
+        }
+    }
+
+    fn summary(&self) -> WriteSummary {
+        self.summary
     }
 }
