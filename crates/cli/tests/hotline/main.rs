@@ -14,4 +14,5 @@ mod durability;
 mod list;
 mod pages;
 mod postgres;
+mod privacy;
 mod reports;
