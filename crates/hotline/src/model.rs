@@ -94,7 +94,8 @@ pub enum EntryState {
     Listed,
     /// Waiting for an analyst before it is listed.
     Held,
-    /// Every report that named it was withdrawn.
+    /// Every report that named it was withdrawn while it was listed or held. (A rejected
+    /// or suspended entry stays so when its reports are withdrawn.)
     Withdrawn,
     /// Taken off the list after false-positive reports, until an analyst decides.
     Suspended,
@@ -129,18 +130,26 @@ impl EntryState {
 }
 
 /// What the reporter sees of one fingerprint or URL.
+///
+/// A case shows only what follows from its own report. Anyone who has the picture can
+/// report it, so a case never shows whether someone else reported the same picture, what
+/// was decided about it before, or whether it is on the guard list: all of those look
+/// like a fresh report that is waiting (`pending`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportedState {
-    /// Received; waiting to be checked or acted on.
+    /// Received; waiting to be checked or acted on. Also how a fingerprint looks that the
+    /// hotline will not list for reasons from before this report, until an analyst
+    /// decides about it again.
     Pending,
-    /// On the list that partner platforms use to find copies.
+    /// On the list that partner platforms use to find copies (whoever reported it first:
+    /// anyone can learn this much by uploading the picture to a partner platform).
     Listed,
     /// The report was withdrawn.
     Withdrawn,
-    /// Paused while the hotline checks it.
+    /// Paused while the hotline checks it, after this report had it listed.
     Suspended,
-    /// Not added to the list.
+    /// An analyst decided, after this report, not to add it to the list.
     NotListed,
 }
 
@@ -159,7 +168,8 @@ pub struct CaseStatus {
     pub hashes: Vec<HashStatus>,
     /// Each URL.
     pub urls: Vec<UrlStatus>,
-    /// What partner platforms reported back, summed over the fingerprints.
+    /// What partner platforms reported back since this case reported the fingerprints,
+    /// summed over them (copies found before this report are not counted here).
     pub platform_outcomes: OutcomeCounts,
 }
 
@@ -172,7 +182,7 @@ pub struct HashStatus {
     pub value: String,
     /// Where it stands.
     pub state: ReportedState,
-    /// What platforms reported back for it.
+    /// What platforms reported back for it since this case reported it.
     pub outcomes: OutcomeCounts,
 }
 
@@ -236,8 +246,10 @@ pub struct EntryView {
     pub verified: bool,
     /// Why it is held, suspended or rejected.
     pub reason: Option<String>,
-    /// The cases that reported it.
+    /// The open cases that reported it.
     pub case_ids: Vec<String>,
+    /// The cases that reported it and were withdrawn since: nothing to act on.
+    pub withdrawn_case_ids: Vec<String>,
     /// Distinct partners that reported it as a false positive since the last decision.
     pub false_positive_partners: i64,
     /// All partners' counts.
@@ -264,7 +276,7 @@ pub struct UrlView {
 pub struct AuditRecord {
     /// Position in the log.
     pub id: i64,
-    /// When (Unix milliseconds).
+    /// When (Unix milliseconds; for `hashlist_reads`, the start of the hour).
     pub at: i64,
     /// `partner`, `analyst` or `system`.
     pub actor_kind: String,
@@ -276,4 +288,8 @@ pub struct AuditRecord {
     pub subject: Option<String>,
     /// Details (JSON).
     pub detail: Option<String>,
+    /// How many times it was done: 1, except for `hashlist_reads`, a partner's reads of
+    /// the feed in the hour starting at `at`, one row counted up as the hour goes on (a
+    /// reader that has paged past the row sees the count it had then).
+    pub count: i64,
 }

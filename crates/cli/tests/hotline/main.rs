@@ -15,4 +15,5 @@ mod durability;
 mod list;
 mod pages;
 mod postgres;
+mod privacy;
 mod reports;

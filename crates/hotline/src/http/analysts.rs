@@ -46,7 +46,8 @@ fn page(query: PageQuery) -> Result<(Page, i64, i64), ApiError> {
     Ok((page, after, limit))
 }
 
-/// Entries waiting for a decision: held for review or suspended after false-positive reports.
+/// Entries waiting for a decision: held for review or suspended after false-positive reports,
+/// while an open case reports them.
 #[utoipa::path(
     get, path = "/api/v1/analyst/queue", tag = "analysts",
     params(Page), security(("analyst_token" = [])),

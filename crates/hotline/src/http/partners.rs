@@ -90,11 +90,7 @@ pub(super) async fn hashlist(
         }
     }
     let next = changes.last().map_or(after, |change| change.seq);
-    let detail = serde_json::json!({"after": after, "returned": changes.len()}).to_string();
-    state
-        .store
-        .audit_read(&partner, "hashlist_read", None, Some(&detail))
-        .await?;
+    state.store.count_feed_read(&partner).await?;
     metrics::counter!("takeback_hashlist_changes_served_total").increment(changes.len() as u64);
     Ok(Json(HashListPage { changes, next }))
 }

@@ -152,7 +152,12 @@ fn presented_case(
     Ok((case_id, CaseSecret::from_presented(secret)))
 }
 
-/// Shows a case to its reporter.
+/// Shows a case to its reporter: only what follows from this case's own report.
+///
+/// Outcomes are counted from when this case reported each fingerprint, and a fingerprint
+/// the hotline will not list for reasons from before this report (another case's
+/// rejection, the guard list) shows as `pending`, as a fresh report does, so that nobody
+/// can learn from a report of their own whether the picture was reported before.
 #[utoipa::path(
     get, path = "/api/v1/reports/{case_id}", tag = "reports",
     params(("case_id" = String, Path, description = "The case number")),

@@ -29,8 +29,9 @@ struct UrlRow {
 }
 
 impl Store {
-    /// Entries in the given states (held and suspended by default), oldest first, after
-    /// the id `after`.
+    /// Entries in the given states (held and suspended by default) that an open case
+    /// still reports, oldest first, after the id `after`. An entry whose cases were all
+    /// withdrawn needs no decision (none could list it) until it is reported again.
     pub async fn queue(
         &self,
         states: &[EntryState],
@@ -42,6 +43,8 @@ impl Store {
         for state in states {
             let rows = sqlx::query_as::<_, EntryRow>(&format!(
                 "SELECT {ENTRY_COLUMNS} FROM entries WHERE state = $1 AND id > $2 \
+                 AND EXISTS (SELECT 1 FROM case_hashes ch JOIN cases c ON c.id = ch.case_id \
+                 WHERE ch.entry_id = entries.id AND c.state = 'open') \
                  ORDER BY id LIMIT $3"
             ))
             .bind(state.as_str())
@@ -77,12 +80,19 @@ impl Store {
     }
 
     async fn entry_view(&self, entry: StoredEntry) -> Result<EntryView, StoreError> {
-        let case_ids: Vec<String> = sqlx::query_scalar(
-            "SELECT case_id FROM case_hashes WHERE entry_id = $1 ORDER BY case_id",
+        let cases: Vec<(String, String)> = sqlx::query_as(
+            "SELECT ch.case_id, c.state FROM case_hashes ch JOIN cases c ON c.id = ch.case_id \
+             WHERE ch.entry_id = $1 ORDER BY ch.case_id",
         )
         .bind(entry.id)
         .fetch_all(&self.read)
         .await?;
+        // A withdrawn case no longer asks for anything: it is shown apart from the open
+        // ones, so that an analyst does not act on it.
+        let (open, withdrawn): (Vec<_>, Vec<_>) =
+            cases.into_iter().partition(|(_, state)| state == "open");
+        let case_ids = open.into_iter().map(|(id, _)| id).collect();
+        let withdrawn_case_ids = withdrawn.into_iter().map(|(id, _)| id).collect();
         let row = sqlx::query_as::<_, OutcomeRow>(
             "SELECT CAST(COALESCE(SUM(matched), 0) AS BIGINT) AS matched, \
              CAST(COALESCE(SUM(removed), 0) AS BIGINT) AS removed, \
@@ -104,6 +114,7 @@ impl Store {
             verified: entry.verified,
             reason: entry.reason,
             case_ids,
+            withdrawn_case_ids,
             false_positive_partners: row.fp_partners,
             outcomes: OutcomeCounts {
                 matched: row.matched,

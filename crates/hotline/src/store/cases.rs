@@ -8,7 +8,7 @@ use crate::model::{
     CaseStatus, ChangeOp, EntryState, HashStatus, OutcomeCounts, ReportedState, Reporter, UrlStatus,
 };
 use crate::secrets::CaseId;
-use sqlx::{Any, Executor};
+use sqlx::{Any, Executor, Transaction};
 
 /// A `cases` row, as checked against a secret.
 #[derive(Debug, sqlx::FromRow)]
@@ -19,15 +19,76 @@ struct CaseRow {
     created_at: i64,
 }
 
-/// One of a case's fingerprints, with the outcomes partners reported for it.
+/// One of a case's fingerprints, with the outcomes partners reported for it since the
+/// case reported it, and what the case saw of its entry then.
 #[derive(Debug, sqlx::FromRow)]
 struct CaseHashRow {
     algorithm: String,
     value: String,
     state: String,
+    decided_at: i64,
+    decided_at_before: i64,
+    listed_when_reported: i64,
     matched: i64,
     removed: i64,
     blocked_upload: i64,
+}
+
+impl CaseHashRow {
+    /// What the case's reporter is told: only what follows from this case's own report.
+    ///
+    /// Anyone holding the picture can report it, so the answer must not say whether
+    /// someone else reported it first, what an analyst decided before this report, or
+    /// whether it is on the guard list. A picture that is listed is shown as listed (the
+    /// one thing that anyone can find out anyway, by uploading it to a partner
+    /// platform). Otherwise it is `pending` until something happens after this report:
+    /// an analyst's decision not to list it (`not_listed`), or a suspension of a listing
+    /// this case saw (`suspended`).
+    fn reported_state(&self) -> Result<ReportedState, StoreError> {
+        let decided_since = self.decided_at > self.decided_at_before;
+        Ok(match EntryState::from_stored(&self.state) {
+            Some(EntryState::Listed) => ReportedState::Listed,
+            Some(EntryState::Rejected) if decided_since => ReportedState::NotListed,
+            Some(EntryState::Suspended) if decided_since || self.listed_when_reported != 0 => {
+                ReportedState::Suspended
+            }
+            // Held, withdrawn by other reporters' withdrawals (never while this case is
+            // open), or decided against before this report.
+            Some(
+                EntryState::Held
+                | EntryState::Withdrawn
+                | EntryState::Rejected
+                | EntryState::Suspended,
+            ) => ReportedState::Pending,
+            None => return Err(StoreError::Corrupt(format!("state {:?}", self.state))),
+        })
+    }
+}
+
+/// Records, for every link written in this transaction, what its case sees of the entry
+/// now: the outcomes so far, the last decision and whether it is listed. A case's status
+/// is then told relative to these (see [`CaseHashRow::reported_state`]). Call after the
+/// entries' states are settled and the links are inserted, in the same transaction.
+pub(super) async fn fill_link_baselines(
+    tx: &mut Transaction<'static, Any>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE case_hashes SET \
+         matched_before = (SELECT COALESCE(SUM(f.matched), 0) FROM feedback f \
+         WHERE f.entry_id = case_hashes.entry_id), \
+         removed_before = (SELECT COALESCE(SUM(f.removed), 0) FROM feedback f \
+         WHERE f.entry_id = case_hashes.entry_id), \
+         blocked_upload_before = (SELECT COALESCE(SUM(f.blocked_upload), 0) FROM feedback f \
+         WHERE f.entry_id = case_hashes.entry_id), \
+         decided_at_before = (SELECT e.decided_at FROM entries e \
+         WHERE e.id = case_hashes.entry_id), \
+         listed_when_reported = (SELECT CASE WHEN e.state = 'listed' THEN 1 ELSE 0 END \
+         FROM entries e WHERE e.id = case_hashes.entry_id) \
+         WHERE decided_at_before IS NULL",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 impl Store {
@@ -81,13 +142,22 @@ impl Store {
     ) -> Result<CaseStatus, StoreError> {
         let withdrawn = state == "withdrawn";
         let rows = sqlx::query_as::<_, CaseHashRow>(
-            "SELECT e.id, e.algorithm, e.value, e.state, \
-             CAST(COALESCE(SUM(f.matched), 0) AS BIGINT) AS matched, \
-             CAST(COALESCE(SUM(f.removed), 0) AS BIGINT) AS removed, \
-             CAST(COALESCE(SUM(f.blocked_upload), 0) AS BIGINT) AS blocked_upload \
+            "SELECT e.algorithm, e.value, e.state, e.decided_at, \
+             CAST(COALESCE(ch.decided_at_before, 0) AS BIGINT) AS decided_at_before, \
+             CAST(COALESCE(ch.listed_when_reported, 1) AS BIGINT) AS listed_when_reported, \
+             CAST(COALESCE(SUM(f.matched), 0) - COALESCE(ch.matched_before, 0) AS BIGINT) \
+             AS matched, \
+             CAST(COALESCE(SUM(f.removed), 0) - COALESCE(ch.removed_before, 0) AS BIGINT) \
+             AS removed, \
+             CAST(COALESCE(SUM(f.blocked_upload), 0) - COALESCE(ch.blocked_upload_before, 0) \
+             AS BIGINT) AS blocked_upload \
              FROM case_hashes ch JOIN entries e ON e.id = ch.entry_id \
              LEFT JOIN feedback f ON f.entry_id = e.id \
-             WHERE ch.case_id = $1 GROUP BY e.id, e.algorithm, e.value, e.state ORDER BY e.id",
+             WHERE ch.case_id = $1 \
+             GROUP BY e.id, e.algorithm, e.value, e.state, e.decided_at, ch.decided_at_before, \
+             ch.listed_when_reported, ch.matched_before, ch.removed_before, \
+             ch.blocked_upload_before \
+             ORDER BY e.id",
         )
         .bind(case_id.as_str())
         .fetch_all(&self.read)
@@ -95,10 +165,11 @@ impl Store {
         let mut hashes = Vec::with_capacity(rows.len());
         let mut total = OutcomeCounts::default();
         for row in rows {
+            // Counts only grow, so these are never negative; `max` guards a hand-edited row.
             let outcomes = OutcomeCounts {
-                matched: row.matched,
-                removed: row.removed,
-                blocked_upload: row.blocked_upload,
+                matched: row.matched.max(0),
+                removed: row.removed.max(0),
+                blocked_upload: row.blocked_upload.max(0),
             };
             total.matched += outcomes.matched;
             total.removed += outcomes.removed;
@@ -106,14 +177,7 @@ impl Store {
             let state = if withdrawn {
                 ReportedState::Withdrawn
             } else {
-                match EntryState::from_stored(&row.state) {
-                    Some(EntryState::Listed) => ReportedState::Listed,
-                    Some(EntryState::Held) => ReportedState::Pending,
-                    Some(EntryState::Suspended) => ReportedState::Suspended,
-                    Some(EntryState::Withdrawn) => ReportedState::Withdrawn,
-                    Some(EntryState::Rejected) => ReportedState::NotListed,
-                    None => return Err(StoreError::Corrupt(format!("state {:?}", row.state))),
-                }
+                row.reported_state()?
             };
             hashes.push(HashStatus {
                 algorithm: algorithm(&row.algorithm)?,
@@ -199,11 +263,15 @@ impl Store {
                 continue;
             };
             let still_reported = open_reports(&mut tx, id).await?;
-            // A guard-listed fingerprint stays rejected whatever happens; any other
-            // fingerprint that no open report names any more is withdrawn, even one an
-            // analyst rejected, so that no later decision can list it.
-            let guarded = entry.reason.as_deref() == Some("guard_list");
-            if still_reported > 0 || guarded || entry.state == EntryState::Withdrawn {
+            // Only a fingerprint that is listed or waiting is withdrawn. A rejection (an
+            // analyst's or the guard list's) and a suspension stand until an analyst
+            // decides otherwise: were they withdrawn, reporting the picture again would
+            // list it at once. No decision can list an entry without an open report.
+            let decided_against = matches!(
+                entry.state,
+                EntryState::Rejected | EntryState::Suspended | EntryState::Withdrawn
+            );
+            if still_reported > 0 || decided_against {
                 continue;
             }
             let was_listed = entry.state == EntryState::Listed;

@@ -1,5 +1,6 @@
 //! Writing reports: the group-commit side of the report writer.
 
+use super::cases::fill_link_baselines;
 use super::entries::{ENTRY_COLUMNS, EntryRow, StoredEntry};
 use super::feed::{PendingChange, append_changes};
 use super::{
@@ -150,6 +151,7 @@ impl Store {
             &link_rows,
         )
         .await?;
+        fill_link_baselines(&mut tx).await?;
         insert_rows(
             &mut tx,
             self.backend,
