@@ -148,32 +148,18 @@ pub const HOLD_EXACT_HASH_LIMIT: &str = "exact_hash_limit";
 /// How far from 128 set bits a PDQ hash may be before its claimed quality is doubted.
 pub const MAX_SET_BITS_DEVIATION: u32 = 32;
 
-/// The longest run of equal bits (in bit order: 16 per row of DCT coefficients) a PDQ hash
-/// may have before its claimed quality is doubted: three whole rows.
-pub const MAX_EQUAL_BITS_RUN: u32 = 47;
-
 /// Whether a PDQ hash could come from a picture with detail, whatever quality is claimed.
 ///
 /// The quality is the client's claim; the hash is not. A PDQ bit says whether its DCT
 /// coefficient lies above the median of all 256, so a picture with detail (distinct
-/// coefficients) has exactly 128 set bits (128 minus ties in general), and its bits change
-/// from coefficient to coefficient: the generated pictures of `takeback-testimages` with
-/// quality 50 or more have exactly 128 and runs of at most 23 equal bits. A near-constant
-/// hash (a flat picture's all-zero hash, say) is far from 128 or has long runs. The bounds
-/// are loose ([`MAX_SET_BITS_DEVIATION`] is four standard deviations of a random hash;
-/// [`MAX_EQUAL_BITS_RUN`] three rows) so that other PDQ implementations, with another
-/// median, still pass.
+/// coefficients) has exactly 128 set bits (128 minus ties in general). A near-constant
+/// hash (a flat picture's all-zero hash, say) is far from 128. The bound is loose
+/// ([`MAX_SET_BITS_DEVIATION`] is four standard deviations of a random hash) so that other
+/// PDQ implementations, with another median, still pass. The arrangement of the bits is
+/// not judged: long runs of equal bits are genuine for some pictures (a 1125×45 strip of
+/// shapes has a run of 64), so only the count can be held against a claim.
 pub fn pdq_quality_is_plausible(hash: &takeback_pdq::PdqHash) -> bool {
-    let mut longest = 0;
-    let mut run = 0;
-    let mut previous = None;
-    for k in 0..256 {
-        let bit = hash.bit(k);
-        run = if previous == Some(bit) { run + 1 } else { 1 };
-        previous = Some(bit);
-        longest = longest.max(run);
-    }
-    hash.count_ones().abs_diff(128) <= MAX_SET_BITS_DEVIATION && longest <= MAX_EQUAL_BITS_RUN
+    hash.count_ones().abs_diff(128) <= MAX_SET_BITS_DEVIATION
 }
 
 /// Checks a report: every rule of the API, in the order a reporter would want to hear them.
@@ -394,8 +380,14 @@ mod tests {
         let parse = |hex: String| hex.parse::<takeback_pdq::PdqHash>().unwrap();
         assert!(!pdq_quality_is_plausible(&parse("0".repeat(64))));
         assert!(!pdq_quality_is_plausible(&parse("f".repeat(64))));
-        // 128 set bits, but in one run.
+        // 64 set bits: no median splits 256 coefficients that way.
         assert!(!pdq_quality_is_plausible(&parse(format!(
+            "{}{}",
+            "f".repeat(16),
+            "0".repeat(48)
+        ))));
+        // 128 set bits in one run: a picture can have that (long strips do).
+        assert!(pdq_quality_is_plausible(&parse(format!(
             "{}{}",
             "f".repeat(32),
             "0".repeat(32)

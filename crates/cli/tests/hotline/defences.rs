@@ -174,17 +174,17 @@ fn a_quality_the_hash_cannot_have_is_held_for_an_analyst() {
     let key = add("partner", "P", &db);
     let analyst = add("analyst", "A", &db);
     let constant = "0".repeat(64);
-    let half = format!("{}{}", "f".repeat(32), "0".repeat(32));
+    let quarter = format!("{}{}", "f".repeat(16), "0".repeat(48));
     let real = picture(3)[0].to_hex();
     let (status, receipt) = server.post_json(
         "/api/v1/reports",
         None,
-        &report_of(&[constant.clone(), half.clone(), real.clone()], &[]),
+        &report_of(&[constant.clone(), quarter.clone(), real.clone()], &[]),
     );
     assert_eq!(status, 201, "{receipt}");
     assert_eq!(listed_values(&server, &key), vec![real]);
     let seen = entries(&server, &analyst);
-    for value in [&constant, &half] {
+    for value in [&constant, &quarter] {
         assert_eq!(
             seen[value],
             ("held".to_owned(), json!("implausible_quality"))
