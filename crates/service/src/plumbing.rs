@@ -207,6 +207,10 @@ struct BodyLimit {
 pub const DRAIN_MAX_BYTES: u64 = 4 * 1024 * 1024;
 /// See [`DRAIN_MAX_BYTES`].
 pub const DRAIN_MAX_TIME: Duration = Duration::from_secs(5);
+/// How long draining waits for more of the body: a client that announced a body but waits
+/// for the answer before sending it gets the 413 after this pause, not after
+/// [`DRAIN_MAX_TIME`].
+const DRAIN_IDLE: Duration = Duration::from_secs(1);
 
 /// Refuses a body over the limit: one whose announced length is over it before any of it
 /// reaches the handler, one without a length once it has passed the limit. Either way the
@@ -282,8 +286,8 @@ async fn read_within(mut body: Body, limit: usize) -> Read {
 async fn drain(mut body: Body, mut read: u64) {
     let reading = async {
         while read <= DRAIN_MAX_BYTES {
-            match body.frame().await {
-                Some(Ok(frame)) => {
+            match tokio::time::timeout(DRAIN_IDLE, body.frame()).await {
+                Ok(Some(Ok(frame))) => {
                     if let Some(data) = frame.data_ref() {
                         read += data.len() as u64;
                     }
