@@ -57,6 +57,15 @@ pub struct MatcherArgs {
     /// Seconds between sends of outcomes to the hotline. [default: 60]
     #[arg(long, value_name = "SECONDS")]
     feedback_interval: Option<f64>,
+    /// Ask for this token (Authorization: Bearer <token>) on /metrics; without it the
+    /// answer is 401. [default: none]
+    #[arg(
+        long,
+        env = "TAKEBACK_MATCHER_METRICS_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    metrics_token: Option<String>,
     /// Most pages of the feed fetched in one sync; the rest waits for the next one.
     /// [default: 1000]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -133,6 +142,12 @@ fn config(args: MatcherArgs) -> Result<MatcherConfig> {
     }
     if let Some(value) = args.feedback_interval {
         config.sync.feedback_interval = seconds("feedback-interval", value)?;
+    }
+    if let Some(token) = &args.metrics_token {
+        config.metrics_token = Some(
+            takeback_matcher::MetricsToken::new(token)
+                .context("the metrics token is empty: give a token, or leave the option out")?,
+        );
     }
     if let Some(value) = args.max_pages_per_sync {
         config.sync.max_pages_per_sync = value;

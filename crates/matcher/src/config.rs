@@ -7,6 +7,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use takeback_service::metrics::MetricsToken;
 
 /// Why a configuration is unusable.
 #[derive(Debug, thiserror::Error)]
@@ -204,6 +205,8 @@ pub struct MatcherConfig {
     pub sync: SyncSettings,
     /// Where `takeback matcher` listens. Default 127.0.0.1:8090.
     pub listen: SocketAddr,
+    /// The bearer token `/metrics` asks for, if any (kept as its digest).
+    pub metrics_token: Option<MetricsToken>,
 }
 
 /// The default listening address: loopback only, for the platform's own services.
@@ -220,6 +223,7 @@ impl MatcherConfig {
             listen: DEFAULT_LISTEN
                 .parse()
                 .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8090))),
+            metrics_token: None,
         }
     }
 
@@ -244,6 +248,13 @@ impl MatcherConfig {
         );
         if let Some(listen) = file.listen {
             config.listen = listen;
+        }
+        if let Some(token) = file.metrics_token {
+            config.metrics_token = Some(MetricsToken::new(&token).ok_or_else(|| {
+                ConfigError::Invalid(
+                    "metrics_token is empty: give a token, or leave the setting out".into(),
+                )
+            })?);
         }
         let m = &mut config.matching;
         if let Some(v) = file.max_distance {
@@ -415,6 +426,7 @@ fn seconds(name: &str, value: f64) -> Result<Duration, ConfigError> {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     listen: Option<SocketAddr>,
+    metrics_token: Option<String>,
     state_dir: Option<PathBuf>,
     max_distance: Option<u32>,
     quality_floor: Option<u8>,

@@ -211,6 +211,11 @@ impl Matcher {
             .collect()
     }
 
+    /// The whole configuration.
+    pub fn config(&self) -> &MatcherConfig {
+        &self.inner.config
+    }
+
     /// The settings queries are answered with.
     pub fn settings(&self) -> &MatchSettings {
         &self.inner.config.matching

@@ -238,6 +238,8 @@ async fn every_answer_is_no_store_and_browser_headers_are_set_only_when_asked() 
 
 #[tokio::test]
 async fn a_request_past_its_deadline_gets_a_json_503_that_is_counted_and_logged() {
+    // The recorder first: a count recorded before it is installed is lost.
+    prometheus();
     let router = Plumbing {
         timeout: Some(Duration::from_millis(50)),
         browser_headers: true,
