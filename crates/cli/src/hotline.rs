@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use takeback_hotline::config::{DEFAULT_DATABASE, DatabaseUrl};
 use takeback_hotline::secrets::TokenKind;
-use takeback_hotline::{HotlineConfig, ListingPolicy, Store};
+use takeback_hotline::{HotlineConfig, ListingPolicy, Secret, Store};
 
 /// Where the database is: shared by every command that touches it.
 #[derive(Debug, Args)]
@@ -111,6 +111,20 @@ pub struct ServeArgs {
     /// proxy that sets the header, or anyone can dodge the throttles.
     #[arg(long, env = "TAKEBACK_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
+    /// Serve /metrics only on this address (say, one only the monitoring network reaches);
+    /// the main address then answers 404 for it. [default: /metrics on the main address]
+    #[arg(long, env = "TAKEBACK_METRICS_LISTEN", value_name = "ADDR")]
+    metrics_listen: Option<SocketAddr>,
+    /// Ask for this token (Authorization: Bearer <token>) on /metrics; without it the
+    /// answer is 401. Prefer the environment variable or the file to the command line,
+    /// where other users of the machine may see it. [default: none]
+    #[arg(
+        long,
+        env = "TAKEBACK_METRICS_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    metrics_token: Option<String>,
     /// Log format: `json` lines, or `text` for people. [default: text on a terminal, json
     /// otherwise]
     #[arg(long, env = "TAKEBACK_LOG_FORMAT", value_enum)]
@@ -203,6 +217,20 @@ pub fn serve(args: ServeArgs) -> Result<()> {
     if args.exact_guard_list.is_some() {
         config.exact_guard_list = args.exact_guard_list;
     }
+    if args.metrics_listen.is_some() {
+        config.metrics_listen = args.metrics_listen;
+    }
+    if let Some(token) = args.metrics_token {
+        config.metrics_token = Some(Secret::new(token));
+    }
+    // An empty token would leave /metrics open while the operator thinks it closed.
+    anyhow::ensure!(
+        config
+            .metrics_token
+            .as_ref()
+            .is_none_or(|token| !token.expose().trim().is_empty()),
+        "the metrics token is empty: give a token, or leave the setting out"
+    );
     config.trust_forwarded_for |= args.trust_forwarded_for;
     init_logging(args.log_format);
 

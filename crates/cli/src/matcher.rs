@@ -57,6 +57,24 @@ pub struct MatcherArgs {
     /// Seconds between sends of outcomes to the hotline. [default: 60]
     #[arg(long, value_name = "SECONDS")]
     feedback_interval: Option<f64>,
+    /// Ask for this token (Authorization: Bearer <token>) on /metrics; without it the
+    /// answer is 401. [default: none]
+    #[arg(
+        long,
+        env = "TAKEBACK_MATCHER_METRICS_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    metrics_token: Option<String>,
+    /// Most pages of the feed fetched in one sync; the rest waits for the next one.
+    /// [default: 1000]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_pages_per_sync: Option<u32>,
+    /// How much shorter (in percent) a whole list fetched again, when the hotline says the
+    /// position held is ahead of its feed, may be than the list held; a shorter one is
+    /// refused and the list held kept. 100 accepts any. [default: 50]
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
+    max_shrink_percent: Option<u8>,
     /// Largest PDQ distance that counts as a match (0-256). [default: 31]
     #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u32).range(0..=256))]
     max_distance: Option<u32>,
@@ -124,6 +142,18 @@ fn config(args: MatcherArgs) -> Result<MatcherConfig> {
     }
     if let Some(value) = args.feedback_interval {
         config.sync.feedback_interval = seconds("feedback-interval", value)?;
+    }
+    if let Some(token) = &args.metrics_token {
+        config.metrics_token = Some(
+            takeback_matcher::MetricsToken::new(token)
+                .context("the metrics token is empty: give a token, or leave the option out")?,
+        );
+    }
+    if let Some(value) = args.max_pages_per_sync {
+        config.sync.max_pages_per_sync = value;
+    }
+    if let Some(value) = args.max_shrink_percent {
+        config.sync.max_shrink_percent = value;
     }
     if let Some(value) = args.max_distance {
         config.matching.max_distance = value;

@@ -54,6 +54,10 @@ pub struct HotlineConfig {
     pub trust_forwarded_for: bool,
     /// Most changes in one page of the hash list.
     pub hashlist_page_limit: u32,
+    /// A separate address for `/metrics` (then the main address does not serve it).
+    pub metrics_listen: Option<SocketAddr>,
+    /// The bearer token `/metrics` asks for, if any.
+    pub metrics_token: Option<Secret>,
     /// The reporter pages (`[pages]`).
     pub pages: PagesSettings,
     /// Where the pages tell people to get help (`[support]`): set these for your country.
@@ -85,6 +89,8 @@ impl Default for HotlineConfig {
             false_positive_partners_to_suspend: 2,
             trust_forwarded_for: false,
             hashlist_page_limit: 10_000,
+            metrics_listen: None,
+            metrics_token: None,
             pages: PagesSettings::default(),
             support: SupportContacts::default(),
         }
@@ -131,6 +137,29 @@ impl std::str::FromStr for DatabaseUrl {
 
     fn from_str(url: &str) -> Result<Self, Self::Err> {
         Ok(DatabaseUrl::new(url))
+    }
+}
+
+/// A secret setting (the metrics token): `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Secret(secret.into())
+    }
+
+    /// The secret itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
     }
 }
 

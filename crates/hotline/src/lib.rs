@@ -24,7 +24,7 @@ pub mod store;
 pub mod throttle;
 pub mod writer;
 
-pub use config::HotlineConfig;
+pub use config::{HotlineConfig, Secret};
 pub use store::{ListingPolicy, Store, StoreError};
 
 use std::future::Future;
@@ -81,21 +81,56 @@ pub async fn serve(
     let bound = listener
         .local_addr()
         .map_err(|source| ServeError::Listen { address, source })?;
+    let metrics_listener = match config.metrics_listen {
+        Some(address) => Some(
+            tokio::net::TcpListener::bind(address)
+                .await
+                .map_err(|source| ServeError::Listen { address, source })?,
+        ),
+        None => None,
+    };
+    if config.metrics_token.is_none() && metrics_listener.is_none() {
+        tracing::info!(
+            "/metrics is open to anyone who can reach the hotline: set metrics_token or metrics_listen to close it"
+        );
+    }
     let mut state = http::AppState::new(store.clone(), config, guard);
     if let Some(pages) = pages {
         state = state.with_pages(pages);
     }
+    // The metrics server stops when the main one has.
+    let (stop_metrics, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
+    let metrics_server = match metrics_listener {
+        Some(listener) => {
+            if let Ok(address) = listener.local_addr() {
+                tracing::info!(port = address.port(), "metrics listening");
+            }
+            let app = http::metrics_router(state.clone());
+            Some(tokio::spawn(async move {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(async move {
+                        let _ = metrics_stopped.await;
+                    })
+                    .await
+            }))
+        }
+        None => None,
+    };
     let app = http::router(state);
     on_listening(bound);
     // The port only: an address in the logs could be mistaken for a client's.
     tracing::info!(port = bound.port(), "listening");
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
-    .map_err(|source| ServeError::Listen {
+    .await;
+    let _ = stop_metrics.send(());
+    if let Some(metrics_server) = metrics_server {
+        let _ = metrics_server.await;
+    }
+    served.map_err(|source| ServeError::Listen {
         address: bound,
         source,
     })?;

@@ -7,6 +7,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use takeback_service::metrics::MetricsToken;
 
 /// Why a configuration is unusable.
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +109,34 @@ impl SourceConfig {
         state_dir.join("lists").join(&self.name)
     }
 
+    /// A warning when the list comes over plain `http://` from a host other than this
+    /// machine: then anyone on the way can read the partner key and change the list.
+    pub fn transport_warning(&self) -> Option<String> {
+        let SourceKind::Hotline { url, .. } = &self.kind else {
+            return None;
+        };
+        let rest = url.strip_prefix("http://")?;
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = authority
+            .rsplit_once('@')
+            .map_or(authority, |(_, host)| host);
+        let host = match host.strip_prefix('[') {
+            Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+            None => host.rsplit_once(':').map_or(host, |(host, _)| host),
+        };
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|address| address.is_loopback());
+        (!loopback).then(|| {
+            format!(
+                "hotline {:?} is followed over plain http:// to {host}: anyone on the way can \
+                 read the partner key and change the list; use https://",
+                self.name
+            )
+        })
+    }
+
     /// What identifies the list's origin in its saved files.
     pub(crate) fn origin(&self) -> String {
         match &self.kind {
@@ -129,9 +158,25 @@ pub struct SyncSettings {
     pub timeout: Duration,
     /// Time between sends of recorded outcomes. Default 60 s.
     pub feedback_interval: Duration,
-    /// Changes asked for per page of the feed; `None` for the hotline's default.
+    /// Changes asked for per page of the feed; `None` for the hotline's default. At most
+    /// [`MAX_PAGE_SIZE`].
     pub page_size: Option<u32>,
+    /// Most pages fetched in one sync (default 1,000): a feed that never ends (a faulty or
+    /// hostile hotline) cannot keep the follower, its disk and its memory busy forever. A
+    /// sync cut short goes on from where it stopped at the next one; a whole-list refetch
+    /// cut short is abandoned, and the list held kept.
+    pub max_pages_per_sync: u32,
+    /// How much shorter, in percent of the list held, a whole list fetched again (after
+    /// the hotline said the matcher's position is ahead of its feed) may be and still
+    /// replace it; default 50. A hotline restored from an old backup, or one that is not
+    /// what it seems, would otherwise empty the list at a stroke. A shorter list is
+    /// refused: the list held is kept, and the refusal logged, counted and shown in
+    /// `/v1/status`. Set 100 to confirm a shrink the operator expects.
+    pub max_shrink_percent: u8,
 }
+
+/// The largest page size a matcher asks for: the hotline's own largest page.
+pub const MAX_PAGE_SIZE: u32 = 10_000;
 
 impl Default for SyncSettings {
     fn default() -> Self {
@@ -141,6 +186,8 @@ impl Default for SyncSettings {
             timeout: Duration::from_secs(60),
             feedback_interval: Duration::from_secs(60),
             page_size: None,
+            max_pages_per_sync: 1_000,
+            max_shrink_percent: 50,
         }
     }
 }
@@ -158,6 +205,8 @@ pub struct MatcherConfig {
     pub sync: SyncSettings,
     /// Where `takeback matcher` listens. Default 127.0.0.1:8090.
     pub listen: SocketAddr,
+    /// The bearer token `/metrics` asks for, if any (kept as its digest).
+    pub metrics_token: Option<MetricsToken>,
 }
 
 /// The default listening address: loopback only, for the platform's own services.
@@ -174,6 +223,7 @@ impl MatcherConfig {
             listen: DEFAULT_LISTEN
                 .parse()
                 .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8090))),
+            metrics_token: None,
         }
     }
 
@@ -198,6 +248,13 @@ impl MatcherConfig {
         );
         if let Some(listen) = file.listen {
             config.listen = listen;
+        }
+        if let Some(token) = file.metrics_token {
+            config.metrics_token = Some(MetricsToken::new(&token).ok_or_else(|| {
+                ConfigError::Invalid(
+                    "metrics_token is empty: give a token, or leave the setting out".into(),
+                )
+            })?);
         }
         let m = &mut config.matching;
         if let Some(v) = file.max_distance {
@@ -229,6 +286,12 @@ impl MatcherConfig {
             s.feedback_interval = seconds("feedback_interval_seconds", v)?;
         }
         s.page_size = file.page_size;
+        if let Some(v) = file.max_pages_per_sync {
+            s.max_pages_per_sync = v;
+        }
+        if let Some(v) = file.max_shrink_percent {
+            s.max_shrink_percent = v;
+        }
         for hotline in file.hotline {
             let key = match (hotline.key, hotline.key_file, hotline.key_env) {
                 (Some(key), None, None) => key,
@@ -296,6 +359,20 @@ impl MatcherConfig {
         if self.sync.page_size == Some(0) {
             return invalid("page_size is 0: ask for at least one change a page (or leave it out for the hotline's default)".into());
         }
+        if self.sync.page_size.is_some_and(|size| size > MAX_PAGE_SIZE) {
+            return invalid(format!(
+                "page_size is over {MAX_PAGE_SIZE}, the largest page a hotline gives"
+            ));
+        }
+        if self.sync.max_pages_per_sync == 0 {
+            return invalid("max_pages_per_sync is 0: allow at least one page a sync".into());
+        }
+        if self.sync.max_shrink_percent > 100 {
+            return invalid(format!(
+                "max_shrink_percent is {}: give a percentage from 0 to 100",
+                self.sync.max_shrink_percent
+            ));
+        }
         if self.sync.interval.is_zero() || self.sync.feedback_interval.is_zero() {
             return invalid("sync and feedback intervals must be at least a second".into());
         }
@@ -349,6 +426,7 @@ fn seconds(name: &str, value: f64) -> Result<Duration, ConfigError> {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     listen: Option<SocketAddr>,
+    metrics_token: Option<String>,
     state_dir: Option<PathBuf>,
     max_distance: Option<u32>,
     quality_floor: Option<u8>,
@@ -360,6 +438,8 @@ struct FileConfig {
     request_timeout_seconds: Option<f64>,
     feedback_interval_seconds: Option<f64>,
     page_size: Option<u32>,
+    max_pages_per_sync: Option<u32>,
+    max_shrink_percent: Option<u8>,
     #[serde(default)]
     hotline: Vec<HotlineEntry>,
     #[serde(default)]
@@ -388,6 +468,23 @@ struct ListFileEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_http_is_warned_about_only_off_this_machine() {
+        let key = || PartnerKey::new("tbp_x".into());
+        for (url, warned) in [
+            ("https://hotline.example", false),
+            ("http://127.0.0.1:8080", false),
+            ("http://localhost:8080/", false),
+            ("http://[::1]:8080", false),
+            ("http://hotline.example", true),
+            ("http://10.0.0.5:8080", true),
+            ("http://127.0.0.1.evil.example", true),
+        ] {
+            let source = SourceConfig::hotline("h", url, key());
+            assert_eq!(source.transport_warning().is_some(), warned, "{url}");
+        }
+    }
 
     #[test]
     fn the_example_file_reads_with_the_defaults_it_shows() {

@@ -22,6 +22,22 @@ pub(crate) enum SyncError {
     State(#[from] StateError),
     #[error("stopping")]
     Stopped,
+    /// A whole list fetched again is much shorter than the one held; it is not used.
+    #[error(
+        "the hotline's whole list has {offered} entries, {held} are held: more than \
+         max_shrink_percent = {max_percent} shorter, so the list held is kept (set \
+         max_shrink_percent = 100 to accept it)"
+    )]
+    ListShrank {
+        held: usize,
+        offered: usize,
+        max_percent: u8,
+    },
+    /// A whole-list refetch needed more pages than one sync may fetch.
+    #[error(
+        "the hotline's whole list needs more than max_pages_per_sync = {0} pages; the list held is kept"
+    )]
+    TooManyPages(u32),
 }
 
 /// When the saved list was last written: how old it is after a restart.
@@ -94,10 +110,23 @@ impl Follower {
             return Err(ClientError::Garbage("the list's files are not open".into()).into());
         };
         let name = &self.source.config.name;
+        let mut pages: u32 = 0;
         loop {
             if self.stop.is_stopped() {
                 return Err(SyncError::Stopped);
             }
+            if pages >= self.sync.max_pages_per_sync {
+                // The rest waits for the next sync: a feed that never ends cannot hold the
+                // follower here. What was fetched is in the journal already; until the first
+                // list is complete, the matcher stays unready.
+                tracing::warn!(
+                    hotline = name,
+                    pages,
+                    "the sync stopped at max_pages_per_sync; it goes on at the next one"
+                );
+                return Ok(());
+            }
+            pages += 1;
             let cursor = self.source.health().cursor;
             let page = match fetch(&self.source, &self.sync, cursor)? {
                 Fetched::Page(page) => page,
@@ -151,10 +180,15 @@ impl Follower {
         );
         let fresh = SourceList::default();
         let mut at = 0;
+        let mut pages: u32 = 0;
         loop {
             if self.stop.is_stopped() {
                 return Err(SyncError::Stopped);
             }
+            if pages >= self.sync.max_pages_per_sync {
+                return Err(SyncError::TooManyPages(self.sync.max_pages_per_sync));
+            }
+            pages += 1;
             let page = match fetch(&self.source, &self.sync, at)? {
                 Fetched::Page(page) => page,
                 Fetched::CursorAhead => {
@@ -172,6 +206,20 @@ impl Follower {
             at = page.next;
         }
         fresh.compact();
+        let held = self.source.list.load().len();
+        let max_percent = self.sync.max_shrink_percent;
+        // Kept if the new list is at least (100 - max_percent)% of the list held.
+        if (fresh.len() as u128) * 100 < (held as u128) * u128::from(100 - max_percent.min(100)) {
+            let refused = SyncError::ListShrank {
+                held,
+                offered: fresh.len(),
+                max_percent,
+            };
+            tracing::error!(hotline = name, error = %refused, "a much shorter list was refused");
+            metrics::counter!("takeback_matcher_list_shrink_refused_total", "hotline" => name.clone())
+                .increment(1);
+            return Err(refused);
+        }
         if let Some(files) = self.files.as_mut() {
             files.write_snapshot(&fresh, at)?;
         }

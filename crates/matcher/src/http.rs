@@ -408,7 +408,12 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 /// `GET /metrics`: Prometheus text format. The lists' sizes and ages are read now.
-async fn metrics_page(State(state): State<AppState>) -> Response {
+async fn metrics_page(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(token) = &state.matcher.config().metrics_token
+        && let Err(refused) = token.check(&headers)
+    {
+        return refused.into_response();
+    }
     for list in state.matcher.status() {
         let name = list.name;
         metrics::gauge!("takeback_matcher_list_entries", "hotline" => name.clone())

@@ -132,6 +132,9 @@ impl Matcher {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         for source in &self.inner.sources {
+            if let Some(warning) = source.config.transport_warning() {
+                tracing::warn!(hotline = source.config.name, "{warning}");
+            }
             if let SourceKind::Hotline { .. } = source.config.kind {
                 let follower = follow::Follower::new(
                     Arc::clone(source),
@@ -202,9 +205,15 @@ impl Matcher {
                         .and_then(|at| at.elapsed().ok())
                         .map(|age| age.as_secs_f64()),
                     last_error: health.last_error.clone(),
+                    warning: source.config.transport_warning(),
                 }
             })
             .collect()
+    }
+
+    /// The whole configuration.
+    pub fn config(&self) -> &MatcherConfig {
+        &self.inner.config
     }
 
     /// The settings queries are answered with.

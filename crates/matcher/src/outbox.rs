@@ -12,6 +12,11 @@
 //! batches are sent only once the journals it covers are gone (see
 //! [`Outbox::sealed_to_send`]); a torn last line of a journal was never acknowledged, and
 //! is cut off before anything is appended after it.
+//!
+//! A batch the hotline refuses as a whole (an unknown entry in it, or too large) is split,
+//! and its parts take ids derived from its own (`<id>.<i>`, `<id>.h0`, `<id>.h1`): the
+//! same batch splits the same way every time, so a part resent after a crash (when the
+//! sealed file still holds the whole batch) is counted once.
 
 use crate::error::{StateError, io_error};
 use crate::types::{OutcomeKind, OutcomeReport};
@@ -26,6 +31,34 @@ use takeback_wire::{FeedbackBatch, FeedbackItem, hex};
 
 /// Most entries in one feedback batch (the hotline takes up to 10,000).
 const BATCH_ITEMS: usize = 5_000;
+
+/// Largest feedback batch, in bytes of JSON: three quarters of the hotline's default body
+/// limit (256 KiB), so that a batch fits with room to spare. A hotline that set a lower
+/// limit answers 413, and the batch is then halved until it fits (see outcomes.rs).
+pub(crate) const BATCH_BYTES: usize = 192 * 1024;
+
+/// Cuts `items` into batches of at most [`BATCH_ITEMS`] entries and [`BATCH_BYTES`] bytes.
+fn batches_of(items: &[FeedbackItem]) -> Vec<Vec<FeedbackItem>> {
+    // The batch's own JSON around its items: the id and the brackets.
+    const FRAME: usize = 96;
+    let mut batches = Vec::new();
+    let mut batch: Vec<FeedbackItem> = Vec::new();
+    let mut bytes = FRAME;
+    for item in items {
+        // An item's JSON and its comma. Serialising four numbers cannot fail.
+        let size = serde_json::to_vec(item).map_or(160, |json| json.len()) + 1;
+        if !batch.is_empty() && (batch.len() == BATCH_ITEMS || bytes + size > BATCH_BYTES) {
+            batches.push(std::mem::take(&mut batch));
+            bytes = FRAME;
+        }
+        batch.push(*item);
+        bytes += size;
+    }
+    if !batch.is_empty() {
+        batches.push(batch);
+    }
+    batches
+}
 
 /// Counts per entry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -257,13 +290,13 @@ impl Outbox {
         }
         let mut sealed = Sealed::default();
         for ((hotline, origin), items) in by_hotline {
-            for chunk in items.chunks(BATCH_ITEMS) {
+            for chunk in batches_of(&items) {
                 sealed.batches.push(SealedBatch {
                     hotline: hotline.clone(),
                     origin: origin.clone(),
                     batch: FeedbackBatch {
                         batch_id: Some(batch_id()),
-                        items: chunk.to_vec(),
+                        items: chunk,
                     },
                 });
             }
@@ -366,6 +399,29 @@ mod tests {
             count,
         };
         (report, "https://h".into())
+    }
+
+    #[test]
+    fn batches_stay_under_the_byte_limit_whatever_the_counts() {
+        let items: Vec<FeedbackItem> = (0..12_000)
+            .map(|i| FeedbackItem {
+                id: i64::MAX - i,
+                matched: u32::MAX,
+                removed: u32::MAX,
+                blocked_upload: u32::MAX,
+                false_positive: u32::MAX,
+            })
+            .collect();
+        let batches = batches_of(&items);
+        assert_eq!(batches.iter().map(Vec::len).sum::<usize>(), items.len());
+        for items in batches {
+            let batch = FeedbackBatch {
+                batch_id: Some(batch_id()),
+                items,
+            };
+            let size = serde_json::to_vec(&batch).unwrap().len();
+            assert!(size <= BATCH_BYTES, "{size}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use crate::error::OutcomeError;
 use crate::outbox::{Outbox, SealedBatch};
 use crate::source::{Source, Stop};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 use takeback_wire::FeedbackBatch;
@@ -78,41 +79,23 @@ impl Sender {
                     continue;
                 }
             };
-            let mut remaining = Vec::new();
-            for batch in std::mem::take(&mut sealed.batches) {
+            // Parts of a split batch are sent at once, within this flush, before the
+            // batches after it; only what is still unacknowledged is kept.
+            let mut queue: VecDeque<SealedBatch> = std::mem::take(&mut sealed.batches).into();
+            let mut still = Vec::new();
+            while let Some(batch) = queue.pop_front() {
                 match self.send(&batch) {
                     Ok(Sent::Acknowledged) => acknowledged += batch.batch.items.len(),
                     Ok(Sent::Split(parts)) => {
-                        // One or more entries are unknown to the hotline: send each entry on
-                        // its own, so the others are counted.
-                        remaining.extend(parts);
+                        for part in parts.into_iter().rev() {
+                            queue.push_front(part);
+                        }
                     }
                     Ok(Sent::Dropped) => {}
                     Err(error) => {
-                        remaining.push(batch);
+                        still.push(batch);
                         first_error.get_or_insert(error);
                     }
-                }
-            }
-            // Split batches are sent at once, within this flush.
-            let mut still = Vec::new();
-            for batch in remaining {
-                if batch
-                    .batch
-                    .batch_id
-                    .as_deref()
-                    .is_some_and(|id| id.contains('.'))
-                {
-                    match self.send(&batch) {
-                        Ok(Sent::Acknowledged) => acknowledged += batch.batch.items.len(),
-                        Ok(Sent::Split(_) | Sent::Dropped) => {}
-                        Err(error) => {
-                            still.push(batch);
-                            first_error.get_or_insert(error);
-                        }
-                    }
-                } else {
-                    still.push(batch);
                 }
             }
             sealed.batches = still;
@@ -187,6 +170,42 @@ impl Sender {
                     })
                     .collect(),
             )),
+            // Too large for this hotline (its body limit is below the batch size): halve
+            // it until it fits.
+            413 if sealed.batch.items.len() > 1 => {
+                let half = sealed.batch.items.len().div_ceil(2);
+                Ok(Sent::Split(
+                    sealed
+                        .batch
+                        .items
+                        .chunks(half)
+                        .enumerate()
+                        .map(|(i, items)| SealedBatch {
+                            hotline: sealed.hotline.clone(),
+                            origin: sealed.origin.clone(),
+                            batch: FeedbackBatch {
+                                // Derived, as above.
+                                batch_id: sealed
+                                    .batch
+                                    .batch_id
+                                    .as_ref()
+                                    .map(|id| format!("{id}.h{i}")),
+                                items: items.to_vec(),
+                            },
+                        })
+                        .collect(),
+                ))
+            }
+            413 => {
+                tracing::error!(
+                    hotline = sealed.hotline,
+                    id = sealed.batch.items.first().map(|item| item.id),
+                    "the hotline refuses even one entry's outcomes as too large; they are dropped"
+                );
+                metrics::counter!("takeback_matcher_outcomes_dropped_total", "reason" => "too_large")
+                    .increment(1);
+                Ok(Sent::Dropped)
+            }
             404 if unknown_entry => {
                 tracing::error!(
                     hotline = sealed.hotline,
@@ -219,7 +238,8 @@ impl Sender {
 
 enum Sent {
     Acknowledged,
-    /// Refused for an unknown entry: these one-entry batches replace it.
+    /// Refused for an unknown entry (these one-entry batches replace it), or as too large
+    /// (its two halves replace it).
     Split(Vec<SealedBatch>),
     /// Refused for good; logged.
     Dropped,

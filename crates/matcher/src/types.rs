@@ -94,8 +94,10 @@ pub struct SourceStatus {
     pub cursor: i64,
     /// Seconds since the list was last known to be up to date with its hotline.
     pub age_seconds: Option<f64>,
-    /// The last sync's error, if it failed.
+    /// The last sync's error, if it failed (a much shorter list refused, too).
     pub last_error: Option<String>,
+    /// A warning about how the list is followed (plain `http://` off this machine).
+    pub warning: Option<String>,
 }
 
 /// Largest count in one outcome report.

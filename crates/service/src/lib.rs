@@ -56,4 +56,7 @@ pub mod metrics;
 mod plumbing;
 
 pub use error::{ApiError, method_not_allowed, not_found};
-pub use plumbing::{DEFAULT_CONTENT_SECURITY_POLICY, Plumbing, RequestLog, Served};
+pub use plumbing::{
+    DEFAULT_CONTENT_SECURITY_POLICY, DRAIN_MAX_BYTES, DRAIN_MAX_TIME, Plumbing, RequestLog, Served,
+    method_label,
+};

@@ -6,9 +6,11 @@
 //! servers (a test, or a program embedding them) still renders each histogram with its
 //! own buckets, whichever server started first.
 
-use axum::http::header;
+use crate::error::ApiError;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher as MetricName, PrometheusBuilder, PrometheusHandle};
+use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 /// A histogram a server records, and the upper bounds of its buckets, in seconds.
@@ -75,9 +77,90 @@ pub fn render() -> Response {
         .into_response()
 }
 
+/// The bearer token `/metrics` asks for, when the operator sets one (`--metrics-token`).
+///
+/// Only its SHA-256 digest is kept, and a presented token is compared by digest, every
+/// byte of it, so that neither a memory dump nor the time an answer takes gives the
+/// token away.
+#[derive(Clone)]
+pub struct MetricsToken {
+    digest: [u8; 32],
+}
+
+impl MetricsToken {
+    /// The token `secret`; none for an empty one (then `/metrics` would be open, which an
+    /// empty setting must not mean by accident: callers refuse it).
+    pub fn new(secret: &str) -> Option<Self> {
+        let secret = secret.trim();
+        (!secret.is_empty()).then(|| MetricsToken {
+            digest: Sha256::digest(secret.as_bytes()).into(),
+        })
+    }
+
+    /// Whether `presented` is the token, compared in constant time.
+    pub fn matches(&self, presented: &str) -> bool {
+        let presented: [u8; 32] = Sha256::digest(presented.trim().as_bytes()).into();
+        presented
+            .iter()
+            .zip(self.digest.iter())
+            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
+            == 0
+    }
+
+    /// Checks a request's `Authorization: Bearer …` header: a 401 `unauthorized` without
+    /// the token.
+    pub fn check(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token);
+        match presented {
+            Some(token) if self.matches(token) => Ok(()),
+            _ => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "The metrics need the metrics token as Authorization: Bearer <token>.",
+            )),
+        }
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken(***)")
+    }
+}
+
+/// `GET /metrics` behind an optional token: the metrics, or a 401 without the token.
+pub fn render_for(token: Option<&MetricsToken>, headers: &HeaderMap) -> Response {
+    match token.map(|token| token.check(headers)) {
+        Some(Err(refused)) => refused.into_response(),
+        _ => render(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_metrics_token_matches_only_itself_and_hides_in_debug() {
+        let token = MetricsToken::new("s3cret-scrape").expect("a token");
+        assert!(token.matches("s3cret-scrape"));
+        assert!(!token.matches("s3cret-scrapf"));
+        assert!(!token.matches(""));
+        assert!(MetricsToken::new("  ").is_none());
+        assert_eq!(format!("{token:?}"), "MetricsToken(***)");
+        let mut headers = HeaderMap::new();
+        assert!(token.check(&headers).is_err());
+        headers.insert(
+            header::AUTHORIZATION,
+            axum::http::HeaderValue::from_static("Bearer s3cret-scrape"),
+        );
+        assert!(token.check(&headers).is_ok());
+    }
 
     #[test]
     fn every_histogram_has_ascending_buckets_and_its_own_name() {

@@ -3,11 +3,13 @@
 
 use crate::error::ApiError;
 use axum::Router;
+use axum::body::{Body, Bytes, HttpBody};
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
 use metrics::Label;
 use std::time::{Duration, Instant};
 use tower::ServiceBuilder;
@@ -141,7 +143,7 @@ async fn timed_out(_elapsed: tower::BoxError) -> ApiError {
 /// Counts and times each request, and has the server log it.
 async fn observe(State(log): State<RequestLog>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method()).to_owned();
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -157,6 +159,24 @@ async fn observe(State(log): State<RequestLog>, request: Request, next: Next) ->
     record(&log, &served);
     (log.log)(&served);
     response
+}
+
+/// The method as a metric label: one of the standard methods, or `other`. A client may
+/// send any token as a method (`curl -X RANDOM123`); were each one a label, anyone could
+/// grow the metrics without bound.
+pub fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "other",
+    }
 }
 
 fn record(log: &RequestLog, served: &Served<'_>) {
@@ -179,7 +199,23 @@ struct BodyLimit {
     too_large: fn(usize) -> ApiError,
 }
 
-/// Refuses a body whose announced length is over the limit before reading any of it.
+/// The most of an oversized body read (and thrown away) before the 413 is sent, and for
+/// how long. A client that writes its whole body before reading the answer (most do)
+/// would otherwise find the connection closed under it, and see a broken pipe instead of
+/// the 413 that says what is wrong. The bounds keep a client from holding a connection
+/// (or the server's time) with an endless body: past them, the connection is closed.
+pub const DRAIN_MAX_BYTES: u64 = 4 * 1024 * 1024;
+/// See [`DRAIN_MAX_BYTES`].
+pub const DRAIN_MAX_TIME: Duration = Duration::from_secs(5);
+/// How long draining waits for more of the body: a client that announced a body but waits
+/// for the answer before sending it gets the 413 after this pause, not after
+/// [`DRAIN_MAX_TIME`].
+const DRAIN_IDLE: Duration = Duration::from_secs(1);
+
+/// Refuses a body over the limit: one whose announced length is over it before any of it
+/// reaches the handler, one without a length once it has passed the limit. Either way the
+/// rest is drained, within [`DRAIN_MAX_BYTES`] and [`DRAIN_MAX_TIME`], so that the client
+/// reads the 413.
 async fn refuse_oversized(
     State(BodyLimit { limit, too_large }): State<BodyLimit>,
     request: Request,
@@ -190,8 +226,75 @@ async fn refuse_oversized(
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
-    if announced.is_some_and(|length| length > limit as u64) {
-        return too_large(limit).into_response();
+    match announced {
+        Some(length) if length > limit as u64 => {
+            // A body longer than the drain bound would not be read to its end anyway.
+            if length <= DRAIN_MAX_BYTES {
+                drain(request.into_body(), 0).await;
+            }
+            too_large(limit).into_response()
+        }
+        Some(_) => next.run(request).await,
+        None if HttpBody::is_end_stream(request.body()) => next.run(request).await,
+        None => {
+            // No announced length (a chunked body): read it here, up to the limit, so that
+            // an oversized one can be drained; the handler reads it from memory.
+            let (parts, body) = request.into_parts();
+            match read_within(body, limit).await {
+                Read::Whole(bytes) => {
+                    next.run(Request::from_parts(parts, Body::from(bytes)))
+                        .await
+                }
+                Read::Over(rest, read) => {
+                    drain(rest, read).await;
+                    too_large(limit).into_response()
+                }
+                Read::Failed => too_large(limit).into_response(),
+            }
+        }
     }
-    next.run(request).await
+}
+
+/// A body read up to a limit.
+enum Read {
+    /// All of it, within the limit.
+    Whole(Bytes),
+    /// Over the limit: the rest of the body, and how many bytes were read.
+    Over(Body, u64),
+    /// The client's stream failed.
+    Failed,
+}
+
+async fn read_within(mut body: Body, limit: usize) -> Read {
+    let mut read = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Read::Failed;
+        };
+        if let Ok(data) = frame.into_data() {
+            read.extend_from_slice(&data);
+            if read.len() > limit {
+                return Read::Over(body, read.len() as u64);
+            }
+        }
+    }
+    Read::Whole(Bytes::from(read))
+}
+
+/// Reads and drops what is left of `body` (of which `read` bytes are already read), within
+/// the drain bounds.
+async fn drain(mut body: Body, mut read: u64) {
+    let reading = async {
+        while read <= DRAIN_MAX_BYTES {
+            match tokio::time::timeout(DRAIN_IDLE, body.frame()).await {
+                Ok(Some(Ok(frame))) => {
+                    if let Some(data) = frame.data_ref() {
+                        read += data.len() as u64;
+                    }
+                }
+                _ => break,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_MAX_TIME, reading).await;
 }

@@ -153,13 +153,16 @@ async fn only_a_401_names_the_bearer_scheme() {
 }
 
 #[tokio::test]
-async fn an_announced_oversized_body_is_refused_before_it_is_read() {
+async fn an_announced_body_past_the_drain_bound_is_refused_without_reading_it() {
     let router = plumbing("limit_requests_total").around(routes());
     let read = Arc::new(AtomicBool::new(false));
     let touched = Arc::clone(&read);
     let body = watched_body(move || touched.store(true, Ordering::SeqCst));
     let request = Request::post("/echo")
-        .header(header::CONTENT_LENGTH, "17")
+        .header(
+            header::CONTENT_LENGTH,
+            (takeback_service::DRAIN_MAX_BYTES + 1).to_string(),
+        )
         .body(body)
         .expect("a valid request");
     let (status, _, body) = call(&router, request).await;
@@ -235,6 +238,8 @@ async fn every_answer_is_no_store_and_browser_headers_are_set_only_when_asked() 
 
 #[tokio::test]
 async fn a_request_past_its_deadline_gets_a_json_503_that_is_counted_and_logged() {
+    // The recorder first: a count recorded before it is installed is lost.
+    prometheus();
     let router = Plumbing {
         timeout: Some(Duration::from_millis(50)),
         browser_headers: true,
@@ -289,6 +294,101 @@ async fn requests_are_counted_timed_and_logged_by_route_template_never_by_path()
     assert!(!rendered.contains("SECRET"));
     let logged_all = LOGGED.lock().map(|l| l.join("\n")).unwrap_or_default();
     assert!(!logged_all.contains("SECRET"), "{logged_all}");
+}
+
+#[tokio::test]
+async fn an_unknown_method_is_counted_as_other_and_adds_no_label() {
+    let router = Plumbing {
+        requests: RequestLog {
+            counter: "method_requests_total",
+            duration: Some(HTTP_REQUEST_DURATION.name),
+            by_method: true,
+            log,
+        },
+        ..plumbing("unused")
+    }
+    .around(routes());
+    prometheus();
+    for method in ["RANDOM123", "RANDOM456"] {
+        let request = Request::builder()
+            .method(method)
+            .uri("/ok")
+            .body(Body::empty())
+            .expect("a valid request");
+        let (status, _, _) = call(&router, request).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    }
+    let rendered = prometheus().render();
+    assert!(!rendered.contains("RANDOM"), "{rendered}");
+    assert!(
+        rendered.contains(r#"method_requests_total{method="other",route="/ok",status="405"} 2"#),
+        "{rendered}"
+    );
+}
+
+/// A client that writes its whole oversized body before reading (most do) reads the 413,
+/// not a broken pipe: over real TCP, as hyper closes a connection whose body is unread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_writes_an_oversized_body_before_reading_gets_the_413() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let limit = 256 * 1024;
+    let router = Plumbing {
+        body_limit: limit,
+        ..plumbing("drain_requests_total")
+    }
+    .around(routes());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let address = listener.local_addr().expect("an address");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    for (announce, factor) in [(true, 2), (true, 4), (false, 3)] {
+        let body = vec![b'x'; limit * factor];
+        let mut stream = tokio::net::TcpStream::connect(address)
+            .await
+            .expect("connected");
+        let head = if announce {
+            format!(
+                "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            )
+        } else {
+            "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".to_owned()
+        };
+        stream.write_all(head.as_bytes()).await.expect("head sent");
+        if announce {
+            stream.write_all(&body).await.expect("the whole body sent");
+        } else {
+            for chunk in body.chunks(16 * 1024) {
+                let framed = [format!("{:x}\r\n", chunk.len()).as_bytes(), chunk, b"\r\n"].concat();
+                stream.write_all(&framed).await.expect("a chunk sent");
+            }
+            stream.write_all(b"0\r\n\r\n").await.expect("the end sent");
+        }
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(10), async {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = stream.read(&mut buffer).await {
+                if n == 0 {
+                    break;
+                }
+                answer.extend_from_slice(&buffer[..n]);
+                if answer.windows(2).any(|w| w == b"}}") {
+                    break;
+                }
+            }
+        })
+        .await;
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(
+            answer.starts_with("HTTP/1.1 413"),
+            "announced {announce}, x{factor}: {answer}"
+        );
+        assert!(
+            answer.contains(r#"{"error":{"code":"too_large","#),
+            "{answer}"
+        );
+    }
 }
 
 #[test]

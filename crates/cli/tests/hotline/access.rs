@@ -181,3 +181,79 @@ fn a_case_number_that_is_not_text_is_an_unknown_case() {
         (404, Some("case_not_found"))
     );
 }
+
+/// A free port on the loopback, for a second address.
+fn free_address() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
+#[test]
+fn metrics_ask_for_their_token_when_one_is_set() {
+    let db = Database::sqlite();
+    let server = Server::start(&db, &["--metrics-token", "scrape-secret-1234"]);
+    let (status, body) = server.get("/metrics", None);
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(body["error"]["code"], "unauthorized");
+    let (status, _) = server.get("/metrics", Some("scrape-secret-1235"));
+    assert_eq!(status, 401);
+    let (status, text) = get_text(&server.url("/metrics"), Some("scrape-secret-1234"));
+    assert_eq!(status, 200);
+    assert!(text.contains("takeback_list_entries"), "{text}");
+    assert!(!server.logs().contains("scrape-secret-1234"));
+}
+
+#[test]
+fn metrics_on_their_own_address_are_not_found_on_the_main_one() {
+    let db = Database::sqlite();
+    let metrics = free_address();
+    let server = Server::start(&db, &["--metrics-listen", &metrics]);
+    let (status, body) = server.get("/metrics", None);
+    assert_eq!(status, 404, "{body}");
+    let (status, text) = get_text(&format!("http://{metrics}/metrics"), None);
+    assert_eq!(status, 200);
+    assert!(text.contains("takeback_list_entries"), "{text}");
+    // Only /metrics lives there.
+    let (status, _) = get_text(&format!("http://{metrics}/api/v1/hashlist"), None);
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn a_random_method_adds_no_metric_label() {
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[]);
+    for method in ["RANDOM123", "RANDOM456"] {
+        // Raw, as a client library may refuse to send a method it does not know.
+        use std::io::{Read, Write};
+        let mut stream =
+            std::net::TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+        write!(
+            stream,
+            "{method} /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(answer.starts_with("HTTP/1.1 405"), "{answer}");
+    }
+    let (_, text) = get_text(&server.url("/metrics"), None);
+    assert!(!text.contains("RANDOM"), "{text}");
+    assert!(text.contains(r#"method="other""#), "{text}");
+}
+
+fn get_text(url: &str, token: Option<&str>) -> (u16, String) {
+    let mut builder = ureq::http::Request::builder().method("GET").uri(url);
+    if let Some(token) = token {
+        builder = builder.header("authorization", format!("Bearer {token}"));
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut response = agent.run(builder.body(()).unwrap()).unwrap();
+    let status = response.status().as_u16();
+    (
+        status,
+        response.body_mut().read_to_string().unwrap_or_default(),
+    )
+}

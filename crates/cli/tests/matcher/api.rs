@@ -343,3 +343,17 @@ fn unusable_settings_are_refused_with_the_reason() {
     ]);
     assert!(message.contains("/no/such/list.txt"), "{message}");
 }
+
+#[test]
+fn metrics_ask_for_their_token_when_one_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let matcher = list_matcher(dir.path(), &["--metrics-token", "scrape-secret-5678"]);
+    let url = format!("{}/metrics", matcher.base);
+    let (status, body) = crate::support::request("GET", &url, None, None);
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(body["error"]["code"], "unauthorized");
+    let (status, _) = crate::support::request("GET", &url, Some("scrape-secret-567"), None);
+    assert_eq!(status, 401);
+    let (status, _) = crate::support::request("GET", &url, Some("scrape-secret-5678"), None);
+    assert_eq!(status, 200);
+}

@@ -233,3 +233,65 @@ fn outcomes_are_sent_when_the_matcher_stops() {
     assert!(matcher.terminate().success(), "{}", matcher.logs());
     assert_eq!(case_outcomes(&hotline, &case, &secret)["matched"], 1);
 }
+
+/// 10,000 outcomes in one interval make feedback batches larger than a single hotline
+/// body may be: every one still reaches the hotline, once.
+#[test]
+fn ten_thousand_outcomes_in_one_interval_all_reach_the_hotline() {
+    all_outcomes_reach_the_hotline(100, &[]);
+}
+
+/// A hotline whose body limit is far below the matcher's batches (16 KiB): each batch is
+/// halved until it fits, and every outcome is still counted once.
+#[test]
+fn batches_too_large_for_the_hotline_are_halved_until_they_fit() {
+    all_outcomes_reach_the_hotline(20, &["--max-body-bytes", "16384"]);
+}
+
+/// `reports` reports of 100 fingerprints each; one outcome for each entry.
+fn all_outcomes_reach_the_hotline(reports: u64, hotline_args: &[&str]) {
+    use crate::support::{pdq, report_of};
+    let entries = reports as usize * 100;
+    let database = Database::sqlite();
+    let hotline = Server::start(&database, hotline_args);
+    let key = add("partner", "platform", &database);
+    let cases: Vec<(String, String)> = (0..reports)
+        .map(|report| {
+            let hashes: Vec<String> = (0..100u64).map(|i| pdq(report * 100 + i)).collect();
+            hotline.report(&report_of(&hashes, &[]))
+        })
+        .collect();
+    let ids: Vec<i64> = hotline.replay_list(&key, 10_000).into_keys().collect();
+    assert_eq!(ids.len(), entries);
+    let state = database.dir.path().join("matcher");
+    let matcher =
+        MatcherProcess::follow(&hotline.base, &key, &state, &["--feedback-interval", "2"]);
+    assert!(eventually(Duration::from_secs(60), || matcher
+        .list_status()["entries"]
+        == entries));
+    let outcomes: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({"id": id, "outcome": "matched"}))
+        .collect();
+    let (status, body) = matcher.post("/v1/outcomes", &json!({ "outcomes": outcomes }));
+    assert_eq!(status, 200, "{body}");
+    let total = || -> i64 {
+        cases
+            .iter()
+            .map(|(case, secret)| {
+                case_outcomes(&hotline, case, secret)["matched"]
+                    .as_i64()
+                    .unwrap_or(0)
+            })
+            .sum()
+    };
+    assert!(
+        eventually(Duration::from_secs(60), || total() == entries as i64),
+        "{} of {entries} reached the hotline; matcher log:\n{}",
+        total(),
+        matcher.logs()
+    );
+    // And once: later flushes send nothing again.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(total(), entries as i64);
+}

@@ -145,7 +145,7 @@ fn a_matcher_killed_mid_sync_resumes_from_its_journal() {
 }
 
 #[test]
-fn a_cursor_from_the_future_fetches_the_whole_list_again() {
+fn a_cursor_from_the_future_fetches_the_whole_list_again_only_if_not_much_shorter() {
     let database = Database::sqlite();
     let (hotline, key) = hotline_with(&database, 4, 25, 100);
     let proxy = Proxy::start(&hotline.base);
@@ -165,6 +165,35 @@ fn a_cursor_from_the_future_fetches_the_whole_list_again() {
     matcher.restart();
     let list = older.replay_list(&older_key, 1000);
     assert_eq!(list.len(), 10);
+    // A tenth of the list held: refused without the operator's word. The list held goes on
+    // matching, and the status and the metrics say why it is not followed.
+    let refused = eventually(WAIT, || {
+        matcher.list_status()["last_error"]
+            .as_str()
+            .is_some_and(|error| error.contains("max_shrink_percent"))
+    });
+    assert!(refused, "{}", matcher.logs());
+    assert_eq!(matcher.list_status()["entries"], 100);
+    assert!(
+        !matcher
+            .match_hashes(&serde_json::json!({"pdq": pdq(100)}))
+            .is_empty()
+    );
+    let metrics = ureq::get(format!("{}/metrics", matcher.base))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    assert!(
+        metrics.contains("takeback_matcher_list_shrink_refused_total"),
+        "{metrics}"
+    );
+    // The operator confirms: the shorter list is taken.
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text = text.replacen("page_size", "max_shrink_percent = 100\npage_size", 1);
+    std::fs::write(&config, text).unwrap();
+    matcher.restart();
     settles_on(&matcher, &list);
     assert!(
         matcher.logs().contains("fetching the whole list again"),
@@ -176,5 +205,52 @@ fn a_cursor_from_the_future_fetches_the_whole_list_again() {
         matcher
             .match_hashes(&serde_json::json!({"pdq": pdq(100)}))
             .is_empty()
+    );
+}
+
+#[test]
+fn a_hotline_over_plain_http_off_this_machine_is_warned_about() {
+    let database = Database::sqlite();
+    let dir = database.dir.path();
+    // A documentation address (TEST-NET-1): never reached, and not this machine.
+    let config = write_config(dir, "http://192.0.2.1:9", "tbp_0123456789abcdef", 30);
+    let log = dir.join("matcher.log");
+    let matcher = MatcherProcess::start(&log, &["--config", &config]);
+    let warning = matcher.list_status()["warning"].clone();
+    assert!(
+        warning
+            .as_str()
+            .is_some_and(|w| w.contains("plain http://")),
+        "{warning}"
+    );
+    assert!(
+        eventually(WAIT, || matcher.logs().contains("plain http://")),
+        "{}",
+        matcher.logs()
+    );
+    // Over the loopback, no warning.
+    let database = Database::sqlite();
+    let (hotline, key) = hotline_with(&database, 1, 1, 0);
+    let dir = database.dir.path();
+    let config = write_config(dir, &hotline.base, &key, 30);
+    let matcher = MatcherProcess::start(&dir.join("matcher.log"), &["--config", &config]);
+    assert!(matcher.list_status()["warning"].is_null());
+}
+
+#[test]
+fn a_sync_fetches_at_most_max_pages_per_sync_and_goes_on_at_the_next() {
+    let database = Database::sqlite();
+    let (hotline, key) = hotline_with(&database, 3, 10, 0);
+    let dir = database.dir.path();
+    let config = write_config(dir, &hotline.base, &key, 5);
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text = text.replacen("page_size", "max_pages_per_sync = 2\npage_size", 1);
+    std::fs::write(&config, text).unwrap();
+    let matcher = MatcherProcess::start(&dir.join("matcher.log"), &["--config", &config]);
+    settles_on(&matcher, &hotline.replay_list(&key, 1000));
+    assert!(
+        matcher.logs().contains("max_pages_per_sync"),
+        "{}",
+        matcher.logs()
     );
 }

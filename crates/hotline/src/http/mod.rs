@@ -8,6 +8,7 @@ mod extract;
 mod openapi;
 mod partners;
 mod reports;
+mod scrape;
 mod state;
 
 use axum::extract::State;
@@ -22,32 +23,18 @@ use takeback_service::metrics::{HTTP_REQUEST_DURATION, prometheus};
 use takeback_service::{Plumbing, RequestLog, Served};
 
 pub use openapi::openapi_json;
+pub use scrape::{ENTRY_COUNTS_FOR, MetricsPage};
 pub use state::AppState;
 
-/// The whole API.
+/// The whole API; `/metrics` too, unless the operator gave it its own address
+/// (`metrics_listen`: then [`metrics_router`] serves it there, and here it is not found).
 pub fn router(state: AppState) -> Router {
-    // Touch the recorder so that metrics recorded before the first scrape are kept.
-    prometheus();
-    let plumbing = Plumbing {
-        body_limit: state.config.max_body_bytes,
-        too_large: |_| ApiError::body_too_large(),
-        requests: RequestLog {
-            counter: "takeback_http_requests_total",
-            duration: Some(HTTP_REQUEST_DURATION.name),
-            by_method: true,
-            log: log_request,
-        },
-        // A request that takes this long is abandoned with a JSON answer. A report still
-        // queued for the writer is then dropped, not stored (see writer.rs).
-        timeout: Some(REQUEST_TIMEOUT),
-        // Browsers reach the hotline (the pages, and the API they call).
-        browser_headers: true,
-    };
+    let plumbing = plumbing(&state);
     let pages = match &state.pages {
         Some(pages) => Arc::clone(pages).router(),
         None => Router::new(),
     };
-    let routes = Router::new()
+    let mut routes = Router::new()
         .route("/api/v1/reports", post(reports::create))
         .route(
             "/api/v1/reports/{case_id}",
@@ -65,12 +52,45 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/analyst/cases/{case_id}", get(analysts::case))
         .route("/api/v1/analyst/audit", get(analysts::audit))
         .route("/api/v1/openapi.json", get(openapi))
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics_page))
+        .route("/healthz", get(healthz));
+    if state.config.metrics_listen.is_none() {
+        routes = routes.route("/metrics", get(scrape::page));
+    }
+    let routes = routes
         .merge(pages)
         .fallback(not_found)
         .method_not_allowed_fallback(takeback_service::method_not_allowed);
     plumbing.around(routes).with_state(state)
+}
+
+/// `/metrics` alone, for its own address (`metrics_listen`).
+pub fn metrics_router(state: AppState) -> Router {
+    let routes = Router::new()
+        .route("/metrics", get(scrape::page))
+        .fallback(takeback_service::not_found)
+        .method_not_allowed_fallback(takeback_service::method_not_allowed);
+    plumbing(&state).around(routes).with_state(state)
+}
+
+/// The hotline's plumbing.
+fn plumbing(state: &AppState) -> Plumbing {
+    // Touch the recorder so that metrics recorded before the first scrape are kept.
+    prometheus();
+    Plumbing {
+        body_limit: state.config.max_body_bytes,
+        too_large: |_| ApiError::body_too_large(),
+        requests: RequestLog {
+            counter: "takeback_http_requests_total",
+            duration: Some(HTTP_REQUEST_DURATION.name),
+            by_method: true,
+            log: log_request,
+        },
+        // A request that takes this long is abandoned with a JSON answer. A report still
+        // queued for the writer is then dropped, not stored (see writer.rs).
+        timeout: Some(REQUEST_TIMEOUT),
+        // Browsers reach the hotline (the pages, and the API they call).
+        browser_headers: true,
+    }
 }
 
 /// How long a request may take before it is abandoned.
@@ -103,27 +123,6 @@ async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
 async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     state.store.ping().await?;
     Ok(Json(serde_json::json!({"status": "ok"})))
-}
-
-/// `GET /metrics`: Prometheus text format.
-async fn metrics_page(State(state): State<AppState>) -> Response {
-    // The list's size is read at scrape time, so that every process reports the shared
-    // database's truth.
-    match state.store.entry_counts().await {
-        Ok(counts) => {
-            // Every state, so that one that has emptied shows 0 rather than its last count.
-            for entry_state in ["listed", "held", "withdrawn", "suspended", "rejected"] {
-                let count = counts
-                    .iter()
-                    .find(|(state, _)| state == entry_state)
-                    .map_or(0, |(_, count)| *count);
-                metrics::gauge!("takeback_list_entries", "state" => entry_state).set(count as f64);
-            }
-            metrics::gauge!("takeback_database_up").set(1.0);
-        }
-        Err(_) => metrics::gauge!("takeback_database_up").set(0.0),
-    }
-    takeback_service::metrics::render()
 }
 
 async fn openapi() -> impl IntoResponse {

@@ -1,5 +1,6 @@
 //! What every handler shares: the store, the report writer, settings and limits.
 
+use super::MetricsPage;
 use crate::config::HotlineConfig;
 use crate::guard::GuardList;
 use crate::report::ReportLimits;
@@ -9,6 +10,7 @@ use crate::writer::ReportWriter;
 use std::sync::Arc;
 use std::time::Duration;
 use takeback_pages::Pages;
+use takeback_service::metrics::MetricsToken;
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
@@ -23,6 +25,8 @@ pub struct AppState {
     pub(crate) lookup_throttle: Arc<Throttle>,
     /// New MD5/SHA-256 fingerprints per source per hour.
     pub(crate) exact_throttle: Arc<Throttle>,
+    /// `/metrics`: its token and its cached counts.
+    pub(crate) metrics: Arc<MetricsPage>,
     /// The reporter pages, unless they are turned off.
     pub(crate) pages: Option<Arc<Pages>>,
 }
@@ -52,6 +56,12 @@ impl AppState {
             lookup_throttle: Arc::new(Throttle::new(
                 config.failed_case_lookups_per_source_per_hour,
                 hour,
+            )),
+            metrics: Arc::new(MetricsPage::new(
+                config
+                    .metrics_token
+                    .as_ref()
+                    .and_then(|token| MetricsToken::new(token.expose())),
             )),
             config: Arc::new(config),
             pages: None,
