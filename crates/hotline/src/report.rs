@@ -267,7 +267,8 @@ pub fn check_report(
     })
 }
 
-/// An http(s) URL with a host, no spaces or control characters, at most [`MAX_URL_LEN`].
+/// An http(s) URL with a host, no spaces, control or invisible characters, at most
+/// [`MAX_URL_LEN`].
 fn check_url(url: &str) -> Result<(), String> {
     if url.len() > MAX_URL_LEN {
         return Err(format!(
@@ -288,7 +289,32 @@ fn check_url(url: &str) -> Result<(), String> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("it contains spaces or control characters".to_owned());
     }
+    if url.chars().any(is_invisible) {
+        return Err(
+            "it contains invisible characters (such as a direction mark or a zero-width \
+             space), which can make one address look like another; copy it again from the \
+             browser's address bar"
+                .to_owned(),
+        );
+    }
     Ok(())
+}
+
+/// Characters that change how an address reads without showing themselves: bidirectional
+/// marks, embeddings, overrides and isolates (an override turns `exe.gpj` into what reads
+/// as `jpg.exe`), and zero-width characters (two different addresses that look the same,
+/// for an analyst deciding what to take down). Browsers show them percent-encoded in the
+/// address bar, so an address copied from there never has them raw.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200f}' // zero-width space, joiners, left-to-right and right-to-left marks
+            | '\u{202a}'..='\u{202e}' // embeddings and overrides
+            | '\u{2060}'..='\u{2064}' // word joiner and invisible operators
+            | '\u{2066}'..='\u{2069}' // isolates
+            | '\u{061c}' // Arabic letter mark
+            | '\u{feff}' // zero-width no-break space
+    )
 }
 
 #[cfg(test)]
@@ -353,6 +379,14 @@ mod tests {
             code(report(vec![], vec!["https://a b.example/"])),
             "invalid_url"
         );
+        for disguised in [
+            "https://example.com/\u{202e}gpj.exe",
+            "https://exa\u{200b}mple.com/",
+        ] {
+            assert_eq!(code(report(vec![], vec![disguised])), "invalid_url");
+        }
+        // Letters of any script are fine; only invisible ones are refused.
+        assert!(check_url("https://\u{645}\u{62b}\u{627}\u{644}.example/\u{e9}t\u{e9}").is_ok());
         let long = format!("https://example.com/{}", "a".repeat(MAX_URL_LEN));
         assert_eq!(code(report(vec![], vec![long.as_str()])), "invalid_url");
         let mut unconfirmed = report(vec![pdq(&good, 90)], vec![]);

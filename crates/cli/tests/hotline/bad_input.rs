@@ -164,6 +164,23 @@ fn bad_reports_get_clear_errors_and_store_nothing() {
                 "invalid_url",
             ),
             (
+                // A right-to-left override makes "exe.gpj" read as "jpg.exe".
+                "url with a bidi override",
+                with(
+                    valid(),
+                    "/urls/0",
+                    json!("https://example.com/\u{202e}gpj.exe"),
+                ),
+                422,
+                "invalid_url",
+            ),
+            (
+                "url with a zero-width space",
+                with(valid(), "/urls/0", json!("https://exa\u{200b}mple.com/a")),
+                422,
+                "invalid_url",
+            ),
+            (
                 "quality too low",
                 with(valid(), "/hashes/0/quality", json!(20)),
                 422,
