@@ -16,6 +16,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use takeback_index::{HashIndex, HashListError};
 use takeback_pdq::{Dihedral, PdqHash, transform_hash};
+use takeback_wire::ListedHash;
 
 /// The default guard radius: the matchers' radius (31) plus how far a near copy of a
 /// picture moves its hash (re-encoding, resizing and light edits move it up to about 16
@@ -169,16 +170,16 @@ fn parse_exact(text: &str) -> Result<HashSet<(Algorithm, String)>, (usize, Strin
         }
         let bad = || (i + 1, line.chars().take(80).collect::<String>());
         let (name, hex) = line.split_once(':').ok_or_else(bad)?;
-        let algorithm = match name.trim().to_ascii_lowercase().as_str() {
-            "md5" => Algorithm::Md5,
-            "sha256" => Algorithm::Sha256,
-            _ => return Err(bad()),
-        };
-        let hex = hex.trim().to_ascii_lowercase();
-        if hex.len() != algorithm.hex_len() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(bad());
-        }
-        exact.insert((algorithm, hex));
+        let algorithm = name
+            .trim()
+            .to_ascii_lowercase()
+            .parse::<Algorithm>()
+            .ok()
+            .filter(|algorithm| *algorithm != Algorithm::Pdq)
+            .ok_or_else(bad)?;
+        // The wire crate's parser checks length and digits; its hex is lowercase, as stored.
+        let hash = ListedHash::parse(algorithm, hex.trim()).map_err(|_| bad())?;
+        exact.insert((algorithm, hash.to_hex()));
     }
     Ok(exact)
 }
