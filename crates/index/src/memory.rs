@@ -65,3 +65,27 @@ pub(crate) fn prefetch<T>(value: &T) {
     #[cfg(not(target_arch = "x86_64"))]
     let _ = value;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advice_keeps_the_buffer_usable() {
+        // Above the threshold, so the advice is given (and run under Miri by bench/miri).
+        let mut big: Vec<u64> = large_vec((HUGE_PAGE_THRESHOLD / 8) + 1);
+        big.resize(big.capacity(), 7);
+        assert!(big.iter().all(|&v| v == 7));
+        let small: Vec<u8> = large_vec(16);
+        assert!(small.capacity() >= 16);
+    }
+
+    #[test]
+    fn prefetch_reads_nothing_and_changes_nothing() {
+        let values = [1u64, 2, 3];
+        for value in &values {
+            prefetch(value);
+        }
+        assert_eq!(values, [1, 2, 3]);
+    }
+}
