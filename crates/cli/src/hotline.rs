@@ -275,7 +275,10 @@ fn with_store<T>(
     f: impl AsyncFnOnce(&Store) -> Result<T, takeback_hotline::StoreError>,
 ) -> Result<T> {
     runtime()?.block_on(async {
-        let store = Store::connect(database.url().expose(), 2).await?;
+        let url = database.url();
+        let store = Store::connect(url.expose(), 2)
+            .await
+            .with_context(|| format!("cannot open the database {url}"))?;
         let result = f(&store).await;
         store.close().await;
         Ok(result?)

@@ -15,5 +15,6 @@ mod durability;
 mod list;
 mod pages;
 mod postgres;
+mod postgres_tls;
 mod privacy;
 mod reports;
