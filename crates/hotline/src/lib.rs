@@ -24,7 +24,7 @@ pub mod store;
 pub mod throttle;
 pub mod writer;
 
-pub use config::{HotlineConfig, Secret};
+pub use config::{HotlineConfig, Hsts, Secret};
 pub use store::{ListingPolicy, Store, StoreError};
 
 use std::future::Future;

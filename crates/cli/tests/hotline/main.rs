@@ -12,6 +12,7 @@ mod bad_input;
 mod config;
 mod defences;
 mod durability;
+mod hsts;
 mod list;
 mod pages;
 mod postgres;
