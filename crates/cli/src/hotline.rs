@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use takeback_hotline::config::{DEFAULT_DATABASE, DatabaseUrl};
 use takeback_hotline::secrets::TokenKind;
-use takeback_hotline::{HotlineConfig, ListingPolicy, Secret, Store};
+use takeback_hotline::{HotlineConfig, Hsts, ListingPolicy, Secret, Store};
 
 /// Where the database is: shared by every command that touches it.
 #[derive(Debug, Args)]
@@ -107,10 +107,18 @@ pub struct ServeArgs {
     /// Most PostgreSQL connections per server process. [default: 10]
     #[arg(long, env = "TAKEBACK_MAX_CONNECTIONS", value_name = "N")]
     max_connections: Option<u32>,
-    /// Take the client's address from X-Forwarded-For; set this only behind a reverse
-    /// proxy that sets the header, or anyone can dodge the throttles.
+    /// Take the client's address from X-Forwarded-For (and, for --hsts auto, whether it
+    /// came over HTTPS from X-Forwarded-Proto); set this only behind a reverse proxy that
+    /// sets the headers, or anyone can dodge the throttles.
     #[arg(long, env = "TAKEBACK_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
+    /// When answers carry Strict-Transport-Security (HTTPS only, for a year): `auto` on
+    /// requests the trusted proxy (--trust-forwarded-for) says came over HTTPS
+    /// (X-Forwarded-Proto: https), else never; `always` when every client reaches the
+    /// hotline over HTTPS; `off` when the proxy sets it itself. The hotline serves plain
+    /// HTTP: put it behind a proxy that terminates TLS. [default: auto]
+    #[arg(long, env = "TAKEBACK_HSTS", value_enum)]
+    hsts: Option<HstsArg>,
     /// Serve /metrics only on this address (say, one only the monitoring network reaches);
     /// the main address then answers 404 for it. [default: /metrics on the main address]
     #[arg(long, env = "TAKEBACK_METRICS_LISTEN", value_name = "ADDR")]
@@ -136,6 +144,14 @@ pub struct ServeArgs {
 enum Policy {
     PublishUnverified,
     HoldForAnalyst,
+}
+
+/// When answers carry Strict-Transport-Security, as spelled on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum HstsArg {
+    Auto,
+    Always,
+    Off,
 }
 
 /// Partner platforms: the services that receive the hash list.
@@ -232,6 +248,13 @@ pub fn serve(args: ServeArgs) -> Result<()> {
         "the metrics token is empty: give a token, or leave the setting out"
     );
     config.trust_forwarded_for |= args.trust_forwarded_for;
+    if let Some(hsts) = args.hsts {
+        config.hsts = match hsts {
+            HstsArg::Auto => Hsts::Auto,
+            HstsArg::Always => Hsts::Always,
+            HstsArg::Off => Hsts::Off,
+        };
+    }
     init_logging(args.log_format);
 
     runtime()?.block_on(async move {
@@ -275,7 +298,10 @@ fn with_store<T>(
     f: impl AsyncFnOnce(&Store) -> Result<T, takeback_hotline::StoreError>,
 ) -> Result<T> {
     runtime()?.block_on(async {
-        let store = Store::connect(database.url().expose(), 2).await?;
+        let url = database.url();
+        let store = Store::connect(url.expose(), 2)
+            .await
+            .with_context(|| format!("cannot open the database {url}"))?;
         let result = f(&store).await;
         store.close().await;
         Ok(result?)

@@ -50,8 +50,11 @@ pub struct HotlineConfig {
     pub failed_case_lookups_per_source_per_hour: u32,
     /// Distinct partners whose false-positive reports suspend an entry.
     pub false_positive_partners_to_suspend: u32,
-    /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
+    /// Take the client address from X-Forwarded-For, and whether the request came over
+    /// HTTPS from X-Forwarded-Proto (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// When answers carry Strict-Transport-Security.
+    pub hsts: Hsts,
     /// Most changes in one page of the hash list.
     pub hashlist_page_limit: u32,
     /// A separate address for `/metrics` (then the main address does not serve it).
@@ -62,6 +65,22 @@ pub struct HotlineConfig {
     pub pages: PagesSettings,
     /// Where the pages tell people to get help (`[support]`): set these for your country.
     pub support: SupportContacts,
+}
+
+/// When the hotline's answers carry `Strict-Transport-Security` (HTTPS only, for a year),
+/// which tells a browser never to come back over plain HTTP. The hotline does not terminate
+/// TLS itself: the proxy in front does, and says so, or the operator does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hsts {
+    /// On the answers to requests that the trusted reverse proxy (`trust_forwarded_for`)
+    /// says came over HTTPS (`X-Forwarded-Proto: https`); without a trusted proxy, never.
+    Auto,
+    /// On every answer: every client reaches the hotline over HTTPS (say, through a load
+    /// balancer that does not send `X-Forwarded-Proto`).
+    Always,
+    /// Never (say, the proxy sets it itself).
+    Off,
 }
 
 /// The default database: a SQLite file in the working directory.
@@ -88,6 +107,7 @@ impl Default for HotlineConfig {
             failed_case_lookups_per_source_per_hour: 20,
             false_positive_partners_to_suspend: 2,
             trust_forwarded_for: false,
+            hsts: Hsts::Auto,
             hashlist_page_limit: 10_000,
             metrics_listen: None,
             metrics_token: None,
@@ -243,5 +263,19 @@ mod tests {
     #[test]
     fn unknown_settings_are_refused() {
         assert!(toml::from_str::<HotlineConfig>("lisen = \"0.0.0.0:80\"").is_err());
+        assert!(toml::from_str::<HotlineConfig>("hsts = \"sometimes\"").is_err());
+        assert!(toml::from_str::<HotlineConfig>("hsts = true").is_err());
+    }
+
+    #[test]
+    fn hsts_is_read_in_snake_case_and_is_auto_by_default() {
+        assert_eq!(HotlineConfig::default().hsts, Hsts::Auto);
+        for (text, hsts) in [
+            ("hsts = \"auto\"", Hsts::Auto),
+            ("hsts = \"always\"", Hsts::Always),
+            ("hsts = \"off\"", Hsts::Off),
+        ] {
+            assert_eq!(toml::from_str::<HotlineConfig>(text).unwrap().hsts, hsts);
+        }
     }
 }

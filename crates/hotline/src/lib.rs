@@ -24,7 +24,7 @@ pub mod store;
 pub mod throttle;
 pub mod writer;
 
-pub use config::{HotlineConfig, Secret};
+pub use config::{HotlineConfig, Hsts, Secret};
 pub use store::{ListingPolicy, Store, StoreError};
 
 use std::future::Future;
@@ -36,8 +36,14 @@ use takeback_pages::{PageLimits, Pages};
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// The database could not be opened or migrated.
-    #[error("cannot open the database: {0}")]
-    Store(#[from] StoreError),
+    #[error("cannot open the database {database}: {source}")]
+    Store {
+        /// Its URL, without a password.
+        database: String,
+        /// Why.
+        #[source]
+        source: StoreError,
+    },
     /// The guard list could not be read.
     #[error(transparent)]
     Guard(#[from] guard::GuardListError),
@@ -67,7 +73,12 @@ pub async fn serve(
         config.guard_distance,
     )?;
     let pages = build_pages(&config)?;
-    let store = Store::connect(config.database.expose(), config.max_connections).await?;
+    let store = Store::connect(config.database.expose(), config.max_connections)
+        .await
+        .map_err(|source| ServeError::Store {
+            database: config.database.redacted(),
+            source,
+        })?;
     tracing::info!(
         backend = ?store.backend(),
         listing_policy = ?config.listing_policy,

@@ -16,7 +16,7 @@ use std::time::Instant;
 use takeback_fingerprint::FingerprintError;
 use takeback_pdq::PdqHash;
 use takeback_service::metrics::{MATCH_DURATION, prometheus};
-use takeback_service::{ApiError, Plumbing, RequestLog, Served};
+use takeback_service::{ApiError, Plumbing, RequestLog, Served, StrictTransport};
 use takeback_wire::matching::{HashMatches, MatchQuery, OutcomeItem, OutcomeList};
 use takeback_wire::{Md5Digest, Sha256Digest};
 use tokio::sync::Semaphore;
@@ -70,6 +70,7 @@ pub fn router(matcher: Matcher) -> Router {
         timeout: None,
         // Only the platform's own services call the matcher, never a browser.
         browser_headers: false,
+        strict_transport: StrictTransport::Never,
     };
     let cores = std::thread::available_parallelism().map_or(2, usize::from);
     let state = AppState {

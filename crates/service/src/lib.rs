@@ -16,7 +16,7 @@
 //! ```
 //! use axum::Router;
 //! use axum::routing::get;
-//! use takeback_service::{ApiError, Plumbing, RequestLog, Served};
+//! use takeback_service::{ApiError, Plumbing, RequestLog, Served, StrictTransport};
 //!
 //! fn log(served: &Served<'_>) {
 //!     eprintln!("{} {} {}", served.route, served.status, served.ms());
@@ -39,6 +39,7 @@
 //!     },
 //!     timeout: None,
 //!     browser_headers: false,
+//!     strict_transport: StrictTransport::Never,
 //! };
 //! let router: Router = plumbing.around(
 //!     Router::new()
@@ -57,6 +58,6 @@ mod plumbing;
 
 pub use error::{ApiError, method_not_allowed, not_found};
 pub use plumbing::{
-    DEFAULT_CONTENT_SECURITY_POLICY, DRAIN_MAX_BYTES, DRAIN_MAX_TIME, Plumbing, RequestLog, Served,
-    method_label,
+    DEFAULT_CONTENT_SECURITY_POLICY, DRAIN_MAX_BYTES, DRAIN_MAX_TIME, Plumbing, RequestLog,
+    STRICT_TRANSPORT_SECURITY, Served, StrictTransport, method_label,
 };

@@ -19,6 +19,26 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// The policy for answers that are not pages: load nothing, be framed nowhere.
 pub const DEFAULT_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
+/// The `Strict-Transport-Security` value: HTTPS only, for a year, on this host. Not its
+/// subdomains: they may be other services, whose operators decide for themselves.
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
+/// When answers carry `Strict-Transport-Security` ([`STRICT_TRANSPORT_SECURITY`]), which
+/// tells a browser to come back only over HTTPS. A server that does not terminate TLS
+/// itself cannot see whether a request came over it: the operator says so, or a reverse
+/// proxy trusted to say it does. (A browser ignores the header on a plain-HTTP answer.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrictTransport {
+    /// Never: a server reached over plain HTTP, or behind a proxy that sets it itself.
+    Never,
+    /// On the answer to a request that the reverse proxy in front says came over HTTPS
+    /// (`X-Forwarded-Proto: https`, the last value if several). Only for a server whose
+    /// every request comes through such a proxy.
+    WhenForwardedHttps,
+    /// On every answer: every client reaches the server over HTTPS.
+    Always,
+}
+
 /// A server's plumbing: everything around its handlers. [`Plumbing::around`] wraps a
 /// router in it.
 #[derive(Debug, Clone)]
@@ -39,6 +59,8 @@ pub struct Plumbing {
     /// nothing: for a server that browsers reach. Every answer is `Cache-Control:
     /// no-store` either way.
     pub browser_headers: bool,
+    /// When answers carry `Strict-Transport-Security`.
+    pub strict_transport: StrictTransport,
 }
 
 /// How a server counts, times and logs its requests.
@@ -83,7 +105,7 @@ impl Plumbing {
     ///
     /// Outermost first: the body limit for extractors; the headers (added to the answer
     /// in the order `Cache-Control`, `X-Content-Type-Options`, `Referrer-Policy`,
-    /// `Content-Security-Policy`); metrics and the log line (so that they see every
+    /// `Content-Security-Policy`, `Strict-Transport-Security`); metrics and the log line (so that they see every
     /// answer, a timeout's or a refusal's too); the deadline; the refusal of an announced
     /// oversized body.
     pub fn around<S>(&self, router: Router<S>) -> Router<S>
@@ -130,8 +152,41 @@ impl Plumbing {
                     HeaderValue::from_static(DEFAULT_CONTENT_SECURITY_POLICY),
                 ));
         }
+        router = match self.strict_transport {
+            StrictTransport::Never => router,
+            StrictTransport::WhenForwardedHttps => {
+                router.layer(middleware::from_fn(strict_transport_if_forwarded_https))
+            }
+            StrictTransport::Always => router.layer(SetResponseHeaderLayer::overriding(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+            )),
+        };
         router.layer(DefaultBodyLimit::max(self.body_limit))
     }
+}
+
+/// Adds `Strict-Transport-Security` to the answer when the proxy says the request came
+/// over HTTPS.
+async fn strict_transport_if_forwarded_https(request: Request, next: Next) -> Response {
+    // The proxy's word is the last value: one it appended after the client's own (as with
+    // X-Forwarded-For), or the only one, if it replaces the client's.
+    let https = request
+        .headers()
+        .get_all("x-forwarded-proto")
+        .iter()
+        .next_back()
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.rsplit(',').next())
+        .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+        );
+    }
+    response
 }
 
 /// The answer to a request past its deadline. Work still under way is dropped with it:

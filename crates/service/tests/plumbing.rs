@@ -11,7 +11,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use takeback_service::metrics::{HTTP_REQUEST_DURATION, MATCH_DURATION, prometheus};
-use takeback_service::{ApiError, Plumbing, RequestLog, Served};
+use takeback_service::{
+    ApiError, Plumbing, RequestLog, STRICT_TRANSPORT_SECURITY, Served, StrictTransport,
+};
 use tower::ServiceExt;
 
 /// Log lines written by [`log`], for the tests to read.
@@ -53,6 +55,7 @@ fn plumbing(counter: &'static str) -> Plumbing {
         },
         timeout: None,
         browser_headers: false,
+        strict_transport: StrictTransport::Never,
     }
 }
 
@@ -233,6 +236,79 @@ async fn every_answer_is_no_store_and_browser_headers_are_set_only_when_asked() 
             .iter()
             .collect::<Vec<_>>(),
         [HeaderValue::from_static("default-src 'self'")]
+    );
+}
+
+/// A GET with these `X-Forwarded-Proto` headers; the answer's `Strict-Transport-Security`.
+async fn strict_transport(router: &Router, path: &str, forwarded: &[&str]) -> Option<String> {
+    let mut request = get_request(path);
+    for proto in forwarded {
+        request.headers_mut().append(
+            "x-forwarded-proto",
+            HeaderValue::from_str(proto).expect("a valid header"),
+        );
+    }
+    let (_, headers, _) = call(router, request).await;
+    let values: Vec<_> = headers
+        .get_all(header::STRICT_TRANSPORT_SECURITY)
+        .iter()
+        .map(|value| value.to_str().expect("text").to_owned())
+        .collect();
+    assert!(values.len() <= 1, "{values:?}");
+    values.into_iter().next()
+}
+
+#[tokio::test]
+async fn strict_transport_security_only_where_the_request_came_over_https() {
+    let hsts = Some(STRICT_TRANSPORT_SECURITY.to_owned());
+    let never = plumbing("hsts_never_requests_total").around(routes());
+    for forwarded in [&[][..], &["https"]] {
+        assert_eq!(strict_transport(&never, "/ok", forwarded).await, None);
+    }
+    let always = Plumbing {
+        strict_transport: StrictTransport::Always,
+        ..plumbing("hsts_always_requests_total")
+    }
+    .around(routes());
+    for path in ["/ok", "/nowhere", "/page"] {
+        assert_eq!(strict_transport(&always, path, &[]).await, hsts, "{path}");
+    }
+    let forwarded = Plumbing {
+        strict_transport: StrictTransport::WhenForwardedHttps,
+        ..plumbing("hsts_forwarded_requests_total")
+    }
+    .around(routes());
+    for (headers, expected) in [
+        (&[][..], None),
+        (&["http"], None),
+        (&["https"], hsts.clone()),
+        (&["HTTPS"], hsts.clone()),
+        // The proxy's word is the last one.
+        (&["http, https"], hsts.clone()),
+        (&["https, http"], None),
+        (&["https", "http"], None),
+        (&["http", " https "], hsts.clone()),
+        (&["ws"], None),
+    ] {
+        for path in ["/ok", "/nowhere"] {
+            assert_eq!(
+                strict_transport(&forwarded, path, headers).await,
+                expected,
+                "{path} {headers:?}"
+            );
+        }
+    }
+    // A refused body's answer carries it too.
+    let request = Request::post("/echo")
+        .header("x-forwarded-proto", "https")
+        .header(header::CONTENT_LENGTH, "100")
+        .body(Body::from(vec![b'x'; 100]))
+        .expect("a valid request");
+    let (status, headers, _) = call(&forwarded, request).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        headers[header::STRICT_TRANSPORT_SECURITY],
+        STRICT_TRANSPORT_SECURITY
     );
 }
 

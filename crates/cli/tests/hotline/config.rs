@@ -30,6 +30,8 @@ fn bad_settings_are_refused_with_a_message() {
     let db = Database::sqlite();
     let config = db.dir.path().join("bad.toml");
     std::fs::write(&config, "listing_policy = \"publish_everything\"\n").unwrap();
+    let hsts = db.dir.path().join("hsts.toml");
+    std::fs::write(&hsts, "hsts = true\n").unwrap();
     for (args, expected) in [
         (vec!["--config", config.to_str().unwrap()], "listing_policy"),
         (vec!["--config", "/no/such/file.toml"], "/no/such/file.toml"),
@@ -38,6 +40,8 @@ fn bad_settings_are_refused_with_a_message() {
             "unsupported database URL",
         ),
         (vec!["--min-pdq-quality", "101"], "101"),
+        (vec!["--hsts", "sometimes"], "sometimes"),
+        (vec!["--config", hsts.to_str().unwrap()], "hsts"),
     ] {
         let output = takeback()
             .args(["serve", "--listen", "127.0.0.1:0"])

@@ -11,6 +11,7 @@ mod reports;
 mod scrape;
 mod state;
 
+use crate::config::Hsts;
 use axum::extract::State;
 use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -20,7 +21,7 @@ use error::{ApiError, HotlineError};
 use std::sync::Arc;
 use std::time::Duration;
 use takeback_service::metrics::{HTTP_REQUEST_DURATION, prometheus};
-use takeback_service::{Plumbing, RequestLog, Served};
+use takeback_service::{Plumbing, RequestLog, Served, StrictTransport};
 
 pub use openapi::openapi_json;
 pub use scrape::{ENTRY_COUNTS_FOR, MetricsPage};
@@ -90,6 +91,13 @@ fn plumbing(state: &AppState) -> Plumbing {
         timeout: Some(REQUEST_TIMEOUT),
         // Browsers reach the hotline (the pages, and the API they call).
         browser_headers: true,
+        // Only where the request is known to have come over HTTPS: never on plain HTTP
+        // (on this machine, say) unless the operator says every client uses HTTPS.
+        strict_transport: match state.config.hsts {
+            Hsts::Always => StrictTransport::Always,
+            Hsts::Auto if state.config.trust_forwarded_for => StrictTransport::WhenForwardedHttps,
+            Hsts::Auto | Hsts::Off => StrictTransport::Never,
+        },
     }
 }
 

@@ -15,7 +15,8 @@
 //! `reports` (writing reports), `cases` (what a reporter reads and withdraws), `entries`
 //! (locking and changing list entries), `feed` (the hash list and its changes),
 //! `principals` (partners and analysts), `feedback` (partners' outcomes), `analysts`
-//! (the queue and decisions) and `audit` (the audit log).
+//! (the queue and decisions) and `audit` (the audit log). `tls` checks a PostgreSQL
+//! URL's TLS settings before connecting.
 
 use crate::model::{Algorithm, EntryState};
 use crate::report::CheckedReport;
@@ -40,6 +41,35 @@ pub enum StoreError {
     /// The schema could not be brought up to date.
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A TLS file named for the PostgreSQL connection (`sslrootcert`, `sslcert`,
+    /// `sslkey`, in the URL or a `PGSSL…` variable) cannot be read.
+    #[error("cannot read the {setting} file {path:?} named for the database connection: {source}")]
+    TlsFile {
+        /// The setting that names it.
+        setting: &'static str,
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `sslrootcert` names a CA, but the `sslmode` would not check the server's
+    /// certificate against it.
+    #[error(
+        "sslrootcert is set, but sslmode={mode} does not check the database's certificate \
+         against it: use sslmode=verify-full (or verify-ca)"
+    )]
+    UncheckedRootCert {
+        /// The mode in force.
+        mode: String,
+    },
+    /// Connecting to PostgreSQL failed in TLS: the server's certificate was refused, the
+    /// handshake failed, or the server does not offer TLS.
+    #[error(
+        "the TLS connection to the database failed: {0} (check sslmode and sslrootcert, and \
+         that the host name in the URL is one the database's certificate names)"
+    )]
+    Tls(#[source] sqlx::Error),
     /// The database URL is not one this hotline can use.
     #[error("unsupported database URL {0:?}: use sqlite://FILE (or a file path) or postgres://…")]
     UnsupportedUrl(String),
@@ -164,6 +194,7 @@ mod feed;
 mod feedback;
 mod principals;
 mod reports;
+mod tls;
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -334,10 +365,24 @@ pub fn redact_url(url: &str) -> String {
 
 impl Store {
     /// Opens (creating if needed) and migrates the database at `url`: `sqlite://FILE`, a
-    /// plain file path, or `postgres://…`. `max_connections` applies to PostgreSQL.
+    /// plain file path, or `postgres://…`. `max_connections` applies to PostgreSQL, and so
+    /// do the TLS settings of its URL (`sslmode`, `sslrootcert`, `sslcert`, `sslkey`, as
+    /// libpq reads them; see `tls.rs`).
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
-        let (url, backend) = normalise_url(url)?;
+        let (mut url, backend) = normalise_url(url)?;
+        if backend == Backend::Postgres {
+            url = tls::settle(&url, |name| std::env::var(name).ok())?.into_owned();
+        }
+        // A TLS failure is told as one: retrying would not help, and "unavailable" would
+        // send the operator looking in the wrong place.
+        let connecting = |error: sqlx::Error| {
+            if tls::is_tls_failure(&error) {
+                StoreError::Tls(error)
+            } else {
+                StoreError::from(error)
+            }
+        };
         let options = || {
             AnyPoolOptions::new()
                 .acquire_timeout(Duration::from_secs(5))
@@ -372,7 +417,8 @@ impl Store {
                 let pool = options()
                     .max_connections(max_connections.max(2))
                     .connect(&url)
-                    .await?;
+                    .await
+                    .map_err(connecting)?;
                 POSTGRES_MIGRATIONS.run(&pool).await?;
                 Store {
                     read: pool.clone(),
