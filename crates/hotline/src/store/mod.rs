@@ -15,7 +15,8 @@
 //! `reports` (writing reports), `cases` (what a reporter reads and withdraws), `entries`
 //! (locking and changing list entries), `feed` (the hash list and its changes),
 //! `principals` (partners and analysts), `feedback` (partners' outcomes), `analysts`
-//! (the queue and decisions) and `audit` (the audit log).
+//! (the queue and decisions), `audit` (the audit log) and `throttles` (the per-source
+//! counts that processes sharing a PostgreSQL database keep together).
 
 use crate::model::{Algorithm, EntryState};
 use crate::report::CheckedReport;
@@ -164,6 +165,9 @@ mod feed;
 mod feedback;
 mod principals;
 mod reports;
+mod throttles;
+
+pub use throttles::WINDOW_KEY_BYTES;
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
