@@ -219,6 +219,11 @@ mod tests {
         assert_eq!(config.listing_policy, ListingPolicy::HoldForAnalyst);
         assert_eq!(config.min_pdq_quality, 70);
         assert_eq!(config.database.expose(), DEFAULT_DATABASE);
+        let throttles: HotlineConfig =
+            toml::from_str("failed_case_lookups_per_case_per_hour = 3\nthrottle_secret = \"x\"\n")
+                .unwrap();
+        assert_eq!(throttles.failed_case_lookups_per_case_per_hour, 3);
+        assert_eq!(throttles.throttle_secret, Some(Secret::new("x")));
     }
 
     #[test]
@@ -227,10 +232,12 @@ mod tests {
             database: DatabaseUrl::new(
                 "postgres://hotline:s3cret@db.example/takeback?sslmode=require",
             ),
+            throttle_secret: Some(Secret::new("pepper-for-the-throttles")),
             ..HotlineConfig::default()
         };
         let shown = format!("{config:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(!shown.contains("pepper"), "{shown}");
         assert!(shown.contains("postgres://hotline:***@db.example/takeback?sslmode=require"));
         assert_eq!(
             redact_url("postgres://db.example/t?user=a&password=pw"),

@@ -38,6 +38,14 @@ fn bad_settings_are_refused_with_a_message() {
             "unsupported database URL",
         ),
         (vec!["--min-pdq-quality", "101"], "101"),
+        (
+            vec!["--throttle-secret", " "],
+            "the throttle secret is empty",
+        ),
+        (
+            vec!["--failed-case-lookups-per-case-per-hour", "many"],
+            "invalid value 'many'",
+        ),
     ] {
         let output = takeback()
             .args(["serve", "--listen", "127.0.0.1:0"])
