@@ -83,17 +83,41 @@ pub struct ServeArgs {
     #[arg(long, env = "TAKEBACK_IPV6_SOURCE_PREFIX", value_name = "BITS", value_parser = clap::value_parser!(u8).range(0..=128))]
     ipv6_source_prefix: Option<u8>,
     /// New reports accepted from one source per hour; 0 for no limit. Sources are told
-    /// apart by a keyed hash of their address, kept only in memory. [default: 30]
+    /// apart by a keyed hash of their address: kept in memory with SQLite, and with
+    /// PostgreSQL in the database (so that every server sharing it counts together) for
+    /// the hour only. [default: 30]
     #[arg(long, env = "TAKEBACK_REPORTS_PER_SOURCE_PER_HOUR", value_name = "N")]
     reports_per_source_per_hour: Option<u32>,
-    /// Wrong case numbers or secrets allowed from one source per hour before it must wait;
-    /// 0 for no limit. [default: 20]
+    /// Wrong case numbers or secrets allowed from one source per hour; past it a wrong
+    /// one is answered 429, while the right secret still opens its case (many people may
+    /// share one address). 0 for no limit. [default: 20]
     #[arg(
         long,
         env = "TAKEBACK_FAILED_CASE_LOOKUPS_PER_SOURCE_PER_HOUR",
         value_name = "N"
     )]
     failed_case_lookups_per_source_per_hour: Option<u32>,
+    /// Wrong secrets allowed for one case number per hour, from all sources together; past
+    /// it the case cannot be opened until the hour is over, even with the right secret.
+    /// Unknown case numbers are counted alike. 0 for no limit. [default: 10]
+    #[arg(
+        long,
+        env = "TAKEBACK_FAILED_CASE_LOOKUPS_PER_CASE_PER_HOUR",
+        value_name = "N"
+    )]
+    failed_case_lookups_per_case_per_hour: Option<u32>,
+    /// A secret mixed into the keys of the throttles' hashes of addresses and case
+    /// numbers. With PostgreSQL the hashes and each hour's key are kept in the database
+    /// for the hour; with this secret, which is never stored, someone who reads the
+    /// database cannot test addresses against them. Give every server sharing a database
+    /// the same one. [default: none]
+    #[arg(
+        long,
+        env = "TAKEBACK_THROTTLE_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    throttle_secret: Option<String>,
     /// How many distinct partners must report an entry as a false positive to suspend it
     /// until an analyst decides. [default: 2]
     #[arg(long, env = "TAKEBACK_FALSE_POSITIVE_PARTNERS_TO_SUSPEND", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -222,6 +246,7 @@ pub fn serve(args: ServeArgs) -> Result<()> {
         ipv6_source_prefix,
         reports_per_source_per_hour,
         failed_case_lookups_per_source_per_hour,
+        failed_case_lookups_per_case_per_hour,
         false_positive_partners_to_suspend,
         max_hashes_per_report,
         max_body_bytes,
@@ -239,6 +264,9 @@ pub fn serve(args: ServeArgs) -> Result<()> {
     if let Some(token) = args.metrics_token {
         config.metrics_token = Some(Secret::new(token));
     }
+    if let Some(secret) = args.throttle_secret {
+        config.throttle_secret = Some(Secret::new(secret));
+    }
     // An empty token would leave /metrics open while the operator thinks it closed.
     anyhow::ensure!(
         config
@@ -246,6 +274,14 @@ pub fn serve(args: ServeArgs) -> Result<()> {
             .as_ref()
             .is_none_or(|token| !token.expose().trim().is_empty()),
         "the metrics token is empty: give a token, or leave the setting out"
+    );
+    // Likewise an empty throttle secret would key nothing.
+    anyhow::ensure!(
+        config
+            .throttle_secret
+            .as_ref()
+            .is_none_or(|secret| !secret.expose().trim().is_empty()),
+        "the throttle secret is empty: give a secret, or leave the setting out"
     );
     config.trust_forwarded_for |= args.trust_forwarded_for;
     if let Some(hsts) = args.hsts {

@@ -46,8 +46,15 @@ pub struct HotlineConfig {
     pub ipv6_source_prefix: u8,
     /// New reports accepted per source per hour (0: no limit).
     pub reports_per_source_per_hour: u32,
-    /// Failed case look-ups allowed per source per hour (0: no limit).
+    /// Failed case look-ups allowed per source per hour (0: no limit). A source past it
+    /// may still open a case with the right secret.
     pub failed_case_lookups_per_source_per_hour: u32,
+    /// Failed look-ups of one case number allowed per hour, from all sources together;
+    /// past it the case number cannot be opened until the hour is over (0: no limit).
+    pub failed_case_lookups_per_case_per_hour: u32,
+    /// A secret mixed into the keys of the throttles' hashes, so that someone who reads
+    /// the database (where PostgreSQL keeps the counts) cannot test addresses against them.
+    pub throttle_secret: Option<Secret>,
     /// Distinct partners whose false-positive reports suspend an entry.
     pub false_positive_partners_to_suspend: u32,
     /// Take the client address from X-Forwarded-For, and whether the request came over
@@ -105,6 +112,8 @@ impl Default for HotlineConfig {
             ipv6_source_prefix: crate::throttle::DEFAULT_IPV6_SOURCE_PREFIX,
             reports_per_source_per_hour: 30,
             failed_case_lookups_per_source_per_hour: 20,
+            failed_case_lookups_per_case_per_hour: 10,
+            throttle_secret: None,
             false_positive_partners_to_suspend: 2,
             trust_forwarded_for: false,
             hsts: Hsts::Auto,
@@ -160,7 +169,7 @@ impl std::str::FromStr for DatabaseUrl {
     }
 }
 
-/// A secret setting (the metrics token): `Debug` never shows it.
+/// A secret setting (the metrics token, the throttle secret): `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);
@@ -230,6 +239,11 @@ mod tests {
         assert_eq!(config.listing_policy, ListingPolicy::HoldForAnalyst);
         assert_eq!(config.min_pdq_quality, 70);
         assert_eq!(config.database.expose(), DEFAULT_DATABASE);
+        let throttles: HotlineConfig =
+            toml::from_str("failed_case_lookups_per_case_per_hour = 3\nthrottle_secret = \"x\"\n")
+                .unwrap();
+        assert_eq!(throttles.failed_case_lookups_per_case_per_hour, 3);
+        assert_eq!(throttles.throttle_secret, Some(Secret::new("x")));
     }
 
     #[test]
@@ -238,10 +252,12 @@ mod tests {
             database: DatabaseUrl::new(
                 "postgres://hotline:s3cret@db.example/takeback?sslmode=require",
             ),
+            throttle_secret: Some(Secret::new("pepper-for-the-throttles")),
             ..HotlineConfig::default()
         };
         let shown = format!("{config:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(!shown.contains("pepper"), "{shown}");
         assert!(shown.contains("postgres://hotline:***@db.example/takeback?sslmode=require"));
         assert_eq!(
             redact_url("postgres://db.example/t?user=a&password=pw"),

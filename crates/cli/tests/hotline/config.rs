@@ -42,6 +42,14 @@ fn bad_settings_are_refused_with_a_message() {
         (vec!["--min-pdq-quality", "101"], "101"),
         (vec!["--hsts", "sometimes"], "sometimes"),
         (vec!["--config", hsts.to_str().unwrap()], "hsts"),
+        (
+            vec!["--throttle-secret", " "],
+            "the throttle secret is empty",
+        ),
+        (
+            vec!["--failed-case-lookups-per-case-per-hour", "many"],
+            "invalid value 'many'",
+        ),
     ] {
         let output = takeback()
             .args(["serve", "--listen", "127.0.0.1:0"])

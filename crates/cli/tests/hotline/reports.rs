@@ -118,13 +118,116 @@ fn unknown_cases_and_wrong_secrets_look_the_same_and_guessing_is_throttled() {
     assert_eq!(wrong_secret["error"]["code"], "case_not_found");
     let (status, _) = server.delete(&format!("/api/v1/reports/{case_id}"), Some("nope"));
     assert_eq!(status, 404, "a wrong secret cannot withdraw");
-    // Three failures: now even the right secret must wait.
-    let (status, body) = server.get(&format!("/api/v1/reports/{case_id}"), Some(&secret));
+    // Three failures: now a wrong secret, or an unknown case, is refused as too many...
+    let (status, body) = server.get(
+        &format!("/api/v1/reports/{case_id}"),
+        Some("AAAAA-BBBBB-CCCCC-DDDDD"),
+    );
     assert_eq!(status, 429, "{body}");
     assert_eq!(body["error"]["code"], "too_many_attempts");
+    let (status, unknown) = server.get("/api/v1/reports/0000-0000-0001", Some(&secret));
+    assert_eq!((status, &unknown), (429, &body));
+    // ...while the right secret still opens the case.
+    let (status, body) = server.get(&format!("/api/v1/reports/{case_id}"), Some(&secret));
+    assert_eq!(status, 200, "{body}");
     // No secret at all: 401, saying how to send it.
-    let (status, _) = server.get(&format!("/api/v1/reports/{case_id}"), None);
-    assert!(status == 401 || status == 429);
+    let (status, body) = server.get(&format!("/api/v1/reports/{case_id}"), None);
+    assert_eq!(status, 401, "{body}");
+}
+
+/// Many people behind one address (a school, a mobile network's NAT) share a source: their
+/// mistakes must not lock a young person out of their own case.
+#[test]
+fn a_shared_address_cannot_lock_a_young_person_out_of_their_case() {
+    for db in Database::all() {
+        let server = Server::start(
+            &db,
+            &[
+                "--failed-case-lookups-per-source-per-hour",
+                "3",
+                "--failed-case-lookups-per-case-per-hour",
+                "10",
+            ],
+        );
+        let (case_id, secret) = server.report(&report_of(&[pdq(1)], &[]));
+        // Others on the same address get twenty case numbers wrong.
+        for n in 0..20 {
+            let (status, body) =
+                server.get(&format!("/api/v1/reports/0000-0000-{n:04}"), Some(&secret));
+            let expected = if n < 3 { 404 } else { 429 };
+            assert_eq!(status, expected, "attempt {n}: {body}");
+        }
+        let path = format!("/api/v1/reports/{case_id}");
+        let (status, body) = server.get(&path, Some(&secret));
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = server.delete(&path, Some(&secret));
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["state"], "withdrawn", "{body}");
+    }
+}
+
+/// Guessing one case's secret from many addresses is bounded by a limit on the case number;
+/// other cases are not affected, and an unknown case number is locked alike.
+#[test]
+fn failures_against_one_case_number_from_many_sources_lock_only_that_case() {
+    for db in Database::all() {
+        let server = Server::start(
+            &db,
+            &[
+                "--trust-forwarded-for",
+                "--failed-case-lookups-per-source-per-hour",
+                "2",
+                "--failed-case-lookups-per-case-per-hour",
+                "4",
+            ],
+        );
+        let (target, target_secret) = server.report(&report_of(&[pdq(1)], &[]));
+        let (other, other_secret) = server.report(&report_of(&[pdq(2)], &[]));
+        let unknown = "ZZZZ-ZZZZ-ZZZZ";
+        let wrong = "AAAAA-BBBBB-CCCCC-DDDDD";
+        // Four sources, one wrong guess each at the target and at the unknown number.
+        for n in 1..=4 {
+            let address = format!("198.51.100.{n}");
+            for case in [&target, unknown] {
+                let (status, body) =
+                    server.get_from(&address, &format!("/api/v1/reports/{case}"), Some(wrong));
+                assert_eq!(status, 404, "{case} from source {n}: {body}");
+            }
+        }
+        // Now neither number opens, from a fresh source, even with the right secret...
+        let fresh = "203.0.113.7";
+        let (status, locked) = server.get_from(
+            fresh,
+            &format!("/api/v1/reports/{target}"),
+            Some(&target_secret),
+        );
+        assert_eq!(status, 429, "{locked}");
+        assert_eq!(locked["error"]["code"], "too_many_attempts");
+        let (status, unknown_locked) =
+            server.get_from(fresh, &format!("/api/v1/reports/{unknown}"), Some(wrong));
+        assert_eq!(
+            (status, &unknown_locked),
+            (429, &locked),
+            "a real case and an unknown number are locked alike"
+        );
+        let (status, _) = request_with_headers(
+            "DELETE",
+            &server.url(&format!("/api/v1/reports/{target}")),
+            Some(&target_secret),
+            None,
+            &[("x-forwarded-for", fresh)],
+        );
+        assert_eq!(status, 429, "nor can it be withdrawn");
+        // ...while another case opens, from any of those sources, the fresh one included.
+        for address in ["198.51.100.1", fresh] {
+            let (status, body) = server.get_from(
+                address,
+                &format!("/api/v1/reports/{other}"),
+                Some(&other_secret),
+            );
+            assert_eq!(status, 200, "from {address}: {body}");
+        }
+    }
 }
 
 #[test]

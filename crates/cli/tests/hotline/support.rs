@@ -182,6 +182,17 @@ impl Server {
         request("GET", &self.url(path), token, None)
     }
 
+    /// A GET as if from `address`, for a server that trusts X-Forwarded-For.
+    pub fn get_from(&self, address: &str, path: &str, token: Option<&str>) -> (u16, Value) {
+        request_with_headers(
+            "GET",
+            &self.url(path),
+            token,
+            None,
+            &[("x-forwarded-for", address)],
+        )
+    }
+
     pub fn delete(&self, path: &str, token: Option<&str>) -> (u16, Value) {
         request("DELETE", &self.url(path), token, None)
     }
@@ -289,6 +300,7 @@ fn spawn(database_url: &str, log: &Path, args: &[String]) -> Child {
         // Throttles off unless a test turns them on with an option.
         .env("TAKEBACK_REPORTS_PER_SOURCE_PER_HOUR", "0")
         .env("TAKEBACK_FAILED_CASE_LOOKUPS_PER_SOURCE_PER_HOUR", "0")
+        .env("TAKEBACK_FAILED_CASE_LOOKUPS_PER_CASE_PER_HOUR", "0")
         .env_remove("TAKEBACK_DATABASE_URL")
         .env_remove("TAKEBACK_CONFIG");
     spawn_logged(command, log)
@@ -359,8 +371,22 @@ pub fn request(
     token: Option<&str>,
     body: Option<(&str, &[u8])>,
 ) -> (u16, Value) {
+    request_with_headers(method, url, token, body, &[])
+}
+
+/// A request with extra headers (such as X-Forwarded-For).
+pub fn request_with_headers(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<(&str, &[u8])>,
+    headers: &[(&str, &str)],
+) -> (u16, Value) {
     let agent = agent();
     let mut builder = ureq::http::Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
     if let Some(token) = token {
         builder = builder.header("authorization", format!("Bearer {token}"));
     }

@@ -5,7 +5,7 @@ use super::error::{ApiError, HotlineError};
 use super::state::AppState;
 use crate::secrets::{ApiToken, TokenKind};
 use crate::store::Principal;
-use crate::throttle::SourceKey;
+use crate::throttle::SourceAddress;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -179,9 +179,10 @@ impl FromRequestParts<AppState> for Analyst {
     }
 }
 
-/// The client's source, for throttling: a keyed hash of its address, never the address.
+/// The client's source, for throttling: its address cut to a prefix, which the throttles
+/// keep only as a keyed hash.
 #[derive(Debug, Clone, Copy)]
-pub struct Source(pub SourceKey);
+pub struct Source(pub SourceAddress);
 
 impl FromRequestParts<AppState> for Source {
     type Rejection = ApiError;
@@ -212,6 +213,6 @@ impl FromRequestParts<AppState> for Source {
         let address = forwarded
             .or(peer)
             .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-        Ok(Source(state.source_keys.key(address)))
+        Ok(Source(state.throttles.source(address)))
     }
 }

@@ -10,6 +10,7 @@ use crate::report::{
 };
 use crate::secrets::{CaseId, CaseSecret};
 use crate::store::{HashVerdict, PreparedReport};
+use crate::throttle::SourceAddress;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -37,7 +38,7 @@ pub(super) async fn create(
     let reporter = report.reporter;
     let checked = check_report(report, &state.limits)
         .map_err(|invalid| ApiError::unprocessable(invalid.code(), invalid.to_string()))?;
-    if !state.report_throttle.allow(source) {
+    if !state.throttles.reports.allow(&source).await? {
         metrics::counter!("takeback_reports_throttled_total").increment(1);
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -47,7 +48,7 @@ pub(super) async fn create(
              support services listed on this page.",
         ));
     }
-    let verdicts = verdicts(&state, source, &checked.hashes);
+    let verdicts = verdicts(&state, &source, &checked.hashes).await?;
     let case_id = CaseId::generate().map_err(|e| ApiError::unavailable(&e))?;
     let secret = CaseSecret::generate().map_err(|e| ApiError::unavailable(&e))?;
     state
@@ -73,11 +74,11 @@ pub(super) async fn create(
 /// What the defences make of each fingerprint. None of it refuses the report or shows in
 /// its answer: a guarded or held fingerprint is the analysts' business, and the reporter
 /// (or whoever holds the picture) must not learn from the answer that it was guarded.
-fn verdicts(
+async fn verdicts(
     state: &AppState,
-    source: crate::throttle::SourceKey,
+    source: &SourceAddress,
     hashes: &[crate::report::CheckedHash],
-) -> Vec<HashVerdict> {
+) -> Result<Vec<HashVerdict>, ApiError> {
     let exact = hashes
         .iter()
         .filter(|hash| hash.algorithm != Algorithm::Pdq && !state.guard.guards(hash))
@@ -85,9 +86,11 @@ fn verdicts(
     // Counted whether or not the database already holds them: an upper bound on the new
     // ones, and known before the write.
     let mut exact_allowed = state
-        .exact_throttle
-        .take(source, u32::try_from(exact).unwrap_or(u32::MAX));
-    hashes
+        .throttles
+        .exact_hashes
+        .take(source, u32::try_from(exact).unwrap_or(u32::MAX))
+        .await?;
+    Ok(hashes
         .iter()
         .map(|hash| {
             if state.guard.guards(hash) {
@@ -116,28 +119,32 @@ fn verdicts(
                 }
             }
         })
-        .collect()
+        .collect())
 }
 
-/// The case number from the path and the secret from the header, checked against the
-/// guessing throttle. Any failure looks the same to the caller.
 /// The case number from the path; a path that is not even text is just an unknown case.
 type CasePath = Result<Path<String>, axum::extract::rejection::PathRejection>;
 
-fn presented_case(
+/// A case number and secret presented to open a case, checked against the case number's
+/// throttle but not yet against the database.
+struct Presented {
+    case_id: CaseId,
+    secret: CaseSecret,
+}
+
+/// Takes the case number and secret of a request and checks them against the throttles.
+///
+/// A source past its failed look-ups (a whole school behind one address, say) may still
+/// open a case with the right secret: only a wrong one is then refused, as 429. A case
+/// number past its own limit is refused, as 429, before its secret is checked, which bounds
+/// the guessing of one case from any number of sources. Unknown case numbers are counted
+/// as known ones are, so the answers never tell them apart.
+async fn presented_case(
     state: &AppState,
-    source: crate::throttle::SourceKey,
+    source: &SourceAddress,
     case_id: CasePath,
     headers: &HeaderMap,
-) -> Result<(CaseId, CaseSecret), ApiError> {
-    if state.lookup_throttle.exhausted(source) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            "There have been too many wrong case numbers or secrets from here. Please wait an \
-             hour and try again.",
-        ));
-    }
+) -> Result<Presented, ApiError> {
     let Some(secret) = bearer(headers) else {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -145,11 +152,57 @@ fn presented_case(
             "Send the case secret as Authorization: Bearer <secret>.",
         ));
     };
+    let throttles = &state.throttles;
     let Some(case_id) = case_id.ok().and_then(|Path(typed)| CaseId::parse(&typed)) else {
-        state.lookup_throttle.record(source);
-        return Err(ApiError::case_not_found());
+        // Not a case number at all: no case to count it against.
+        let source_over = throttles.failed_lookups_by_source.record(source).await?;
+        return Err(refused(source_over));
     };
-    Ok((case_id, CaseSecret::from_presented(secret)))
+    if throttles.failed_lookups_by_case.exhausted(&case_id).await? {
+        metrics::counter!("takeback_case_lookups_throttled_total", "by" => "case").increment(1);
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "There have been too many wrong attempts with this case number, so it is paused \
+             for a while. Please wait an hour and try again.",
+        ));
+    }
+    Ok(Presented {
+        case_id,
+        secret: CaseSecret::from_presented(secret),
+    })
+}
+
+/// Counts a wrong case number or secret against the source and the case number, and says
+/// so: not found, or 429 when the source had used up its failed look-ups before this one.
+async fn failed(
+    state: &AppState,
+    source: &SourceAddress,
+    presented: &Presented,
+) -> Result<ApiError, ApiError> {
+    let throttles = &state.throttles;
+    let source_over = throttles.failed_lookups_by_source.record(source).await?;
+    throttles
+        .failed_lookups_by_case
+        .record(&presented.case_id)
+        .await?;
+    Ok(refused(source_over))
+}
+
+/// The answer to a wrong case number or secret.
+fn refused(source_over: bool) -> ApiError {
+    if source_over {
+        metrics::counter!("takeback_case_lookups_throttled_total", "by" => "source").increment(1);
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "There have been too many wrong case numbers or secrets from here. Please check \
+             your case number and secret carefully: the right ones still work. Otherwise, \
+             please wait an hour and try again.",
+        )
+    } else {
+        ApiError::case_not_found()
+    }
 }
 
 /// Shows a case to its reporter: only what follows from this case's own report.
@@ -166,7 +219,7 @@ fn presented_case(
         (status = 200, body = CaseStatus),
         (status = 401, description = "No secret given", body = super::error::ErrorBody),
         (status = 404, description = "Unknown case or wrong secret (the same answer)", body = super::error::ErrorBody),
-        (status = 429, description = "Too many wrong attempts", body = super::error::ErrorBody),
+        (status = 429, description = "A wrong secret from a source with too many wrong attempts, or a case number with too many", body = super::error::ErrorBody),
     )
 )]
 pub(super) async fn status(
@@ -175,13 +228,11 @@ pub(super) async fn status(
     case_id: CasePath,
     headers: HeaderMap,
 ) -> Result<Json<CaseStatus>, ApiError> {
-    let (case_id, secret) = presented_case(&state, source, case_id, &headers)?;
-    match state.store.case_status(&case_id, &secret.digest()).await? {
+    let presented = presented_case(&state, &source, case_id, &headers).await?;
+    let digest = presented.secret.digest();
+    match state.store.case_status(&presented.case_id, &digest).await? {
         Some(status) => Ok(Json(status)),
-        None => {
-            state.lookup_throttle.record(source);
-            Err(ApiError::case_not_found())
-        }
+        None => Err(failed(&state, &source, &presented).await?),
     }
 }
 
@@ -195,7 +246,7 @@ pub(super) async fn status(
         (status = 200, description = "Withdrawn (also when it already was)", body = CaseStatus),
         (status = 401, description = "No secret given", body = super::error::ErrorBody),
         (status = 404, description = "Unknown case or wrong secret (the same answer)", body = super::error::ErrorBody),
-        (status = 429, description = "Too many wrong attempts", body = super::error::ErrorBody),
+        (status = 429, description = "A wrong secret from a source with too many wrong attempts, or a case number with too many", body = super::error::ErrorBody),
     )
 )]
 pub(super) async fn withdraw(
@@ -204,16 +255,15 @@ pub(super) async fn withdraw(
     case_id: CasePath,
     headers: HeaderMap,
 ) -> Result<Json<CaseStatus>, ApiError> {
-    let (case_id, secret) = presented_case(&state, source, case_id, &headers)?;
-    let digest = secret.digest();
-    if !state.store.withdraw_case(&case_id, &digest).await? {
-        state.lookup_throttle.record(source);
-        return Err(ApiError::case_not_found());
+    let presented = presented_case(&state, &source, case_id, &headers).await?;
+    let (case_id, digest) = (&presented.case_id, presented.secret.digest());
+    if !state.store.withdraw_case(case_id, &digest).await? {
+        return Err(failed(&state, &source, &presented).await?);
     }
     metrics::counter!("takeback_reports_withdrawn_total").increment(1);
     let status = state
         .store
-        .case_status(&case_id, &digest)
+        .case_status(case_id, &digest)
         .await?
         .ok_or_else(ApiError::case_not_found)?;
     Ok(Json(status))

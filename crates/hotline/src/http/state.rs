@@ -5,10 +5,9 @@ use crate::config::HotlineConfig;
 use crate::guard::GuardList;
 use crate::report::ReportLimits;
 use crate::store::{ListingRules, Store};
-use crate::throttle::{SourceKeys, Throttle};
+use crate::throttle::Throttles;
 use crate::writer::ReportWriter;
 use std::sync::Arc;
-use std::time::Duration;
 use takeback_pages::Pages;
 use takeback_service::metrics::MetricsToken;
 
@@ -20,11 +19,8 @@ pub struct AppState {
     pub(crate) config: Arc<HotlineConfig>,
     pub(crate) limits: Arc<ReportLimits>,
     pub(crate) guard: Arc<GuardList>,
-    pub(crate) source_keys: Arc<SourceKeys>,
-    pub(crate) report_throttle: Arc<Throttle>,
-    pub(crate) lookup_throttle: Arc<Throttle>,
-    /// New MD5/SHA-256 fingerprints per source per hour.
-    pub(crate) exact_throttle: Arc<Throttle>,
+    /// Per-source (and per-case-number) limits: in memory, or shared through PostgreSQL.
+    pub(crate) throttles: Arc<Throttles>,
     /// `/metrics`: its token and its cached counts.
     pub(crate) metrics: Arc<MetricsPage>,
     /// The reporter pages, unless they are turned off.
@@ -32,10 +28,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State for a server on `store` with `config`; starts the report writer.
+    /// State for a server on `store` with `config`; starts the report writer (and, on
+    /// PostgreSQL, the sweeper of the throttles' ended windows).
     pub fn new(store: Store, config: HotlineConfig, guard: GuardList) -> Self {
-        let hour = Duration::from_secs(3600);
         AppState {
+            throttles: Throttles::new(&config, &store),
             writer: ReportWriter::start(
                 store.clone(),
                 ListingRules {
@@ -50,13 +47,6 @@ impl AppState {
                 min_pdq_quality: config.min_pdq_quality,
             }),
             guard: Arc::new(guard),
-            source_keys: Arc::new(SourceKeys::new(config.ipv6_source_prefix)),
-            exact_throttle: Arc::new(Throttle::new(config.exact_hashes_per_source_per_hour, hour)),
-            report_throttle: Arc::new(Throttle::new(config.reports_per_source_per_hour, hour)),
-            lookup_throttle: Arc::new(Throttle::new(
-                config.failed_case_lookups_per_source_per_hour,
-                hour,
-            )),
             metrics: Arc::new(MetricsPage::new(
                 config
                     .metrics_token

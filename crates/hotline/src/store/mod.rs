@@ -15,8 +15,9 @@
 //! `reports` (writing reports), `cases` (what a reporter reads and withdraws), `entries`
 //! (locking and changing list entries), `feed` (the hash list and its changes),
 //! `principals` (partners and analysts), `feedback` (partners' outcomes), `analysts`
-//! (the queue and decisions) and `audit` (the audit log). `tls` checks a PostgreSQL
-//! URL's TLS settings before connecting.
+//! (the queue and decisions), `audit` (the audit log) and `throttles` (the per-source
+//! counts that processes sharing a PostgreSQL database keep together). `tls` checks a
+//! PostgreSQL URL's TLS settings before connecting.
 
 use crate::model::{Algorithm, EntryState};
 use crate::report::CheckedReport;
@@ -194,7 +195,10 @@ mod feed;
 mod feedback;
 mod principals;
 mod reports;
+mod throttles;
 mod tls;
+
+pub use throttles::WINDOW_KEY_BYTES;
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
