@@ -191,10 +191,12 @@ impl Outbox {
         for &g in &live {
             let path = journal_path(dir, g);
             let file = File::open(&path).map_err(io_error(&path))?;
-            for line in BufReader::new(file).lines() {
+            // Read as bytes: a line a crash left as garbage (not even UTF-8) is dropped
+            // like any other damaged line, rather than stopping the matcher.
+            for line in BufReader::new(file).split(b'\n') {
                 let line = line.map_err(io_error(&path))?;
                 // A line cut short by a crash was never acknowledged.
-                if let Ok(line) = serde_json::from_str::<Line>(&line) {
+                if let Ok(line) = serde_json::from_slice::<Line>(&line) {
                     pending
                         .entry((line.hotline, line.origin, line.id))
                         .or_default()
@@ -470,6 +472,26 @@ mod tests {
         let sealed = read_sealed(&sealed_path(dir.path(), sealed_files[0])).expect("sealed");
         assert_eq!(sealed.batches.len(), 1);
         assert_eq!(sealed.batches[0].batch.items.len(), 2);
+    }
+
+    #[test]
+    fn a_journal_line_that_is_not_text_is_dropped_and_the_rest_is_kept() {
+        // Found by the matcher_outbox fuzz target: a line of bytes that are not UTF-8 made
+        // opening the outbox fail, so the matcher could not start.
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let line = |id: i64| {
+            format!(
+                "{{\"hotline\":\"h\",\"origin\":\"https://h\",\"id\":{id},\"outcome\":\"matched\",\"count\":1}}\n"
+            )
+        };
+        let mut journal = line(1).into_bytes();
+        journal.extend_from_slice(b"\xff\xfe{\"hotline\"\n");
+        journal.extend_from_slice(line(2).as_bytes());
+        journal.extend_from_slice(b"\x80\x81");
+        std::fs::write(journal_path(dir.path(), 0), journal).expect("write");
+        let outbox = Outbox::open(dir.path()).expect("open");
+        let ids: Vec<i64> = outbox.lock().pending.keys().map(|k| k.2).collect();
+        assert_eq!(ids, [1, 2]);
     }
 
     #[test]

@@ -139,7 +139,9 @@ impl ListFiles {
         list: &SourceList,
         cursor: i64,
     ) -> Result<(), StateError> {
-        let generation = self.generation + 1;
+        // Generations need only differ from the last one: a damaged (or crafted)
+        // snapshot's u64::MAX goes on to 0 rather than overflowing.
+        let generation = self.generation.wrapping_add(1);
         let path = self.dir.join(SNAPSHOT_FILE);
         let entries = list.entries();
         takeback_durable::replace_checksummed(&path, |out| {
@@ -256,8 +258,9 @@ fn replay_journal(
             break;
         };
         let (seq, change) = change;
-        // Records come in feed order; anything else is the damaged tail of a crash.
-        if seq != *cursor + 1 {
+        // Records come in feed order; anything else is the damaged tail of a crash (a
+        // cursor of i64::MAX, from a snapshot, can have no record after it).
+        if cursor.checked_add(1) != Some(seq) {
             break;
         }
         *cursor = seq;
@@ -465,6 +468,48 @@ mod tests {
         drop(files);
         let (_, loaded) = ListFiles::open(dir.path(), "o").expect("reopen");
         assert_eq!((loaded.cursor, loaded.list.len()), (2, 2));
+    }
+
+    /// A snapshot file holding no entries, at `generation` and `cursor`.
+    fn write_bare_snapshot(dir: &Path, origin: &str, generation: u64, cursor: i64) {
+        let mut bytes = SNAPSHOT_MAGIC.to_vec();
+        bytes.extend_from_slice(&generation.to_le_bytes());
+        bytes.extend_from_slice(&cursor.to_le_bytes());
+        bytes.extend_from_slice(&(origin.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(origin.as_bytes());
+        bytes.extend_from_slice(&0u64.to_le_bytes());
+        takeback_durable::push_crc(&mut bytes, 0);
+        fs::write(dir.join(SNAPSHOT_FILE), bytes).expect("write");
+    }
+
+    #[test]
+    fn the_largest_generation_and_cursor_neither_overflow() {
+        // Found writing the matcher_state fuzz target (reproducer in fuzz/regressions/): a
+        // snapshot at generation u64::MAX could not be saved again, and one at cursor
+        // i64::MAX could not replay a journal record after it.
+        let dir = tempfile::tempdir().expect("temporary directory");
+        write_bare_snapshot(dir.path(), "o", u64::MAX, i64::MAX);
+        let mut journal = journal_header(u64::MAX, "o").to_vec();
+        let mut record = Vec::new();
+        record.extend_from_slice(&i64::MIN.to_le_bytes());
+        record.push(1);
+        encode_entry(&change(1, ChangeOp::Add, 1).entry, &mut record);
+        takeback_durable::push_crc(&mut record, 0);
+        journal.extend_from_slice(&record);
+        fs::write(dir.path().join(JOURNAL_FILE), journal).expect("write");
+        let (mut files, loaded) = ListFiles::open(dir.path(), "o").expect("open");
+        assert_eq!((loaded.cursor, loaded.list.len()), (i64::MAX, 0));
+        assert_eq!(
+            files.journal_records(),
+            0,
+            "the record after the end is dropped"
+        );
+        files
+            .write_snapshot(&loaded.list, i64::MAX)
+            .expect("snapshot");
+        drop(files);
+        let (_, again) = ListFiles::open(dir.path(), "o").expect("reopen");
+        assert_eq!((again.cursor, again.complete), (i64::MAX, true));
     }
 
     #[test]

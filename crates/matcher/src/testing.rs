@@ -1,11 +1,13 @@
-//! One list's memory and files without the network, for the property tests in `tests/`.
+//! One list's memory and files, the feed's parser and the outbox, without the network: for
+//! the property tests in `tests/` and the fuzz targets in `crates/fuzzing`.
 
 use crate::error::StateError;
 use crate::list::SourceList;
+use crate::outbox::Outbox;
 use crate::state::ListFiles;
-use crate::types::{ListChange, ListEntry, ListMatch, QueryHashes};
+use crate::types::{ListChange, ListEntry, ListMatch, OutcomeReport, QueryHashes};
 use std::path::Path;
-use takeback_wire::ChangeOp;
+use takeback_wire::{ChangeOp, FeedbackBatch};
 
 /// A change as the feed gives it.
 #[derive(Debug, Clone)]
@@ -80,5 +82,49 @@ impl FollowedList {
     /// The feed position held.
     pub fn cursor(&self) -> i64 {
         self.cursor
+    }
+}
+
+/// Reads a page of the feed as the follower does (after its cursor `after`) and applies it
+/// to an empty list: the entries it leaves, or why the page was refused.
+pub fn apply_feed_page(body: &[u8], after: i64) -> Result<Vec<ListEntry>, String> {
+    let page = crate::wire::parse_page(body, after)?;
+    let list = SourceList::default();
+    let changes: Vec<ListChange> = page.changes.into_iter().map(|(_, c)| c).collect();
+    list.apply(&changes);
+    Ok(list.entries())
+}
+
+/// The outcomes kept on disk, as the matcher opens and sends them.
+#[derive(Debug)]
+pub struct OutboxFiles(Outbox);
+
+impl OutboxFiles {
+    /// Opens the outbox in `dir`, recovering what its files hold.
+    pub fn open(dir: &Path) -> Result<Self, StateError> {
+        Outbox::open(dir).map(OutboxFiles)
+    }
+
+    /// Records outcomes, each with its hotline's address.
+    pub fn record(&self, reports: &[(OutcomeReport, String)]) -> Result<(), StateError> {
+        self.0.record(reports)
+    }
+
+    /// Seals what is pending into batches to send.
+    pub fn seal(&self) -> Result<(), StateError> {
+        self.0.seal()
+    }
+
+    /// Every batch waiting to be sent, read from the sealed files as the sender reads them
+    /// (a damaged file is set aside), and written back as when none was acknowledged.
+    pub fn unsent(&self) -> Result<Vec<FeedbackBatch>, StateError> {
+        let mut batches = Vec::new();
+        for generation in self.0.sealed_generations()? {
+            if let Some(sealed) = self.0.sealed_to_send(generation)? {
+                self.0.keep_unsent(generation, &sealed)?;
+                batches.extend(sealed.batches.into_iter().map(|sealed| sealed.batch));
+            }
+        }
+        Ok(batches)
     }
 }

@@ -19,15 +19,17 @@ pub(crate) fn parse_page(body: &[u8], after: i64) -> Result<CheckedPage, String>
     let page: HashListPage =
         serde_json::from_slice(body).map_err(|e| format!("not a hash list page: {e}"))?;
     let mut changes = Vec::with_capacity(page.changes.len());
-    let mut expected = after + 1;
+    // The last position held; no change can follow i64::MAX (checked, not overflowed).
+    let mut last = after;
     for change in page.changes {
-        if change.seq != expected {
+        if last.checked_add(1) != Some(change.seq) {
             return Err(format!(
-                "change {} out of sequence: expected {expected}",
-                change.seq
+                "change {} out of sequence: expected {}",
+                change.seq,
+                i128::from(last) + 1
             ));
         }
-        expected += 1;
+        last = change.seq;
         if !(1..=MAX_ENTRY_ID).contains(&change.id) {
             return Err(format!(
                 "change {}: entry id {} out of range",
@@ -52,7 +54,6 @@ pub(crate) fn parse_page(body: &[u8], after: i64) -> Result<CheckedPage, String>
             },
         ));
     }
-    let last = expected - 1;
     if page.next != last {
         return Err(format!(
             "the page ends at {last} but says next is {}",
@@ -96,6 +97,27 @@ mod tests {
                 .changes
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_cursor_at_the_end_of_the_numbers_takes_no_change_and_does_not_overflow() {
+        // Found writing the feed_page fuzz target (reproducer in fuzz/regressions/): `after
+        // + 1` overflowed (a panic in debug builds) for a cursor of i64::MAX, which a
+        // snapshot on disk can hold.
+        let end = i64::MAX;
+        let last_change = change(end, "pdq", PDQ).replace(&format!("\"id\": {end}"), "\"id\": 1");
+        assert!(
+            parse_page(&page("", end), end)
+                .expect("empty")
+                .changes
+                .is_empty()
+        );
+        let error = parse_page(&page(&last_change, end), end).expect_err("past the end");
+        assert!(error.contains("expected 9223372036854775808"), "{error}");
+        let last = parse_page(&page(&last_change, end), end - 1).expect("the last");
+        assert_eq!((last.next, last.changes.len()), (end, 1));
+        let after_last = format!("{last_change},{last_change}");
+        assert!(parse_page(&page(&after_last, end), end - 1).is_err());
     }
 
     #[test]

@@ -118,18 +118,24 @@ pub(super) async fn decide(
     JsonBody(request): JsonBody<DecisionRequest>,
 ) -> Result<Json<EntryView>, ApiError> {
     let id = entry_id(id)?;
-    if request.note.as_ref().is_some_and(|note| note.len() > 2000) {
-        return Err(ApiError::unprocessable(
-            "invalid_field",
-            "note is at most 2000 characters",
-        ));
-    }
+    check_decision(&request)?;
     let view = state
         .store
         .decide(&analyst, id, request.decision, request.note.as_deref())
         .await?;
     metrics::counter!("takeback_analyst_decisions_total").increment(1);
     Ok(Json(view))
+}
+
+/// The rules of a decision that need no database.
+pub(super) fn check_decision(request: &DecisionRequest) -> Result<(), ApiError> {
+    if request.note.as_ref().is_some_and(|note| note.len() > 2000) {
+        return Err(ApiError::unprocessable(
+            "invalid_field",
+            "note is at most 2000 characters",
+        ));
+    }
+    Ok(())
 }
 
 /// Reported URLs, oldest first.

@@ -3,6 +3,8 @@
 //! [`takeback_service::Plumbing`], set here for the hotline).
 
 mod analysts;
+#[doc(hidden)]
+pub mod bodies;
 pub mod error;
 mod extract;
 mod openapi;

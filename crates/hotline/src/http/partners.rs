@@ -119,22 +119,7 @@ pub(super) async fn feedback(
     Partner(partner): Partner,
     JsonBody(batch): JsonBody<FeedbackBatch>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    if batch.items.is_empty() || batch.items.len() > MAX_FEEDBACK_ITEMS {
-        return Err(ApiError::unprocessable(
-            "invalid_feedback",
-            format!("A batch holds from 1 to {MAX_FEEDBACK_ITEMS} items."),
-        ));
-    }
-    if batch
-        .batch_id
-        .as_ref()
-        .is_some_and(|id| id.is_empty() || id.len() > 200 || id.chars().any(char::is_control))
-    {
-        return Err(ApiError::unprocessable(
-            "invalid_feedback",
-            "batch_id is from 1 to 200 characters, without control characters.",
-        ));
-    }
+    check_feedback(&batch)?;
     let suspend_after = i64::from(state.config.false_positive_partners_to_suspend.max(1));
     let outcome = state
         .store
@@ -156,4 +141,25 @@ pub(super) async fn feedback(
             serde_json::json!({"recorded": 0, "already_recorded": true})
         }
     }))
+}
+
+/// The rules of a feedback batch that need no database: how many items, and its id.
+pub(super) fn check_feedback(batch: &FeedbackBatch) -> Result<(), ApiError> {
+    if batch.items.is_empty() || batch.items.len() > MAX_FEEDBACK_ITEMS {
+        return Err(ApiError::unprocessable(
+            "invalid_feedback",
+            format!("A batch holds from 1 to {MAX_FEEDBACK_ITEMS} items."),
+        ));
+    }
+    if batch
+        .batch_id
+        .as_ref()
+        .is_some_and(|id| id.is_empty() || id.len() > 200 || id.chars().any(char::is_control))
+    {
+        return Err(ApiError::unprocessable(
+            "invalid_feedback",
+            "batch_id is from 1 to 200 characters, without control characters.",
+        ));
+    }
+    Ok(())
 }

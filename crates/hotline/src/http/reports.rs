@@ -6,7 +6,8 @@ use super::state::AppState;
 use crate::model::Algorithm;
 use crate::model::{CaseStatus, NewReport, ReportReceipt};
 use crate::report::{
-    HOLD_EXACT_HASH_LIMIT, HOLD_IMPLAUSIBLE_QUALITY, check_report, pdq_quality_is_plausible,
+    CheckedReport, HOLD_EXACT_HASH_LIMIT, HOLD_IMPLAUSIBLE_QUALITY, ReportLimits, check_report,
+    pdq_quality_is_plausible,
 };
 use crate::secrets::{CaseId, CaseSecret};
 use crate::store::{HashVerdict, PreparedReport};
@@ -36,8 +37,7 @@ pub(super) async fn create(
     JsonBody(report): JsonBody<NewReport>,
 ) -> Result<(StatusCode, Json<ReportReceipt>), ApiError> {
     let reporter = report.reporter;
-    let checked = check_report(report, &state.limits)
-        .map_err(|invalid| ApiError::unprocessable(invalid.code(), invalid.to_string()))?;
+    let checked = checked_report(report, &state.limits)?;
     if !state.throttles.reports.allow(&source).await? {
         metrics::counter!("takeback_reports_throttled_total").increment(1);
         return Err(ApiError::new(
@@ -69,6 +69,15 @@ pub(super) async fn create(
             case_secret: secret.expose().to_owned(),
         }),
     ))
+}
+
+/// A report checked against every rule of the API, or the answer that says which it breaks.
+pub(super) fn checked_report(
+    report: NewReport,
+    limits: &ReportLimits,
+) -> Result<CheckedReport, ApiError> {
+    check_report(report, limits)
+        .map_err(|invalid| ApiError::unprocessable(invalid.code(), invalid.to_string()))
 }
 
 /// What the defences make of each fingerprint. None of it refuses the report or shows in
