@@ -12,6 +12,7 @@ mod bad_input;
 mod config;
 mod defences;
 mod durability;
+mod guard_reload;
 mod list;
 mod pages;
 mod postgres;

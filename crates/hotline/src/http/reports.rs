@@ -3,6 +3,7 @@
 use super::error::{ApiError, HotlineError};
 use super::extract::{JsonBody, Source, bearer};
 use super::state::AppState;
+use crate::guard::GuardList;
 use crate::model::Algorithm;
 use crate::model::{CaseStatus, NewReport, ReportReceipt};
 use crate::report::{
@@ -47,17 +48,21 @@ pub(super) async fn create(
              support services listed on this page.",
         ));
     }
-    let verdicts = verdicts(&state, source, &checked.hashes);
+    let guard = state.guard.load();
+    let verdicts = verdicts(&state, &guard, source, &checked.hashes);
     let case_id = CaseId::generate().map_err(|e| ApiError::unavailable(&e))?;
     let secret = CaseSecret::generate().map_err(|e| ApiError::unavailable(&e))?;
     state
         .writer
-        .write(PreparedReport {
-            case_id: case_id.clone(),
-            secret_digest: secret.digest(),
-            report: checked,
-            verdicts,
-        })
+        .write(
+            PreparedReport {
+                case_id: case_id.clone(),
+                secret_digest: secret.digest(),
+                report: checked,
+                verdicts,
+            },
+            guard,
+        )
         .await?;
     metrics::counter!("takeback_reports_accepted_total", "reporter" => reporter.as_str())
         .increment(1);
@@ -75,12 +80,13 @@ pub(super) async fn create(
 /// (or whoever holds the picture) must not learn from the answer that it was guarded.
 fn verdicts(
     state: &AppState,
+    guard: &GuardList,
     source: crate::throttle::SourceKey,
     hashes: &[crate::report::CheckedHash],
 ) -> Vec<HashVerdict> {
     let exact = hashes
         .iter()
-        .filter(|hash| hash.algorithm != Algorithm::Pdq && !state.guard.guards(hash))
+        .filter(|hash| hash.algorithm != Algorithm::Pdq && !guard.guards(hash))
         .count();
     // Counted whether or not the database already holds them: an upper bound on the new
     // ones, and known before the write.
@@ -90,7 +96,7 @@ fn verdicts(
     hashes
         .iter()
         .map(|hash| {
-            if state.guard.guards(hash) {
+            if guard.guards(hash) {
                 return HashVerdict::Guarded;
             }
             match hash.algorithm {

@@ -2,7 +2,7 @@
 
 use super::MetricsPage;
 use crate::config::HotlineConfig;
-use crate::guard::GuardList;
+use crate::guard::CurrentGuardList;
 use crate::report::ReportLimits;
 use crate::store::{ListingRules, Store};
 use crate::throttle::{SourceKeys, Throttle};
@@ -19,7 +19,8 @@ pub struct AppState {
     pub(crate) writer: ReportWriter,
     pub(crate) config: Arc<HotlineConfig>,
     pub(crate) limits: Arc<ReportLimits>,
-    pub(crate) guard: Arc<GuardList>,
+    /// The guard list in force (replaced whole when its files change).
+    pub(crate) guard: CurrentGuardList,
     pub(crate) source_keys: Arc<SourceKeys>,
     pub(crate) report_throttle: Arc<Throttle>,
     pub(crate) lookup_throttle: Arc<Throttle>,
@@ -32,8 +33,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State for a server on `store` with `config`; starts the report writer.
-    pub fn new(store: Store, config: HotlineConfig, guard: GuardList) -> Self {
+    /// State for a server on `store` with `config` and the guard list `guard`; starts the
+    /// report writer.
+    pub fn new(store: Store, config: HotlineConfig, guard: CurrentGuardList) -> Self {
         let hour = Duration::from_secs(3600);
         AppState {
             writer: ReportWriter::start(
@@ -42,6 +44,7 @@ impl AppState {
                     policy: config.listing_policy,
                     new_listings_per_hour: config.new_listings_per_hour,
                 },
+                guard.clone(),
             ),
             store,
             limits: Arc::new(ReportLimits {
@@ -49,7 +52,7 @@ impl AppState {
                 max_urls: config.max_urls_per_report,
                 min_pdq_quality: config.min_pdq_quality,
             }),
-            guard: Arc::new(guard),
+            guard,
             source_keys: Arc::new(SourceKeys::new(config.ipv6_source_prefix)),
             exact_throttle: Arc::new(Throttle::new(config.exact_hashes_per_source_per_hour, hour)),
             report_throttle: Arc::new(Throttle::new(config.reports_per_source_per_hour, hour)),

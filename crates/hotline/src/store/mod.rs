@@ -14,8 +14,9 @@
 //! helpers several parts share; each other file adds the [`Store`] methods of one part:
 //! `reports` (writing reports), `cases` (what a reporter reads and withdraws), `entries`
 //! (locking and changing list entries), `feed` (the hash list and its changes),
-//! `principals` (partners and analysts), `feedback` (partners' outcomes), `analysts`
-//! (the queue and decisions) and `audit` (the audit log).
+//! `principals` (partners and analysts), `feedback` (partners' outcomes), `guard` (the
+//! guard list applied to stored entries), `analysts` (the queue and decisions) and
+//! `audit` (the audit log).
 
 use crate::model::{Algorithm, EntryState};
 use crate::report::CheckedReport;
@@ -162,8 +163,11 @@ mod cases;
 mod entries;
 mod feed;
 mod feedback;
+mod guard;
 mod principals;
 mod reports;
+
+pub use guard::{GuardSweep, REASON_GUARD_LIST, REASON_GUARDED};
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
