@@ -63,6 +63,17 @@ pub struct ServeArgs {
     /// how far a near copy of a picture moves its hash. [default: 48]
     #[arg(long, env = "TAKEBACK_GUARD_DISTANCE", value_name = "BITS", value_parser = clap::value_parser!(u32).range(0..=256))]
     guard_distance: Option<u32>,
+    /// How often (in seconds) the guard files are read again while the hotline runs; 0
+    /// reads them only at start. A changed list is in force at once, and a fingerprint
+    /// already listed that it guards leaves the list (suspended, reason `guarded`, until
+    /// an analyst decides); a list that does not parse is logged and the old one kept.
+    /// [default: 30]
+    #[arg(
+        long,
+        env = "TAKEBACK_GUARD_LIST_RELOAD_SECONDS",
+        value_name = "SECONDS"
+    )]
+    guard_list_reload_seconds: Option<u64>,
     /// New MD5 and SHA-256 fingerprints one source may have listed per hour; beyond it
     /// they are held for an analyst (the report is still accepted). 0 for no limit.
     /// [default: 40]
@@ -241,6 +252,7 @@ pub fn serve(args: ServeArgs) -> Result<()> {
     set!(
         min_pdq_quality,
         guard_distance,
+        guard_list_reload_seconds,
         exact_hashes_per_source_per_hour,
         new_listings_per_hour,
         ipv6_source_prefix,

@@ -18,7 +18,8 @@ use takeback_matcher::{Matcher, MatcherConfig, PartnerKey, SourceConfig};
 /// `{"md5": hex}`, `{"sha256": hex}`, `{"dihedral": [8 hex]}`), `POST /v1/outcomes`
 /// (`{"id", "outcome": matched|removed|blocked_upload|false_positive}`, sent on to the
 /// hotline as counts), `GET /v1/status`, `/healthz`, `/readyz` (200 once the list is
-/// loaded) and `/metrics`. Images are hashed in memory and never kept.
+/// loaded) and `/metrics`. Images are hashed in memory and never kept. With --api-token,
+/// the /v1/ routes ask for it.
 ///
 /// For several hotlines, or list files, use --config (see config/matcher.example.toml);
 /// options given here override the file.
@@ -66,6 +67,18 @@ pub struct MatcherArgs {
         hide_env_values = true
     )]
     metrics_token: Option<String>,
+    /// Ask for this token (Authorization: Bearer <token>) on the API (/v1/match,
+    /// /v1/outcomes, /v1/status); without it the answer is 401. /healthz, /readyz and
+    /// /metrics do not ask for it. Set it whenever the matcher listens beyond this
+    /// machine; `takeback scan --matcher` reads the same environment variable.
+    /// [default: none]
+    #[arg(
+        long,
+        env = "TAKEBACK_MATCHER_API_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    api_token: Option<String>,
     /// Most pages of the feed fetched in one sync; the rest waits for the next one.
     /// [default: 1000]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -149,6 +162,12 @@ fn config(args: MatcherArgs) -> Result<MatcherConfig> {
                 .context("the metrics token is empty: give a token, or leave the option out")?,
         );
     }
+    if let Some(token) = &args.api_token {
+        config.api_token = Some(
+            takeback_matcher::BearerToken::new(token)
+                .context("the API token is empty: give a token, or leave the option out")?,
+        );
+    }
     if let Some(value) = args.max_pages_per_sync {
         config.sync.max_pages_per_sync = value;
     }
@@ -173,6 +192,9 @@ pub fn run(args: MatcherArgs) -> Result<()> {
     init_logging(args.log_format);
     let config = config(args)?;
     let listen = config.listen;
+    if let Some(warning) = config.exposure_warning() {
+        tracing::warn!("{warning}");
+    }
     let state_dir = config.state_dir.clone();
     let matcher = Matcher::open(config)
         .with_context(|| format!("cannot open the matcher's state in {}", state_dir.display()))?;

@@ -45,6 +45,15 @@ pub struct ScanArgs {
     /// A running `takeback matcher` to match against (`http://127.0.0.1:8090`).
     #[arg(long, value_name = "URL")]
     matcher: Option<String>,
+    /// The API token the matcher asks for (its --api-token), sent with every query to
+    /// --matcher.
+    #[arg(
+        long,
+        env = "TAKEBACK_MATCHER_API_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    matcher_token: Option<String>,
     /// Where to write the matches [default: standard output].
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -96,7 +105,7 @@ const CSV_HEADER: &[u8] = b"path,hotline,id,algorithm,distance,verified,variant,
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     let against = match (&args.matcher, &args.list) {
-        (Some(url), _) => Against::matcher(url)?,
+        (Some(url), _) => Against::matcher(url, args.matcher_token.as_deref())?,
         (None, Some(list)) => Against::list(list, args.max_distance, args.quality_floor)?,
         (None, None) => bail!("give --list FILE or --matcher URL"),
     };

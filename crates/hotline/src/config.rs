@@ -35,6 +35,10 @@ pub struct HotlineConfig {
     /// How near a guard-list hash (or one of its turned variants) counts as the same
     /// picture: the match radius (31) plus how far a near copy moves.
     pub guard_distance: u32,
+    /// How often, in seconds, the guard files are read again while the hotline runs (0:
+    /// only at start). A changed list is put in force and applied to the entries already
+    /// stored.
+    pub guard_list_reload_seconds: u64,
     /// New MD5/SHA-256 fingerprints one source may have listed per hour; beyond it they are
     /// held for an analyst (0: no limit).
     pub exact_hashes_per_source_per_hour: u32,
@@ -107,6 +111,7 @@ impl Default for HotlineConfig {
             guard_list: None,
             exact_guard_list: None,
             guard_distance: crate::guard::DEFAULT_GUARD_DISTANCE,
+            guard_list_reload_seconds: 30,
             exact_hashes_per_source_per_hour: 40,
             new_listings_per_hour: 2000,
             ipv6_source_prefix: crate::throttle::DEFAULT_IPV6_SOURCE_PREFIX,

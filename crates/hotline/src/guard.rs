@@ -9,11 +9,18 @@
 //! - `exact_guard_list`: known harmless files, one `md5:HEX` (32 digits) or `sha256:HEX`
 //!   (64 digits) per line; blank lines and lines starting with `#` are ignored, and hex
 //!   may be in either case. A reported MD5 or SHA-256 equal to one of them is never listed.
+//!
+//! The files are read again while the hotline runs ([`GuardFiles::read_contents`], see
+//! `guard_reload.rs`), and a fingerprint already on the list that a new guard-list entry
+//! guards is taken off it (`Store::apply_guard_list`).
 
 use crate::model::Algorithm;
 use crate::report::CheckedHash;
-use std::collections::HashSet;
-use std::path::Path;
+use arc_swap::ArcSwap;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use takeback_index::{HashIndex, HashListError};
 use takeback_pdq::{Dihedral, PdqHash, transform_hash};
 use takeback_wire::ListedHash;
@@ -26,12 +33,14 @@ pub const DEFAULT_GUARD_DISTANCE: u32 = 48;
 /// Fingerprints that may never be listed, and how near counts as the same picture.
 #[derive(Debug)]
 pub struct GuardList {
+    /// Every turned variant of every PDQ hash, with the position of its hash in `pdq` as
+    /// id.
     index: HashIndex,
+    /// PDQ hashes as the operator listed them, before the turned variants were added.
+    pdq: Vec<PdqHash>,
     max_distance: u32,
     /// `(algorithm, lowercase hex)` of known harmless files.
     exact: HashSet<(Algorithm, String)>,
-    /// PDQ hashes as the operator listed them, before the turned variants were added.
-    listed: usize,
 }
 
 /// Why the guard list could not be loaded.
@@ -71,12 +80,7 @@ pub enum GuardListError {
 impl GuardList {
     /// An empty guard list.
     pub fn empty() -> Self {
-        GuardList {
-            index: HashIndex::new(),
-            max_distance: DEFAULT_GUARD_DISTANCE,
-            exact: HashSet::new(),
-            listed: 0,
-        }
+        GuardList::from_pdq(Vec::new(), DEFAULT_GUARD_DISTANCE)
     }
 
     /// Reads the PDQ list (if any) and the exact list (if any).
@@ -85,52 +89,48 @@ impl GuardList {
         exact: Option<&Path>,
         max_distance: u32,
     ) -> Result<Self, GuardListError> {
-        let mut guard = GuardList::from_pdq(Vec::new(), max_distance);
-        if let Some(path) = pdq {
-            let file = open(path)?;
-            let entries = takeback_index::read_hash_list(std::io::BufReader::new(file)).map_err(
-                |source| GuardListError::Read {
-                    path: path.display().to_string(),
-                    source,
-                },
-            )?;
-            guard = GuardList::from_pdq(entries.into_iter().map(|(hash, _)| hash), max_distance);
-        }
-        if let Some(path) = exact {
-            let text = std::fs::read_to_string(path).map_err(|source| GuardListError::Open {
-                path: path.display().to_string(),
-                source,
-            })?;
-            guard.exact = parse_exact(&text).map_err(|(line, found)| GuardListError::Exact {
-                path: path.display().to_string(),
-                line,
-                found,
-            })?;
-        }
-        Ok(guard)
+        let files = GuardFiles {
+            pdq: pdq.map(Path::to_owned),
+            exact: exact.map(Path::to_owned),
+            max_distance,
+        };
+        Ok(files.read()?.1)
     }
 
     /// A guard list of PDQ hashes, each with its eight turned variants.
     pub fn from_pdq(hashes: impl IntoIterator<Item = PdqHash>, max_distance: u32) -> Self {
-        let mut listed = 0;
-        let mut variants = HashSet::new();
-        for hash in hashes {
-            listed += 1;
+        let mut seen = HashSet::new();
+        let pdq: Vec<PdqHash> = hashes
+            .into_iter()
+            .filter(|hash| seen.insert(*hash))
+            .collect();
+        let mut variants = Vec::with_capacity(pdq.len() * 8);
+        for (position, hash) in (0u64..).zip(&pdq) {
             // An operator need not list the turned copies: a transpose is derived exactly,
             // the other six closely (see `transform_hash`); listing them too stays exact.
-            variants.extend(Dihedral::ALL.map(|variant| transform_hash(&hash, variant)));
+            let turned: HashSet<PdqHash> = Dihedral::ALL
+                .iter()
+                .map(|&variant| transform_hash(hash, variant))
+                .collect();
+            variants.extend(turned.into_iter().map(|variant| (variant, position)));
         }
         GuardList {
-            index: HashIndex::from_entries(variants.into_iter().zip(0u64..)),
+            index: HashIndex::from_entries(variants),
+            pdq,
             max_distance,
             exact: HashSet::new(),
-            listed,
         }
+    }
+
+    /// The same list with these exact fingerprints (`(algorithm, lowercase hex)`) too.
+    fn with_exact(mut self, exact: HashSet<(Algorithm, String)>) -> Self {
+        self.exact = exact;
+        self
     }
 
     /// How many fingerprints the operator listed (PDQ and exact).
     pub fn len(&self) -> usize {
-        self.listed + self.exact.len()
+        self.pdq.len() + self.exact.len()
     }
 
     /// Whether it is empty.
@@ -151,13 +151,178 @@ impl GuardList {
             }
         }
     }
+
+    /// The guard-list fingerprints that guard a stored fingerprint (`value` in lowercase
+    /// hex), each as `algorithm:HEX` as the operator listed it, in order; empty when none
+    /// does.
+    pub fn guarded_by(&self, algorithm: Algorithm, value: &str) -> Vec<String> {
+        match algorithm {
+            Algorithm::Pdq => {
+                let Ok(hash) = value.parse::<PdqHash>() else {
+                    return Vec::new();
+                };
+                let positions: BTreeSet<u64> = self
+                    .index
+                    .query(&hash, self.max_distance)
+                    .into_iter()
+                    .map(|found| found.id)
+                    .collect();
+                let mut keys: Vec<String> = positions
+                    .into_iter()
+                    .filter_map(|position| self.pdq.get(usize::try_from(position).ok()?))
+                    .map(|hash| format!("pdq:{hash}"))
+                    .collect();
+                keys.sort();
+                keys
+            }
+            Algorithm::Md5 | Algorithm::Sha256 => {
+                if self.exact.contains(&(algorithm, value.to_owned())) {
+                    vec![format!("{}:{value}", algorithm.as_str())]
+                } else {
+                    Vec::new()
+                }
+            }
+        }
+    }
+
+    /// What this list guards that `older` did not: its PDQ hashes and exact fingerprints
+    /// that `older` lacks, at this list's distance.
+    pub fn added_since(&self, older: &GuardList) -> GuardList {
+        let known: HashSet<&PdqHash> = older.pdq.iter().collect();
+        let pdq: Vec<PdqHash> = self
+            .pdq
+            .iter()
+            .filter(|hash| !known.contains(hash))
+            .copied()
+            .collect();
+        let exact = self.exact.difference(&older.exact).cloned().collect();
+        GuardList::from_pdq(pdq, self.max_distance).with_exact(exact)
+    }
 }
 
-fn open(path: &Path) -> Result<std::fs::File, GuardListError> {
-    std::fs::File::open(path).map_err(|source| GuardListError::Open {
-        path: path.display().to_string(),
-        source,
-    })
+/// The guard list in force, shared by the request handlers and the report writer, and
+/// replaced whole when its files change: a reader never waits and never sees half a list.
+#[derive(Debug, Clone)]
+pub struct CurrentGuardList(Arc<ArcSwap<GuardList>>);
+
+impl CurrentGuardList {
+    /// `list`, in force until replaced.
+    pub fn new(list: GuardList) -> Self {
+        CurrentGuardList(Arc::new(ArcSwap::from_pointee(list)))
+    }
+
+    /// The list in force now.
+    pub fn load(&self) -> Arc<GuardList> {
+        self.0.load_full()
+    }
+
+    /// Puts `list` in force; returns the one it replaces.
+    pub fn replace(&self, list: GuardList) -> Arc<GuardList> {
+        self.0.swap(Arc::new(list))
+    }
+}
+
+/// The guard list's files, read at start and again while the hotline runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardFiles {
+    /// The PDQ list, if any.
+    pub pdq: Option<PathBuf>,
+    /// The exact list, if any.
+    pub exact: Option<PathBuf>,
+    /// The guard radius.
+    pub max_distance: u32,
+}
+
+/// A digest of the guard files' contents, to tell whether they changed.
+pub type GuardDigest = [u8; 32];
+
+/// The guard files' bytes as read at one moment, with their digest.
+#[derive(Debug, Clone)]
+pub struct GuardContents {
+    digest: GuardDigest,
+    pdq: Option<Vec<u8>>,
+    exact: Option<Vec<u8>>,
+}
+
+impl GuardContents {
+    /// A digest of both files' contents: equal digests, equal contents.
+    pub fn digest(&self) -> &GuardDigest {
+        &self.digest
+    }
+}
+
+impl GuardFiles {
+    /// Whether there is a file to read at all.
+    pub fn is_configured(&self) -> bool {
+        self.pdq.is_some() || self.exact.is_some()
+    }
+
+    /// Reads and parses both files; returns a digest of their contents with the list.
+    pub fn read(&self) -> Result<(GuardDigest, GuardList), GuardListError> {
+        let contents = self.read_contents()?;
+        Ok((contents.digest, self.parse(&contents)?))
+    }
+
+    /// Reads both files' bytes.
+    pub fn read_contents(&self) -> Result<GuardContents, GuardListError> {
+        let read = |path: &Option<PathBuf>| {
+            path.as_deref()
+                .map(|path| {
+                    std::fs::read(path).map_err(|source| GuardListError::Open {
+                        path: path.display().to_string(),
+                        source,
+                    })
+                })
+                .transpose()
+        };
+        let (pdq, exact) = (read(&self.pdq)?, read(&self.exact)?);
+        let mut digest = Sha256::new();
+        for part in [&pdq, &exact] {
+            // Each part with its length, so that bytes moving from one file to the other
+            // still change the digest.
+            let bytes = part.as_deref().unwrap_or_default();
+            digest.update((bytes.len() as u64).to_le_bytes());
+            digest.update(bytes);
+        }
+        Ok(GuardContents {
+            digest: digest.finalize().into(),
+            pdq,
+            exact,
+        })
+    }
+
+    /// Parses what [`GuardFiles::read_contents`] read.
+    pub fn parse(&self, contents: &GuardContents) -> Result<GuardList, GuardListError> {
+        let name = |path: &Option<PathBuf>| {
+            path.as_deref()
+                .map(|path| path.display().to_string())
+                .unwrap_or_default()
+        };
+        let hashes = match contents.pdq.as_deref() {
+            Some(bytes) => takeback_index::read_hash_list(bytes)
+                .map_err(|source| GuardListError::Read {
+                    path: name(&self.pdq),
+                    source,
+                })?
+                .into_iter()
+                .map(|(hash, _)| hash)
+                .collect(),
+            None => Vec::new(),
+        };
+        let exact = match contents.exact.as_deref() {
+            Some(bytes) => {
+                parse_exact(&String::from_utf8_lossy(bytes)).map_err(|(line, found)| {
+                    GuardListError::Exact {
+                        path: name(&self.exact),
+                        line,
+                        found,
+                    }
+                })?
+            }
+            None => HashSet::new(),
+        };
+        Ok(GuardList::from_pdq(hashes, self.max_distance).with_exact(exact))
+    }
 }
 
 /// The exact list's lines, or the first bad line (1-based) and its text.
@@ -232,6 +397,78 @@ mod tests {
                 "{variant:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_stored_fingerprint_is_told_which_guard_entries_guard_it() {
+        let other = flip(benign(), 128);
+        let guard = GuardList::from_pdq([benign(), other], DEFAULT_GUARD_DISTANCE).with_exact(
+            [(
+                Algorithm::Md5,
+                "d41d8cd98f00b204e9800998ecf8427e".to_owned(),
+            )]
+            .into(),
+        );
+        let turned = transform_hash(&benign(), Dihedral::Rotate90);
+        assert_eq!(
+            guard.guarded_by(Algorithm::Pdq, &flip(turned, 20).to_hex()),
+            [format!("pdq:{}", benign())]
+        );
+        assert!(
+            guard
+                .guarded_by(Algorithm::Pdq, &flip(benign(), 60).to_hex())
+                .is_empty()
+        );
+        assert!(guard.guarded_by(Algorithm::Pdq, "not hex").is_empty());
+        assert_eq!(
+            guard.guarded_by(Algorithm::Md5, "d41d8cd98f00b204e9800998ecf8427e"),
+            ["md5:d41d8cd98f00b204e9800998ecf8427e"]
+        );
+        assert!(
+            guard
+                .guarded_by(Algorithm::Sha256, &"0".repeat(64))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn what_a_new_list_adds_is_only_what_the_old_one_lacked() {
+        let other = flip(benign(), 128);
+        let old = GuardList::from_pdq([benign()], DEFAULT_GUARD_DISTANCE);
+        let new = GuardList::from_pdq([benign(), other], DEFAULT_GUARD_DISTANCE)
+            .with_exact([(Algorithm::Md5, "0".repeat(32))].into());
+        let added = new.added_since(&old);
+        assert_eq!(added.len(), 2);
+        assert!(!added.guards(&pdq(&benign().to_hex())));
+        assert!(added.guards(&pdq(&other.to_hex())));
+        assert!(new.added_since(&new).is_empty());
+    }
+
+    #[test]
+    fn the_files_digest_changes_with_their_contents_and_bad_lines_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = GuardFiles {
+            pdq: Some(dir.path().join("guard.pdq")),
+            exact: Some(dir.path().join("guard.exact")),
+            max_distance: DEFAULT_GUARD_DISTANCE,
+        };
+        assert!(matches!(files.read(), Err(GuardListError::Open { .. })));
+        std::fs::write(dir.path().join("guard.pdq"), format!("{}\n", benign())).unwrap();
+        std::fs::write(dir.path().join("guard.exact"), "").unwrap();
+        let (first, list) = files.read().unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(files.read_contents().unwrap().digest(), &first);
+        // The same bytes moved from one file to the other are a change.
+        std::fs::write(dir.path().join("guard.exact"), format!("{}\n", benign())).unwrap();
+        std::fs::write(dir.path().join("guard.pdq"), "").unwrap();
+        assert_ne!(files.read_contents().unwrap().digest(), &first);
+        assert!(matches!(
+            files.read(),
+            Err(GuardListError::Exact { line: 1, .. })
+        ));
+        std::fs::write(dir.path().join("guard.exact"), "").unwrap();
+        std::fs::write(dir.path().join("guard.pdq"), "not a hash\n").unwrap();
+        assert!(matches!(files.read(), Err(GuardListError::Read { .. })));
     }
 
     #[test]

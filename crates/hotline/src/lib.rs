@@ -8,7 +8,8 @@
 //! - [`store`]: the database (SQLite or PostgreSQL) and every state change.
 //! - [`writer`]: group commit of reports.
 //! - [`http`]: the API ([`http::router`]), with its OpenAPI description.
-//! - [`report`]: the rules a report must meet; [`guard`]: fingerprints never listed;
+//! - [`report`]: the rules a report must meet; [`guard`]: fingerprints never listed (read
+//!   again while running, and applied to what is already listed: `guard_reload.rs`);
 //!   [`throttle`]: per-source limits without keeping addresses; [`secrets`]: case numbers,
 //!   secrets and tokens.
 
@@ -16,6 +17,7 @@
 
 pub mod config;
 pub mod guard;
+mod guard_reload;
 pub mod http;
 pub mod model;
 pub mod report;
@@ -67,11 +69,12 @@ pub async fn serve(
     on_listening: impl FnOnce(SocketAddr),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let guard = guard::GuardList::load(
-        config.guard_list.as_deref(),
-        config.exact_guard_list.as_deref(),
-        config.guard_distance,
-    )?;
+    let guard_files = guard::GuardFiles {
+        pdq: config.guard_list.clone(),
+        exact: config.exact_guard_list.clone(),
+        max_distance: config.guard_distance,
+    };
+    let (guard_digest, guard) = guard_files.read()?;
     let pages = build_pages(&config)?;
     let store = Store::connect(config.database.expose(), config.max_connections)
         .await
@@ -105,7 +108,24 @@ pub async fn serve(
             "/metrics is open to anyone who can reach the hotline: set metrics_token or metrics_listen to close it"
         );
     }
-    let mut state = http::AppState::new(store.clone(), config, guard);
+    let guard_every = (config.guard_list_reload_seconds > 0)
+        .then(|| std::time::Duration::from_secs(config.guard_list_reload_seconds));
+    let guard = guard::CurrentGuardList::new(guard);
+    let mut state = http::AppState::new(store.clone(), config, guard.clone());
+    // Without guard files there is nothing to apply or follow.
+    let guard_reload = guard_files.is_configured().then(|| {
+        tokio::spawn(
+            guard_reload::GuardReload {
+                store: store.clone(),
+                writer: state.writer.clone(),
+                current: guard,
+                files: guard_files,
+                digest: guard_digest,
+                every: guard_every,
+            }
+            .run(),
+        )
+    });
     if let Some(pages) = pages {
         state = state.with_pages(pages);
     }
@@ -140,6 +160,11 @@ pub async fn serve(
     let _ = stop_metrics.send(());
     if let Some(metrics_server) = metrics_server {
         let _ = metrics_server.await;
+    }
+    if let Some(guard_reload) = guard_reload {
+        // A change it was writing is rolled back whole, and made again at the next start.
+        guard_reload.abort();
+        let _ = guard_reload.await;
     }
     served.map_err(|source| ServeError::Listen {
         address: bound,

@@ -97,7 +97,8 @@ pub enum EntryState {
     /// Every report that named it was withdrawn while it was listed or held. (A rejected
     /// or suspended entry stays so when its reports are withdrawn.)
     Withdrawn,
-    /// Taken off the list after false-positive reports, until an analyst decides.
+    /// Taken off the list after false-positive reports, or because the guard list came to
+    /// guard it (reason `guarded`), until an analyst decides.
     Suspended,
     /// An analyst decided not to list it, or it is on the guard list.
     Rejected,

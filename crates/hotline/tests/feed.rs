@@ -7,12 +7,14 @@
 
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use takeback_hotline::guard::GuardList;
 use takeback_hotline::model::{ChangeOp, Decision, FeedbackBatch, FeedbackItem, Reporter};
 use takeback_hotline::report::{CheckedHash, CheckedReport};
 use takeback_hotline::secrets::{CaseId, CaseSecret, TokenKind};
 use takeback_hotline::store::{
     HashVerdict, ListingPolicy, ListingRules, PreparedReport, Principal, Store, StoreError,
 };
+use takeback_pdq::PdqHash;
 
 const POOL: usize = 6;
 
@@ -23,6 +25,8 @@ enum Op {
     Withdraw(usize),
     Decide(usize, Decision),
     FalsePositive(usize, usize),
+    /// The guard list gains this pool hash and is applied to the stored entries.
+    Guard(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -33,6 +37,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0..POOL, prop_oneof![Just(Decision::List), Just(Decision::Reject), Just(Decision::Reinstate)])
             .prop_map(|(h, d)| Op::Decide(h, d)),
         2 => (0..3usize, 0..POOL).prop_map(|(p, h)| Op::FalsePositive(p, h)),
+        1 => (0..POOL).prop_map(Op::Guard),
     ]
 }
 
@@ -63,6 +68,9 @@ async fn run(ops: Vec<Op>, policy: ListingPolicy) {
     for name in ["a", "b", "c"] {
         partners.push(principal(&store, TokenKind::Partner, name).await);
     }
+    // The guard list so far: exact hashes only (distance 0), as the pool's are contrived.
+    let mut guarded = Vec::new();
+    let guard_list = |guarded: &Vec<PdqHash>| GuardList::from_pdq(guarded.iter().copied(), 0);
     // Open cases: id, secret digest, hashes.
     let mut cases: Vec<(CaseId, String, Vec<usize>, bool)> = Vec::new();
 
@@ -110,7 +118,9 @@ async fn run(ops: Vec<Op>, policy: ListingPolicy) {
                 if let Some(id) = entry_id(&store, n).await {
                     // A decision that does not apply is refused; either way the feed must
                     // stay consistent.
-                    let _ = store.decide(&analyst, id, decision, None).await;
+                    let _ = store
+                        .decide(&analyst, id, decision, None, &guard_list(&guarded))
+                        .await;
                 }
             }
             Op::FalsePositive(p, n) => {
@@ -131,6 +141,21 @@ async fn run(ops: Vec<Op>, policy: ListingPolicy) {
                         Err(error) => panic!("{error}"),
                     }
                 }
+            }
+            Op::Guard(n) => {
+                let added: PdqHash = hash(n).parse().unwrap();
+                // Guarded again, it may stay listed: an analyst may have reinstated it.
+                let first = !guarded.contains(&added);
+                guarded.push(added);
+                store
+                    .apply_guard_list(&GuardList::from_pdq([added], 0))
+                    .await
+                    .unwrap();
+                let listed = store.listed_entries().await.unwrap();
+                assert!(
+                    !first || listed.iter().all(|(_, _, value, _)| *value != hash(n)),
+                    "a fingerprint the guard list gained is still listed"
+                );
             }
         }
         check(&store, &cases).await;

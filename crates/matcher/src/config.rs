@@ -7,6 +7,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use takeback_service::BearerToken;
 use takeback_service::metrics::MetricsToken;
 
 /// Why a configuration is unusable.
@@ -207,6 +208,9 @@ pub struct MatcherConfig {
     pub listen: SocketAddr,
     /// The bearer token `/metrics` asks for, if any (kept as its digest).
     pub metrics_token: Option<MetricsToken>,
+    /// The bearer token the API (`/v1/…`) asks for, if any (kept as its digest). The
+    /// health and readiness probes and `/metrics` (which has its own) do not ask for it.
+    pub api_token: Option<BearerToken>,
 }
 
 /// The default listening address: loopback only, for the platform's own services.
@@ -224,7 +228,21 @@ impl MatcherConfig {
                 .parse()
                 .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8090))),
             metrics_token: None,
+            api_token: None,
         }
+    }
+
+    /// A warning when the API is open to other machines: listening on an address other
+    /// than loopback with no API token, anyone who reaches it can match (and so probe the
+    /// list) and report outcomes in the platform's name.
+    pub fn exposure_warning(&self) -> Option<String> {
+        (self.api_token.is_none() && !self.listen.ip().is_loopback()).then(|| {
+            format!(
+                "the matcher's API on {} is open to every machine that can reach it: set \
+                 an API token (--api-token, api_token) or listen on 127.0.0.1",
+                self.listen
+            )
+        })
     }
 
     /// Reads a TOML file (see `config/matcher.example.toml`). Keys may be given in the
@@ -248,6 +266,13 @@ impl MatcherConfig {
         );
         if let Some(listen) = file.listen {
             config.listen = listen;
+        }
+        if let Some(token) = file.api_token {
+            config.api_token = Some(BearerToken::new(&token).ok_or_else(|| {
+                ConfigError::Invalid(
+                    "api_token is empty: give a token, or leave the setting out".into(),
+                )
+            })?);
         }
         if let Some(token) = file.metrics_token {
             config.metrics_token = Some(MetricsToken::new(&token).ok_or_else(|| {
@@ -427,6 +452,7 @@ fn seconds(name: &str, value: f64) -> Result<Duration, ConfigError> {
 struct FileConfig {
     listen: Option<SocketAddr>,
     metrics_token: Option<String>,
+    api_token: Option<String>,
     state_dir: Option<PathBuf>,
     max_distance: Option<u32>,
     quality_floor: Option<u8>,
@@ -484,6 +510,35 @@ mod tests {
             let source = SourceConfig::hotline("h", url, key());
             assert_eq!(source.transport_warning().is_some(), warned, "{url}");
         }
+    }
+
+    #[test]
+    fn an_api_open_to_other_machines_is_warned_about() {
+        let mut config = MatcherConfig::new(PathBuf::from("state"), Vec::new());
+        assert!(config.exposure_warning().is_none());
+        config.listen = "0.0.0.0:8090".parse().expect("address");
+        assert!(config.exposure_warning().is_some());
+        config.api_token = BearerToken::new("t0ken");
+        assert!(config.exposure_warning().is_none());
+        config.api_token = None;
+        config.listen = "[::1]:8090".parse().expect("address");
+        assert!(config.exposure_warning().is_none());
+    }
+
+    #[test]
+    fn an_empty_api_token_in_the_file_is_refused() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("matcher.toml");
+        std::fs::write(&path, "api_token = \"  \"\n").expect("write");
+        let error = MatcherConfig::from_file(&path).expect_err("refused");
+        assert!(error.to_string().contains("api_token is empty"), "{error}");
+        std::fs::write(&path, "api_token = \"s3cret\"\n").expect("write");
+        let config = MatcherConfig::from_file(&path).expect("reads");
+        assert!(
+            config
+                .api_token
+                .is_some_and(|token| token.matches("s3cret"))
+        );
     }
 
     #[test]

@@ -136,6 +136,21 @@ pub enum ScanError {
         /// Its answer.
         body: String,
     },
+    /// The matcher asks for an API token that was not given, or refused the one given.
+    #[error(
+        "the matcher at {url} {}: give the token set with its --api-token as \
+         --matcher-token or TAKEBACK_MATCHER_API_TOKEN",
+        if *.given { "refused the API token given" } else { "asks for its API token" }
+    )]
+    Unauthorized {
+        /// Its address.
+        url: String,
+        /// Whether a token was sent.
+        given: bool,
+    },
+    /// The matcher token given is empty.
+    #[error("the matcher token is empty: give the token, or leave it out")]
+    EmptyToken,
     /// There is no checkpoint to resume from.
     #[error(
         "nothing to resume: {} is missing (the scan finished, or never started)",

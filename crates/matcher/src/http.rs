@@ -52,8 +52,9 @@ impl MatcherError for ApiError {
     }
 }
 
-/// The matcher's API: `POST /v1/match`, `POST /v1/outcomes`, `GET /v1/status`,
-/// `GET /healthz`, `GET /readyz`, `GET /metrics`.
+/// The matcher's API: `POST /v1/match`, `POST /v1/outcomes`, `GET /v1/status` (behind
+/// the API token, when one is set), `GET /healthz`, `GET /readyz`, `GET /metrics` (behind
+/// the metrics token, when one is set).
 pub fn router(matcher: Matcher) -> Router {
     prometheus();
     let plumbing = Plumbing {
@@ -77,16 +78,42 @@ pub fn router(matcher: Matcher) -> Router {
         matcher,
         hashing: Arc::new(Semaphore::new(cores)),
     };
-    let routes = Router::new()
+    // The API asks for its token when one is set, before a body is read; the probes and
+    // `/metrics` (with its own token) do not.
+    let api = Router::new()
         .route("/v1/match", post(match_upload))
         .route("/v1/outcomes", post(outcomes))
         .route("/v1/status", get(status))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            require_api_token,
+        ));
+    let routes = Router::new()
+        .merge(api)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_page))
         .fallback(takeback_service::not_found)
         .method_not_allowed_fallback(takeback_service::method_not_allowed);
     plumbing.around(routes).with_state(state)
+}
+
+/// Refuses a request to the API without its token, when the operator set one.
+async fn require_api_token(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if let Some(token) = &state.matcher.config().api_token
+        && let Err(refused) = token.check(
+            request.headers(),
+            "This matcher's API needs its token as Authorization: Bearer <token> (the \
+             token set with the matcher's --api-token or api_token).",
+        )
+    {
+        return refused.into_response();
+    }
+    next.run(request).await
 }
 
 /// One log line per request: route, status, duration; not for every successful match,

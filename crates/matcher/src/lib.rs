@@ -71,6 +71,7 @@ pub use config::{ConfigError, MatcherConfig, PartnerKey, SourceConfig, SourceKin
 pub use error::{MatchError, MatcherError, OutcomeError, ScanError, StateError};
 pub use http::router;
 pub use matcher::Matcher;
+pub use takeback_service::BearerToken;
 pub use takeback_service::metrics::MetricsToken;
 pub use types::{
     ImageMatches, ListEntry, ListMatch, ListedHash, MatchSettings, Md5Digest, OutcomeKind,

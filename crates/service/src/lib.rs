@@ -12,6 +12,8 @@
 //!   policy.
 //! - [`metrics`]: the Prometheus recorder, installed once per process with every
 //!   server's histogram buckets, and the `/metrics` answer.
+//! - [`BearerToken`]: a token an operator sets (the metrics token, the matcher's API
+//!   token), kept as a digest and compared in constant time.
 //!
 //! ```
 //! use axum::Router;
@@ -55,9 +57,11 @@
 mod error;
 pub mod metrics;
 mod plumbing;
+mod token;
 
 pub use error::{ApiError, method_not_allowed, not_found};
 pub use plumbing::{
     DEFAULT_CONTENT_SECURITY_POLICY, DRAIN_MAX_BYTES, DRAIN_MAX_TIME, Plumbing, RequestLog,
     STRICT_TRANSPORT_SECURITY, Served, StrictTransport, method_label,
 };
+pub use token::BearerToken;

@@ -7,10 +7,10 @@
 //! own buckets, whichever server started first.
 
 use crate::error::ApiError;
-use axum::http::{HeaderMap, StatusCode, header};
+use crate::token::BearerToken;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher as MetricName, PrometheusBuilder, PrometheusHandle};
-use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 /// A histogram a server records, and the upper bounds of its buckets, in seconds.
@@ -77,53 +77,30 @@ pub fn render() -> Response {
         .into_response()
 }
 
-/// The bearer token `/metrics` asks for, when the operator sets one (`--metrics-token`).
-///
-/// Only its SHA-256 digest is kept, and a presented token is compared by digest, every
-/// byte of it, so that neither a memory dump nor the time an answer takes gives the
-/// token away.
+/// The bearer token `/metrics` asks for, when the operator sets one (`--metrics-token`):
+/// a [`BearerToken`], kept as its digest and compared in constant time.
 #[derive(Clone)]
-pub struct MetricsToken {
-    digest: [u8; 32],
-}
+pub struct MetricsToken(BearerToken);
 
 impl MetricsToken {
     /// The token `secret`; none for an empty one (then `/metrics` would be open, which an
     /// empty setting must not mean by accident: callers refuse it).
     pub fn new(secret: &str) -> Option<Self> {
-        let secret = secret.trim();
-        (!secret.is_empty()).then(|| MetricsToken {
-            digest: Sha256::digest(secret.as_bytes()).into(),
-        })
+        BearerToken::new(secret).map(MetricsToken)
     }
 
     /// Whether `presented` is the token, compared in constant time.
     pub fn matches(&self, presented: &str) -> bool {
-        let presented: [u8; 32] = Sha256::digest(presented.trim().as_bytes()).into();
-        presented
-            .iter()
-            .zip(self.digest.iter())
-            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
-            == 0
+        self.0.matches(presented)
     }
 
     /// Checks a request's `Authorization: Bearer …` header: a 401 `unauthorized` without
     /// the token.
     pub fn check(&self, headers: &HeaderMap) -> Result<(), ApiError> {
-        let presented = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token);
-        match presented {
-            Some(token) if self.matches(token) => Ok(()),
-            _ => Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "The metrics need the metrics token as Authorization: Bearer <token>.",
-            )),
-        }
+        self.0.check(
+            headers,
+            "The metrics need the metrics token as Authorization: Bearer <token>.",
+        )
     }
 }
 

@@ -6,51 +6,7 @@
 use crate::support::*;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use takeback_pdq::{Dihedral, PdqHash, PixelLayout, Pixels, hash_dihedral};
-use takeback_testimages::{Channels, Pattern, Spec};
-
-/// The eight hashes of a generated photo-like picture.
-fn picture(seed: u64) -> [PdqHash; 8] {
-    let spec = Spec::new(Pattern::Smooth, 300, 200, Channels::Grey, seed);
-    let image = spec.generate();
-    let pixels = Pixels::new(&image.pixels, 300, 200, PixelLayout::Luma8).unwrap();
-    let dihedral = hash_dihedral(&pixels);
-    assert!(dihedral.quality >= 50);
-    dihedral.hashes
-}
-
-/// `hash` with `distance` bits changed, as many set as cleared (so it still looks like a
-/// picture's hash: 128 bits set).
-fn moved(hash: PdqHash, distance: usize) -> String {
-    let (mut ones, mut zeros) = (Vec::new(), Vec::new());
-    for k in 0..256 {
-        if hash.bit(k) {
-            ones.push(k)
-        } else {
-            zeros.push(k)
-        }
-    }
-    let mut bytes = hash.to_bytes();
-    // Spread over the hash; bit k is byte 31 - k / 8 of the big-endian bytes.
-    let step = |list: &Vec<usize>, i: usize| list[(i * 37) % list.len()];
-    let mut flipped = std::collections::BTreeSet::new();
-    let mut i = 0;
-    while flipped.len() < distance {
-        let from = if flipped.len() % 2 == 0 {
-            &ones
-        } else {
-            &zeros
-        };
-        let k = step(from, i);
-        i += 1;
-        if flipped.insert(k) {
-            bytes[31 - k / 8] ^= 1 << (k % 8);
-        }
-    }
-    let out = PdqHash::from_bytes(bytes);
-    assert_eq!(out.distance(&hash), distance as u32);
-    out.to_hex()
-}
+use takeback_pdq::Dihedral;
 
 /// Every entry the analysts see, by value: (state, reason).
 fn entries(server: &Server, analyst: &str) -> BTreeMap<String, (String, Value)> {
@@ -190,21 +146,6 @@ fn a_quality_the_hash_cannot_have_is_held_for_an_analyst() {
             ("held".to_owned(), json!("implausible_quality"))
         );
     }
-}
-
-/// The metric's value in the Prometheus text, 0 when absent.
-fn metric(server: &Server, name: &str) -> f64 {
-    let (status, _, _, text) = get_page(&server.url("/metrics"));
-    assert_eq!(status, 200);
-    text.lines()
-        .find_map(|line| {
-            line.strip_prefix(name)?
-                .strip_prefix(' ')?
-                .trim()
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0.0)
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod bad_input;
 mod config;
 mod defences;
 mod durability;
+mod guard_reload;
 mod hsts;
 mod list;
 mod pages;

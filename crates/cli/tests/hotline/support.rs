@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use takeback_pdq::{PdqHash, PixelLayout, Pixels, hash_dihedral};
+use takeback_testimages::{Channels, Pattern, Spec};
 
 /// The variable `.ci/run` sets to a PostgreSQL server's URL. When it is set, the tests also
 /// run on PostgreSQL and fail if the server cannot be reached; when it is not, they run on
@@ -472,4 +474,62 @@ pub fn eventually(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(100));
     }
     false
+}
+
+/// The eight hashes of a generated photo-like picture.
+pub fn picture(seed: u64) -> [PdqHash; 8] {
+    let spec = Spec::new(Pattern::Smooth, 300, 200, Channels::Grey, seed);
+    let image = spec.generate();
+    let pixels = Pixels::new(&image.pixels, 300, 200, PixelLayout::Luma8).unwrap();
+    let dihedral = hash_dihedral(&pixels);
+    assert!(dihedral.quality >= 50);
+    dihedral.hashes
+}
+
+/// `hash` with `distance` bits changed, as many set as cleared (so it still looks like a
+/// picture's hash: 128 bits set).
+pub fn moved(hash: PdqHash, distance: usize) -> String {
+    let (mut ones, mut zeros) = (Vec::new(), Vec::new());
+    for k in 0..256 {
+        if hash.bit(k) {
+            ones.push(k)
+        } else {
+            zeros.push(k)
+        }
+    }
+    let mut bytes = hash.to_bytes();
+    // Spread over the hash; bit k is byte 31 - k / 8 of the big-endian bytes.
+    let step = |list: &Vec<usize>, i: usize| list[(i * 37) % list.len()];
+    let mut flipped = std::collections::BTreeSet::new();
+    let mut i = 0;
+    while flipped.len() < distance {
+        let from = if flipped.len() % 2 == 0 {
+            &ones
+        } else {
+            &zeros
+        };
+        let k = step(from, i);
+        i += 1;
+        if flipped.insert(k) {
+            bytes[31 - k / 8] ^= 1 << (k % 8);
+        }
+    }
+    let out = PdqHash::from_bytes(bytes);
+    assert_eq!(out.distance(&hash), distance as u32);
+    out.to_hex()
+}
+
+/// The metric's value in the Prometheus text, 0 when absent.
+pub fn metric(server: &Server, name: &str) -> f64 {
+    let (status, _, _, text) = get_page(&server.url("/metrics"));
+    assert_eq!(status, 200);
+    text.lines()
+        .find_map(|line| {
+            line.strip_prefix(name)?
+                .strip_prefix(' ')?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0.0)
 }

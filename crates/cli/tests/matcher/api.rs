@@ -357,3 +357,42 @@ fn metrics_ask_for_their_token_when_one_is_set() {
     let (status, _) = crate::support::request("GET", &url, Some("scrape-secret-5678"), None);
     assert_eq!(status, 200);
 }
+
+#[test]
+fn the_api_asks_for_its_token_when_one_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let matcher = list_matcher(dir.path(), &["--api-token", "api-secret-9876"]);
+    let query = serde_json::to_vec(&json!({"pdq": pdq(3)})).unwrap();
+    let outcome = serde_json::to_vec(&json!({"id": 3, "outcome": "matched"})).unwrap();
+    let calls: [(&str, &str, Option<&[u8]>); 3] = [
+        ("POST", "/v1/match", Some(&query)),
+        ("POST", "/v1/outcomes", Some(&outcome)),
+        ("GET", "/v1/status", None),
+    ];
+    for (method, path, body) in calls {
+        let url = format!("{}{path}", matcher.base);
+        let body = body.map(|bytes| ("application/json", bytes));
+        let (status, answer) = crate::support::request(method, &url, None, body);
+        assert_eq!(status, 401, "{path}: {answer}");
+        assert_eq!(answer["error"]["code"], "unauthorized");
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Authorization: Bearer"),
+            "{answer}"
+        );
+        let (status, _) = crate::support::request(method, &url, Some("api-secret-987"), body);
+        assert_eq!(status, 401, "{path}: a wrong token");
+        let (status, answer) = crate::support::request(method, &url, Some("api-secret-9876"), body);
+        // A list file's entries take no outcomes: refused for that, not for the token.
+        let expected = if path == "/v1/outcomes" { 422 } else { 200 };
+        assert_eq!(status, expected, "{path}: {answer}");
+    }
+    // The probes and the metrics (which have a token of their own) stay open.
+    for path in ["/healthz", "/readyz", "/metrics"] {
+        let url = format!("{}{path}", matcher.base);
+        let (status, _) = crate::support::request("GET", &url, None, None);
+        assert_eq!(status, 200, "{path}");
+    }
+}

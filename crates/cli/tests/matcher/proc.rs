@@ -175,6 +175,7 @@ fn spawn(log: &Path, args: &[String], env: &[(String, String)]) -> Child {
         .args(args)
         .env_remove("TAKEBACK_MATCHER_CONFIG")
         .env_remove("TAKEBACK_PARTNER_KEY")
+        .env_remove("TAKEBACK_MATCHER_API_TOKEN")
         .envs(env.iter().map(|(k, v)| (k, v)));
     spawn_logged(command, log)
 }

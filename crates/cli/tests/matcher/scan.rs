@@ -46,10 +46,16 @@ fn backlog(dir: &Path) -> String {
 }
 
 fn scan(dir: &Path, args: &[&str]) -> Output {
+    scan_with_env(dir, args, &[])
+}
+
+fn scan_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     takeback()
         .current_dir(dir)
         .arg("scan")
         .args(args)
+        .env_remove("TAKEBACK_MATCHER_API_TOKEN")
+        .envs(env.iter().copied())
         .output()
         .unwrap()
 }
@@ -190,6 +196,56 @@ fn an_interrupted_scan_resumes_where_it_stopped() {
 }
 
 #[test]
+fn a_scan_sends_the_matchers_api_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = backlog(dir.path());
+    let state = dir.path().join("state");
+    let matcher = MatcherProcess::start(
+        &dir.path().join("m.log"),
+        &[
+            "--list",
+            &list,
+            "--state",
+            state.to_str().unwrap(),
+            "--api-token",
+            "scan-secret-1234",
+        ],
+    );
+    let without = scan(dir.path(), &["files", "--matcher", &matcher.base]);
+    let stderr = String::from_utf8_lossy(&without.stderr);
+    assert_eq!(without.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("asks for its API token"), "{stderr}");
+    let wrong = scan(
+        dir.path(),
+        &[
+            "files",
+            "--matcher",
+            &matcher.base,
+            "--matcher-token",
+            "scan-secret-123",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert_eq!(wrong.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("refused the API token"), "{stderr}");
+
+    // The environment variable the matcher reads its token from works for scan too.
+    let right = scan_with_env(
+        dir.path(),
+        &["files", "--matcher", &matcher.base],
+        &[("TAKEBACK_MATCHER_API_TOKEN", "scan-secret-1234")],
+    );
+    let stderr = String::from_utf8_lossy(&right.stderr);
+    assert_eq!(right.status.code(), Some(1), "one file is broken: {stderr}");
+    let found: Vec<Value> = String::from_utf8(right.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+}
+
+#[test]
 fn scan_refuses_unusable_arguments() {
     let dir = tempfile::tempdir().unwrap();
     for (args, reason) in [
@@ -197,6 +253,16 @@ fn scan_refuses_unusable_arguments() {
         (vec!["files", "--list", "missing.txt"], "missing.txt"),
         (vec!["files", "--matcher", "ftp://x"], "not an http"),
         (vec!["files", "--list", "l.txt", "--resume"], "--output"),
+        (
+            vec![
+                "files",
+                "--matcher",
+                "http://127.0.0.1:9",
+                "--matcher-token",
+                " ",
+            ],
+            "token is empty",
+        ),
     ] {
         let output = scan(dir.path(), &args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");

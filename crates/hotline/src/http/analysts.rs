@@ -46,8 +46,8 @@ fn page(query: PageQuery) -> Result<(Page, i64, i64), ApiError> {
     Ok((page, after, limit))
 }
 
-/// Entries waiting for a decision: held for review or suspended after false-positive reports,
-/// while an open case reports them.
+/// Entries waiting for a decision: held for review, or suspended after false-positive
+/// reports or by the guard list, while an open case reports them.
 #[utoipa::path(
     get, path = "/api/v1/analyst/queue", tag = "analysts",
     params(Page), security(("analyst_token" = [])),
@@ -105,7 +105,9 @@ pub(super) async fn entry(
     Ok(Json(entry))
 }
 
-/// Decides on an entry: `list` (as verified), `reject`, or `reinstate` a suspended one.
+/// Decides on an entry: `list` (as verified), `reject`, or `reinstate` a suspended one. A
+/// fingerprint the guard list guards is refused (409), unless it is suspended: listing it
+/// again then stands against the guard-list entries that guard it now.
 #[utoipa::path(
     post, path = "/api/v1/analyst/entries/{id}/decision", tag = "analysts",
     params(("id" = i64, Path)), request_body = DecisionRequest, security(("analyst_token" = [])),
@@ -121,7 +123,13 @@ pub(super) async fn decide(
     check_decision(&request)?;
     let view = state
         .store
-        .decide(&analyst, id, request.decision, request.note.as_deref())
+        .decide(
+            &analyst,
+            id,
+            request.decision,
+            request.note.as_deref(),
+            &state.guard.load(),
+        )
         .await?;
     metrics::counter!("takeback_analyst_decisions_total").increment(1);
     Ok(Json(view))

@@ -3,6 +3,7 @@
 use super::error::{ApiError, HotlineError};
 use super::extract::{JsonBody, Source, bearer};
 use super::state::AppState;
+use crate::guard::GuardList;
 use crate::model::Algorithm;
 use crate::model::{CaseStatus, NewReport, ReportReceipt};
 use crate::report::{
@@ -48,17 +49,21 @@ pub(super) async fn create(
              support services listed on this page.",
         ));
     }
-    let verdicts = verdicts(&state, &source, &checked.hashes).await?;
+    let guard = state.guard.load();
+    let verdicts = verdicts(&state, &guard, &source, &checked.hashes).await?;
     let case_id = CaseId::generate().map_err(|e| ApiError::unavailable(&e))?;
     let secret = CaseSecret::generate().map_err(|e| ApiError::unavailable(&e))?;
     state
         .writer
-        .write(PreparedReport {
-            case_id: case_id.clone(),
-            secret_digest: secret.digest(),
-            report: checked,
-            verdicts,
-        })
+        .write(
+            PreparedReport {
+                case_id: case_id.clone(),
+                secret_digest: secret.digest(),
+                report: checked,
+                verdicts,
+            },
+            guard,
+        )
         .await?;
     metrics::counter!("takeback_reports_accepted_total", "reporter" => reporter.as_str())
         .increment(1);
@@ -85,12 +90,13 @@ pub(super) fn checked_report(
 /// (or whoever holds the picture) must not learn from the answer that it was guarded.
 async fn verdicts(
     state: &AppState,
+    guard: &GuardList,
     source: &SourceAddress,
     hashes: &[crate::report::CheckedHash],
 ) -> Result<Vec<HashVerdict>, ApiError> {
     let exact = hashes
         .iter()
-        .filter(|hash| hash.algorithm != Algorithm::Pdq && !state.guard.guards(hash))
+        .filter(|hash| hash.algorithm != Algorithm::Pdq && !guard.guards(hash))
         .count();
     // Counted whether or not the database already holds them: an upper bound on the new
     // ones, and known before the write.
@@ -102,7 +108,7 @@ async fn verdicts(
     Ok(hashes
         .iter()
         .map(|hash| {
-            if state.guard.guards(hash) {
+            if guard.guards(hash) {
                 return HashVerdict::Guarded;
             }
             match hash.algorithm {

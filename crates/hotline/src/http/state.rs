@@ -2,7 +2,7 @@
 
 use super::MetricsPage;
 use crate::config::HotlineConfig;
-use crate::guard::GuardList;
+use crate::guard::CurrentGuardList;
 use crate::report::ReportLimits;
 use crate::store::{ListingRules, Store};
 use crate::throttle::Throttles;
@@ -18,7 +18,8 @@ pub struct AppState {
     pub(crate) writer: ReportWriter,
     pub(crate) config: Arc<HotlineConfig>,
     pub(crate) limits: Arc<ReportLimits>,
-    pub(crate) guard: Arc<GuardList>,
+    /// The guard list in force (replaced whole when its files change).
+    pub(crate) guard: CurrentGuardList,
     /// Per-source (and per-case-number) limits: in memory, or shared through PostgreSQL.
     pub(crate) throttles: Arc<Throttles>,
     /// `/metrics`: its token and its cached counts.
@@ -28,9 +29,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State for a server on `store` with `config`; starts the report writer (and, on
-    /// PostgreSQL, the sweeper of the throttles' ended windows).
-    pub fn new(store: Store, config: HotlineConfig, guard: GuardList) -> Self {
+    /// State for a server on `store` with `config` and the guard list `guard`; starts the
+    /// report writer (and, on PostgreSQL, the sweeper of the throttles' ended windows).
+    pub fn new(store: Store, config: HotlineConfig, guard: CurrentGuardList) -> Self {
         AppState {
             throttles: Throttles::new(&config, &store),
             writer: ReportWriter::start(
@@ -39,6 +40,7 @@ impl AppState {
                     policy: config.listing_policy,
                     new_listings_per_hour: config.new_listings_per_hour,
                 },
+                guard.clone(),
             ),
             store,
             limits: Arc::new(ReportLimits {
@@ -46,7 +48,7 @@ impl AppState {
                 max_urls: config.max_urls_per_report,
                 min_pdq_quality: config.min_pdq_quality,
             }),
-            guard: Arc::new(guard),
+            guard,
             metrics: Arc::new(MetricsPage::new(
                 config
                     .metrics_token

@@ -5,7 +5,8 @@ use super::audit::audit;
 use super::cases::url_state;
 use super::entries::{ENTRY_COLUMNS, EntryRow, StoredEntry, open_reports};
 use super::feed::{PendingChange, append_changes};
-use super::{Principal, Store, StoreError, algorithm, now_ms, quality};
+use super::{Principal, REASON_GUARD_LIST, Store, StoreError, algorithm, now_ms, quality};
+use crate::guard::GuardList;
 use crate::model::{ChangeOp, Decision, EntryState, EntryView, OutcomeCounts, UrlView};
 
 /// An entry's outcome counts, summed over partners.
@@ -125,14 +126,22 @@ impl Store {
     }
 
     /// Applies an analyst's decision and logs it; returns the entry's new view.
+    ///
+    /// `guard` is the guard list as it is now. A fingerprint it guards is never listed,
+    /// with one exception: an analyst may list again (`list` or `reinstate`) an entry that
+    /// is suspended, the guard list's suspensions included. That decision stands against
+    /// the guard-list entries that guard it now (they are kept with the entry, and
+    /// reading the guard list again does not suspend it for them); a guard-list entry
+    /// added later suspends it again.
     pub async fn decide(
         &self,
         analyst: &Principal,
         id: i64,
         decision: Decision,
         note: Option<&str>,
+        guard: &GuardList,
     ) -> Result<EntryView, StoreError> {
-        retrying!(self.try_decide(analyst, id, decision, note).await)?;
+        retrying!(self.try_decide(analyst, id, decision, note, guard).await)?;
         self.entry(id)
             .await?
             .ok_or_else(|| StoreError::NoSuchEntry(id))
@@ -144,6 +153,7 @@ impl Store {
         id: i64,
         decision: Decision,
         note: Option<&str>,
+        guard: &GuardList,
     ) -> Result<(), StoreError> {
         let now = now_ms();
         let mut tx = self.write.begin().await?;
@@ -154,7 +164,9 @@ impl Store {
         let now = now_ms();
         let before = entry.state;
         let was_verified = entry.verified;
-        let guarded = entry.reason.as_deref() == Some("guard_list");
+        let guarded = entry.reason.as_deref() == Some(REASON_GUARD_LIST);
+        let guarded_by = guard.guarded_by(algorithm(&entry.algorithm)?, &entry.value);
+        let mut waived = Vec::new();
         match decision {
             Decision::List | Decision::Reinstate => {
                 if decision == Decision::Reinstate && before != EntryState::Suspended {
@@ -166,9 +178,10 @@ impl Store {
                 if before == EntryState::Withdrawn || open_reports(&mut tx, id).await? == 0 {
                     return Err(StoreError::WithdrawnByReporter { entry: id });
                 }
-                if guarded {
+                if guarded || (!guarded_by.is_empty() && before != EntryState::Suspended) {
                     return Err(StoreError::GuardListed { entry: id });
                 }
+                waived = guarded_by;
                 entry.state = EntryState::Listed;
                 entry.verified = true;
                 entry.reason = None;
@@ -181,6 +194,13 @@ impl Store {
             }
         }
         self.set_entry_state(&mut tx, &entry, now, true).await?;
+        if !waived.is_empty() {
+            sqlx::query("UPDATE entries SET guard_waiver = $1 WHERE id = $2")
+                .bind(waived.join("\n"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let mut changes = Vec::new();
         let newly_listed = before != EntryState::Listed || !was_verified;
         if entry.state == EntryState::Listed && newly_listed {
@@ -194,13 +214,16 @@ impl Store {
                 entry: entry.clone(),
             });
         }
-        let detail = serde_json::json!({
+        let mut detail = serde_json::json!({
             "decision": decision,
             "from": before,
             "to": entry.state,
             "note": note,
-        })
-        .to_string();
+        });
+        if !waived.is_empty() {
+            detail["over_guard_list"] = serde_json::json!(waived);
+        }
+        let detail = detail.to_string();
         let subject = format!("entry {id}");
         audit(
             &mut *tx,

@@ -20,6 +20,8 @@ pub(super) struct StoredEntry {
     pub(super) verified: bool,
     pub(super) reason: Option<String>,
     pub(super) decided_at: i64,
+    /// The guard-list fingerprints an analyst reinstated it against, one per line.
+    pub(super) guard_waiver: Option<String>,
 }
 
 /// An entry's row as stored ([`ENTRY_COLUMNS`]), before its state is checked.
@@ -33,6 +35,7 @@ pub(super) struct EntryRow {
     verified: i64,
     reason: Option<String>,
     decided_at: i64,
+    guard_waiver: Option<String>,
 }
 
 impl TryFrom<EntryRow> for StoredEntry {
@@ -49,12 +52,13 @@ impl TryFrom<EntryRow> for StoredEntry {
             verified: row.verified != 0,
             reason: row.reason,
             decided_at: row.decided_at,
+            guard_waiver: row.guard_waiver,
         })
     }
 }
 
 pub(super) const ENTRY_COLUMNS: &str =
-    "id, algorithm, value, quality, state, verified, reason, decided_at";
+    "id, algorithm, value, quality, state, verified, reason, decided_at, guard_waiver";
 
 impl Store {
     /// Locks an entry's row and reads it.

@@ -14,10 +14,11 @@
 //! helpers several parts share; each other file adds the [`Store`] methods of one part:
 //! `reports` (writing reports), `cases` (what a reporter reads and withdraws), `entries`
 //! (locking and changing list entries), `feed` (the hash list and its changes),
-//! `principals` (partners and analysts), `feedback` (partners' outcomes), `analysts`
-//! (the queue and decisions), `audit` (the audit log) and `throttles` (the per-source
-//! counts that processes sharing a PostgreSQL database keep together). `tls` checks a
-//! PostgreSQL URL's TLS settings before connecting.
+//! `principals` (partners and analysts), `feedback` (partners' outcomes), `guard` (the
+//! guard list applied to stored entries), `analysts` (the queue and decisions), `audit`
+//! (the audit log) and `throttles` (the per-source counts that processes sharing a
+//! PostgreSQL database keep together). `tls` checks a PostgreSQL URL's TLS settings
+//! before connecting.
 
 use crate::model::{Algorithm, EntryState};
 use crate::report::CheckedReport;
@@ -193,12 +194,15 @@ mod cases;
 mod entries;
 mod feed;
 mod feedback;
+mod guard;
 mod principals;
 mod reports;
 mod throttles;
 mod tls;
 
 pub use throttles::WINDOW_KEY_BYTES;
+
+pub use guard::{GuardSweep, REASON_GUARD_LIST, REASON_GUARDED};
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

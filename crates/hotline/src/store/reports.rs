@@ -5,7 +5,7 @@ use super::entries::{ENTRY_COLUMNS, EntryRow, StoredEntry};
 use super::feed::{PendingChange, append_changes};
 use super::{
     Backend, HOLD_FLOOD_BRAKE, HOUR_MS, HashVerdict, ListingPolicy, ListingRules, Param,
-    PreparedReport, Store, StoreError, WriteSummary, insert_rows, now_ms,
+    PreparedReport, REASON_GUARD_LIST, Store, StoreError, WriteSummary, insert_rows, now_ms,
 };
 use crate::model::{ChangeOp, EntryState};
 use crate::report::CheckedHash;
@@ -49,7 +49,7 @@ impl Store {
         let mut entry_ids = BTreeMap::new();
         for (&(algorithm, value), &(hash, verdict)) in &wanted {
             let (state, reason) = match verdict {
-                HashVerdict::Guarded => (EntryState::Rejected, Some("guard_list")),
+                HashVerdict::Guarded => (EntryState::Rejected, Some(REASON_GUARD_LIST)),
                 HashVerdict::Hold(reason) => (EntryState::Held, Some(reason)),
                 HashVerdict::Clear => match rules.policy {
                     ListingPolicy::PublishUnverified => brake.decide(),

@@ -25,7 +25,18 @@ enum Backend {
     Matcher {
         agent: ureq::Agent,
         url: String,
+        /// `Bearer <token>`, when the matcher asks for one.
+        authorization: Option<Authorization>,
     },
+}
+
+/// An `Authorization` header's value; `Debug` never shows it.
+struct Authorization(String);
+
+impl std::fmt::Debug for Authorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Authorization(***)")
+    }
 }
 
 impl Against {
@@ -45,12 +56,18 @@ impl Against {
     }
 
     /// A running `takeback matcher` at `url` (its lists, MD5 and SHA-256 too; only hashes
-    /// are sent). Fails at once, not after the first file, if it is not there or not ready.
-    pub fn matcher(url: &str) -> Result<Self, ScanError> {
+    /// are sent), with its API token if it asks for one. Fails at once, not after the
+    /// first file, if it is not there, not ready, or refuses the token.
+    pub fn matcher(url: &str, token: Option<&str>) -> Result<Self, ScanError> {
         let url = url.trim_end_matches('/').to_owned();
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(ScanError::NotHttp(url));
         }
+        let authorization = match token.map(str::trim) {
+            Some("") => return Err(ScanError::EmptyToken),
+            Some(token) => Some(Authorization(format!("Bearer {token}"))),
+            None => None,
+        };
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_global(Some(Duration::from_secs(60)))
             .http_status_as_error(false)
@@ -67,7 +84,26 @@ impl Against {
             let body = ready.body_mut().read_to_string().unwrap_or_default();
             return Err(ScanError::NotReady { url, body });
         }
-        Ok(Against(Backend::Matcher { agent, url }))
+        // The status answers only with the token, when the matcher asks for one.
+        let mut status = agent.get(format!("{url}/v1/status"));
+        if let Some(authorization) = &authorization {
+            status = status.header("authorization", &authorization.0);
+        }
+        let status = status.call().map_err(|source| ScanError::Unreachable {
+            url: url.clone(),
+            source,
+        })?;
+        if status.status() == 401 {
+            return Err(ScanError::Unauthorized {
+                url,
+                given: authorization.is_some(),
+            });
+        }
+        Ok(Against(Backend::Matcher {
+            agent,
+            url,
+            authorization,
+        }))
     }
 
     /// The matches for one file's fingerprint; an error is the matcher's, and stops the
@@ -110,7 +146,11 @@ impl Against {
                     })
                     .collect())
             }
-            Backend::Matcher { agent, url } => {
+            Backend::Matcher {
+                agent,
+                url,
+                authorization,
+            } => {
                 let mut query = MatchQuery {
                     quality: Some(print.pdq.quality),
                     md5: Some(print.digests.md5.to_hex()),
@@ -123,8 +163,11 @@ impl Against {
                     }
                     None => query.pdq = Some(print.pdq.hash.to_hex()),
                 }
-                let mut response = agent
-                    .post(format!("{url}/v1/match"))
+                let mut request = agent.post(format!("{url}/v1/match"));
+                if let Some(authorization) = authorization {
+                    request = request.header("authorization", &authorization.0);
+                }
+                let mut response = request
                     .send_json(&query)
                     .map_err(|e| format!("cannot reach the matcher: {e}"))?;
                 let status = response.status().as_u16();
