@@ -130,3 +130,22 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 pub fn stderr_is_terminal() -> bool {
     io::stderr().is_terminal()
 }
+
+/// Parses a memory size for `--decode-memory`: bytes, or with a unit (`512MiB`, `2GiB`,
+/// `1.5GB`), at least the smallest decode budget.
+#[cfg(feature = "matcher")]
+pub fn memory_size(value: &str) -> Result<u64, String> {
+    let bytes = value
+        .trim()
+        .parse::<bytesize::ByteSize>()
+        .map_err(|_| format!("{value:?} is not a size: give bytes, or a number with a unit such as 512MiB or 2GiB"))?
+        .as_u64();
+    let least = takeback_fingerprint::DecodeBudget::MIN_BYTES;
+    if bytes < least {
+        return Err(format!(
+            "{value} is under {}: no picture could be decoded in so little",
+            bytesize::ByteSize::b(least).display().iec()
+        ));
+    }
+    Ok(bytes)
+}

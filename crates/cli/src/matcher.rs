@@ -99,6 +99,12 @@ pub struct MatcherArgs {
     /// is on by default).
     #[arg(long)]
     no_dihedral: bool,
+    /// Memory all the images being decoded at once may take (`2GiB`, `512MiB`). An image
+    /// whose header says it needs more is refused (413 `too_large_to_decode`); one that
+    /// finds the memory taken waits up to 20 s, then is refused (503 `busy`).
+    /// [default: 2GiB]
+    #[arg(long, value_name = "SIZE", value_parser = crate::memory_size)]
+    decode_memory: Option<u64>,
     /// Log format: `json` lines, or `text` for people. [default: text on a terminal, json
     /// otherwise]
     #[arg(long, env = "TAKEBACK_LOG_FORMAT", value_enum)]
@@ -182,6 +188,9 @@ fn config(args: MatcherArgs) -> Result<MatcherConfig> {
     }
     if args.no_dihedral {
         config.matching.dihedral = false;
+    }
+    if let Some(bytes) = args.decode_memory {
+        config.matching.decode_memory = bytes;
     }
     config.validate()?;
     Ok(config)

@@ -80,6 +80,11 @@ pub struct ScanArgs {
     /// Worker threads [default: one per core].
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    /// Memory the pictures being decoded at once may take (`2GiB`, `512MiB`): a worker
+    /// waits while it is taken, and a picture that needs more on its own is listed as
+    /// unreadable.
+    #[arg(long, value_name = "SIZE", value_parser = crate::memory_size, default_value = "2GiB")]
+    decode_memory: u64,
     /// No progress bar, even on a terminal.
     #[arg(long)]
     no_progress: bool,
@@ -137,6 +142,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
         },
         dihedral: !args.no_dihedral,
         jobs: args.jobs,
+        decode_memory: args.decode_memory,
     };
     let mut sink = Sink {
         format: args.format,

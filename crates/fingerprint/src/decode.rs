@@ -24,7 +24,8 @@
 //! rotations through the dihedral hashes.
 
 use crate::FingerprintError;
-use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+use crate::budget::{DecodeBudget, Reservation};
+use image::{ColorType, DynamicImage, ImageDecoder, ImageReader, Limits};
 use std::io::Cursor;
 use takeback_pdq::{PixelLayout, Pixels};
 
@@ -132,20 +133,34 @@ impl DecodedImage {
 /// that slipped through would still be caught and reported as a damaged file, so that one
 /// bad upload cannot take down a bulk scan or a server thread.
 pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DecodedImage, FingerprintError> {
-    let format = ImageFormat::sniff(bytes).ok_or(FingerprintError::NotAnImage)?;
-    std::panic::catch_unwind(|| decode_unguarded(bytes, format, limits)).unwrap_or_else(|_| {
-        Err(FingerprintError::Corrupt {
-            format: format.name(),
-            reason: "the decoder failed on this file".to_string(),
-        })
-    })
+    decode_within(bytes, limits, None).map(|(image, _)| image)
 }
 
-fn decode_unguarded(
+/// [`decode`], with the memory the header says decoding needs reserved from `budget` (if
+/// any) before any pixel memory is allocated. The reservation lasts until the caller has
+/// finished with the pixels.
+pub(crate) fn decode_within<'b>(
+    bytes: &[u8],
+    limits: &DecodeLimits,
+    budget: Option<&'b DecodeBudget>,
+) -> Result<(DecodedImage, Option<Reservation<'b>>), FingerprintError> {
+    let format = ImageFormat::sniff(bytes).ok_or(FingerprintError::NotAnImage)?;
+    std::panic::catch_unwind(|| decode_unguarded(bytes, format, limits, budget)).unwrap_or_else(
+        |_| {
+            Err(FingerprintError::Corrupt {
+                format: format.name(),
+                reason: "the decoder failed on this file".to_string(),
+            })
+        },
+    )
+}
+
+fn decode_unguarded<'b>(
     bytes: &[u8],
     format: ImageFormat,
     limits: &DecodeLimits,
-) -> Result<DecodedImage, FingerprintError> {
+    budget: Option<&'b DecodeBudget>,
+) -> Result<(DecodedImage, Option<Reservation<'b>>), FingerprintError> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.to_image());
     let mut image_limits = Limits::default();
     // Decoders allocate up to 8 bytes a pixel (16-bit RGBA) plus some working space.
@@ -162,11 +177,38 @@ fn decode_unguarded(
             max_pixels: limits.max_pixels,
         });
     }
+    let reservation = budget
+        .map(|budget| budget.reserve(memory_needed(width, height, decoder.color_type())))
+        .transpose()?;
     let image = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     let png_header = (format == ImageFormat::Png)
         .then(|| png_colour(bytes))
         .flatten();
-    Ok(to_layout(image, format, png_header))
+    Ok((to_layout(image, format, png_header), reservation))
+}
+
+/// Bytes that decoding and hashing a picture of this size and colour type allocate at
+/// most, from its header: the decoder's output, as much again for its working buffers
+/// (JPEG's component planes, TIFF's strips, a GIF's frame), the conversion to the layout
+/// hashed where the output is not already in it, and PDQ's working memory: bands of rows,
+/// and its box filters' history of about a thirty-second of the pixel count in bytes
+/// (counted four times over).
+pub(crate) fn memory_needed(width: u32, height: u32, colour: ColorType) -> u64 {
+    let pixels = u64::from(width) * u64::from(height);
+    let decoded = pixels.saturating_mul(u64::from(colour.bytes_per_pixel()));
+    let converted = match colour {
+        ColorType::Rgb8 | ColorType::Rgba8 => 0,
+        // Grey becomes RGB for 1-bit PNGs, 16-bit samples become 8-bit ones, grey with
+        // alpha loses its alpha: at most four bytes a pixel.
+        _ => pixels.saturating_mul(4),
+    };
+    const FIXED: u64 = 4 << 20;
+    let hashing = pixels / 8 + u64::from(width) * 512;
+    decoded
+        .saturating_mul(2)
+        .saturating_add(converted)
+        .saturating_add(hashing)
+        .saturating_add(FIXED)
 }
 
 fn classify(error: image::ImageError, format: ImageFormat) -> FingerprintError {
@@ -250,4 +292,29 @@ fn to_layout(image: DynamicImage, format: ImageFormat, png: Option<(u8, u8)>) ->
 /// Pillow reads 16-bit colour samples by their most significant byte.
 fn high_bytes(samples: Vec<u16>) -> Vec<u8> {
     samples.into_iter().map(|v| (v >> 8) as u8).collect()
+}
+
+#[cfg(test)]
+mod memory_tests {
+    use super::*;
+
+    #[test]
+    fn memory_needed_counts_the_output_twice_and_a_conversion_when_there_is_one() {
+        let fixed = 4 << 20;
+        let (w, h) = (4000u32, 3000u32);
+        let pixels = 12_000_000u64;
+        let hashing = pixels / 8 + 4000 * 512;
+        // An 8-bit RGB JPEG: its output is the layout hashed.
+        assert_eq!(
+            memory_needed(w, h, ColorType::Rgb8),
+            pixels * 3 * 2 + hashing + fixed
+        );
+        // A 16-bit RGBA PNG becomes 8-bit RGBA: a second buffer.
+        assert_eq!(
+            memory_needed(w, h, ColorType::Rgba16),
+            pixels * 8 * 2 + pixels * 4 + hashing + fixed
+        );
+        // The largest picture the limits allow cannot overflow.
+        assert!(memory_needed(u32::MAX, u32::MAX, ColorType::Rgba32F) > 0);
+    }
 }

@@ -15,10 +15,12 @@
 
 #![warn(missing_docs)]
 
+mod budget;
 mod decode;
 mod digest;
 mod files;
 
+pub use budget::{DecodeBudget, Reservation};
 pub use decode::{DecodeLimits, DecodedImage, ImageFormat, decode};
 pub use digest::{Digester, FileDigests, Md5Digest, Sha256Digest, digest_bytes, digest_reader};
 pub use files::collect_files;
@@ -26,6 +28,8 @@ pub use files::collect_files;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 use takeback_pdq::{Pdq, PdqHash};
 
 /// Why a file could not be fingerprinted. Each message reads well after `path: `.
@@ -64,6 +68,23 @@ pub enum FingerprintError {
         /// The limit.
         max_pixels: u64,
     },
+    /// Decoding this picture would need more memory than the whole decode budget.
+    #[error(
+        "decoding this picture would need {needed} bytes of memory, more than the decode budget of {budget} bytes"
+    )]
+    TooLargeToDecode {
+        /// What its header says decoding needs.
+        needed: u64,
+        /// The budget for all decodes at once.
+        budget: u64,
+    },
+    /// Other pictures being decoded held the memory this one needs for longer than the
+    /// budget lets a decode wait.
+    #[error("too many pictures are being decoded at once: no memory was free within {waited:?}")]
+    DecodeBusy {
+        /// How long it waited.
+        waited: Duration,
+    },
     /// A decoder needed more memory than the limits allow.
     #[error("decoding would need more memory than allowed: {0}")]
     DecoderLimit(String),
@@ -86,12 +107,15 @@ pub enum FingerprintError {
 }
 
 /// What to compute, and within which limits.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Decoding limits.
+    /// Decoding limits for each picture.
     pub limits: DecodeLimits,
     /// Also compute the eight dihedral PDQ hashes.
     pub dihedral: bool,
+    /// Memory shared by every decode that holds this budget; none bounds one picture by
+    /// `limits` only.
+    pub budget: Option<Arc<DecodeBudget>>,
 }
 
 /// Everything Takeback computes about one image file.
@@ -119,7 +143,8 @@ pub fn fingerprint_bytes(bytes: &[u8], options: &Options) -> Result<Fingerprint,
             max_bytes: options.limits.max_file_bytes,
         });
     }
-    let image = decode(bytes, &options.limits)?;
+    let (image, reservation) =
+        decode::decode_within(bytes, &options.limits, options.budget.as_deref())?;
     let pixels = image.pixels();
     let (pdq, dihedral) = if options.dihedral {
         let all = takeback_pdq::hash_dihedral(&pixels);
@@ -127,10 +152,14 @@ pub fn fingerprint_bytes(bytes: &[u8], options: &Options) -> Result<Fingerprint,
     } else {
         (takeback_pdq::hash(&pixels), None)
     };
+    let (format, width, height) = (image.format, image.width, image.height);
+    // The pixels go, and their memory goes back to the budget, before the digests.
+    drop(image);
+    drop(reservation);
     Ok(Fingerprint {
-        format: image.format,
-        width: image.width,
-        height: image.height,
+        format,
+        width,
+        height,
         pdq,
         dihedral,
         digests: digest_bytes(bytes),

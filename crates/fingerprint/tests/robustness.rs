@@ -121,6 +121,7 @@ fn survives(bytes: &[u8]) {
         &Options {
             limits,
             dihedral: true,
+            ..Options::default()
         },
     );
 }

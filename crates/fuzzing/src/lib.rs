@@ -29,7 +29,8 @@
 pub mod seeds;
 
 use std::path::Path;
-use takeback_fingerprint::{DecodeLimits, Options, fingerprint_bytes};
+use std::sync::{Arc, LazyLock};
+use takeback_fingerprint::{DecodeBudget, DecodeLimits, Options, fingerprint_bytes};
 use takeback_hotline::guard::{DEFAULT_GUARD_DISTANCE, GuardList};
 use takeback_hotline::report::ReportLimits;
 use takeback_index::{HashIndex, ListFile};
@@ -60,6 +61,11 @@ pub const FUZZ_DECODE_LIMITS: DecodeLimits = DecodeLimits {
     max_pixels: 1 << 20,
     max_file_bytes: 512 * 1024 * 1024,
 };
+
+/// The decode budget the `fingerprint` target uses: room for any picture within
+/// [`FUZZ_DECODE_LIMITS`] but the very wide ones (hashing's rows grow with the width),
+/// which it refuses before decoding.
+pub const FUZZ_DECODE_BUDGET: u64 = 64 << 20;
 
 /// Cuts an input into a flag byte and two parts: `[flags][n: u16 LE][n bytes][the rest]`
 /// (`n` is cut to what there is), so that one input can describe two files.
@@ -120,14 +126,21 @@ fn fix_journal_crcs(journal: &[u8]) -> Vec<u8> {
 }
 
 /// Picture decoding and hashing, every format, through [`fingerprint_bytes`]: what the
-/// matcher's `match_image` and `takeback hash` call, here within [`FUZZ_DECODE_LIMITS`]
-/// and with the eight turned hashes, as the matcher computes them.
+/// matcher's `match_image` and `takeback hash` call, here within [`FUZZ_DECODE_LIMITS`],
+/// with the eight turned hashes, as the matcher computes them, and under a decode budget
+/// (which the header's cost estimate is checked against, and which must be whole again
+/// after every picture, decoded or refused).
 pub fn fingerprint(data: &[u8]) {
+    static BUDGET: LazyLock<Arc<DecodeBudget>> =
+        LazyLock::new(|| Arc::new(DecodeBudget::new(FUZZ_DECODE_BUDGET)));
     let options = Options {
         limits: FUZZ_DECODE_LIMITS,
         dihedral: true,
+        budget: Some(Arc::clone(&BUDGET)),
     };
-    if let Ok(print) = fingerprint_bytes(data, &options) {
+    let printed = fingerprint_bytes(data, &options);
+    assert_eq!(BUDGET.in_use(), 0, "a decode kept its memory reservation");
+    if let Ok(print) = printed {
         let pixels = print.width as u64 * print.height as u64;
         assert!(
             (1..=FUZZ_DECODE_LIMITS.max_pixels).contains(&pixels),

@@ -7,6 +7,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use takeback_fingerprint::DecodeBudget;
 use takeback_service::BearerToken;
 use takeback_service::metrics::MetricsToken;
 
@@ -297,6 +298,9 @@ impl MatcherConfig {
         if let Some(v) = file.max_image_pixels {
             m.limits.max_pixels = v;
         }
+        if let Some(v) = file.decode_memory_bytes {
+            m.decode_memory = v;
+        }
         let s = &mut config.sync;
         if let Some(v) = file.sync_interval_seconds {
             s.interval = seconds("sync_interval_seconds", v)?;
@@ -381,6 +385,13 @@ impl MatcherConfig {
                 self.matching.quality_floor
             ));
         }
+        if self.matching.decode_memory < DecodeBudget::MIN_BYTES {
+            return invalid(format!(
+                "decode_memory_bytes is {}: give at least {} (16 MiB), or no picture could be decoded",
+                self.matching.decode_memory,
+                DecodeBudget::MIN_BYTES
+            ));
+        }
         if self.sync.page_size == Some(0) {
             return invalid("page_size is 0: ask for at least one change a page (or leave it out for the hotline's default)".into());
         }
@@ -459,6 +470,7 @@ struct FileConfig {
     dihedral: Option<bool>,
     max_image_bytes: Option<u64>,
     max_image_pixels: Option<u64>,
+    decode_memory_bytes: Option<u64>,
     sync_interval_seconds: Option<f64>,
     max_backoff_seconds: Option<f64>,
     request_timeout_seconds: Option<f64>,
@@ -572,6 +584,10 @@ mod tests {
         assert_eq!(
             config.matching.limits.max_pixels,
             defaults.matching.limits.max_pixels
+        );
+        assert_eq!(
+            config.matching.decode_memory,
+            defaults.matching.decode_memory
         );
         assert_eq!(config.sync.interval, defaults.sync.interval);
         assert_eq!(config.sync.max_backoff, defaults.sync.max_backoff);

@@ -282,6 +282,23 @@ async fn match_upload(
                 MatchError::Image(FingerprintError::FileTooLarge { max_bytes, .. }) => {
                     too_large(usize::try_from(max_bytes).unwrap_or(usize::MAX))
                 }
+                MatchError::Image(FingerprintError::TooLargeToDecode { needed, budget }) => {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "too_large_to_decode",
+                        format!(
+                            "Decoding this image would need {needed} bytes of memory, more than \
+                             the matcher's decode budget of {budget} bytes (--decode-memory)."
+                        ),
+                    )
+                }
+                MatchError::Image(FingerprintError::DecodeBusy { .. }) => ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "Too many images are being decoded at once: the decode memory stayed \
+                     taken. Try again shortly.",
+                )
+                .retry_after(5),
                 MatchError::Image(error) => ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "not_an_image",

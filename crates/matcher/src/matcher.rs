@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
-use takeback_fingerprint::{Options, fingerprint_bytes};
+use takeback_fingerprint::{DecodeBudget, Options, fingerprint_bytes};
 use takeback_index::{ListFile, ListFileError};
 
 /// Follows hotlines' lists and matches against them. Cheap to clone: clones share one
@@ -36,6 +36,8 @@ pub struct Matcher {
 struct Inner {
     config: MatcherConfig,
     sources: Vec<Arc<Source>>,
+    /// Memory shared by the images being decoded at once.
+    decode_budget: Arc<DecodeBudget>,
     /// The outbox and its sender.
     outcomes: Arc<Sender>,
     stop: Arc<Stop>,
@@ -107,10 +109,15 @@ impl Matcher {
             config.sync.feedback_interval,
             Arc::clone(&stop),
         );
+        let decode_budget = Arc::new(
+            DecodeBudget::new(config.matching.decode_memory)
+                .waiting_at_most(config.matching.decode_wait),
+        );
         Ok(Matcher {
             inner: Arc::new(Inner {
                 config,
                 sources,
+                decode_budget,
                 outcomes: Arc::new(outcomes),
                 stop,
                 started: AtomicBool::new(false),
@@ -259,6 +266,7 @@ impl Matcher {
             &Options {
                 limits: settings.limits,
                 dihedral: settings.dihedral,
+                budget: Some(Arc::clone(&self.inner.decode_budget)),
             },
         )?;
         let pdq_searched = print.pdq.quality >= settings.quality_floor;

@@ -23,9 +23,11 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
-use takeback_fingerprint::{Fingerprint, FingerprintError, Options, fingerprint_file};
+use takeback_fingerprint::{
+    DecodeBudget, Fingerprint, FingerprintError, Options, fingerprint_file,
+};
 
 /// How often the checkpoint is saved during a scan.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(2);
@@ -51,6 +53,9 @@ pub struct ScanOptions {
     pub dihedral: bool,
     /// Worker threads; one per core if `None`.
     pub jobs: Option<usize>,
+    /// Memory the pictures being decoded at once may take, in bytes (see
+    /// [`DecodeBudget`]); workers wait for it.
+    pub decode_memory: u64,
 }
 
 /// A file that matched.
@@ -136,6 +141,7 @@ pub fn scan(
         header,
         dihedral,
         jobs,
+        decode_memory,
     } = options;
     let checkpoint_path = match &output {
         ScanOutput::File(path) => Some(checkpoint_path(path)),
@@ -170,6 +176,7 @@ pub fn scan(
 
     let options = Options {
         dihedral,
+        budget: Some(Arc::new(DecodeBudget::new(decode_memory))),
         ..Options::default()
     };
     let todo = &files[skip.min(files.len())..];

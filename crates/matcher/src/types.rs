@@ -3,6 +3,7 @@
 //! used by every other module; it uses none of them.
 
 use serde::{Deserialize, Serialize};
+use std::time::Duration;
 use takeback_fingerprint::DecodeLimits;
 use takeback_pdq::PdqHash;
 use takeback_wire::{Algorithm, ChangeOp};
@@ -53,6 +54,10 @@ pub struct QueryHashes {
     pub sha256: Option<Sha256Digest>,
 }
 
+/// The default decode budget, 2 GiB: a picture at the default limit of 200 megapixels,
+/// 8-bit RGB, needs about 1.2 GB to decode.
+pub const DEFAULT_DECODE_MEMORY: u64 = 2 << 30;
+
 /// How queries are answered.
 #[derive(Debug, Clone, Copy)]
 pub struct MatchSettings {
@@ -63,8 +68,15 @@ pub struct MatchSettings {
     pub quality_floor: u8,
     /// Also match images turned and mirrored (all eight orientations). Default on.
     pub dihedral: bool,
-    /// Limits for decoding images handed in.
+    /// Limits for decoding each image handed in.
     pub limits: DecodeLimits,
+    /// Memory all the images being decoded at once may take, in bytes; default 2 GiB,
+    /// enough for one picture at the default pixel limit. A picture that needs more is
+    /// refused; one that would overrun it waits for others to finish.
+    pub decode_memory: u64,
+    /// How long an image waits for decode memory before it is refused as busy; default
+    /// 20 s, inside the API's 30 s deadline.
+    pub decode_wait: Duration,
 }
 
 impl Default for MatchSettings {
@@ -77,6 +89,8 @@ impl Default for MatchSettings {
                 max_file_bytes: 64 * 1024 * 1024,
                 ..DecodeLimits::default()
             },
+            decode_memory: DEFAULT_DECODE_MEMORY,
+            decode_wait: Duration::from_secs(20),
         }
     }
 }

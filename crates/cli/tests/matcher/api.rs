@@ -148,6 +148,32 @@ fn an_image_over_the_size_limit_is_refused() {
     assert_eq!(matcher.list_status()["name"], "offline");
 }
 
+/// A 2400x2400 picture: a small PNG whose pixels alone are 17 MB.
+pub fn large_png() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(2400, 2400, |x, y| {
+        image::Rgb([(x * 7) as u8, (y * 5) as u8, ((x ^ y) * 3) as u8])
+    });
+    encode(&image::DynamicImage::ImageRgb8(image), ImageFormat::Png)
+}
+
+#[test]
+fn an_image_needing_more_memory_than_the_decode_budget_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let matcher = list_matcher(dir.path(), &["--decode-memory", "16MiB"]);
+    let (status, body) = matcher.post_raw("/v1/match", "image/png", &large_png());
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(body["error"]["code"], "too_large_to_decode", "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("--decode-memory"), "{message}");
+    // Its memory was never taken: pictures that fit are still matched.
+    let found = matcher.match_image(&encode(&picture(3), ImageFormat::Png), "image/png");
+    assert!(found.is_empty());
+    // Under the default budget the same picture is matched.
+    let dir = tempfile::tempdir().unwrap();
+    let matcher = list_matcher(dir.path(), &[]);
+    assert!(matcher.match_image(&large_png(), "image/png").is_empty());
+}
+
 #[test]
 fn nothing_is_answered_before_the_list_is_loaded() {
     let dir = tempfile::tempdir().unwrap();
@@ -311,6 +337,25 @@ fn unusable_settings_are_refused_with_the_reason() {
         .contains("sync-interval")
     );
     let config = dir.path().join("m.toml");
+    let list_arg = ["--list", "/no/such/list.txt", "--state", state];
+    for (size, reason) in [
+        ("1MiB", "under 16.0 MiB"),
+        ("lots", "is not a size"),
+        ("12 apples", "is not a size"),
+    ] {
+        let message = run(&[&list_arg[..], &["--decode-memory", size]].concat());
+        assert!(
+            message.contains("--decode-memory") && message.contains(reason),
+            "{size}: {message}"
+        );
+    }
+    std::fs::write(
+        &config,
+        "state_dir = \"s\"\ndecode_memory_bytes = 1000\n[[list]]\nname = \"l\"\npath = \"l.txt\"\n",
+    )
+    .unwrap();
+    let message = run(&["--config", config.to_str().unwrap()]);
+    assert!(message.contains("decode_memory_bytes is 1000"), "{message}");
     std::fs::write(&config, "state_dir = \"s\"\ncolour = 3\n").unwrap();
     let message = run(&["--config", config.to_str().unwrap()]);
     assert!(

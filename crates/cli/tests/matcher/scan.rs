@@ -1,5 +1,6 @@
 //! `takeback scan`: a folder of stored files against a list file or a running matcher.
 
+use crate::api::large_png;
 use crate::end_to_end::{encode, picture};
 use crate::proc::{Fault, MatcherProcess, Proxy};
 use crate::support::takeback;
@@ -132,6 +133,45 @@ fn a_scan_writes_matches_and_lists_unreadable_files() {
 }
 
 #[test]
+fn a_picture_over_the_decode_budget_is_listed_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = backlog(dir.path());
+    std::fs::write(dir.path().join("files/f-large.png"), large_png()).unwrap();
+    let output = scan(
+        dir.path(),
+        &[
+            "files",
+            "--list",
+            &list,
+            "--output",
+            "out.jsonl",
+            "--errors",
+            "errors.tsv",
+            "--decode-memory",
+            "16MiB",
+            "--jobs",
+            "4",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(lines(&dir.path().join("out.jsonl")).len(), 2, "{stderr}");
+    let errors = std::fs::read_to_string(dir.path().join("errors.tsv")).unwrap();
+    let large = errors
+        .lines()
+        .find(|line| line.starts_with("files/f-large.png\t"))
+        .unwrap_or_else(|| panic!("{errors}"));
+    assert!(large.contains("decode budget"), "{large}");
+    // With the default budget it is read.
+    let output = scan(
+        dir.path(),
+        &["files", "--list", &list, "--errors", "e2.tsv"],
+    );
+    let errors = std::fs::read_to_string(dir.path().join("e2.tsv")).unwrap();
+    assert!(!errors.contains("f-large"), "{errors} {output:?}");
+}
+
+#[test]
 fn an_interrupted_scan_resumes_where_it_stopped() {
     let dir = tempfile::tempdir().unwrap();
     let list = backlog(dir.path());
@@ -253,6 +293,10 @@ fn scan_refuses_unusable_arguments() {
         (vec!["files", "--list", "missing.txt"], "missing.txt"),
         (vec!["files", "--matcher", "ftp://x"], "not an http"),
         (vec!["files", "--list", "l.txt", "--resume"], "--output"),
+        (
+            vec!["files", "--list", "l.txt", "--decode-memory", "1KiB"],
+            "under 16.0 MiB",
+        ),
         (
             vec![
                 "files",
