@@ -198,8 +198,10 @@ pub(crate) fn memory_needed(width: u32, height: u32, colour: ColorType) -> u64 {
     let decoded = pixels.saturating_mul(u64::from(colour.bytes_per_pixel()));
     let converted = match colour {
         ColorType::Rgb8 | ColorType::Rgba8 => 0,
-        // Grey becomes RGB for 1-bit PNGs, 16-bit samples become 8-bit ones, grey with
-        // alpha loses its alpha: at most four bytes a pixel.
+        // 1-bit PNGs (decoded as 8-bit grey) are hashed as RGB.
+        ColorType::L8 => pixels.saturating_mul(3),
+        // 16-bit samples become 8-bit ones, grey with alpha loses its alpha and becomes
+        // RGB: at most four bytes a pixel.
         _ => pixels.saturating_mul(4),
     };
     const FIXED: u64 = 4 << 20;
