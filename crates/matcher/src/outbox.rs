@@ -204,6 +204,17 @@ impl Outbox {
                 }
             }
         }
+        // Each seal moves to the next number; a file named near the end of the numbers
+        // (copied in by hand, say) would leave none to move to.
+        if let Some(&newest) = live.iter().chain(&sealed).max()
+            && newest >= u64::MAX / 2
+        {
+            return Err(StateError::Damaged {
+                path: journal_path(dir, newest),
+                reason: "its number is too large to count on from; move the outcomes folder aside"
+                    .into(),
+            });
+        }
         let generation = match live.last() {
             Some(&newest) => newest,
             None => sealed.last().map_or(0, |g| g + 1),
@@ -533,5 +544,25 @@ mod tests {
         let outbox = Outbox::open(dir.path()).expect("reopen");
         let ids: Vec<i64> = outbox.lock().pending.keys().map(|k| k.2).collect();
         assert_eq!(ids, [2, 3]);
+    }
+
+    #[test]
+    fn a_journal_numbered_near_the_end_of_the_numbers_is_refused_not_overflowed() {
+        let dir = tempfile::tempdir().expect("dir");
+        for name in [
+            format!("outcomes-{}.log", u64::MAX),
+            format!("sealed-{}.json", u64::MAX - 1),
+        ] {
+            let _ = fs::remove_dir_all(dir.path());
+            fs::create_dir_all(dir.path()).expect("dir");
+            fs::write(dir.path().join(&name), b"").expect("write");
+            match Outbox::open(dir.path()) {
+                Err(StateError::Damaged { reason, .. }) => {
+                    assert!(reason.contains("too large"), "{reason}")
+                }
+                Err(other) => panic!("{name}: {other}"),
+                Ok(_) => panic!("{name}: opened"),
+            }
+        }
     }
 }

@@ -423,3 +423,31 @@ fn sql_injection_is_stored_as_text() {
         );
     }
 }
+
+#[test]
+fn a_decision_note_is_limited_in_characters_not_bytes() {
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[]);
+    let analyst = add("analyst", "checker", &db);
+    let key = add("partner", "Platform", &db);
+    server.report(&report_of(&[pdq(3)], &[]));
+    let entry = *server.replay_list(&key, 10).keys().next().unwrap();
+    let decide = |note: String| {
+        server.post_json(
+            &format!("/api/v1/analyst/entries/{entry}/decision"),
+            Some(&analyst),
+            &json!({"decision": "list", "note": note}),
+        )
+    };
+    // 2,000 characters of two bytes each: within the limit.
+    let (status, body) = decide("é".repeat(2000));
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = decide("é".repeat(2001));
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2000 characters")
+    );
+}

@@ -137,7 +137,11 @@ pub(super) async fn decide(
 
 /// The rules of a decision that need no database.
 pub(super) fn check_decision(request: &DecisionRequest) -> Result<(), ApiError> {
-    if request.note.as_ref().is_some_and(|note| note.len() > 2000) {
+    if request
+        .note
+        .as_ref()
+        .is_some_and(|note| note.chars().count() > 2000)
+    {
         return Err(ApiError::unprocessable(
             "invalid_field",
             "note is at most 2000 characters",
