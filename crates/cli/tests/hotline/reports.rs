@@ -33,7 +33,7 @@ fn a_report_is_listed_shown_and_withdrawn() {
                 .all(|h| h["state"] == "listed")
         );
         assert_eq!(case["urls"][0]["url"], "https://example.com/seen-here");
-        assert_eq!(case["urls"][0]["state"], "pending");
+        assert_eq!(case["urls"][0]["state"], "reported");
 
         // Typed in lower case without dashes, as someone might on a phone.
         let typed = secret.to_lowercase().replace('-', "");
