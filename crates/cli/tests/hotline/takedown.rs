@@ -25,6 +25,16 @@ fn case_urls(server: &Server, case_id: &str, secret: &str) -> Vec<Value> {
     case["urls"].as_array().unwrap().clone()
 }
 
+/// The audit log's rows of one action.
+fn audit_rows(server: &Server, analyst: &str, action: &str) -> Vec<Value> {
+    let (status, audit) = server.get("/api/v1/analyst/audit?limit=1000", Some(analyst));
+    assert_eq!(status, 200, "{audit}");
+    let rows = audit.as_array().unwrap().iter();
+    rows.filter(|row| row["action"] == action)
+        .cloned()
+        .collect()
+}
+
 fn adult_report(urls: &[&str]) -> Value {
     json!({
         "reporter": "trusted_adult",
@@ -288,13 +298,8 @@ fn assessment_happy_path_bad_input_and_audit() {
         );
 
         // Every change is in the audit log, with who made it.
-        let (_, audit) = server.get("/api/v1/analyst/audit?limit=1000", Some(&analyst));
-        let rows = audit.as_array().unwrap();
-        let assessments: Vec<&Value> = rows
-            .iter()
-            .filter(|row| row["action"] == "takedown_assessment")
-            .collect();
-        assert_eq!(assessments.len(), 3, "{audit}");
+        let assessments = audit_rows(&server, &analyst, "takedown_assessment");
+        assert_eq!(assessments.len(), 3, "{assessments:?}");
         assert!(assessments.iter().all(|row| row["actor"] == "Ana"));
         let detail: Value =
             serde_json::from_str(assessments[1]["detail"].as_str().unwrap()).unwrap();
@@ -306,9 +311,9 @@ fn assessment_happy_path_bad_input_and_audit() {
             assessments[1]["subject"],
             format!("takedown item {two}").as_str()
         );
-        let changes: Vec<Value> = rows
+        let state_rows = audit_rows(&server, &analyst, "takedown_state");
+        let changes: Vec<Value> = state_rows
             .iter()
-            .filter(|row| row["action"] == "takedown_state")
             .map(|row| serde_json::from_str(row["detail"].as_str().unwrap()).unwrap())
             .collect();
         assert_eq!(
@@ -319,15 +324,15 @@ fn assessment_happy_path_bad_input_and_audit() {
                 json!({"from": "actionable", "to": "withdrawn", "reason": null}),
                 json!({"from": "actionable", "to": "withdrawn", "reason": null}),
             ],
-            "{audit}"
+            "{state_rows:?}"
         );
         // Changes a reporter causes are dated to the hour, as reports are.
         assert!(
-            rows.iter()
-                .filter(|row| row["action"] == "takedown_state")
+            state_rows
+                .iter()
                 .all(|row| row["at"].as_i64().unwrap() % 3_600_000 == 0)
         );
-        assert!(rows.iter().any(|row| row["action"] == "urls_read"));
+        assert!(!audit_rows(&server, &analyst, "urls_read").is_empty());
     }
 }
 
@@ -365,14 +370,14 @@ fn withdrawing_one_of_two_cases_withdraws_its_link_only() {
         // The last link withdrawn: the item is withdrawn.
         let (status, _) = server.delete(&format!("/api/v1/reports/{b}"), Some(&b_secret));
         assert_eq!(status, 200);
-        let item = item_for(&items_of(&server, &analyst), shared).clone();
+        let item = item_for(&crate::takedown::items(&server, &analyst), shared).clone();
         assert_eq!(item["state"], "withdrawn");
         assert_eq!(item["case_ids"], json!([]));
         assert_eq!(item["withdrawn_cases"], 2);
 
         // Reported again: back for an assessment, and the new case sees only that.
         let (c, c_secret) = server.report(&adult_report(&[shared]));
-        let item = item_for(&items_of(&server, &analyst), shared).clone();
+        let item = item_for(&crate::takedown::items(&server, &analyst), shared).clone();
         assert_eq!(item["state"], "reported");
         assert_eq!(item["case_ids"], json!([c]));
         assert_eq!(
@@ -380,10 +385,6 @@ fn withdrawing_one_of_two_cases_withdraws_its_link_only() {
             vec![json!({"url": shared, "state": "reported"})]
         );
     }
-}
-
-fn items_of(server: &Server, analyst: &str) -> Vec<Value> {
-    items(server, analyst)
 }
 
 #[test]
@@ -504,17 +505,72 @@ fn addresses_stored_before_items_existed_are_moved_into_items() {
         // Once moved, a second start finds nothing more to move.
         server.restart();
         assert_eq!(crate::takedown::items(&server, &analyst).len(), 2);
-        let (_, audit) = server.get("/api/v1/analyst/audit?limit=1000", Some(&analyst));
-        let moved: Vec<&Value> = audit
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|row| row["action"] == "takedown_items_migrated")
-            .collect();
-        assert_eq!(moved.len(), 1, "{audit}");
+        let moved = audit_rows(&server, &analyst, "takedown_items_migrated");
+        assert_eq!(moved.len(), 1, "{moved:?}");
         assert_eq!(
             moved[0]["detail"].as_str().unwrap(),
             r#"{"addresses":3,"items":2}"#
         );
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(takeback_postgres_tests),
+    ignore = "needs TAKEBACK_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
+fn two_servers_reporting_one_address_make_one_item() {
+    let db = Database::postgres_required();
+    let servers = [Server::start(&db, &[]), Server::start(&db, &[])];
+    let analyst = add("analyst", "Ana", &db);
+    let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
+    let spellings = [
+        "https://race.example/p",
+        "HTTPS://RACE.example:443/p#x",
+        "https://race.example/p#y",
+    ];
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let bases = bases.clone();
+            std::thread::spawn(move || {
+                let mut open = 0;
+                for i in 0..15usize {
+                    let base = &bases[(w + i) % 2];
+                    let urls = [spellings[(w + i) % 3], "https://race.example/other"];
+                    let body = serde_json::to_vec(&adult_report(&urls)).unwrap();
+                    let (status, receipt) = request(
+                        "POST",
+                        &format!("{base}/api/v1/reports"),
+                        None,
+                        Some(("application/json", &body)),
+                    );
+                    assert_eq!(status, 201, "{receipt}");
+                    if i % 3 == 2 {
+                        // Withdrawn through the other server, racing the reports.
+                        let other = &bases[(w + i + 1) % 2];
+                        let case = receipt["case_id"].as_str().unwrap();
+                        let secret = receipt["case_secret"].as_str().unwrap();
+                        let (status, _) = request(
+                            "DELETE",
+                            &format!("{other}/api/v1/reports/{case}"),
+                            Some(secret),
+                            None,
+                        );
+                        assert_eq!(status, 200);
+                    } else {
+                        open += 1;
+                    }
+                }
+                open
+            })
+        })
+        .collect();
+    let open: i64 = writers.into_iter().map(|w| w.join().unwrap()).sum();
+    let items = items(&servers[0], &analyst);
+    assert_eq!(items.len(), 2, "{items:?}");
+    for item in &items {
+        assert_eq!(item["state"], "reported", "{item}");
+        assert_eq!(item["case_ids"].as_array().unwrap().len() as i64, open);
+        assert_eq!(item["withdrawn_cases"].as_i64().unwrap(), 60 - open);
     }
 }

@@ -321,27 +321,16 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<TakedownItemView>, StoreError> {
-        let rows =
-            match only {
-                Some(only) => {
-                    sqlx::query_as::<_, ItemRow>(&format!(
-                        "SELECT {ITEM_COLUMNS} FROM takedown_items WHERE state = $1 AND id > $2 \
-                     ORDER BY id LIMIT $3"
-                    ))
-                    .bind(only.as_str())
-                    .bind(after)
-                    .bind(limit)
-                    .fetch_all(&self.read)
-                    .await?
-                }
-                None => sqlx::query_as::<_, ItemRow>(&format!(
-                    "SELECT {ITEM_COLUMNS} FROM takedown_items WHERE id > $1 ORDER BY id LIMIT $2"
-                ))
-                .bind(after)
-                .bind(limit)
-                .fetch_all(&self.read)
-                .await?,
-            };
+        // '' for any state: one statement either way.
+        let rows = sqlx::query_as::<_, ItemRow>(&format!(
+            "SELECT {ITEM_COLUMNS} FROM takedown_items WHERE ($1 = '' OR state = $1) \
+             AND id > $2 ORDER BY id LIMIT $3"
+        ))
+        .bind(only.map_or("", TakedownState::as_str))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
         let mut views = Vec::with_capacity(rows.len());
         for row in rows {
             views.push(self.item_view(row).await?);
