@@ -537,26 +537,10 @@ fn two_servers_reporting_one_address_make_one_item() {
                 for i in 0..15usize {
                     let base = &bases[(w + i) % 2];
                     let urls = [spellings[(w + i) % 3], "https://race.example/other"];
-                    let body = serde_json::to_vec(&adult_report(&urls)).unwrap();
-                    let (status, receipt) = request(
-                        "POST",
-                        &format!("{base}/api/v1/reports"),
-                        None,
-                        Some(("application/json", &body)),
-                    );
-                    assert_eq!(status, 201, "{receipt}");
+                    let (case, secret) = report_to(base, &adult_report(&urls));
                     if i % 3 == 2 {
                         // Withdrawn through the other server, racing the reports.
-                        let other = &bases[(w + i + 1) % 2];
-                        let case = receipt["case_id"].as_str().unwrap();
-                        let secret = receipt["case_secret"].as_str().unwrap();
-                        let (status, _) = request(
-                            "DELETE",
-                            &format!("{other}/api/v1/reports/{case}"),
-                            Some(secret),
-                            None,
-                        );
-                        assert_eq!(status, 200);
+                        withdraw_at(&bases[(w + i + 1) % 2], &case, &secret);
                     } else {
                         open += 1;
                     }
