@@ -298,6 +298,7 @@ fn operations_endpoints_answer() {
         "/api/v1/analyst/queue",
         "/api/v1/analyst/entries/{id}/decision",
         "/api/v1/analyst/urls",
+        "/api/v1/analyst/urls/{id}/assessment",
         "/api/v1/analyst/cases/{case_id}",
         "/api/v1/analyst/audit",
     ] {
