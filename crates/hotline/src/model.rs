@@ -133,7 +133,7 @@ impl EntryState {
     }
 }
 
-/// What the reporter sees of one fingerprint or URL.
+/// What the reporter sees of one fingerprint (a web address: [`TakedownState`]).
 ///
 /// A case shows only what follows from its own report. Anyone who has the picture can
 /// report it, so a case never shows whether someone else reported the same picture, what
