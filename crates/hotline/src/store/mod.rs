@@ -17,8 +17,9 @@
 //! `principals` (partners and analysts), `feedback` (partners' outcomes), `guard` (the
 //! guard list applied to stored entries), `analysts` (the queue and decisions),
 //! `takedown` (reported web addresses: one item per address, its links to cases, an
-//! analyst's assessment), `audit` (the audit log) and `throttles` (the per-source counts that processes sharing a
-//! PostgreSQL database keep together). `tls` checks a PostgreSQL URL's TLS settings
+//! analyst's assessment; `legacy_urls` moves addresses stored before them), `audit` (the
+//! audit log) and `throttles` (the per-source counts that processes sharing a PostgreSQL
+//! database keep together). `tls` checks a PostgreSQL URL's TLS settings
 //! before connecting.
 
 use crate::model::{Algorithm, EntryState};
@@ -208,6 +209,7 @@ mod entries;
 mod feed;
 mod feedback;
 mod guard;
+mod legacy_urls;
 mod principals;
 mod reports;
 mod takedown;
