@@ -23,6 +23,7 @@ pub mod model;
 pub mod report;
 pub mod secrets;
 pub mod store;
+pub mod takedown;
 pub mod throttle;
 pub mod writer;
 

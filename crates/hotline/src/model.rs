@@ -9,6 +9,9 @@ pub use takeback_wire::{
     Algorithm, ChangeOp, FeedbackBatch, FeedbackItem, HashListPage, ListChange,
 };
 
+/// The states of a reported web address.
+pub use crate::takedown::TakedownState;
+
 /// Who is reporting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -130,7 +133,7 @@ impl EntryState {
     }
 }
 
-/// What the reporter sees of one fingerprint or URL.
+/// What the reporter sees of one fingerprint (a web address: [`TakedownState`]).
 ///
 /// A case shows only what follows from its own report. Anyone who has the picture can
 /// report it, so a case never shows whether someone else reported the same picture, what
@@ -187,13 +190,25 @@ pub struct HashStatus {
     pub outcomes: OutcomeCounts,
 }
 
-/// One URL of a case.
+/// One web address of a case, as its reporter sees it.
+///
+/// The state is the address's, whoever's report moved it on (a removal is about the
+/// address, not about a reporter), except that a case's own withdrawal shows as
+/// `withdrawn` to it alone. Nothing here says whether anyone else reported the address.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct UrlStatus {
-    /// The address.
+    /// The address, as this case's reporter typed it.
     pub url: String,
-    /// Where it stands.
-    pub state: ReportedState,
+    /// Where it stands: a stable key that the pages turn into kind words.
+    pub state: TakedownState,
+    /// For `notice_sent`, `still_up` and `escalated`: when the hotline first asked the
+    /// website to remove it; for `removed`: when it was found gone (Unix seconds, shown
+    /// as a date). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<i64>,
+    /// For `not_actionable`: why the hotline cannot act on it, in the analyst's words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// Counts that partners reported; what a young person is shown.
@@ -257,19 +272,69 @@ pub struct EntryView {
     pub outcomes: OutcomeCounts,
 }
 
-/// A reported URL as an analyst sees it.
+/// A takedown item (one web address, however many cases reported it) as an analyst sees
+/// it: context for an assessment, never a picture.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct UrlView {
-    /// Position in the list of URLs; the cursor for the next page.
+pub struct TakedownItemView {
+    /// The item's id; the cursor for the next page.
     pub id: i64,
-    /// The case that reported it.
-    pub case_id: String,
-    /// The address.
+    /// The address, normalised.
     pub url: String,
+    /// Its host (an international name in punycode).
+    pub host: String,
     /// Where it stands.
-    pub state: ReportedState,
-    /// When it was reported (Unix seconds).
-    pub reported_at: i64,
+    pub state: TakedownState,
+    /// Why it was last found not actionable (kept when a new report reopens it).
+    pub reason: Option<String>,
+    /// When a case first reported it (Unix seconds, to the hour).
+    pub first_reported_at: i64,
+    /// When a case last reported it (Unix seconds, to the hour).
+    pub last_reported_at: i64,
+    /// When its state last changed (Unix seconds; to the hour when a report or a
+    /// withdrawal changed it).
+    pub state_changed_at: i64,
+    /// When an analyst last assessed it (Unix seconds).
+    pub assessed_at: Option<i64>,
+    /// The open cases that report it.
+    pub case_ids: Vec<String>,
+    /// Of those, how many each kind of reporter sent.
+    pub reporters: ReporterCounts,
+    /// Cases that reported it and were withdrawn since.
+    pub withdrawn_cases: i64,
+    /// What happened to earlier addresses on the same host.
+    pub host_history: HostHistory,
+}
+
+/// How many cases each kind of reporter sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReporterCounts {
+    /// Sent by the young person shown.
+    pub young_person: i64,
+    /// Sent by a trusted adult.
+    pub trusted_adult: i64,
+}
+
+/// Earlier takedown items on one host, and how fast those removed came down.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct HostHistory {
+    /// Items on this host created before this one.
+    pub previous_items: i64,
+    /// Of those, how many were removed.
+    pub removed: i64,
+    /// The median time from first report to removal of those removed, in seconds.
+    pub median_seconds_to_removal: Option<i64>,
+}
+
+/// `POST /api/v1/analyst/urls/{id}/assessment`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentRequest {
+    /// Whether the hotline can ask the host to remove what is at the address.
+    pub actionable: bool,
+    /// Required when not actionable: why, in words the reporter will read (they see it
+    /// on their case's status). When actionable, an optional note for the audit log.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// One line of the audit log.

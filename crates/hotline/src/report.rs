@@ -1,6 +1,7 @@
 //! Checking a report before anything of it is stored.
 
 use crate::model::{Algorithm, NewReport, Reporter};
+use crate::takedown::normalise;
 use std::collections::HashSet;
 
 /// The longest URL accepted, as browsers and most servers limit them.
@@ -45,7 +46,8 @@ pub struct CheckedReport {
     pub reporter: Reporter,
     /// Its fingerprints.
     pub hashes: Vec<CheckedHash>,
-    /// Its URLs.
+    /// Its URLs as typed, each a different address once normalised
+    /// ([`crate::takedown::normalise`], which accepts each of them).
     pub urls: Vec<String>,
 }
 
@@ -250,12 +252,16 @@ pub fn check_report(
     }
 
     let mut urls = Vec::with_capacity(report.urls.len());
+    let mut addresses = HashSet::new();
     for (i, url) in report.urls.into_iter().enumerate() {
-        check_url(&url).map_err(|reason| InvalidReport::BadUrl {
+        let bad = |reason| InvalidReport::BadUrl {
             index: i + 1,
             reason,
-        })?;
-        if !urls.contains(&url) {
+        };
+        check_url(&url).map_err(bad)?;
+        let normal = normalise(&url).map_err(|error| bad(error.to_string()))?;
+        // Two spellings of one address are one address: the first one typed is kept.
+        if addresses.insert(normal.url) {
             urls.push(url);
         }
     }

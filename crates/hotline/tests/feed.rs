@@ -275,7 +275,10 @@ fn a_large_batch_is_written_whole() {
                     .enumerate()
                     .all(|(i, c)| c.seq == i as i64 + 1)
             );
-            assert_eq!(store.urls(0, 1000).await.unwrap().len(), 600);
+            assert_eq!(
+                store.takedown_items(None, 0, 1000).await.unwrap().len(),
+                600
+            );
             let last = &reports[299];
             let status = store
                 .case_status(&last.case_id, &last.secret_digest)

@@ -132,12 +132,17 @@ const HASH_STATES = {
   suspended: "state_suspended",
   not_listed: "state_not_listed",
 };
+// A web address's takedown state (the hotline's `TakedownState`) and its words.
 const URL_STATES = {
-  pending: "url_pending",
-  listed: "url_listed",
+  reported: "url_reported",
+  actionable: "url_actionable",
+  not_actionable: "url_not_actionable",
+  no_contact: "url_no_contact",
+  notice_sent: "url_notice_sent",
+  still_up: "url_still_up",
+  escalated: "url_escalated",
+  removed: "url_removed",
   withdrawn: "url_withdrawn",
-  suspended: "url_suspended",
-  not_listed: "url_not_listed",
 };
 
 /**
@@ -170,6 +175,12 @@ export function describeCase(status) {
       stateKey: HASH_STATES[hash.state] ?? HASH_STATES.pending,
       outcomes: hash.outcomes,
     })),
-    urls: status.urls.map((url) => ({ url: url.url, stateKey: URL_STATES[url.state] ?? URL_STATES.pending })),
+    urls: status.urls.map((url) => ({
+      url: url.url,
+      // A state from a newer hotline reads as waiting, not as a broken key.
+      stateKey: URL_STATES[url.state] ?? URL_STATES.reported,
+      since: url.since === undefined ? null : new Date(url.since * 1000),
+      reason: url.reason ?? null,
+    })),
   };
 }

@@ -61,9 +61,10 @@ form.addEventListener("submit", async (event) => {
 
 function render(status) {
   const view = describeCase(status);
-  const date = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+  const dates = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
     dateStyle: "long",
-  }).format(view.receivedAt);
+  });
+  const date = dates.format(view.receivedAt);
   document.getElementById("case-summary").textContent =
     `${t("status_received", { date })} ${t(view.summaryKey)}`;
   document.getElementById("case-outcomes").textContent = t(view.outcomes.key, view.outcomes.args);
@@ -92,7 +93,13 @@ function render(status) {
       const item = element("li");
       item.append(
         element("span", { className: "item-name url", text: url.url }),
-        element("span", { className: "item-state", text: t(url.stateKey) }),
+        element("span", {
+          className: "item-state",
+          text: t(url.stateKey, {
+            date: url.since ? dates.format(url.since) : "",
+            reason: url.reason ?? "",
+          }),
+        }),
       );
       return item;
     }),

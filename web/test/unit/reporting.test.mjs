@@ -132,7 +132,11 @@ test("a case is described with its states and outcomes", () => {
       { algorithm: "pdq", value: PDQ, state: "listed", outcomes: { matched: 3, removed: 2, blocked_upload: 1 } },
       { algorithm: "sha256", value: SHA, state: "brand_new_state", outcomes: { matched: 0, removed: 0, blocked_upload: 0 } },
     ],
-    urls: [{ url: "https://a.example/", state: "pending" }],
+    urls: [
+      { url: "https://a.example/", state: "brand_new_state" },
+      { url: "https://b.example/", state: "notice_sent", since: 1_763_942_400 },
+      { url: "https://c.example/", state: "not_actionable", reason: "It is a search page." },
+    ],
     platform_outcomes: { matched: 3, removed: 2, blocked_upload: 1 },
   };
   const view = describeCase(status);
@@ -146,7 +150,11 @@ test("a case is described with its states and outcomes", () => {
   assert.equal(view.hashes[1].kindKey, "fingerprint_exact");
   // A state from a newer hotline reads as waiting, not as a broken key.
   assert.equal(view.hashes[1].stateKey, "state_pending");
-  assert.deepEqual(view.urls, [{ url: "https://a.example/", stateKey: "url_pending" }]);
+  assert.deepEqual(view.urls, [
+    { url: "https://a.example/", stateKey: "url_reported", since: null, reason: null },
+    { url: "https://b.example/", stateKey: "url_notice_sent", since: new Date(1_763_942_400_000), reason: null },
+    { url: "https://c.example/", stateKey: "url_not_actionable", since: null, reason: "It is a search page." },
+  ]);
 
   const withdrawn = describeCase({ ...status, state: "withdrawn", platform_outcomes: { matched: 0, removed: 0, blocked_upload: 0 } });
   assert.equal(withdrawn.summaryKey, "status_withdrawn");

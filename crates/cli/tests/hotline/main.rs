@@ -20,3 +20,4 @@ mod postgres;
 mod postgres_tls;
 mod privacy;
 mod reports;
+mod takedown;

@@ -30,26 +30,11 @@ fn two_servers_one_database_a_consistent_feed() {
                     // that both servers race on the same entries.
                     let hashes = vec![pdq(10_000 + w * 1000 + i), pdq(1 + (i % 5))];
                     let write_to = &bases[(w as usize + i as usize) % 2];
-                    let body = serde_json::to_vec(&report_of(&hashes, &[])).unwrap();
-                    let (status, receipt) = request(
-                        "POST",
-                        &format!("{write_to}/api/v1/reports"),
-                        None,
-                        Some(("application/json", &body)),
-                    );
-                    assert_eq!(status, 201, "{receipt}");
+                    let (case, secret) = report_to(write_to, &report_of(&hashes, &[]));
                     if i % 4 == 3 {
                         // Withdrawn through the other server.
                         let other = &bases[(w as usize + i as usize + 1) % 2];
-                        let case = receipt["case_id"].as_str().unwrap();
-                        let secret = receipt["case_secret"].as_str().unwrap();
-                        let (status, _) = request(
-                            "DELETE",
-                            &format!("{other}/api/v1/reports/{case}"),
-                            Some(secret),
-                            None,
-                        );
-                        assert_eq!(status, 200);
+                        withdraw_at(other, &case, &secret);
                     } else {
                         open_reports.lock().unwrap().push(hashes);
                     }

@@ -33,7 +33,7 @@ fn a_report_is_listed_shown_and_withdrawn() {
                 .all(|h| h["state"] == "listed")
         );
         assert_eq!(case["urls"][0]["url"], "https://example.com/seen-here");
-        assert_eq!(case["urls"][0]["state"], "pending");
+        assert_eq!(case["urls"][0]["state"], "reported");
 
         // Typed in lower case without dashes, as someone might on a phone.
         let typed = secret.to_lowercase().replace('-', "");
@@ -298,6 +298,7 @@ fn operations_endpoints_answer() {
         "/api/v1/analyst/queue",
         "/api/v1/analyst/entries/{id}/decision",
         "/api/v1/analyst/urls",
+        "/api/v1/analyst/urls/{id}/assessment",
         "/api/v1/analyst/cases/{case_id}",
         "/api/v1/analyst/audit",
     ] {

@@ -464,6 +464,34 @@ pub fn report_of(hashes: &[String], urls: &[&str]) -> Value {
     })
 }
 
+/// Sends a report to the server at `base` (for threads, which hold addresses rather than
+/// `Server`s); returns the case number and secret.
+pub fn report_to(base: &str, body: &Value) -> (String, String) {
+    let body = serde_json::to_vec(body).unwrap();
+    let (status, receipt) = request(
+        "POST",
+        &format!("{base}/api/v1/reports"),
+        None,
+        Some(("application/json", &body)),
+    );
+    assert_eq!(status, 201, "{receipt}");
+    (
+        receipt["case_id"].as_str().unwrap().to_owned(),
+        receipt["case_secret"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// Withdraws a case through the server at `base`.
+pub fn withdraw_at(base: &str, case_id: &str, secret: &str) {
+    let (status, answer) = request(
+        "DELETE",
+        &format!("{base}/api/v1/reports/{case_id}"),
+        Some(secret),
+        None,
+    );
+    assert_eq!(status, 200, "{answer}");
+}
+
 /// Waits until `f` returns true or the time is up.
 pub fn eventually(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
     let start = Instant::now();

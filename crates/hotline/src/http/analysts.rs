@@ -1,11 +1,11 @@
-//! Analysts: the queue of held and suspended entries, decisions, reported URLs, cases and
-//! the audit log. Every call is itself written to the audit log.
+//! Analysts: the queue of held and suspended entries, decisions, cases and the audit log
+//! (reported web addresses: `takedown.rs`). Every call is itself written to the audit log.
 
 use super::error::ApiError;
 use super::extract::{Analyst, JsonBody};
 use super::partners::number_param;
 use super::state::AppState;
-use crate::model::{AuditRecord, CaseStatus, DecisionRequest, EntryState, EntryView, UrlView};
+use crate::model::{AuditRecord, CaseStatus, DecisionRequest, EntryState, EntryView};
 use crate::secrets::CaseId;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -20,11 +20,12 @@ pub(super) struct Page {
     after: Option<String>,
     /// Most rows (default 100, at most 1000).
     limit: Option<String>,
-    /// Queue only: `held`, `suspended` or both (default).
-    state: Option<String>,
+    /// The queue: `held`, `suspended` or both (default). Reported addresses: one of their
+    /// states (`reported`, `actionable`, …) or all (default).
+    pub(super) state: Option<String>,
 }
 
-type PageQuery = Result<Query<Page>, axum::extract::rejection::QueryRejection>;
+pub(super) type PageQuery = Result<Query<Page>, axum::extract::rejection::QueryRejection>;
 
 /// An entry id from the path, with the API's JSON error when it is not a whole number.
 type EntryId = Result<Path<i64>, axum::extract::rejection::PathRejection>;
@@ -38,7 +39,7 @@ fn entry_id(path: EntryId) -> Result<i64, ApiError> {
     })
 }
 
-fn page(query: PageQuery) -> Result<(Page, i64, i64), ApiError> {
+pub(super) fn page(query: PageQuery) -> Result<(Page, i64, i64), ApiError> {
     let Query(page) = query
         .map_err(|rejection| ApiError::bad_request("invalid_parameter", rejection.body_text()))?;
     let after = number_param("after", page.after.as_deref(), 0, 0, i64::MAX)?;
@@ -148,27 +149,6 @@ pub(super) fn check_decision(request: &DecisionRequest) -> Result<(), ApiError> 
         ));
     }
     Ok(())
-}
-
-/// Reported URLs, oldest first.
-#[utoipa::path(
-    get, path = "/api/v1/analyst/urls", tag = "analysts",
-    params(Page), security(("analyst_token" = [])),
-    responses((status = 200, body = [UrlView]))
-)]
-pub(super) async fn urls(
-    State(state): State<AppState>,
-    Analyst(analyst): Analyst,
-    query: PageQuery,
-) -> Result<Json<Vec<UrlView>>, ApiError> {
-    let (_, after, limit) = page(query)?;
-    let urls = state.store.urls(after, limit).await?;
-    let detail = serde_json::json!({"after": after, "returned": urls.len()}).to_string();
-    state
-        .store
-        .audit_read(&analyst, "urls_read", None, Some(&detail))
-        .await?;
-    Ok(Json(urls))
 }
 
 /// A case, as its reporter would see it. The read is logged.

@@ -61,6 +61,9 @@ impl From<StoreError> for ApiError {
                 not_found(format!("there is no {} named {name:?}", kind.as_str()))
             }
             StoreError::NoSuchEntry(id) => not_found(no_entry_message(id)),
+            StoreError::NoSuchTakedownItem(_) | StoreError::NotAssessable { .. } => {
+                crate::http::takedown::store_error(&error)
+            }
             StoreError::NotSuspended { state, .. } => conflict(format!(
                 "only a suspended entry can be reinstated; this one is {}",
                 state.as_str()

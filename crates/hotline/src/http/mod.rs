@@ -12,6 +12,7 @@ mod partners;
 mod reports;
 mod scrape;
 mod state;
+mod takedown;
 
 use crate::config::Hsts;
 use axum::extract::State;
@@ -51,7 +52,11 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/analyst/entries/{id}/decision",
             post(analysts::decide),
         )
-        .route("/api/v1/analyst/urls", get(analysts::urls))
+        .route("/api/v1/analyst/urls", get(takedown::urls))
+        .route(
+            "/api/v1/analyst/urls/{id}/assessment",
+            post(takedown::assess),
+        )
         .route("/api/v1/analyst/cases/{case_id}", get(analysts::case))
         .route("/api/v1/analyst/audit", get(analysts::audit))
         .route("/api/v1/openapi.json", get(openapi))

@@ -15,7 +15,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::reports::create, super::reports::status, super::reports::withdraw,
         super::partners::hashlist, super::partners::feedback,
         super::analysts::queue, super::analysts::entry, super::analysts::decide,
-        super::analysts::urls, super::analysts::case, super::analysts::audit,
+        super::takedown::urls, super::takedown::assess,
+        super::analysts::case, super::analysts::audit,
     ),
     modifiers(&BearerSchemes, &CommonErrors),
 )]

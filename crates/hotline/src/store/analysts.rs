@@ -1,13 +1,12 @@
-//! What analysts read and decide: the queue, entries with their provenance, decisions,
-//! reported URLs.
+//! What analysts read and decide: the queue, entries with their provenance, decisions.
+//! (Reported web addresses: `takedown.rs`.)
 
 use super::audit::audit;
-use super::cases::url_state;
 use super::entries::{ENTRY_COLUMNS, EntryRow, StoredEntry, open_reports};
 use super::feed::{PendingChange, append_changes};
 use super::{Principal, REASON_GUARD_LIST, Store, StoreError, algorithm, now_ms, quality};
 use crate::guard::GuardList;
-use crate::model::{ChangeOp, Decision, EntryState, EntryView, OutcomeCounts, UrlView};
+use crate::model::{ChangeOp, Decision, EntryState, EntryView, OutcomeCounts};
 
 /// An entry's outcome counts, summed over partners.
 #[derive(Debug, sqlx::FromRow)]
@@ -17,16 +16,6 @@ struct OutcomeRow {
     blocked_upload: i64,
     /// Partners that reported a false positive since the last decision.
     fp_partners: i64,
-}
-
-/// A `case_urls` row.
-#[derive(Debug, sqlx::FromRow)]
-struct UrlRow {
-    id: i64,
-    case_id: String,
-    url: String,
-    state: String,
-    created_at: i64,
 }
 
 impl Store {
@@ -238,27 +227,5 @@ impl Store {
         append_changes(&mut tx, self.backend, &changes, now).await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Reported URLs after the id `after`, oldest first.
-    pub async fn urls(&self, after: i64, limit: i64) -> Result<Vec<UrlView>, StoreError> {
-        let rows = sqlx::query_as::<_, UrlRow>(
-            "SELECT id, case_id, url, state, created_at FROM case_urls WHERE id > $1 \
-             ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&self.read)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| UrlView {
-                id: row.id,
-                case_id: row.case_id,
-                url: row.url,
-                state: url_state(&row.state),
-                reported_at: row.created_at / 1000,
-            })
-            .collect())
     }
 }

@@ -3,9 +3,10 @@
 
 use super::entries::open_reports;
 use super::feed::{PendingChange, append_changes};
+use super::takedown::{case_urls, withdraw_links};
 use super::{HOUR_MS, Store, StoreError, algorithm, now_ms};
 use crate::model::{
-    CaseStatus, ChangeOp, EntryState, HashStatus, OutcomeCounts, ReportedState, Reporter, UrlStatus,
+    CaseStatus, ChangeOp, EntryState, HashStatus, OutcomeCounts, ReportedState, Reporter,
 };
 use crate::secrets::CaseId;
 use sqlx::{Any, Executor, Transaction};
@@ -186,18 +187,7 @@ impl Store {
                 outcomes,
             });
         }
-        let url_rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT url, state FROM case_urls WHERE case_id = $1 ORDER BY id")
-                .bind(case_id.as_str())
-                .fetch_all(&self.read)
-                .await?;
-        let urls = url_rows
-            .into_iter()
-            .map(|(url, state)| UrlStatus {
-                url,
-                state: url_state(&state),
-            })
-            .collect();
+        let urls = case_urls(&self.read, case_id).await?;
         Ok(CaseStatus {
             case_id: case_id.to_string(),
             state,
@@ -235,10 +225,6 @@ impl Store {
         }
         sqlx::query("UPDATE cases SET state = 'withdrawn', withdrawn_at = $1 WHERE id = $2")
             .bind(now)
-            .bind(case_id.as_str())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE case_urls SET state = 'withdrawn' WHERE case_id = $1")
             .bind(case_id.as_str())
             .execute(&mut *tx)
             .await?;
@@ -285,6 +271,8 @@ impl Store {
                 });
             }
         }
+        // After the entries: the lock order.
+        withdraw_links(&mut tx, case_id, now).await?;
         append_changes(&mut tx, self.backend, &changes, now).await?;
         tx.commit().await?;
         Ok(true)
@@ -311,12 +299,4 @@ impl Store {
 
 fn reporter(stored: &str) -> Result<Reporter, StoreError> {
     Reporter::from_stored(stored).ok_or_else(|| StoreError::Corrupt(format!("reporter {stored:?}")))
-}
-
-pub(super) fn url_state(stored: &str) -> ReportedState {
-    if stored == "withdrawn" {
-        ReportedState::Withdrawn
-    } else {
-        ReportedState::Pending
-    }
 }

@@ -15,9 +15,11 @@
 //! `reports` (writing reports), `cases` (what a reporter reads and withdraws), `entries`
 //! (locking and changing list entries), `feed` (the hash list and its changes),
 //! `principals` (partners and analysts), `feedback` (partners' outcomes), `guard` (the
-//! guard list applied to stored entries), `analysts` (the queue and decisions), `audit`
-//! (the audit log) and `throttles` (the per-source counts that processes sharing a
-//! PostgreSQL database keep together). `tls` checks a PostgreSQL URL's TLS settings
+//! guard list applied to stored entries), `analysts` (the queue and decisions),
+//! `takedown` (reported web addresses: one item per address, its links to cases, an
+//! analyst's assessment; `legacy_urls` moves addresses stored before them), `audit` (the
+//! audit log) and `throttles` (the per-source counts that processes sharing a PostgreSQL
+//! database keep together). `tls` checks a PostgreSQL URL's TLS settings
 //! before connecting.
 
 use crate::model::{Algorithm, EntryState};
@@ -97,6 +99,18 @@ pub enum StoreError {
     /// No list entry has this id (for feedback: none that has ever been in the feed).
     #[error("there is no list entry with id {0}")]
     NoSuchEntry(i64),
+    /// No takedown item has this id.
+    #[error("there is no reported address with id {0}")]
+    NoSuchTakedownItem(i64),
+    /// Assessing an address that is past assessment (notices sent, removed, or withdrawn
+    /// by every case that reported it).
+    #[error("address {item} cannot be assessed: it is {}", state.as_str())]
+    NotAssessable {
+        /// The item's id.
+        item: i64,
+        /// Its state.
+        state: crate::takedown::TakedownState,
+    },
     /// Reinstating an entry that is not suspended.
     #[error("entry {entry} cannot be reinstated: it is {}, not suspended", state.as_str())]
     NotSuspended {
@@ -195,8 +209,10 @@ mod entries;
 mod feed;
 mod feedback;
 mod guard;
+mod legacy_urls;
 mod principals;
 mod reports;
+mod takedown;
 mod throttles;
 mod tls;
 
@@ -435,6 +451,7 @@ impl Store {
                 }
             }
         };
+        store.move_case_urls().await?;
         Ok(store)
     }
 

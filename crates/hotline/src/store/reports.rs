@@ -3,6 +3,7 @@
 use super::cases::fill_link_baselines;
 use super::entries::{ENTRY_COLUMNS, EntryRow, StoredEntry};
 use super::feed::{PendingChange, append_changes};
+use super::takedown::link_reported_urls;
 use super::{
     Backend, HOLD_FLOOD_BRAKE, HOUR_MS, HashVerdict, ListingPolicy, ListingRules, Param,
     PreparedReport, REASON_GUARD_LIST, Store, StoreError, WriteSummary, insert_rows, now_ms,
@@ -111,7 +112,6 @@ impl Store {
         // hundreds of reports, and one statement per row would dominate its cost.
         let mut case_rows = Vec::with_capacity(reports.len());
         let mut link_rows = Vec::new();
-        let mut url_rows = Vec::new();
         for prepared in reports {
             let case_id = prepared.case_id.as_str();
             case_rows.push(vec![
@@ -127,14 +127,6 @@ impl Store {
                     .copied()
                     .ok_or_else(|| StoreError::Corrupt("entry not written".into()))?;
                 link_rows.push(vec![Param::Text(case_id), Param::Int(Some(entry_id))]);
-            }
-            for url in &prepared.report.urls {
-                url_rows.push(vec![
-                    Param::Text(case_id),
-                    Param::Text(url),
-                    Param::Text("pending"),
-                    Param::Int(Some(now)),
-                ]);
             }
         }
         insert_rows(
@@ -152,13 +144,7 @@ impl Store {
         )
         .await?;
         fill_link_baselines(&mut tx).await?;
-        insert_rows(
-            &mut tx,
-            self.backend,
-            "INSERT INTO case_urls (case_id, url, state, created_at)",
-            &url_rows,
-        )
-        .await?;
+        link_reported_urls(&mut tx, self.backend, reports, now).await?;
         append_changes(&mut tx, self.backend, &changes, now).await?;
         tx.commit().await?;
         Ok(brake.summary())
