@@ -51,6 +51,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("hotline_report", hotline_report),
     ("hotline_feedback", hotline_feedback),
     ("hotline_decision", hotline_decision),
+    ("url_normalise", url_normalise),
 ];
 
 /// The decoding limits the `fingerprint` target uses: one megapixel, so that the fuzzer
@@ -373,6 +374,35 @@ pub fn hotline_feedback(data: &[u8]) {
 /// checked as the hotline does before applying it.
 pub fn hotline_decision(data: &[u8]) {
     if let Ok(request) = takeback_hotline::http::bodies::decision(data) {
-        assert!(request.note.is_none_or(|note| note.len() <= 2000));
+        assert!(request.note.is_none_or(|note| note.chars().count() <= 2000));
     }
+}
+
+/// A reported web address, normalised as the hotline files it as a takedown item
+/// (`takeback_hotline::takedown::normalise`). What comes out is an http(s) address with a
+/// lower-case ASCII host and no fragment or credentials, and normalising it again changes
+/// nothing: otherwise one address could become two items.
+pub fn url_normalise(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let Ok(normal) = takeback_hotline::takedown::normalise(&text) else {
+        return;
+    };
+    let url = &normal.url;
+    assert!(
+        url.starts_with("http://") || url.starts_with("https://"),
+        "{url}"
+    );
+    assert!(!url.contains('#'), "a fragment is kept: {url}");
+    assert!(!normal.host.is_empty(), "{url}");
+    assert!(
+        !normal
+            .host
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || !b.is_ascii()),
+        "host {:?}",
+        normal.host
+    );
+    let again = takeback_hotline::takedown::normalise(url)
+        .unwrap_or_else(|error| panic!("{url} normalised does not normalise again: {error}"));
+    assert_eq!(again, normal, "normalising twice differs from once");
 }

@@ -32,6 +32,7 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
         "hotline_report" => reports(),
         "hotline_feedback" => feedback(),
         "hotline_decision" => decisions(),
+        "url_normalise" => addresses(),
         _ => Vec::new(),
     }
 }
@@ -310,4 +311,25 @@ fn decisions() -> Vec<(String, Vec<u8>)> {
             br#"{"decision": "reinstate", "note": null}"#.to_vec(),
         ),
     ])
+}
+
+fn addresses() -> Vec<(String, Vec<u8>)> {
+    named(
+        [
+            (
+                "mixed-case-port-fragment",
+                "HTTPS://Example.COM:443/a/./b/../c?q=1#top",
+            ),
+            (
+                "idn-credentials",
+                "https://user:pw@BÜCHER.example/straße?ä=1",
+            ),
+            ("ipv6", "http://[::1]:8080/p"),
+            ("ip-dots", "http://192.168.0.1./%2e%2E/x"),
+            ("not-web", "ftp://example.com/file"),
+        ]
+        .into_iter()
+        .map(|(name, url)| (name, url.as_bytes().to_vec()))
+        .collect(),
+    )
 }
