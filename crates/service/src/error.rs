@@ -16,6 +16,9 @@ pub struct ApiError {
     pub code: &'static str,
     /// Plain-language explanation.
     pub message: String,
+    /// Seconds after which trying again may succeed, sent as `Retry-After` (RFC 9110):
+    /// for answers about the service's state rather than the request.
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -25,7 +28,14 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// The same answer, telling the client to try again after `seconds`.
+    pub fn retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// 400 with the given code.
@@ -75,6 +85,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
