@@ -51,8 +51,7 @@ impl HotlineError for ApiError {
             "the database's disk is full: no report can be stored until space is freed \
              (writing resumes by itself, without a restart)"
         );
-        metrics::counter!("takeback_database_errors_total", "kind" => "storage_full")
-            .increment(1);
+        metrics::counter!("takeback_database_errors_total", "kind" => "storage_full").increment(1);
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "storage_full",

@@ -25,7 +25,7 @@ use crate::report::CheckedReport;
 use crate::secrets::{CaseId, TokenKind};
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Connection, Executor, Transaction};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -164,8 +164,7 @@ impl Outage {
             // other insufficient resources (out of memory, too many connections).
             if code == "53100" {
                 Some(Outage::StorageFull)
-            } else if code.starts_with("08") || code.starts_with("57P") || code.starts_with("53")
-            {
+            } else if code.starts_with("08") || code.starts_with("57P") || code.starts_with("53") {
                 Some(Outage::Unavailable)
             } else {
                 None
@@ -186,7 +185,10 @@ impl StoreError {
     /// Whether this is the database's state (down, or full) rather than anything about
     /// the request: every write fails alike until it changes.
     pub(crate) fn is_outage(&self) -> bool {
-        matches!(self, StoreError::Unavailable(_) | StoreError::StorageFull(_))
+        matches!(
+            self,
+            StoreError::Unavailable(_) | StoreError::StorageFull(_)
+        )
     }
 
     /// The same error again, for each of several requests waiting on one failed write:
@@ -196,9 +198,9 @@ impl StoreError {
         match self {
             StoreError::Unavailable(error) => StoreError::Unavailable(copy(error)),
             StoreError::StorageFull(error) => StoreError::StorageFull(copy(error)),
-            other => StoreError::Database(sqlx::Error::Io(std::io::Error::other(
-                other.to_string(),
-            ))),
+            other => {
+                StoreError::Database(sqlx::Error::Io(std::io::Error::other(other.to_string())))
+            }
         }
     }
 
@@ -454,6 +456,29 @@ impl Store {
                             .await?;
                         }
                         Ok(())
+                    })
+                })
+                .after_release(move |conn, _meta| {
+                    Box::pin(async move {
+                        // Some SQLite errors (a full disk, an I/O error) roll the whole
+                        // transaction back by themselves. sqlx's ROLLBACK then fails and it
+                        // still counts the connection as in a transaction, so the next
+                        // transaction on it would be a mere savepoint, and a commit that
+                        // reports success could leave everything uncommitted: a 201 for a
+                        // report that is never stored. A connection in that state is closed
+                        // and the pool opens a fresh one. The ping waits for the rollback
+                        // sqlx queued when the transaction was dropped.
+                        if backend == Backend::Sqlite {
+                            conn.ping().await?;
+                        }
+                        let clean = !conn.is_in_transaction();
+                        if !clean {
+                            tracing::warn!(
+                                "a database connection was still in a transaction after an \
+                                 error; it is closed, and a new one opened"
+                            );
+                        }
+                        Ok(clean)
                     })
                 })
         };
