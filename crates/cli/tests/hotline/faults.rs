@@ -5,8 +5,9 @@
 //! once, the feed replays to exactly the listed entries, and every partner saw every
 //! change, in order.
 //!
-//! The PostgreSQL run is short here (about ten seconds of load, two faults);
-//! `bench/hotline/faults` runs it for minutes, with a fault every few seconds, by setting
+//! The PostgreSQL run is short here (about ten seconds of load; PostgreSQL restarted, a
+//! server killed, PostgreSQL restarted again);
+//! `bench/hotline/faults` runs it for minutes, with a fault every 15 seconds, by setting
 //! `TAKEBACK_FAULTS_SECONDS`, and reads what it measured from the JSON file named by
 //! `TAKEBACK_FAULTS_REPORT`.
 
@@ -29,8 +30,8 @@ fn postgres_restarts_and_kill_9_under_load_lose_nothing_acknowledged() {
     let seconds = std::env::var("TAKEBACK_FAULTS_SECONDS")
         .ok()
         .map(|s| s.parse::<f64>().expect("TAKEBACK_FAULTS_SECONDS: a number"));
-    // Short: a PostgreSQL restart, then a kill -9, three seconds apart. Long: one fault
-    // every `every` seconds, alternately PostgreSQL and each server.
+    // A fault `every` seconds after the load recovered from the last, in turn PostgreSQL
+    // and each server: in the short run three, about three seconds apart.
     let (seconds, every) = match seconds {
         Some(seconds) => (seconds, 15.0),
         None => (9.0, 3.0),
