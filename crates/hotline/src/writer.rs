@@ -143,9 +143,11 @@ async fn write_batch(
                 let _ = reply.send(Ok(()));
             }
         }
-        Err(StoreError::Unavailable(error)) => {
+        // The database is down or full: every report in the batch fails alike, and
+        // writing them one by one would only fail again.
+        Err(error) if error.is_outage() => {
             for reply in replies {
-                let _ = reply.send(Err(StoreError::Unavailable(clone_error(&error))));
+                let _ = reply.send(Err(error.again()));
             }
         }
         // One bad report must not sink the others: write each alone.
@@ -183,11 +185,6 @@ fn record(summary: WriteSummary) {
              held for an analyst"
         );
     }
-}
-
-/// `sqlx::Error` is not `Clone`; each waiting request gets an equivalent error.
-fn clone_error(error: &sqlx::Error) -> sqlx::Error {
-    sqlx::Error::Io(std::io::Error::other(error.to_string()))
 }
 
 #[cfg(test)]

@@ -16,8 +16,8 @@ pub struct ApiError {
     pub code: &'static str,
     /// Plain-language explanation.
     pub message: String,
-    /// Seconds after which trying again may succeed, sent as `Retry-After` (with 503s and
-    /// 429s).
+    /// Seconds after which trying again may succeed, sent as `Retry-After` (RFC 9110):
+    /// for answers about the service's state rather than the request.
     pub retry_after: Option<u32>,
 }
 
@@ -32,7 +32,7 @@ impl ApiError {
         }
     }
 
-    /// The same answer, saying when to try again.
+    /// The same answer, telling the client to try again after `seconds`.
     pub fn retry_after(mut self, seconds: u32) -> Self {
         self.retry_after = Some(seconds);
         self

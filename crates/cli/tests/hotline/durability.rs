@@ -148,9 +148,17 @@ fn the_database_going_away_gives_503_and_recovery() {
     server.report(&report_of(&[pdq(1)], &[]));
 
     relay.cut();
-    let (status, body) = server.post_json("/api/v1/reports", None, &report_of(&[pdq(2)], &[]));
+    let report = serde_json::to_vec(&report_of(&[pdq(2)], &[])).unwrap();
+    let (status, headers, body) = exchange(
+        "POST",
+        &server.url("/api/v1/reports"),
+        None,
+        Some(("application/json", &report)),
+        &[],
+    );
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["error"]["code"], "unavailable");
+    assert_eq!(headers.get("retry-after").unwrap(), "30");
     assert_eq!(server.get("/healthz", None).0, 503);
     assert!(
         server.logs().contains("database unavailable"),

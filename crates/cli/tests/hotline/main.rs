@@ -5,6 +5,7 @@
 // Helpers as well as tests: a failed step should stop the test right there.
 #![allow(clippy::unwrap_used)]
 
+mod cluster;
 mod support;
 
 mod access;
@@ -12,6 +13,7 @@ mod bad_input;
 mod config;
 mod defences;
 mod durability;
+mod faults;
 mod guard_reload;
 mod hsts;
 mod list;

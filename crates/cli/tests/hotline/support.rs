@@ -384,6 +384,19 @@ pub fn request_with_headers(
     body: Option<(&str, &[u8])>,
     headers: &[(&str, &str)],
 ) -> (u16, Value) {
+    let (status, _, body) = exchange(method, url, token, body, headers);
+    (status, body)
+}
+
+/// A request, answered with its status, headers and JSON body (`null` when not JSON);
+/// status 0 when the connection failed or was closed without an answer.
+pub fn exchange(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<(&str, &[u8])>,
+    headers: &[(&str, &str)],
+) -> (u16, ureq::http::HeaderMap, Value) {
     let agent = agent();
     let mut builder = ureq::http::Request::builder().method(method).uri(url);
     for (name, value) in headers {
@@ -411,17 +424,31 @@ pub fn request_with_headers(
                 .limit(64 << 20)
                 .read_to_string()
                 .unwrap_or_default();
-            (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+            let headers = response.headers().clone();
+            (
+                status,
+                headers,
+                serde_json::from_str(&text).unwrap_or(Value::Null),
+            )
         }
         // The server closed the connection (it was killed, or refused a huge body early).
-        Err(error) => (0, json!({"transport_error": error.to_string()})),
+        Err(error) => (
+            0,
+            ureq::http::HeaderMap::new(),
+            json!({"transport_error": error.to_string()}),
+        ),
     }
 }
 
 /// Adds a partner or analyst with the CLI and returns the printed token.
 pub fn add(kind: &str, name: &str, database: &Database) -> String {
+    add_url(kind, name, &database.url)
+}
+
+/// [`add`], on the database at `url`.
+pub fn add_url(kind: &str, name: &str, url: &str) -> String {
     let output = takeback()
-        .args([kind, "add", name, "--database", &database.url])
+        .args([kind, "add", name, "--database", url])
         .output()
         .unwrap();
     assert!(

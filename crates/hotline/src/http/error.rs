@@ -9,12 +9,17 @@ pub use takeback_service::ApiError;
 /// The error body, for the OpenAPI description.
 pub use takeback_wire::{ErrorBody, ErrorDetail};
 
+/// What a 503 about the database tells clients to wait before trying again.
+const RETRY_AFTER_SECONDS: u32 = 30;
+
 /// The hotline's own error answers, beside [`ApiError`]'s general ones.
 pub trait HotlineError {
     /// The same answer for an unknown case and a wrong secret.
     fn case_not_found() -> Self;
     /// The database is unreachable: logged here, once, without any request data.
     fn unavailable(error: &dyn std::fmt::Display) -> Self;
+    /// The database's disk is full: logged here for the operator, who must free space.
+    fn storage_full(error: &dyn std::fmt::Display) -> Self;
     /// 413, with what to do instead.
     fn body_too_large() -> Self;
 }
@@ -37,6 +42,23 @@ impl HotlineError for ApiError {
             "The service cannot store or read reports just now. Nothing was saved from this \
              request; please try again in a few minutes.",
         )
+        .retry_after(RETRY_AFTER_SECONDS)
+    }
+
+    fn storage_full(error: &dyn std::fmt::Display) -> Self {
+        tracing::error!(
+            %error,
+            "the database's disk is full: no report can be stored until space is freed \
+             (writing resumes by itself, without a restart)"
+        );
+        metrics::counter!("takeback_database_errors_total", "kind" => "storage_full").increment(1);
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage_full",
+            "The service has run out of room to store reports, and its operators have been \
+             told. Nothing was saved from this request; please try again later.",
+        )
+        .retry_after(RETRY_AFTER_SECONDS)
     }
 
     fn body_too_large() -> Self {
@@ -53,6 +75,7 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Unavailable(_) => ApiError::unavailable(&error),
+            StoreError::StorageFull(_) => ApiError::storage_full(&error),
             StoreError::NameTaken { kind, name } => conflict(format!(
                 "there is already a {} named {name:?}",
                 kind.as_str()

@@ -41,7 +41,10 @@ impl Modify for CommonErrors {
             ("415", "Body not JSON"),
             ("422", "A rule of the request is broken"),
             ("429", "Throttled"),
-            ("503", "Database unavailable; nothing was stored"),
+            (
+                "503",
+                "Database unavailable or out of storage; nothing was stored",
+            ),
         ];
         for item in openapi.paths.paths.values_mut() {
             for operation in [&mut item.get, &mut item.post, &mut item.delete]

@@ -29,7 +29,7 @@ use axum::http::StatusCode;
         (status = 415, description = "Not JSON (pictures are never accepted)", body = super::error::ErrorBody),
         (status = 422, description = "A rule of the report is broken; the message says which", body = super::error::ErrorBody),
         (status = 429, description = "Too many reports from this source", body = super::error::ErrorBody),
-        (status = 503, description = "Database unavailable; nothing stored", body = super::error::ErrorBody),
+        (status = 503, description = "Database unavailable or out of storage; nothing stored", body = super::error::ErrorBody),
     )
 )]
 pub(super) async fn create(

@@ -27,7 +27,7 @@ use crate::report::CheckedReport;
 use crate::secrets::{CaseId, TokenKind};
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Connection, Executor, Transaction};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -39,6 +39,11 @@ pub enum StoreError {
     /// The database cannot be reached or is not answering: worth retrying later.
     #[error("the database is unavailable: {0}")]
     Unavailable(#[source] sqlx::Error),
+    /// The database's disk is full (SQLite's `SQLITE_FULL`, PostgreSQL's `disk_full`,
+    /// SQLSTATE 53100): reads still work, nothing more can be written until an operator
+    /// frees space, and then writing resumes without a restart.
+    #[error("the database's storage is full: {0}")]
+    StorageFull(#[source] sqlx::Error),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
@@ -138,37 +143,81 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
-        let unavailable = match &error {
+        match Outage::of(&error) {
+            Some(Outage::Unavailable) => StoreError::Unavailable(error),
+            Some(Outage::StorageFull) => StoreError::StorageFull(error),
+            None => StoreError::Database(error),
+        }
+    }
+}
+
+/// Errors that are the database's state rather than the request's: worth retrying later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outage {
+    Unavailable,
+    StorageFull,
+}
+
+impl Outage {
+    fn of(error: &sqlx::Error) -> Option<Self> {
+        match error {
             sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::Io(_)
             | sqlx::Error::Tls(_)
             | sqlx::Error::Protocol(_)
-            | sqlx::Error::WorkerCrashed => true,
-            // PostgreSQL: connection exceptions, shutting down, insufficient resources
-            // (disk full, too many connections); SQLite: busy, locked, read-only, I/O
-            // error, disk full, cannot open.
-            sqlx::Error::Database(db) => db.code().is_some_and(|code| {
-                if code.len() == 5 {
-                    // A PostgreSQL SQLSTATE.
-                    code.starts_with("08") || code.starts_with("57P") || code.starts_with("53")
-                } else {
-                    // A SQLite extended result code: its low byte is the primary code.
-                    code.parse::<i32>()
-                        .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 8 | 10 | 13 | 14))
-                }
-            }),
-            _ => false,
-        };
-        if unavailable {
-            StoreError::Unavailable(error)
+            | sqlx::Error::WorkerCrashed => Some(Outage::Unavailable),
+            sqlx::Error::Database(db) => db.code().as_deref().and_then(Self::of_code),
+            _ => None,
+        }
+    }
+
+    fn of_code(code: &str) -> Option<Self> {
+        if code.len() == 5 {
+            // A PostgreSQL SQLSTATE: disk full; connection exceptions, shutting down,
+            // other insufficient resources (out of memory, too many connections).
+            if code == "53100" {
+                Some(Outage::StorageFull)
+            } else if code.starts_with("08") || code.starts_with("57P") || code.starts_with("53") {
+                Some(Outage::Unavailable)
+            } else {
+                None
+            }
         } else {
-            StoreError::Database(error)
+            // A SQLite extended result code: its low byte is the primary code. Full (13);
+            // busy, locked, read-only, I/O error, cannot open.
+            match code.parse::<i32>().ok()? & 0xff {
+                13 => Some(Outage::StorageFull),
+                5 | 6 | 8 | 10 | 14 => Some(Outage::Unavailable),
+                _ => None,
+            }
         }
     }
 }
 
 impl StoreError {
+    /// Whether this is the database's state (down, or full) rather than anything about
+    /// the request: every write fails alike until it changes.
+    pub(crate) fn is_outage(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Unavailable(_) | StoreError::StorageFull(_)
+        )
+    }
+
+    /// The same error again, for each of several requests waiting on one failed write:
+    /// `sqlx::Error` is not `Clone`, so it is carried over as its message.
+    pub(crate) fn again(&self) -> StoreError {
+        let copy = |error: &sqlx::Error| sqlx::Error::Io(std::io::Error::other(error.to_string()));
+        match self {
+            StoreError::Unavailable(error) => StoreError::Unavailable(copy(error)),
+            StoreError::StorageFull(error) => StoreError::StorageFull(copy(error)),
+            other => {
+                StoreError::Database(sqlx::Error::Io(std::io::Error::other(other.to_string())))
+            }
+        }
+    }
+
     /// A PostgreSQL deadlock or serialization failure: the transaction can simply be run
     /// again.
     fn is_retryable(&self) -> bool {
@@ -425,6 +474,29 @@ impl Store {
                         Ok(())
                     })
                 })
+                .after_release(move |conn, _meta| {
+                    Box::pin(async move {
+                        // Some SQLite errors (a full disk, an I/O error) roll the whole
+                        // transaction back by themselves. sqlx's ROLLBACK then fails and it
+                        // still counts the connection as in a transaction, so the next
+                        // transaction on it would be a mere savepoint, and a commit that
+                        // reports success could leave everything uncommitted: a 201 for a
+                        // report that is never stored. A connection in that state is closed
+                        // and the pool opens a fresh one. The ping waits for the rollback
+                        // sqlx queued when the transaction was dropped.
+                        if backend == Backend::Sqlite {
+                            conn.ping().await?;
+                        }
+                        let clean = !conn.is_in_transaction();
+                        if !clean {
+                            tracing::warn!(
+                                "a database connection was still in a transaction after an \
+                                 error; it is closed, and a new one opened"
+                            );
+                        }
+                        Ok(clean)
+                    })
+                })
         };
         let store = match backend {
             Backend::Sqlite => {
@@ -523,4 +595,34 @@ async fn insert_rows(
         query.execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Outage;
+
+    #[test]
+    fn a_full_disk_is_told_apart_from_a_database_that_is_down() {
+        for (code, outage) in [
+            // PostgreSQL: disk_full; too many connections, out of memory; connection
+            // failure; shutting down, starting up.
+            ("53100", Some(Outage::StorageFull)),
+            ("53300", Some(Outage::Unavailable)),
+            ("53200", Some(Outage::Unavailable)),
+            ("08006", Some(Outage::Unavailable)),
+            ("57P01", Some(Outage::Unavailable)),
+            ("57P03", Some(Outage::Unavailable)),
+            // SQLite: SQLITE_FULL; busy, a locked table, SQLITE_IOERR_WRITE.
+            ("13", Some(Outage::StorageFull)),
+            ("5", Some(Outage::Unavailable)),
+            ("6", Some(Outage::Unavailable)),
+            ("778", Some(Outage::Unavailable)),
+            // The request's own fault: a unique or foreign key violation.
+            ("23505", None),
+            ("2067", None),
+            ("787", None),
+        ] {
+            assert_eq!(Outage::of_code(code), outage, "{code}");
+        }
+    }
 }
