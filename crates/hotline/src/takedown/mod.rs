@@ -5,6 +5,8 @@
 //! host, re-checks and the time-to-removal figures come later (issue 16); their states are
 //! named here already so that the stored values and the API do not change then.
 
+pub mod fetch;
+
 use serde::{Deserialize, Serialize};
 use url::Url;
 use utoipa::ToSchema;
