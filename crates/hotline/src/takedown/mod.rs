@@ -6,6 +6,7 @@
 //! named here already so that the stored values and the API do not change then.
 
 pub mod contacts;
+pub mod fetch;
 pub mod settings;
 
 use serde::{Deserialize, Serialize};
