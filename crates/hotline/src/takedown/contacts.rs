@@ -175,6 +175,14 @@ impl Contacts {
         }
     }
 
+    /// Every webhook contact.
+    pub fn webhooks(&self) -> impl Iterator<Item = &Contact> {
+        self.exact
+            .values()
+            .chain(self.suffixes.values())
+            .filter(|contact| matches!(contact, Contact::Webhook { .. }))
+    }
+
     /// How many hosts and suffixes have a contact.
     pub fn len(&self) -> usize {
         self.exact.len() + self.suffixes.len()
@@ -273,9 +281,18 @@ mod tests {
              [[contact]]\nhost = \"bücher.example\"\nemail = \"buch@example.org\"\n"
         ));
         let target = |host: &str| contacts.for_host(host).map(|c| c.target().to_owned());
-        assert_eq!(target("img.cdn.example").as_deref(), Some("img@cdn.example"));
-        assert_eq!(target("a.img.cdn.example").as_deref(), Some("https://cdn.example/hook"));
-        assert_eq!(target("cdn.example").as_deref(), Some("https://cdn.example/hook"));
+        assert_eq!(
+            target("img.cdn.example").as_deref(),
+            Some("img@cdn.example")
+        );
+        assert_eq!(
+            target("a.img.cdn.example").as_deref(),
+            Some("https://cdn.example/hook")
+        );
+        assert_eq!(
+            target("cdn.example").as_deref(),
+            Some("https://cdn.example/hook")
+        );
         assert_eq!(target("www.example").as_deref(), Some("abuse@example"));
         assert_eq!(target("example").as_deref(), Some("abuse@example"));
         assert_eq!(target("example.org"), None);
@@ -283,7 +300,10 @@ mod tests {
         assert_eq!(target("203.0.113.7").as_deref(), Some("noc@example.org"));
         assert_eq!(target("[2001:db8::1]").as_deref(), Some("noc6@example.org"));
         assert_eq!(target("203.0.113.8"), None);
-        assert_eq!(target("xn--bcher-kva.example").as_deref(), Some("buch@example.org"));
+        assert_eq!(
+            target("xn--bcher-kva.example").as_deref(),
+            Some("buch@example.org")
+        );
         assert_eq!(contacts.len(), 6);
         let Some(Contact::Webhook { key, .. }) = contacts.for_host("cdn.example") else {
             panic!("a webhook");
@@ -322,7 +342,10 @@ mod tests {
             )
             .contains("at least 24")
         );
-        assert!(problem("[[contact]]\nhost = \"a b\"\nemail = \"a@a.example\"\n").contains("not a host name"));
+        assert!(
+            problem("[[contact]]\nhost = \"a b\"\nemail = \"a@a.example\"\n")
+                .contains("not a host name")
+        );
         assert!(problem("[[contakt]]\nhost = \"a\"\n").contains("contacts.toml"));
         assert!(
             problem("[[contact]]\nhost = \"a.example\"\nemail = \"a@a.example\"\nwebhook = \"https://a.example/\"\n")
