@@ -334,3 +334,66 @@ fn without_a_contact_the_notice_goes_to_the_networks_abuse_address_from_rdap() {
         |item| item["state"] == "no_contact",
     );
 }
+
+#[test]
+fn an_address_left_up_is_noticed_again_then_escalated_to_an_analyst() {
+    let db = Database::sqlite();
+    let dir = db.dir.path();
+    let site = Website::start(&dir.join("site"));
+    std::fs::write(site.dir.join("a.png"), picture_png(22)).unwrap();
+    let receiver = WebhookReceiver::start(&dir.join("webhook.jsonl"), &[]);
+    let contacts = format!(
+        "[[contact]]\nhost = \"localhost\"\nwebhook = {:?}\nwebhook_secret = {WEBHOOK_SECRET:?}\n",
+        receiver.url()
+    );
+    let config = write_config(
+        dir,
+        &contacts,
+        "smtp://127.0.0.1:9",
+        "renotice_after = \"2s\"\nescalate_after = \"6s\"\n",
+    );
+    let server = Server::start(&db, &["--config", config.to_str().unwrap()]);
+    let analyst = add("analyst", "Ana", &db);
+    let url = site.url("localhost", "a.png");
+    let (case_id, secret) = server.report(&json!({
+        "reporter": "trusted_adult", "urls": [url], "under_18": true, "consent_to_share": true,
+    }));
+    let id = item(&server, &analyst, &url)["id"].clone();
+    let (status, _) = server.post_json(
+        &format!("/api/v1/analyst/urls/{id}/assessment"),
+        Some(&analyst),
+        &json!({"actionable": true}),
+    );
+    assert_eq!(status, 200);
+    let escalated = wait_for(&server, &analyst, &url, "escalated", |item| {
+        item["state"] == "escalated"
+    });
+    let notices = escalated["notices"].as_array().unwrap();
+    assert!(
+        notices.len() >= 2,
+        "noticed again before escalation: {escalated:#}"
+    );
+    let deliveries = receiver.deliveries();
+    let mut ids: Vec<&str> = deliveries
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        deliveries.len(),
+        "each notice once, each with its own id"
+    );
+    assert!(escalated["escalated_at"].is_i64());
+    // In the analyst's queue of escalated addresses, and assessable again.
+    let (_, queue) = server.get("/api/v1/analyst/urls?state=escalated", Some(&analyst));
+    assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
+    // The reporter sees it is still being worked on.
+    let (_, case) = server.get(&format!("/api/v1/reports/{case_id}"), Some(&secret));
+    assert_eq!(case["urls"][0]["state"], "escalated", "{case:#}");
+    // Found gone later, it is removed all the same.
+    std::fs::remove_file(site.dir.join("a.png")).unwrap();
+    wait_for(&server, &analyst, &url, "removed", |item| {
+        item["state"] == "removed"
+    });
+}
