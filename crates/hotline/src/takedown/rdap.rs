@@ -33,7 +33,7 @@ pub enum RdapError {
 
 /// One bootstrap file: prefixes and the RDAP servers that answer for them.
 #[derive(Debug, Clone, Default)]
-struct Bootstrap {
+pub struct Bootstrap {
     services: Vec<(Vec<IpNet>, Vec<String>)>,
 }
 
@@ -43,7 +43,8 @@ struct BootstrapFile {
 }
 
 impl Bootstrap {
-    fn parse(text: &[u8]) -> Result<Self, RdapError> {
+    /// Reads a bootstrap file (RFC 9224); prefixes that do not parse are skipped.
+    pub fn parse(text: &[u8]) -> Result<Self, RdapError> {
         let file: BootstrapFile = serde_json::from_slice(text)
             .map_err(|error| RdapError::Fetch(format!("bootstrap file: {error}")))?;
         Ok(Bootstrap {
@@ -61,7 +62,7 @@ impl Bootstrap {
     }
 
     /// The RDAP server for `ip`: the longest matching prefix's, https preferred.
-    fn server_for(&self, ip: IpAddr) -> Option<&str> {
+    pub fn server_for(&self, ip: IpAddr) -> Option<&str> {
         let (_, urls) = self
             .services
             .iter()
@@ -127,9 +128,7 @@ impl Rdap {
         };
         let separator = if server.ends_with('/') { "" } else { "/" };
         let answer = self.get(&format!("{server}{separator}ip/{ip}")).await?;
-        let network: Value = serde_json::from_slice(&answer)
-            .map_err(|error| RdapError::Fetch(format!("{server}: {error}")))?;
-        Ok(abuse_email(&network))
+        abuse_email_in(&answer).map_err(|error| RdapError::Fetch(format!("{server}: {error}")))
     }
 
     async fn get(&self, url: &str) -> Result<Vec<u8>, RdapError> {
@@ -171,6 +170,12 @@ async fn resolve(host: &str) -> Result<IpAddr, RdapError> {
         .next()
         .map(|address| address.ip())
         .ok_or_else(|| fail("no addresses".into()))
+}
+
+/// The abuse e-mail address in an RDAP server's answer about an IP network, if any.
+pub fn abuse_email_in(answer: &[u8]) -> Result<Option<String>, serde_json::Error> {
+    let network: Value = serde_json::from_slice(answer)?;
+    Ok(abuse_email(&network))
 }
 
 /// The e-mail address of the first entity with the `abuse` role, looked for in the
