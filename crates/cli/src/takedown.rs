@@ -68,6 +68,13 @@ pub struct TakedownArgs {
     /// How long one delivery of a notice may take before it is tried again. [default: 30s]
     #[arg(long = "takedown-send-timeout", env = "TAKEBACK_TAKEDOWN_SEND_TIMEOUT", value_name = "DURATION", value_parser = duration)]
     send_timeout: Option<Duration>,
+    /// Look at each newly reported address once and, when it serves the reporting cases'
+    /// own picture, send the notice without waiting for an analyst's assessment.
+    #[arg(
+        long = "takedown-auto-notice-on-match",
+        env = "TAKEBACK_TAKEDOWN_AUTO_NOTICE_ON_MATCH"
+    )]
+    auto_notice_on_match: bool,
     /// Fetch addresses on private, loopback and other internal networks too: for tests
     /// only, never in service.
     #[arg(
@@ -110,6 +117,7 @@ impl TakedownArgs {
             settings.public_url = self.public_url;
         }
         settings.allow_private_targets |= self.allow_private_targets;
+        settings.auto_notice_on_match |= self.auto_notice_on_match;
     }
 }
 

@@ -397,3 +397,42 @@ fn an_address_left_up_is_noticed_again_then_escalated_to_an_analyst() {
         item["state"] == "removed"
     });
 }
+
+#[test]
+fn with_auto_notice_the_reporters_own_picture_at_an_address_is_noticed_without_an_analyst() {
+    let db = Database::sqlite();
+    let dir = db.dir.path();
+    let site = Website::start(&dir.join("site"));
+    let png = picture_png(23);
+    std::fs::write(site.dir.join("same.png"), &png).unwrap();
+    std::fs::write(site.dir.join("other.png"), picture_png(99)).unwrap();
+    let receiver = WebhookReceiver::start(&dir.join("webhook.jsonl"), &[]);
+    let contacts = format!(
+        "[[contact]]\nhost = \"localhost\"\nwebhook = {:?}\nwebhook_secret = {WEBHOOK_SECRET:?}\n",
+        receiver.url()
+    );
+    let config = write_config(
+        dir,
+        &contacts,
+        "smtp://127.0.0.1:9",
+        "auto_notice_on_match = true\n",
+    );
+    let server = Server::start(&db, &["--config", config.to_str().unwrap()]);
+    let analyst = add("analyst", "Ana", &db);
+    let same = site.url("localhost", "same.png");
+    let other = site.url("localhost", "other.png");
+    let (report, _) = report_of_picture(&png, &[&same, &other]);
+    server.report(&report);
+    let noticed = wait_for(&server, &analyst, &same, "noticed", |item| {
+        item["notices"][0]["state"] == "sent"
+    });
+    assert_eq!(noticed["content_matches"], true, "{noticed:#}");
+    assert_eq!(receiver.deliveries().len(), 1);
+    // Another picture at the other address: it waits for an analyst.
+    let looked = wait_for(&server, &analyst, &other, "looked at", |item| {
+        item["last_check"].is_string()
+    });
+    assert_eq!(looked["state"], "reported", "{looked:#}");
+    assert_eq!(looked["content_matches"], false, "{looked:#}");
+    assert_eq!(looked["notices"], json!([]));
+}

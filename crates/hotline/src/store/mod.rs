@@ -269,7 +269,7 @@ mod throttles;
 mod tls;
 
 pub use notices::{ItemToNotify, LeasedNotice, NewNotice};
-pub use rechecks::{CheckFinding, DueRecheck, REFUSED_IN_A_ROW_IS_GONE, RecheckTimes};
+pub use rechecks::{CheckFinding, DueRecheck, REFUSED_IN_A_ROW_IS_GONE, RecheckRules};
 pub use takedown_stats::TakedownRecord;
 pub use throttles::WINDOW_KEY_BYTES;
 

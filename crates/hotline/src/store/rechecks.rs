@@ -38,9 +38,12 @@ pub enum CheckFinding {
     Unknown,
 }
 
-/// When checks happen, from `[takedown]`.
+/// When checks happen and what they may do, from `[takedown]`.
 #[derive(Debug, Clone, Copy)]
-pub struct RecheckTimes {
+pub struct RecheckRules {
+    /// A `reported` item whose address serves the cases' own picture becomes actionable
+    /// without an analyst, and its notice goes.
+    pub auto_notice_on_match: bool,
     /// Between checks of an address still up.
     pub recheck_every: Duration,
     /// Still up this long after the last notice: another.
@@ -52,17 +55,25 @@ pub struct RecheckTimes {
 impl Store {
     /// Takes up to `limit` items due to be checked again, for `lease` (their next check is
     /// moved on by it, so that another process does not fetch them meanwhile).
+    /// With `reported_too`, items not yet assessed that are due a first look (see
+    /// [`Store::schedule_first_looks`]) are taken too.
     pub async fn lease_rechecks(
         &self,
         lease: Duration,
         limit: i64,
+        reported_too: bool,
     ) -> Result<Vec<DueRecheck>, StoreError> {
         let now = now_ms();
         let skip_locked = match self.backend {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
-        let due = format!("state IN {UNDER_NOTICE} AND next_recheck_at <= $2");
+        let states = if reported_too {
+            "('reported', 'actionable', 'notice_sent', 'still_up', 'escalated')"
+        } else {
+            UNDER_NOTICE
+        };
+        let due = format!("state IN {states} AND next_recheck_at <= $2");
         let items: Vec<(i64, String)> = sqlx::query_as(&format!(
             "UPDATE takedown_items SET next_recheck_at = $1 \
              WHERE id IN (SELECT id FROM takedown_items WHERE {due} \
@@ -83,6 +94,19 @@ impl Store {
             });
         }
         Ok(due)
+    }
+
+    /// Schedules one look, now, at every `reported` item never fetched: for
+    /// `auto_notice_on_match`.
+    pub async fn schedule_first_looks(&self) -> Result<u64, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE takedown_items SET next_recheck_at = $1 WHERE state = 'reported' \
+             AND next_recheck_at IS NULL AND last_checked_at IS NULL",
+        )
+        .bind(now_ms())
+        .execute(&self.write)
+        .await?
+        .rows_affected())
     }
 
     /// The item to check now at an analyst's request, or none if there is no such item.
@@ -133,7 +157,7 @@ impl Store {
         id: i64,
         finding: CheckFinding,
         summary: &str,
-        times: RecheckTimes,
+        times: RecheckRules,
         by: Option<&str>,
     ) -> Result<TakedownState, StoreError> {
         retrying!(
@@ -147,7 +171,7 @@ impl Store {
         id: i64,
         finding: CheckFinding,
         summary: &str,
-        times: RecheckTimes,
+        times: RecheckRules,
         by: Option<&str>,
     ) -> Result<TakedownState, StoreError> {
         let mut tx = self.write.begin().await?;
@@ -202,7 +226,19 @@ impl Store {
                 to = TakedownState::Escalated;
             }
         }
-        let renotice = waiting && wanted.is_none() && since_last >= millis(times.renotice_after);
+        // The reporters' own picture at the address: no analyst is needed to ask for it
+        // to come down.
+        let auto = times.auto_notice_on_match
+            && before == TakedownState::Reported
+            && finding
+                == (CheckFinding::Up {
+                    content_matches: Some(true),
+                });
+        if auto {
+            to = TakedownState::Actionable;
+        }
+        let renotice =
+            auto || (waiting && wanted.is_none() && since_last >= millis(times.renotice_after));
         let next = if to == TakedownState::Removed || !noticed {
             None
         } else if finding == CheckFinding::Refused {
@@ -238,6 +274,7 @@ impl Store {
             let column = match to {
                 TakedownState::Removed => "removed_at",
                 TakedownState::Escalated => "escalated_at",
+                TakedownState::Actionable => "assessed_at",
                 _ => "still_up_at",
             };
             sqlx::query(&format!(
@@ -253,7 +290,8 @@ impl Store {
         }
         if to != before || renotice || by.is_some() {
             let detail = serde_json::json!({
-                "from": before, "to": to, "found": summary, "notice_again": renotice,
+                "from": before, "to": to, "found": summary, "notice_again": renotice && !auto,
+                "content_matches_report": auto,
             })
             .to_string();
             let (kind, actor) = match by {

@@ -42,6 +42,11 @@ pub struct TakedownSettings {
     /// How long one delivery of a notice (SMTP or webhook) may take before it is retried.
     #[serde(with = "human")]
     pub send_timeout: Duration,
+    /// Look at every newly reported address once, and when it serves the reporting
+    /// cases' own picture (PDQ within 31, or the same MD5 or SHA-256), make it actionable
+    /// and send the notice without waiting for an analyst. Off by default: an analyst
+    /// assesses every address.
+    pub auto_notice_on_match: bool,
     /// Fetch addresses on private, loopback and other internal networks too. For tests
     /// only: a reported address must never make the hotline reach into its own network.
     pub allow_private_targets: bool,
@@ -66,6 +71,7 @@ impl Default for TakedownSettings {
             renotice_after: Duration::from_secs(24 * HOUR),
             escalate_after: Duration::from_secs(7 * 24 * HOUR),
             send_timeout: Duration::from_secs(30),
+            auto_notice_on_match: false,
             allow_private_targets: false,
             rdap_bootstrap_url: "https://data.iana.org/rdap/".into(),
         }

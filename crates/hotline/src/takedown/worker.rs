@@ -14,7 +14,7 @@ use super::settings::TakedownSettings;
 use crate::model::TakedownState;
 use crate::secrets::{NoticeId, RemovalToken};
 use crate::store::{
-    CheckFinding, DueRecheck, ItemToNotify, LeasedNotice, NewNotice, RecheckTimes, Store,
+    CheckFinding, DueRecheck, ItemToNotify, LeasedNotice, NewNotice, RecheckRules, Store,
     StoreError,
 };
 use std::path::PathBuf;
@@ -317,7 +317,11 @@ impl TakedownWorker {
     /// Checks the addresses due, several at once.
     async fn recheck_pass(&self) -> Result<usize, StoreError> {
         let lease = self.settings.notice_lease().max(Duration::from_secs(60));
-        let due = self.store.lease_rechecks(lease, BATCH).await?;
+        let auto = self.settings.auto_notice_on_match;
+        if auto {
+            self.store.schedule_first_looks().await?;
+        }
+        let due = self.store.lease_rechecks(lease, BATCH, auto).await?;
         let count = due.len();
         let mut checks = JoinSet::new();
         for item in due {
@@ -343,7 +347,8 @@ impl TakedownWorker {
         by: Option<&str>,
     ) -> Result<TakedownState, StoreError> {
         let (finding, summary) = finding(found);
-        let times = RecheckTimes {
+        let times = RecheckRules {
+            auto_notice_on_match: self.settings.auto_notice_on_match,
             recheck_every: self.settings.recheck_every,
             renotice_after: self.settings.renotice_after,
             escalate_after: self.settings.escalate_after,
