@@ -172,6 +172,8 @@ pub struct ServeArgs {
     /// otherwise]
     #[arg(long, env = "TAKEBACK_LOG_FORMAT", value_enum)]
     log_format: Option<LogFormat>,
+    #[command(flatten)]
+    takedown: crate::takedown::TakedownArgs,
 }
 
 /// The listing policy, as spelled on the command line.
@@ -209,6 +211,10 @@ pub enum AnalystCommand {
     Revoke(NamedArgs),
     /// List analysts: name, date added, and whether revoked.
     List(DatabaseArg),
+    /// Write every reported address's takedown history as CSV (state, when reported,
+    /// noticed and removed, time to removal) for a transparency report: no case, reporter
+    /// or fingerprint is in it.
+    ExportTakedown(crate::takedown::ExportArgs),
 }
 
 /// A name and the database.
@@ -303,6 +309,7 @@ pub fn serve(args: ServeArgs) -> Result<()> {
             HstsArg::Off => Hsts::Off,
         };
     }
+    args.takedown.apply(&mut config.takedown);
     init_logging(args.log_format);
 
     runtime()?.block_on(async move {
@@ -341,7 +348,7 @@ fn add_principal(kind: TokenKind, args: &NamedArgs) -> Result<()> {
     Ok(())
 }
 
-fn with_store<T>(
+pub(crate) fn with_store<T>(
     database: &DatabaseArg,
     f: impl AsyncFnOnce(&Store) -> Result<T, takeback_hotline::StoreError>,
 ) -> Result<T> {
@@ -409,6 +416,7 @@ pub fn analyst(command: &AnalystCommand) -> Result<()> {
         AnalystCommand::Add(args) => add_principal(TokenKind::Analyst, args),
         AnalystCommand::Revoke(args) => revoke_principal(TokenKind::Analyst, args),
         AnalystCommand::List(database) => list_principals(TokenKind::Analyst, database),
+        AnalystCommand::ExportTakedown(args) => crate::takedown::export(args),
     }
 }
 

@@ -13,6 +13,8 @@ mod matching;
 mod scan;
 #[cfg(any(feature = "hotline", feature = "matcher"))]
 mod server;
+#[cfg(feature = "hotline")]
+mod takedown;
 
 use clap::{Parser, Subcommand};
 use std::io::{self, IsTerminal};

@@ -52,6 +52,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("hotline_feedback", hotline_feedback),
     ("hotline_decision", hotline_decision),
     ("url_normalise", url_normalise),
+    ("rdap_answer", rdap_answer),
 ];
 
 /// The decoding limits the `fingerprint` target uses: one megapixel, so that the fuzzer
@@ -405,4 +406,50 @@ pub fn url_normalise(data: &[u8]) {
     let again = takeback_hotline::takedown::normalise(url)
         .unwrap_or_else(|error| panic!("{url} normalised does not normalise again: {error}"));
     assert_eq!(again, normal, "normalising twice differs from once");
+}
+
+/// What RDAP servers send the hotline (`takeback_hotline::takedown::rdap`): flag bit 0
+/// picks a bootstrap file (RFC 9224), whose servers are then looked up for a few
+/// addresses, or else a server's answer about a network. A server or an abuse address
+/// found must be one of the answer's own strings.
+pub fn rdap_answer(data: &[u8]) {
+    use takeback_hotline::takedown::rdap::{Bootstrap, abuse_email_in};
+    let Some((&flags, answer)) = data.split_first() else {
+        return;
+    };
+    let is_in_answer = |found: &str| {
+        let parsed: serde_json::Value =
+            serde_json::from_slice(answer).expect("the answer parsed once");
+        let mut strings = Vec::new();
+        collect_strings(&parsed, &mut strings);
+        assert!(strings.contains(&found), "{found:?} is not in the answer");
+    };
+    if flags & 1 == 1 {
+        if let Ok(bootstrap) = Bootstrap::parse(answer) {
+            for ip in [
+                "127.0.0.1",
+                "1.2.3.4",
+                "255.255.255.255",
+                "::1",
+                "2001:db8::1",
+            ] {
+                if let Some(server) = bootstrap.server_for(ip.parse().expect("an address")) {
+                    is_in_answer(server);
+                }
+            }
+        }
+    } else if let Ok(Some(email)) = abuse_email_in(answer) {
+        is_in_answer(&email);
+    }
+}
+
+fn collect_strings<'v>(value: &'v serde_json::Value, into: &mut Vec<&'v str>) {
+    match value {
+        serde_json::Value::String(text) => into.push(text),
+        serde_json::Value::Array(items) => {
+            items.iter().for_each(|item| collect_strings(item, into))
+        }
+        serde_json::Value::Object(map) => map.values().for_each(|item| collect_strings(item, into)),
+        _ => {}
+    }
 }

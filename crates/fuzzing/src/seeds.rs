@@ -33,6 +33,7 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
         "hotline_feedback" => feedback(),
         "hotline_decision" => decisions(),
         "url_normalise" => addresses(),
+        "rdap_answer" => rdap_answers(),
         _ => Vec::new(),
     }
 }
@@ -332,4 +333,46 @@ fn addresses() -> Vec<(String, Vec<u8>)> {
         .map(|(name, url)| (name, url.as_bytes().to_vec()))
         .collect(),
     )
+}
+
+/// A bootstrap file (flag 1) and two networks' answers (flag 0): the abuse contact
+/// nested under the registrant, and beside it.
+fn rdap_answers() -> Vec<(String, Vec<u8>)> {
+    let with_flag = |flag: u8, json: serde_json::Value| {
+        let mut bytes = vec![flag];
+        bytes.extend(json.to_string().into_bytes());
+        bytes
+    };
+    named(vec![
+        (
+            "bootstrap",
+            with_flag(
+                1,
+                serde_json::json!({"version": "1.0", "services": [
+                    [["1.0.0.0/8", "127.0.0.0/8"], ["http://rdap.example/", "https://rdap.example/"]],
+                    [["2001:db8::/32"], ["https://rdap6.example/"]]
+                ]}),
+            ),
+        ),
+        (
+            "network-nested-abuse",
+            with_flag(
+                0,
+                serde_json::json!({"objectClassName": "ip network", "entities": [
+                    {"roles": ["registrant"], "entities": [
+                        {"roles": ["abuse"], "vcardArray": ["vcard", [["email", {}, "text", "abuse@net.example"]]]}
+                    ]}
+                ]}),
+            ),
+        ),
+        (
+            "network-direct-abuse",
+            with_flag(
+                0,
+                serde_json::json!({"entities": [
+                    {"roles": ["technical", "abuse"], "vcardArray": ["vcard", [["version", {}, "text", "4.0"], ["email", {"type": "work"}, "text", "noc@net.example"]]]}
+                ]}),
+            ),
+        ),
+    ])
 }

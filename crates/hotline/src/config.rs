@@ -2,6 +2,7 @@
 //! command-line options (which the `takeback` command applies on top).
 
 use crate::store::{ListingPolicy, redact_url};
+use crate::takedown::settings::TakedownSettings;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -76,6 +77,8 @@ pub struct HotlineConfig {
     pub pages: PagesSettings,
     /// Where the pages tell people to get help (`[support]`): set these for your country.
     pub support: SupportContacts,
+    /// Notices to the hosts of reported addresses, and re-checks (`[takedown]`).
+    pub takedown: TakedownSettings,
 }
 
 /// When the hotline's answers carry `Strict-Transport-Security` (HTTPS only, for a year),
@@ -127,6 +130,7 @@ impl Default for HotlineConfig {
             metrics_token: None,
             pages: PagesSettings::default(),
             support: SupportContacts::default(),
+            takedown: TakedownSettings::default(),
         }
     }
 }

@@ -53,6 +53,9 @@ pub enum ServeError {
     /// The pages' settings are unusable.
     #[error("cannot serve the pages: {0}")]
     Pages(#[from] takeback_pages::PagesError),
+    /// The takedown settings or the contacts file are unusable.
+    #[error(transparent)]
+    Takedown(#[from] takedown::worker::TakedownError),
     /// The address could not be bound, or serving failed.
     #[error("cannot listen on {address}: {source}")]
     Listen {
@@ -130,6 +133,14 @@ pub async fn serve(
     if let Some(pages) = pages {
         state = state.with_pages(pages);
     }
+    let takedown = Arc::new(takedown::worker::TakedownWorker::new(
+        store.clone(),
+        state.config.takedown.clone(),
+        &state.config.pages.service_name,
+        format!("http://{bound}"),
+    )?);
+    state = state.with_takedown(takedown.clone());
+    let takedown_task = tokio::spawn(takedown.run());
     // The metrics server stops when the main one has.
     let (stop_metrics, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
     let metrics_server = match metrics_listener {
@@ -162,6 +173,10 @@ pub async fn serve(
     if let Some(metrics_server) = metrics_server {
         let _ = metrics_server.await;
     }
+    // A notice being delivered keeps its lease and goes again after it (same id); a
+    // re-check being recorded is rolled back whole.
+    takedown_task.abort();
+    let _ = takedown_task.await;
     if let Some(guard_reload) = guard_reload {
         // A change it was writing is rolled back whole, and made again at the next start.
         guard_reload.abort();

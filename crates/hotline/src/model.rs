@@ -303,6 +303,88 @@ pub struct TakedownItemView {
     pub withdrawn_cases: i64,
     /// What happened to earlier addresses on the same host.
     pub host_history: HostHistory,
+    /// When the first and the last notice were delivered (Unix seconds).
+    pub first_notice_at: Option<i64>,
+    /// When the last notice was delivered (Unix seconds).
+    pub last_notice_at: Option<i64>,
+    /// When it was found gone (Unix seconds).
+    pub removed_at: Option<i64>,
+    /// When it was escalated (Unix seconds).
+    pub escalated_at: Option<i64>,
+    /// When it was last fetched again (Unix seconds).
+    pub last_checked_at: Option<i64>,
+    /// What that fetch found, in a few words (never anything of the content).
+    pub last_check: Option<String>,
+    /// Whether what the address last served (when a picture) matched the reporting
+    /// cases' fingerprints: PDQ within 31, or the same MD5 or SHA-256.
+    pub content_matches: Option<bool>,
+    /// When the host said, by a notice's link, that it removed it (Unix seconds); checked,
+    /// not trusted.
+    pub host_confirmed_at: Option<i64>,
+    /// The notices about it, oldest first.
+    pub notices: Vec<NoticeView>,
+}
+
+/// `GET /api/v1/analyst/stats/takedown`: takedown items by state, and how long the
+/// items removed in the window took to come down.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TakedownStats {
+    /// Items in each state now (every state, 0 included).
+    pub counts: std::collections::BTreeMap<String, i64>,
+    /// The window's start (Unix seconds): removals at or after it count.
+    pub since: i64,
+    /// The window's end (Unix seconds): removals before it count.
+    pub until: i64,
+    /// Items removed in the window.
+    pub removed: i64,
+    /// Median time from first report to removal, in seconds (nearest rank).
+    pub median_seconds_to_removal: Option<i64>,
+    /// 90th percentile of the same (nearest rank).
+    pub p90_seconds_to_removal: Option<i64>,
+    /// Median time from the first notice to removal, of items that were noticed.
+    pub median_seconds_from_notice_to_removal: Option<i64>,
+    /// 90th percentile of the same.
+    pub p90_seconds_from_notice_to_removal: Option<i64>,
+    /// The same times per host, for hosts with removals in the window.
+    pub hosts: std::collections::BTreeMap<String, RemovalTimes>,
+}
+
+/// How long removed items took to come down.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RemovalTimes {
+    /// Items removed.
+    pub removed: i64,
+    /// Median seconds from first report to removal.
+    pub median_seconds_to_removal: Option<i64>,
+    /// 90th percentile seconds from first report to removal.
+    pub p90_seconds_to_removal: Option<i64>,
+    /// Median seconds from the first notice to removal.
+    pub median_seconds_from_notice_to_removal: Option<i64>,
+    /// 90th percentile seconds from the first notice to removal.
+    pub p90_seconds_from_notice_to_removal: Option<i64>,
+}
+
+/// A takedown notice and its delivery.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NoticeView {
+    /// Its reference (the webhook's `webhook-id`).
+    pub id: String,
+    /// `email` or `webhook`.
+    pub channel: String,
+    /// The e-mail address or webhook URL.
+    pub target: String,
+    /// `pending` (waiting to be delivered, or being retried), `sent` or `cancelled`.
+    pub state: String,
+    /// Deliveries tried.
+    pub attempts: i64,
+    /// When it was queued (Unix seconds).
+    pub created_at: i64,
+    /// When it was delivered (Unix seconds).
+    pub sent_at: Option<i64>,
+    /// Why the last delivery failed, while it is being retried.
+    pub last_error: Option<String>,
+    /// When the host confirmed removal through its link (Unix seconds).
+    pub confirmed_at: Option<i64>,
 }
 
 /// How many cases each kind of reporter sent.

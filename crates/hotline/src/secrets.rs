@@ -203,6 +203,55 @@ impl fmt::Debug for ApiToken {
     }
 }
 
+/// The reference of a takedown notice, such as `TN-7KQ2-M9XD-3HTW-A4B5`: what the host
+/// quotes, and the webhook's `webhook-id` (the same on every delivery of the notice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeId(String);
+
+impl NoticeId {
+    /// A new random reference (80 bits).
+    pub fn generate() -> Result<Self, getrandom::Error> {
+        Ok(NoticeId(format!("TN-{}", random_groups(4, 4)?)))
+    }
+
+    /// The reference.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The token in a notice's removal confirmation link: whoever received the notice may
+/// confirm, once. Stored as its SHA-256.
+pub struct RemovalToken(String);
+
+impl RemovalToken {
+    /// A new random token (160 bits).
+    pub fn generate() -> Result<Self, getrandom::Error> {
+        Ok(RemovalToken(random_groups(1, 32)?))
+    }
+
+    /// A token from a confirmation link.
+    pub fn from_presented(presented: &str) -> Self {
+        RemovalToken(presented.trim().to_owned())
+    }
+
+    /// The token, for the link.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Its SHA-256, as stored.
+    pub fn digest(&self) -> String {
+        sha256_hex(&self.0)
+    }
+}
+
+impl fmt::Debug for RemovalToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RemovalToken(<redacted>)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod cluster;
+mod loopback;
 mod support;
 
 mod access;
@@ -23,3 +24,5 @@ mod postgres_tls;
 mod privacy;
 mod reports;
 mod takedown;
+mod takedown_faults;
+mod takedown_flow;

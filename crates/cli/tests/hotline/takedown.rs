@@ -44,6 +44,21 @@ fn adult_report(urls: &[&str]) -> Value {
     })
 }
 
+/// A server whose notices about `.example` hosts go to an e-mail address with no SMTP
+/// server set: an actionable item then stays `actionable`, its notice waiting.
+fn server_noticing_by_email(db: &Database) -> Server {
+    let contacts = db.dir.path().join("contacts.toml");
+    std::fs::write(
+        &contacts,
+        "[[contact]]\nhost = \".example\"\nemail = \"abuse@hosting.test\"\n",
+    )
+    .unwrap();
+    Server::start(
+        db,
+        &["--takedown-contacts-file", contacts.to_str().unwrap()],
+    )
+}
+
 fn assess(server: &Server, analyst: &str, id: &Value, body: &Value) -> (u16, Value) {
     server.post_json(
         &format!("/api/v1/analyst/urls/{id}/assessment"),
@@ -165,7 +180,7 @@ fn an_address_the_url_parser_refuses_is_a_clear_422() {
 #[test]
 fn assessment_happy_path_bad_input_and_audit() {
     for db in Database::all() {
-        let server = Server::start(&db, &[]);
+        let server = server_noticing_by_email(&db);
         let analyst = add("analyst", "Ana", &db);
         let (case_id, secret) = server.report(&adult_report(&[
             "https://host.example/one",
@@ -339,7 +354,7 @@ fn assessment_happy_path_bad_input_and_audit() {
 #[test]
 fn withdrawing_one_of_two_cases_withdraws_its_link_only() {
     for db in Database::all() {
-        let server = Server::start(&db, &[]);
+        let server = server_noticing_by_email(&db);
         let analyst = add("analyst", "Ana", &db);
         let shared = "https://shared.example/p";
         let (a, a_secret) = server.report(&adult_report(&[shared, "https://only-a.example/"]));

@@ -5,6 +5,7 @@
 mod analysts;
 #[doc(hidden)]
 pub mod bodies;
+mod confirm;
 pub mod error;
 mod extract;
 mod openapi;
@@ -53,6 +54,12 @@ pub fn router(state: AppState) -> Router {
             post(analysts::decide),
         )
         .route("/api/v1/analyst/urls", get(takedown::urls))
+        .route("/api/v1/analyst/stats/takedown", get(takedown::stats))
+        .route("/api/v1/analyst/urls/{id}/recheck", post(takedown::recheck))
+        .route(
+            "/api/v1/takedown/confirm/{token}",
+            get(confirm::form).post(confirm::confirm),
+        )
         .route(
             "/api/v1/analyst/urls/{id}/assessment",
             post(takedown::assess),

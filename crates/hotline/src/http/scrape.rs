@@ -70,4 +70,26 @@ async fn count_entries(state: &AppState) {
         }
         Err(_) => metrics::gauge!("takeback_database_up").set(0.0),
     }
+    // Time to removal, all time: the same figures as /api/v1/analyst/stats/takedown.
+    if let Ok(stats) = state.store.takedown_stats(0, i64::MAX / 1000, None).await {
+        for (takedown_state, count) in &stats.counts {
+            metrics::gauge!("takeback_takedown_items", "state" => takedown_state.clone())
+                .set(*count as f64);
+        }
+        metrics::gauge!("takeback_takedown_removed_items").set(stats.removed as f64);
+        for (quantile, seconds) in [
+            ("0.5", stats.median_seconds_to_removal),
+            ("0.9", stats.p90_seconds_to_removal),
+        ] {
+            metrics::gauge!("takeback_takedown_seconds_to_removal", "quantile" => quantile)
+                .set(seconds.map_or(f64::NAN, |seconds| seconds as f64));
+        }
+        for (quantile, seconds) in [
+            ("0.5", stats.median_seconds_from_notice_to_removal),
+            ("0.9", stats.p90_seconds_from_notice_to_removal),
+        ] {
+            metrics::gauge!("takeback_takedown_seconds_from_notice_to_removal", "quantile" => quantile)
+                .set(seconds.map_or(f64::NAN, |seconds| seconds as f64));
+        }
+    }
 }

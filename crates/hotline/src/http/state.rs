@@ -5,6 +5,7 @@ use crate::config::HotlineConfig;
 use crate::guard::CurrentGuardList;
 use crate::report::ReportLimits;
 use crate::store::{ListingRules, Store};
+use crate::takedown::worker::TakedownWorker;
 use crate::throttle::Throttles;
 use crate::writer::ReportWriter;
 use std::sync::Arc;
@@ -26,6 +27,9 @@ pub struct AppState {
     pub(crate) metrics: Arc<MetricsPage>,
     /// The reporter pages, unless they are turned off.
     pub(crate) pages: Option<Arc<Pages>>,
+    /// The takedown worker, which re-checks addresses on request (none in tests of the
+    /// API alone).
+    pub(crate) takedown: Option<Arc<TakedownWorker>>,
 }
 
 impl AppState {
@@ -57,7 +61,14 @@ impl AppState {
             )),
             config: Arc::new(config),
             pages: None,
+            takedown: None,
         }
+    }
+
+    /// Lets the API reach the takedown worker.
+    pub fn with_takedown(mut self, worker: Arc<TakedownWorker>) -> Self {
+        self.takedown = Some(worker);
+        self
     }
 
     /// Serves `pages` beside the API: at `/`, with their assets under `/assets/`.

@@ -6,7 +6,7 @@ use super::analysts::{PageQuery, page};
 use super::error::ApiError;
 use super::extract::{Analyst, JsonBody};
 use super::state::AppState;
-use crate::model::{AssessmentRequest, TakedownItemView, TakedownState};
+use crate::model::{AssessmentRequest, TakedownItemView, TakedownState, TakedownStats};
 use crate::store::StoreError;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -90,12 +90,112 @@ pub(super) async fn assess(
         .store
         .assess_takedown_item(&analyst, id, request.actionable, reason)
         .await?;
+    if request.actionable
+        && let Some(worker) = &state.takedown
+    {
+        worker.wake();
+    }
     metrics::counter!(
         "takeback_takedown_assessments_total",
         "actionable" => if request.actionable { "true" } else { "false" }
     )
     .increment(1);
     Ok(Json(view))
+}
+
+/// Fetches a reported address now and records what it found (gone, still up, whether
+/// it matches the reporting cases' fingerprints), as the scheduled re-checks do.
+#[utoipa::path(
+    post, path = "/api/v1/analyst/urls/{id}/recheck", tag = "analysts",
+    params(("id" = i64, Path)), security(("analyst_token" = [])),
+    responses(
+        (status = 200, body = TakedownItemView),
+        (status = 404, description = "No reported address has this id"),
+    )
+)]
+pub(super) async fn recheck(
+    State(state): State<AppState>,
+    Analyst(analyst): Analyst,
+    id: ItemId,
+) -> Result<Json<TakedownItemView>, ApiError> {
+    let id = item_id(id)?;
+    let worker = state.takedown.as_ref().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the takedown worker is not running",
+        )
+    })?;
+    worker
+        .recheck_now(id, &analyst.name)
+        .await?
+        .ok_or(StoreError::NoSuchTakedownItem(id))?;
+    let view = state
+        .store
+        .takedown_item(id)
+        .await?
+        .ok_or(StoreError::NoSuchTakedownItem(id))?;
+    Ok(Json(view))
+}
+
+/// The window and host of `GET /api/v1/analyst/stats/takedown`.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(super) struct StatsQuery {
+    /// Count removals from this time (Unix seconds). [default: 0, all time]
+    since: Option<i64>,
+    /// Count removals before this time (Unix seconds). [default: now]
+    until: Option<i64>,
+    /// Only this host (as the items name it: lower case, punycode).
+    host: Option<String>,
+}
+
+/// Takedown items by state, and time to removal (median and 90th percentile, from first
+/// report and from first notice) overall and per host, over a window.
+#[utoipa::path(
+    get, path = "/api/v1/analyst/stats/takedown", tag = "analysts",
+    params(StatsQuery), security(("analyst_token" = [])),
+    responses((status = 200, body = TakedownStats))
+)]
+pub(super) async fn stats(
+    State(state): State<AppState>,
+    Analyst(analyst): Analyst,
+    query: Result<axum::extract::Query<StatsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<TakedownStats>, ApiError> {
+    let axum::extract::Query(query) = query.map_err(|rejection| {
+        ApiError::bad_request(
+            "invalid_parameter",
+            format!(
+                "since and until are Unix times in seconds, host a host name ({})",
+                rejection.body_text()
+            ),
+        )
+    })?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| {
+            i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+        });
+    let since = query.since.unwrap_or(0);
+    let until = query.until.unwrap_or(now.saturating_add(1));
+    if since < 0 || until <= since {
+        return Err(ApiError::bad_request(
+            "invalid_parameter",
+            "since must be 0 or later and before until",
+        ));
+    }
+    let host = query
+        .host
+        .as_deref()
+        .map(str::trim)
+        .filter(|host| !host.is_empty());
+    let stats = state.store.takedown_stats(since, until, host).await?;
+    let detail = serde_json::json!({"since": since, "until": until, "host": host}).to_string();
+    state
+        .store
+        .audit_read(&analyst, "takedown_stats_read", None, Some(&detail))
+        .await?;
+    Ok(Json(stats))
 }
 
 /// The rules of an assessment that need no database; the reason, trimmed, if any.

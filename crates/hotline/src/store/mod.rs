@@ -259,12 +259,18 @@ mod feed;
 mod feedback;
 mod guard;
 mod legacy_urls;
+mod notices;
 mod principals;
+mod rechecks;
 mod reports;
 mod takedown;
+mod takedown_stats;
 mod throttles;
 mod tls;
 
+pub use notices::{ItemToNotify, LeasedNotice, NewNotice};
+pub use rechecks::{CheckFinding, DueRecheck, REFUSED_IN_A_ROW_IS_GONE, RecheckRules};
+pub use takedown_stats::TakedownRecord;
 pub use throttles::WINDOW_KEY_BYTES;
 
 pub use guard::{GuardSweep, REASON_GUARD_LIST, REASON_GUARDED};

@@ -9,7 +9,9 @@
 
 use super::audit::audit;
 use super::{Backend, Param, PreparedReport, Principal, Store, StoreError, insert_rows, now_ms};
-use crate::model::{HostHistory, ReporterCounts, TakedownItemView, TakedownState, UrlStatus};
+use crate::model::{
+    HostHistory, NoticeView, ReporterCounts, TakedownItemView, TakedownState, UrlStatus,
+};
 use crate::secrets::CaseId;
 use crate::takedown::{NormalUrl, normalise};
 use sqlx::{Any, Transaction};
@@ -17,7 +19,9 @@ use std::collections::BTreeMap;
 
 /// The item columns an analyst's view reads.
 const ITEM_COLUMNS: &str = "id, url, host, state, reason, first_reported_at, last_reported_at, \
-                            state_changed_at, assessed_at";
+                            state_changed_at, assessed_at, first_notice_at, last_notice_at, \
+                            removed_at, escalated_at, last_checked_at, last_check, \
+                            content_matches, host_confirmed_at";
 
 /// A `takedown_items` row ([`ITEM_COLUMNS`]).
 #[derive(Debug, sqlx::FromRow)]
@@ -31,6 +35,28 @@ struct ItemRow {
     last_reported_at: i64,
     state_changed_at: i64,
     assessed_at: Option<i64>,
+    first_notice_at: Option<i64>,
+    last_notice_at: Option<i64>,
+    removed_at: Option<i64>,
+    escalated_at: Option<i64>,
+    last_checked_at: Option<i64>,
+    last_check: Option<String>,
+    content_matches: Option<i64>,
+    host_confirmed_at: Option<i64>,
+}
+
+/// A `takedown_notices` row, as an analyst sees it.
+#[derive(Debug, sqlx::FromRow)]
+struct NoticeRow {
+    id: String,
+    channel: String,
+    target: String,
+    state: String,
+    attempts: i64,
+    created_at: i64,
+    sent_at: Option<i64>,
+    last_error: Option<String>,
+    confirmed_at: Option<i64>,
 }
 
 /// One of a case's addresses with what its reporter may see of the item.
@@ -382,6 +408,26 @@ impl Store {
             removed: i64::try_from(removal_seconds.len()).unwrap_or(i64::MAX),
             median_seconds_to_removal: median(&removal_seconds),
         };
+        let notices = sqlx::query_as::<_, NoticeRow>(
+            "SELECT id, channel, target, state, attempts, created_at, sent_at, last_error, \
+             confirmed_at FROM takedown_notices WHERE item_id = $1 ORDER BY created_at, id",
+        )
+        .bind(row.id)
+        .fetch_all(&self.read)
+        .await?
+        .into_iter()
+        .map(|notice| NoticeView {
+            id: notice.id,
+            channel: notice.channel,
+            target: notice.target,
+            state: notice.state,
+            attempts: notice.attempts,
+            created_at: notice.created_at / 1000,
+            sent_at: seconds(notice.sent_at),
+            last_error: notice.last_error,
+            confirmed_at: seconds(notice.confirmed_at),
+        })
+        .collect();
         Ok(TakedownItemView {
             id: row.id,
             url: row.url,
@@ -396,6 +442,15 @@ impl Store {
             reporters,
             withdrawn_cases,
             host_history,
+            first_notice_at: seconds(row.first_notice_at),
+            last_notice_at: seconds(row.last_notice_at),
+            removed_at: seconds(row.removed_at),
+            escalated_at: seconds(row.escalated_at),
+            last_checked_at: seconds(row.last_checked_at),
+            last_check: row.last_check,
+            content_matches: row.content_matches.map(|matches| matches != 0),
+            host_confirmed_at: seconds(row.host_confirmed_at),
+            notices,
         })
     }
 
@@ -441,8 +496,11 @@ impl Store {
             TakedownState::NotActionable
         };
         set_state(&mut tx, id, to, now).await?;
-        sqlx::query("UPDATE takedown_items SET reason = $1 WHERE id = $2")
+        // An actionable item wants a notice (the takedown worker queues it); one found
+        // not actionable wants none.
+        sqlx::query("UPDATE takedown_items SET reason = $1, notice_wanted_at = $2 WHERE id = $3")
             .bind(if actionable { None } else { reason })
+            .bind(actionable.then_some(now))
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -460,6 +518,11 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Stored milliseconds as the API's seconds.
+fn seconds(ms: Option<i64>) -> Option<i64> {
+    ms.map(|ms| ms / 1000)
 }
 
 /// The median of sorted numbers (the lower middle one of an even count).

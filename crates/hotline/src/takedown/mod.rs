@@ -1,16 +1,29 @@
 //! Takedown of reported web addresses: the states an address goes through, and the one
 //! spelling of an address that makes the same address reported in several cases one item.
 //!
-//! Built so far: items, their links to cases, and an analyst's assessment. Notices to the
-//! host, re-checks and the time-to-removal figures come later (issue 16); their states are
-//! named here already so that the stored values and the API do not change then.
+//! - [`contacts`]: the operator's contacts file; [`rdap`]: abuse contacts from RDAP.
+//! - [`notice`]: what a notice says, and its delivery by e-mail or signed webhook.
+//! - [`fetch`]: the re-check of an address (no internal addresses; pictures fingerprinted
+//!   in memory and dropped).
+//! - [`worker`]: the background task that queues, delivers and re-checks, through the
+//!   database (`store/notices.rs`, `store/rechecks.rs`).
+//! - [`settings`]: the `[takedown]` table.
+
+pub mod contacts;
+pub mod fetch;
+pub mod notice;
+pub mod rdap;
+pub mod settings;
+pub mod worker;
 
 use serde::{Deserialize, Serialize};
 use url::Url;
 use utoipa::ToSchema;
 
 /// Where a reported address stands, as the analyst API and the reporter's status name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TakedownState {
     /// Reported, waiting for an analyst to assess it.
