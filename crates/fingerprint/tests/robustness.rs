@@ -238,3 +238,18 @@ fn every_valid_file_decodes() {
         assert!(print.is_ok(), "{format:?}: {print:?}");
     }
 }
+
+/// zune-jpeg 0.5.15 panics in its inverse DCT on this malformed JPEG (a fuzzing finding,
+/// bench/fuzz/README.md 5): it is answered as a damaged file, not a panic.
+#[test]
+fn a_decoder_that_panics_is_answered_as_a_damaged_file() {
+    let bytes = include_bytes!("../../../fuzz/regressions/fingerprint/zune-jpeg-idct-panic");
+    match decode(bytes, &DecodeLimits::default()) {
+        Err(takeback_fingerprint::FingerprintError::Corrupt { format, .. }) => {
+            assert_eq!(format, "jpeg")
+        }
+        Err(other) => panic!("{other}"),
+        // A newer zune-jpeg may decode it without panicking.
+        Ok(_) => {}
+    }
+}
