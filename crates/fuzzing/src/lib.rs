@@ -29,7 +29,7 @@
 pub mod seeds;
 
 use std::path::Path;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use takeback_fingerprint::{DecodeBudget, DecodeLimits, Options, fingerprint_bytes};
 use takeback_hotline::guard::{DEFAULT_GUARD_DISTANCE, GuardList};
 use takeback_hotline::report::ReportLimits;
@@ -133,15 +133,19 @@ fn fix_journal_crcs(journal: &[u8]) -> Vec<u8> {
 /// (which the header's cost estimate is checked against, and which must be whole again
 /// after every picture, decoded or refused).
 pub fn fingerprint(data: &[u8]) {
-    static BUDGET: LazyLock<Arc<DecodeBudget>> =
-        LazyLock::new(|| Arc::new(DecodeBudget::new(FUZZ_DECODE_BUDGET)));
+    // One budget a thread: the replay tests run on several threads at once, and another
+    // thread's decode in progress is not a reservation kept.
+    thread_local! {
+        static BUDGET: Arc<DecodeBudget> = Arc::new(DecodeBudget::new(FUZZ_DECODE_BUDGET));
+    }
+    let budget = BUDGET.with(Arc::clone);
     let options = Options {
         limits: FUZZ_DECODE_LIMITS,
         dihedral: true,
-        budget: Some(Arc::clone(&BUDGET)),
+        budget: Some(Arc::clone(&budget)),
     };
     let printed = fingerprint_bytes(data, &options);
-    assert_eq!(BUDGET.in_use(), 0, "a decode kept its memory reservation");
+    assert_eq!(budget.in_use(), 0, "a decode kept its memory reservation");
     if let Ok(print) = printed {
         let pixels = print.width as u64 * print.height as u64;
         assert!(
@@ -418,8 +422,11 @@ pub fn rdap_answer(data: &[u8]) {
         return;
     };
     let is_in_answer = |found: &str| {
-        let parsed: serde_json::Value =
-            serde_json::from_slice(answer).expect("the answer parsed once");
+        // serde_json skips the fields it ignores without checking their UTF-8, so a file
+        // the parser accepts may not read as a whole `Value`: nothing to compare with.
+        let Ok(parsed) = serde_json::from_slice::<serde_json::Value>(answer) else {
+            return;
+        };
         let mut strings = Vec::new();
         collect_strings(&parsed, &mut strings);
         assert!(strings.contains(&found), "{found:?} is not in the answer");
