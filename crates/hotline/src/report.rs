@@ -148,7 +148,7 @@ pub const HOLD_IMPLAUSIBLE_QUALITY: &str = "implausible_quality";
 pub const HOLD_EXACT_HASH_LIMIT: &str = "exact_hash_limit";
 
 /// How far from 128 set bits a PDQ hash may be before its claimed quality is doubted.
-pub const MAX_SET_BITS_DEVIATION: u32 = 32;
+pub const MAX_SET_BITS_DEVIATION: u32 = 48;
 
 /// Whether a PDQ hash could come from a picture with detail, whatever quality is claimed.
 ///
@@ -156,8 +156,10 @@ pub const MAX_SET_BITS_DEVIATION: u32 = 32;
 /// coefficient lies above the median of all 256, so a picture with detail (distinct
 /// coefficients) has exactly 128 set bits (128 minus ties in general). A near-constant
 /// hash (a flat picture's all-zero hash, say) is far from 128. The bound is loose
-/// ([`MAX_SET_BITS_DEVIATION`] is four standard deviations of a random hash) so that other
-/// PDQ implementations, with another median, still pass. The arrangement of the bits is
+/// ([`MAX_SET_BITS_DEVIATION`] is six standard deviations of a random hash) so that other
+/// PDQ implementations, with another median, still pass, and so do pictures whose
+/// coefficients tie at the median: a 198×1000 drawing of shapes of quality 50 or more has
+/// only 94 set bits (found by the property test below; four deviations, 32, held it). The arrangement of the bits is
 /// not judged: long runs of equal bits are genuine for some pictures (a 1125×45 strip of
 /// shapes has a run of 64), so only the count can be held against a claim.
 pub fn pdq_quality_is_plausible(hash: &takeback_pdq::PdqHash) -> bool {
