@@ -265,6 +265,7 @@ mod rechecks;
 mod reports;
 mod takedown;
 mod takedown_stats;
+mod takedown_view;
 mod throttles;
 mod tls;
 
