@@ -8,6 +8,7 @@
 //! them, and SQLite runs one writer at a time.
 
 use super::audit::audit;
+use super::takedown::subject;
 use super::{Backend, Store, StoreError, now_ms};
 use crate::model::TakedownState;
 use std::time::Duration;
@@ -131,7 +132,7 @@ impl Store {
             "system",
             "takedown",
             "takedown_notice_queued",
-            Some(&format!("takedown item {item}")),
+            Some(&subject(item)),
             Some(&detail),
         )
         .await?;
@@ -188,7 +189,7 @@ impl Store {
                 "system",
                 "takedown",
                 "takedown_no_contact",
-                Some(&format!("takedown item {item}")),
+                Some(&subject(item)),
                 Some(&detail),
             )
             .await?;
@@ -300,7 +301,7 @@ impl Store {
             "system",
             "takedown",
             "takedown_notice_sent",
-            Some(&format!("takedown item {item}")),
+            Some(&subject(item)),
             Some(&detail),
         )
         .await?;
@@ -369,7 +370,7 @@ impl Store {
                 "host",
                 "takedown",
                 "takedown_removal_confirmed",
-                Some(&format!("takedown item {item}")),
+                Some(&subject(item)),
                 Some(&detail),
             )
             .await?;

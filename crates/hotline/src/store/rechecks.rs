@@ -2,6 +2,7 @@
 
 use super::audit::audit;
 use super::notices::{UNDER_NOTICE, millis};
+use super::takedown::{state, subject};
 use super::{Backend, Store, StoreError, now_ms};
 use crate::model::TakedownState;
 use std::time::Duration;
@@ -189,8 +190,7 @@ impl Store {
         .await?;
         let (stored, first_notice, last_notice, refused, wanted) =
             row.ok_or(StoreError::NoSuchTakedownItem(id))?;
-        let before = TakedownState::from_stored(&stored)
-            .ok_or_else(|| StoreError::Corrupt(format!("takedown state {stored:?}")))?;
+        let before = state(&stored)?;
         let noticed = matches!(
             before,
             TakedownState::NoticeSent | TakedownState::StillUp | TakedownState::Escalated
@@ -304,7 +304,7 @@ impl Store {
                 kind,
                 actor,
                 "takedown_recheck",
-                Some(&format!("takedown item {id}")),
+                Some(&subject(id)),
                 Some(&detail),
             )
             .await?;

@@ -31,7 +31,7 @@ pub(super) fn state(stored: &str) -> Result<TakedownState, StoreError> {
         .ok_or_else(|| StoreError::Corrupt(format!("takedown state {stored:?}")))
 }
 
-fn subject(id: i64) -> String {
+pub(super) fn subject(id: i64) -> String {
     format!("takedown item {id}")
 }
 

@@ -64,8 +64,7 @@ impl Store {
         let mut counts: BTreeMap<TakedownState, i64> =
             TakedownState::ALL.iter().map(|state| (*state, 0)).collect();
         for (state, count) in counted {
-            let state = TakedownState::from_stored(&state)
-                .ok_or_else(|| StoreError::Corrupt(format!("takedown state {state:?}")))?;
+            let state = super::takedown::state(&state)?;
             counts.insert(state, count);
         }
         let removals = sqlx::query_as::<_, Removal>(
