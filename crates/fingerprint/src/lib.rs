@@ -1,5 +1,5 @@
-//! Fingerprints of image files: the PDQ hash of the decoded pixels, and the MD5 and SHA-256
-//! of the file's bytes.
+//! Fingerprints of image and video files: the PDQ hash of a picture's decoded pixels, the
+//! vPDQ frames of a video, and the MD5 and SHA-256 of the file's bytes.
 //!
 //! This is the I/O edge of hashing: it reads files, recognises formats by their content,
 //! decodes JPEG, PNG, WebP, GIF, BMP and TIFF within [`DecodeLimits`], and hands pixels to
@@ -19,11 +19,16 @@ mod budget;
 mod decode;
 mod digest;
 mod files;
+mod video;
 
 pub use budget::{DecodeBudget, Reservation};
 pub use decode::{DecodeLimits, DecodedImage, ImageFormat, decode};
 pub use digest::{Digester, FileDigests, Md5Digest, Sha256Digest, digest_bytes, digest_reader};
 pub use files::collect_files;
+pub use video::{
+    VideoContainer, VideoLimits, VideoOptions, VideoPrint, VideoStreamInfo, fingerprint_video_file,
+    hash_video_frames, video_container_of,
+};
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -95,6 +100,38 @@ pub enum FingerprintError {
         format: &'static str,
         /// The decoder's explanation.
         reason: String,
+    },
+    /// The bytes are not a video container Takeback opens.
+    #[error("not a video Takeback can read (MP4, MOV, 3GP, WebM, MKV, AVI, MPEG-TS or FLV)")]
+    NotAVideo,
+    /// The container holds no video stream (sound only, say).
+    #[error("this file has no video in it")]
+    NoVideoStream,
+    /// The video's frames are larger than the limit.
+    #[error(
+        "the video's frames are {width}x{height} pixels, over the limit of {max_pixels} pixels"
+    )]
+    VideoFrameTooLarge {
+        /// Frame width.
+        width: u32,
+        /// Frame height.
+        height: u32,
+        /// The limit.
+        max_pixels: u64,
+    },
+    /// The video is longer than the limit (declared, or found while decoding).
+    #[error("the video runs at least {seconds} seconds, over the limit of {max_seconds}")]
+    VideoTooLong {
+        /// Its length so far, or as declared.
+        seconds: u64,
+        /// The limit.
+        max_seconds: u64,
+    },
+    /// The video has more frames than the limit.
+    #[error("the video has more than {max_frames} frames, the limit")]
+    TooManyFrames {
+        /// The limit.
+        max_frames: u64,
     },
     /// The file is damaged or truncated.
     #[error("this {format} is damaged or truncated: {reason}")]
