@@ -179,7 +179,7 @@ pub fn run(args: &HashArgs) -> anyhow::Result<Outcome> {
                 match result {
                     Ok(print) => out.write(path, &print, args.seconds_per_hash)?,
                     Err(error) => {
-                        let line = format!("{}: {}", path.display(), explain(&error));
+                        let line = format!("{}: {}", path.display(), explain(path, &error));
                         match &progress {
                             Some(bar) => bar.suspend(|| eprintln!("{line}")),
                             None => eprintln!("{line}"),
@@ -228,8 +228,13 @@ fn fingerprint_path(
 }
 
 /// The reason printed for a file: one that is neither a picture nor a video says both.
-fn explain(error: &FingerprintError) -> String {
+fn explain(path: &Path, error: &FingerprintError) -> String {
     match error {
+        // FFmpeg reads a video from a file it can seek in, not from a pipe.
+        FingerprintError::NotAnImage if path == Path::new(STDIN) => "not a picture Takeback \
+            can read from standard input (JPEG, PNG, WebP, GIF, BMP, TIFF); give a video as \
+            a file path"
+            .into(),
         FingerprintError::NotAnImage => "not a picture or video Takeback can read (pictures: \
             JPEG, PNG, WebP, GIF, BMP, TIFF; videos: MP4, MOV, 3GP, WebM, MKV, AVI, MPEG-TS, \
             FLV)"

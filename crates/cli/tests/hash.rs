@@ -213,8 +213,14 @@ fn a_bad_file_is_reported_and_the_others_still_hashed() {
         line_for(&truncated).contains("damaged or truncated"),
         "{errors:?}"
     );
-    assert!(line_for(&text).contains("not an image"), "{errors:?}");
-    assert!(line_for(&empty).contains("not an image"), "{errors:?}");
+    assert!(
+        line_for(&text).contains("not a picture or video"),
+        "{errors:?}"
+    );
+    assert!(
+        line_for(&empty).contains("not a picture or video"),
+        "{errors:?}"
+    );
     assert!(line_for(&missing).contains("No such file"), "{errors:?}");
 }
 
@@ -378,4 +384,200 @@ fn standard_input_twice_is_a_usage_error() {
     let output = takeback(&[&"hash", &"-", &"-"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("only once"));
+}
+
+/// A benign test clip made by the `ffmpeg` command (tools/test installs it): FFmpeg's
+/// test pattern, 25 frames a second.
+fn write_clip(dir: &Path, name: &str, seconds: u32) -> PathBuf {
+    let path = dir.join(name);
+    let output = Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-nostdin",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+        ])
+        .arg("testsrc2=size=320x240:rate=25")
+        .args([
+            "-t",
+            &seconds.to_string(),
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+        ])
+        .arg(&path)
+        .output()
+        .expect("the `ffmpeg` command (tools/test installs it)");
+    assert!(output.status.success(), "{output:?}");
+    path
+}
+
+#[test]
+fn a_video_prints_its_digests_and_one_vpdq_frame_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = write_clip(dir.path(), "clip.mp4", 3);
+    let output = takeback(&[&"hash", &clip]);
+    assert!(output.status.success(), "{output:?}");
+    let records = json_lines(&output);
+    assert_eq!(records.len(), 1);
+    let record = &records[0];
+    assert_eq!(record["kind"], "video");
+    assert_eq!(record["format"], "mp4");
+    assert_eq!(record["codec"], "h264");
+    assert_eq!(
+        (record["width"].as_u64(), record["height"].as_u64()),
+        (Some(320), Some(240))
+    );
+    assert_eq!(record["frame_rate"], 25.0);
+    assert_eq!(record["decoded_frames"], 75);
+    let digests = takeback_fingerprint::digest_bytes(&std::fs::read(&clip).unwrap());
+    assert_eq!(record["md5"], digests.md5.to_string().as_str());
+    assert_eq!(record["sha256"], digests.sha256.to_string().as_str());
+    let frames = record["vpdq"].as_array().unwrap();
+    let numbers: Vec<_> = frames
+        .iter()
+        .map(|f| f["frame"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, [0, 25, 50]);
+    let timestamps: Vec<_> = frames
+        .iter()
+        .map(|f| f["timestamp"].as_f64().unwrap())
+        .collect();
+    assert_eq!(timestamps, [0.0, 1.0, 2.0]);
+    for frame in frames {
+        assert_eq!(frame["hash"].as_str().unwrap().len(), 64);
+        assert!(frame["quality"].as_u64().unwrap() <= 100);
+    }
+}
+
+#[test]
+fn format_vpdq_and_vpdq_signal_write_one_videos_frames_in_the_reference_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = write_clip(dir.path(), "clip.webm.mp4", 2);
+    let every = takeback(&[
+        &"hash",
+        &"--format",
+        &"vpdq",
+        &"--seconds-per-hash",
+        &"0",
+        &clip,
+    ]);
+    assert!(every.status.success(), "{every:?}");
+    let text = String::from_utf8(every.stdout).unwrap();
+    let video = takeback_vpdq::format::read_reference_text(&text).unwrap();
+    assert_eq!(video.frames.len(), 50);
+    assert!(text.lines().nth(1).unwrap().ends_with(",0.040"), "{text}");
+    assert_eq!(takeback_vpdq::format::write_reference_text(&video), text);
+
+    let half = takeback(&[
+        &"hash",
+        &"--format",
+        &"vpdq-signal",
+        &"--seconds-per-hash",
+        &"0.5",
+        &clip,
+    ]);
+    assert!(half.status.success(), "{half:?}");
+    let signal =
+        takeback_vpdq::format::read_signal(&String::from_utf8(half.stdout).unwrap()).unwrap();
+    let expected: Vec<_> = video
+        .frames
+        .iter()
+        .filter(|f| f.frame % 12 == 0)
+        .map(|f| f.hash)
+        .collect();
+    assert_eq!(
+        signal.frames.iter().map(|f| f.hash).collect::<Vec<_>>(),
+        expected
+    );
+}
+
+#[test]
+fn a_folder_of_pictures_and_videos_is_hashed_alike_and_a_damaged_video_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let picture = write_image(dir.path(), "a.png", shapes(64, 48, 9), ImageFormat::Png);
+    let clip = write_clip(dir.path(), "b.mp4", 1);
+    let bytes = std::fs::read(&clip).unwrap();
+    let damaged = dir.path().join("c.mp4");
+    std::fs::write(&damaged, &bytes[..bytes.len() / 2]).unwrap();
+    let output = takeback(&[&"hash", &dir.path()]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let records = json_lines(&output);
+    let kinds: Vec<_> = records
+        .iter()
+        .map(|r| (r["path"].as_str().unwrap(), r["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (picture.to_str().unwrap(), "picture"),
+            (clip.to_str().unwrap(), "video")
+        ]
+    );
+    let errors = lines(&output.stderr);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with(&format!("{}: ", damaged.display())),
+        "{errors:?}"
+    );
+    assert!(errors[0].contains("damaged or truncated"), "{errors:?}");
+}
+
+#[test]
+fn bad_video_options_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = write_clip(dir.path(), "clip.mp4", 1);
+    let picture = write_image(dir.path(), "a.png", shapes(64, 48, 10), ImageFormat::Png);
+    for bad in ["-1", "NaN", "inf", "soon"] {
+        let output = takeback(&[&"hash", &format!("--seconds-per-hash={bad}"), &clip]);
+        assert_eq!(output.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("0 or more"),
+            "{bad}: {output:?}"
+        );
+    }
+    let two = takeback(&[&"hash", &"--format", &"vpdq", &clip, &clip]);
+    assert_eq!(two.status.code(), Some(2), "{two:?}");
+    assert!(
+        String::from_utf8_lossy(&two.stderr).contains("one video file"),
+        "{two:?}"
+    );
+    let not_video = takeback(&[&"hash", &"--format", &"vpdq-signal", &picture]);
+    assert_eq!(not_video.status.code(), Some(2), "{not_video:?}");
+    assert!(
+        String::from_utf8_lossy(&not_video.stderr).contains("not a video"),
+        "{not_video:?}"
+    );
+    assert!(not_video.stdout.is_empty());
+}
+
+/// The reference's sample video whose every frame Takeback hashes exactly as the reference
+/// did (the other sample differs in its near-black frames: see takeback-fingerprint's
+/// `tests/reference_videos.rs`): the CLI writes the reference's file byte for byte.
+#[test]
+#[cfg_attr(
+    not(takeback_pdq_reference),
+    ignore = "needs TAKEBACK_PDQ_REFERENCE, the folder of Meta's PDQ test data"
+)]
+fn format_vpdq_of_every_frame_writes_the_reference_sample_file_byte_for_byte() {
+    let root = PathBuf::from(std::env::var_os("TAKEBACK_PDQ_REFERENCE").unwrap()).join("vpdq");
+    let video = root.join("tmk/sample-videos/test-padded-dimensions.mp4");
+    let expected =
+        std::fs::read_to_string(root.join("vpdq/sample-hashes/test-padded-dimensions.txt"))
+            .unwrap();
+    let output = takeback(&[
+        &"hash",
+        &"--format",
+        &"vpdq",
+        &"--seconds-per-hash",
+        &"0",
+        &video,
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
 }
