@@ -14,9 +14,13 @@
 //   const { data, width, height } = canvas.getContext("2d").getImageData(0, 0, w, h);
 //   const { hash, quality } = pdq.hashRgba(data, width, height);
 //   const { md5, sha256 } = pdq.digestBytes(await file.arrayBuffer());
+//   // A file too big to hold at once (a video), in pieces:
+//   const stream = pdq.digestStream();
+//   for (...) stream.update(await file.slice(start, end).arrayBuffer());
+//   const { md5, sha256 } = stream.finish();
 
 /** The ABI version this loader speaks (`takeback_abi_version()`). */
-const ABI_VERSION = 2;
+const ABI_VERSION = 3;
 
 /** Meanings of the negative codes `takeback_pdq_hash_rgba` returns. */
 const ERRORS = {
@@ -29,6 +33,7 @@ const ERRORS = {
 const DIGEST_ERRORS = {
   [-1]: "null pointer",
   [-2]: "input too large",
+  [-4]: "no streamed digest begun",
 };
 
 /**
@@ -39,6 +44,8 @@ const DIGEST_ERRORS = {
  * @returns {Promise<{ hashRgba: (rgba: Uint8Array | Uint8ClampedArray, width: number,
  *   height: number) => { hash: string, quality: number },
  *   digestBytes: (bytes: ArrayBuffer | ArrayBufferView) => { md5: string, sha256: string },
+ *   digestStream: () => { update: (bytes: ArrayBuffer | ArrayBufferView) => void,
+ *     finish: () => { md5: string, sha256: string } },
  *   abiVersion: number, memory: WebAssembly.Memory }>}
  */
 export async function loadPdq(source) {
@@ -98,6 +105,58 @@ export async function loadPdq(source) {
    * @returns {{ md5: string, sha256: string }}
    */
   function digestBytes(bytes) {
+    const code = withCopy(bytes, (ptr, len) => wasm.takeback_digest_bytes(ptr, len));
+    if (code !== 0) {
+      throw new Error(
+        `takeback-pdq: digesting failed with code ${code} (${DIGEST_ERRORS[code] ?? "unknown"})`,
+      );
+    }
+    return lastDigests();
+  }
+
+  /** Streams currently open: the module holds one, so a second would corrupt the first. */
+  let streaming = false;
+
+  /**
+   * MD5 and SHA-256 of bytes fed in pieces, for a file too big to hold at once (a video).
+   * One stream at a time per loaded module: finish it (or let it throw) before the next.
+   */
+  function digestStream() {
+    if (streaming) throw new Error("takeback-pdq: a streamed digest is already open");
+    streaming = true;
+    wasm.takeback_digest_begin();
+    let open = true;
+    const check = (code) => {
+      if (code !== 0) {
+        open = streaming = false;
+        throw new Error(
+          `takeback-pdq: digesting failed with code ${code} (${DIGEST_ERRORS[code] ?? "unknown"})`,
+        );
+      }
+    };
+    return Object.freeze({
+      /** Feeds the next piece: an ArrayBuffer or a view of one. */
+      update(bytes) {
+        if (!open) throw new Error("takeback-pdq: this streamed digest is finished");
+        check(withCopy(bytes, (ptr, len) => wasm.takeback_digest_update(ptr, len)));
+      },
+      /** The digests of every piece fed. */
+      finish() {
+        if (!open) throw new Error("takeback-pdq: this streamed digest is finished");
+        check(wasm.takeback_digest_end());
+        open = streaming = false;
+        return lastDigests();
+      },
+      /** Drops the stream without a result (the reader cancelled). */
+      abandon() {
+        if (open) wasm.takeback_digest_end();
+        open = streaming = false;
+      },
+    });
+  }
+
+  /** Copies `bytes` into the module's memory for `use(ptr, len)`, then frees the copy. */
+  function withCopy(bytes, use) {
     let view;
     if (bytes instanceof ArrayBuffer) {
       view = new Uint8Array(bytes);
@@ -116,22 +175,21 @@ export async function loadPdq(source) {
     try {
       // Views on the memory are made after the allocation, which may have grown it.
       new Uint8Array(wasm.memory.buffer, ptr, len).set(view);
-      const code = wasm.takeback_digest_bytes(ptr, len);
-      if (code !== 0) {
-        throw new Error(
-          `takeback-pdq: digesting failed with code ${code} (${DIGEST_ERRORS[code] ?? "unknown"})`,
-        );
-      }
-      const md5 = new Uint8Array(wasm.memory.buffer, wasm.takeback_md5_hex() >>> 0, 32);
-      const sha256 = new Uint8Array(wasm.memory.buffer, wasm.takeback_sha256_hex() >>> 0, 64);
-      return { md5: String.fromCharCode(...md5), sha256: String.fromCharCode(...sha256) };
+      return use(ptr, len);
     } finally {
       // Also on error, or the module's memory would fill up with lost files.
       wasm.takeback_free(ptr, len);
     }
   }
 
-  return Object.freeze({ hashRgba, digestBytes, abiVersion, memory: wasm.memory });
+  /** The digests the last digest call stored. */
+  function lastDigests() {
+    const md5 = new Uint8Array(wasm.memory.buffer, wasm.takeback_md5_hex() >>> 0, 32);
+    const sha256 = new Uint8Array(wasm.memory.buffer, wasm.takeback_sha256_hex() >>> 0, 64);
+    return { md5: String.fromCharCode(...md5), sha256: String.fromCharCode(...sha256) };
+  }
+
+  return Object.freeze({ hashRgba, digestBytes, digestStream, abiVersion, memory: wasm.memory });
 }
 
 function isU32(n) {

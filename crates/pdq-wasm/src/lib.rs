@@ -25,8 +25,13 @@
 //! | `takeback_digest_bytes(ptr, len) -> i32` | MD5 and SHA-256 of `len` bytes; 0, or a negative [`AbiError`] code |
 //! | `takeback_md5_hex() -> ptr` | the last MD5 as 32 lowercase hex digits (no NUL terminator) |
 //! | `takeback_sha256_hex() -> ptr` | the last SHA-256 as 64 lowercase hex digits (no NUL terminator) |
+//! | `takeback_digest_begin()` | starts a streamed digest (dropping one left unfinished) |
+//! | `takeback_digest_update(ptr, len) -> i32` | feeds it `len` bytes; 0, or a negative [`AbiError`] code |
+//! | `takeback_digest_end() -> i32` | finishes it and stores its digests as `takeback_digest_bytes` does; 0, or a negative code |
 //!
-//! Version 2 added the three digest functions; version 1's six are unchanged.
+//! Version 2 added the three digest functions; version 3 the three streamed-digest ones, so
+//! that a video of any size is digested in pieces without holding it all in memory. Earlier
+//! versions' functions are unchanged.
 //!
 //! The calling sequence from JavaScript:
 //!
@@ -64,13 +69,13 @@
 
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::{ptr, slice};
 use takeback_pdq::{Pdq, PixelLayout, Pixels, hex};
 
 /// The version of the exported functions' contract. Bump it on any incompatible change, so
 /// that a stale loader and a new module refuse each other rather than misbehave.
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 
 /// Bytes per RGBA pixel.
 const RGBA: usize = 4;
@@ -86,6 +91,8 @@ pub enum AbiError {
     /// The slice is not `width × height × 4` bytes (code -3). Only the safe [`hash_rgba`]
     /// can report this: the ABI derives the length from the dimensions.
     WrongLength,
+    /// A streamed digest was fed or finished without being begun (code -4).
+    NoDigestBegun,
 }
 
 impl AbiError {
@@ -95,6 +102,7 @@ impl AbiError {
             AbiError::NullPointer => -1,
             AbiError::TooLarge => -2,
             AbiError::WrongLength => -3,
+            AbiError::NoDigestBegun => -4,
         }
     }
 }
@@ -120,6 +128,54 @@ thread_local! {
     static LAST_QUALITY: Cell<i32> = const { Cell::new(NO_QUALITY) };
     static LAST_MD5_HEX: Cell<[u8; 32]> = const { Cell::new(NO_DIGESTS.md5) };
     static LAST_SHA256_HEX: Cell<[u8; 64]> = const { Cell::new(NO_DIGESTS.sha256) };
+    // The one streamed digest in progress: a page digests one video at a time.
+    static STREAM: RefCell<Option<StreamedDigest>> = const { RefCell::new(None) };
+}
+
+/// MD5 and SHA-256 fed in pieces.
+#[derive(Debug, Clone, Default)]
+pub struct StreamedDigest {
+    md5: Md5,
+    sha256: Sha256,
+}
+
+impl StreamedDigest {
+    /// Feeds the next bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.md5.update(bytes);
+        self.sha256.update(bytes);
+    }
+
+    /// The digests of everything fed, as hex.
+    pub fn finish(self) -> HexDigests {
+        let mut digests = NO_DIGESTS;
+        hex::encode_into(&self.md5.finalize(), &mut digests.md5);
+        hex::encode_into(&self.sha256.finalize(), &mut digests.sha256);
+        digests
+    }
+}
+
+/// Starts the instance's streamed digest, dropping one left unfinished.
+pub fn begin_stream() {
+    STREAM.with(|stream| *stream.borrow_mut() = Some(StreamedDigest::default()));
+}
+
+/// Feeds the streamed digest.
+pub fn update_stream(bytes: &[u8]) -> Result<(), AbiError> {
+    STREAM.with(|stream| match stream.borrow_mut().as_mut() {
+        Some(digest) => {
+            digest.update(bytes);
+            Ok(())
+        }
+        None => Err(AbiError::NoDigestBegun),
+    })
+}
+
+/// Finishes the streamed digest; a second call fails until the next [`begin_stream`].
+pub fn end_stream() -> Result<HexDigests, AbiError> {
+    STREAM
+        .with(|stream| stream.borrow_mut().take().map(StreamedDigest::finish))
+        .ok_or(AbiError::NoDigestBegun)
 }
 
 /// The byte length of `width × height` RGBA pixels, if a slice can be that long.
@@ -358,6 +414,49 @@ pub extern "C" fn takeback_sha256_hex() -> *const u8 {
     LAST_SHA256_HEX.with(|cell| cell.as_ptr().cast_const().cast::<u8>())
 }
 
+/// Starts a streamed digest: [`takeback_digest_update`] feeds it, [`takeback_digest_end`]
+/// finishes it. Begun again before it ends, it starts afresh.
+#[unsafe(no_mangle)]
+pub extern "C" fn takeback_digest_begin() {
+    begin_stream();
+}
+
+/// Feeds `len` bytes at `ptr` to the streamed digest. Returns 0, or a negative
+/// [`AbiError::code`]: no digest begun, `ptr` null while `len` is not 0, or `len` more than a
+/// slice can hold (the digest then stays as it was).
+///
+/// # Safety
+///
+/// As [`takeback_digest_bytes`]: unless `ptr` is null or `len` is 0, `ptr` must point to at
+/// least `len` readable bytes that nothing writes during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn takeback_digest_update(ptr: *const u8, len: usize) -> i32 {
+    let outcome = if len == 0 {
+        update_stream(&[])
+    } else if ptr.is_null() {
+        Err(AbiError::NullPointer)
+    } else if isize::try_from(len).is_err() {
+        Err(AbiError::TooLarge)
+    } else {
+        // SAFETY: as in `takeback_digest_bytes`: non-null, aligned for `u8`, within
+        // `isize::MAX`, and the caller guarantees `len` unchanging readable bytes.
+        let bytes = unsafe { slice::from_raw_parts(ptr, len) };
+        update_stream(bytes)
+    };
+    match outcome {
+        Ok(()) => 0,
+        Err(error) => error.code(),
+    }
+}
+
+/// Finishes the streamed digest and stores its MD5 and SHA-256 for [`takeback_md5_hex`]
+/// and [`takeback_sha256_hex`]. Returns 0, or [`AbiError::NoDigestBegun`]'s code (and
+/// clears the stored digests).
+#[unsafe(no_mangle)]
+pub extern "C" fn takeback_digest_end() -> i32 {
+    record_digests(end_stream())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,6 +587,28 @@ mod tests {
     }
 
     #[test]
+    fn a_streamed_digest_equals_the_one_shot_digest_whatever_the_pieces() {
+        let bytes = random_bytes(7, 100_000);
+        for piece in [1, 63, 64, 4096, 100_000] {
+            begin_stream();
+            for chunk in bytes.chunks(piece) {
+                update_stream(chunk).unwrap();
+            }
+            assert_eq!(end_stream(), Ok(digest_bytes(&bytes)), "pieces of {piece}");
+        }
+        begin_stream();
+        assert_eq!(end_stream(), Ok(digest_bytes(&[])));
+        assert_eq!(end_stream(), Err(AbiError::NoDigestBegun));
+        assert_eq!(update_stream(b"x"), Err(AbiError::NoDigestBegun));
+        // Begun again midway, it starts afresh.
+        begin_stream();
+        update_stream(b"lost").unwrap();
+        begin_stream();
+        update_stream(b"abc").unwrap();
+        assert_eq!(end_stream(), Ok(digest_bytes(b"abc")));
+    }
+
+    #[test]
     fn record_digests_stores_successes_and_clears_on_failure() {
         let abc = digest_bytes(b"abc");
         assert_eq!(record_digests(Ok(abc)), 0);
@@ -523,7 +644,7 @@ mod tests {
 
     #[test]
     fn the_c_abi_round_trips() {
-        assert_eq!(takeback_abi_version(), 2);
+        assert_eq!(takeback_abi_version(), 3);
         let (width, height) = (70, 90);
         let rgba = shapes_rgba(width, height);
         let len = rgba.len();

@@ -50,9 +50,9 @@ function pattern(width, height) {
   return rgba;
 }
 
-test("loads and reports ABI version 2", async () => {
+test("loads and reports ABI version 3", async () => {
   const pdq = await load();
-  assert.equal(pdq.abiVersion, 2);
+  assert.equal(pdq.abiVersion, 3);
 });
 
 test("hashes an image to 64 hex digits and a quality in 0..100", async () => {
@@ -200,4 +200,27 @@ test("refuses anything but an ArrayBuffer or a view", async () => {
   }
   // Still usable afterwards.
   assert.deepEqual(pdq.digestBytes(new Uint8Array(0)), EMPTY);
+});
+
+test("a streamed digest equals the one-shot digest, whatever the pieces", async () => {
+  const pdq = await load();
+  const bytes = new Uint8Array(200_000).map((_, i) => (i * 2654435761) >>> 24);
+  const whole = pdq.digestBytes(bytes);
+  for (const piece of [1000, 65_536, 200_000]) {
+    const stream = pdq.digestStream();
+    for (let start = 0; start < bytes.length; start += piece) {
+      stream.update(bytes.subarray(start, start + piece));
+    }
+    assert.deepEqual(stream.finish(), whole, `pieces of ${piece}`);
+  }
+  const empty = pdq.digestStream();
+  assert.deepEqual(empty.finish(), pdq.digestBytes(new Uint8Array(0)));
+  assert.throws(() => empty.update(bytes), /finished/);
+  // One at a time; an abandoned stream frees the module for the next.
+  const first = pdq.digestStream();
+  assert.throws(() => pdq.digestStream(), /already open/);
+  first.abandon();
+  const second = pdq.digestStream();
+  second.update(bytes);
+  assert.deepEqual(second.finish(), whole);
 });
