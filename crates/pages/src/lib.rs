@@ -33,10 +33,12 @@ pub use support::{Contact, SupportContacts};
 
 /// What pages may load and where they may connect: only the hotline itself. WebAssembly
 /// compilation (`'wasm-unsafe-eval'`) is the one exception to "no code but our files";
-/// it allows no `eval` of JavaScript.
+/// it allows no `eval` of JavaScript. `media-src blob:` lets the report page play a video
+/// the reader chose from their own device (an object URL only the page itself can make)
+/// to fingerprint its frames; no media is loaded from anywhere.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self' \
-    'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; worker-src \
-    'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; media-src blob:; connect-src \
+    'self'; worker-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The `[pages]` settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +173,7 @@ static ASSETS: &[Asset] = &[
     ),
     asset!("js/hashing.js", "assets/js/hashing.js", JS),
     asset!("js/image-size.js", "assets/js/image-size.js", JS),
+    asset!("js/video.js", "assets/js/video.js", JS),
     asset!("pdq/takeback-pdq.js", "pdq/takeback-pdq.js", JS),
     Asset {
         path: "pdq/takeback_pdq_wasm.wasm",

@@ -3,7 +3,15 @@
 
 import { pageSettings, t } from "./messages.js";
 import { showReceipt } from "./receipt.js";
-import { assessPicture, buildReport, markDuplicates, maxPictures, parseUrls } from "./reporting.js";
+import {
+  assessPicture,
+  assessVideo,
+  buildReport,
+  markDuplicates,
+  maxPictures,
+  parseUrls,
+  VIDEO_LIMITS,
+} from "./reporting.js";
 import {
   checkConfirmations,
   element,
@@ -17,6 +25,8 @@ import {
 
 const settings = pageSettings();
 const limit = maxPictures(settings.maxHashes);
+/** Videos in one report, as the hotline allows (`max_videos_per_report`). */
+const videoLimit = settings.maxVideos ?? 4;
 const steps = ["intro", "pictures", "urls", "check", "done"].map((name) =>
   document.getElementById(`step-${name}`),
 );
@@ -35,6 +45,12 @@ let urls = [];
 let fingerprinter = null;
 /** Whether the reader said they don't have the picture, only where it was seen. */
 let urlsOnly = false;
+/**
+ * Videos are fingerprinted on the page's own thread (a <video> element has no worker
+ * form), one at a time: each waits for the one before.
+ */
+let videoQueue = Promise.resolve();
+let videoModule = null;
 
 /** The message for each state a picture can be in. */
 const PICTURE_MESSAGES = {
@@ -42,9 +58,15 @@ const PICTURE_MESSAGES = {
   ready: "file_ready",
   exact_only: "file_exact_only",
   unreadable: "file_unreadable",
-  video: "file_video",
   duplicate: "file_duplicate",
   failed: "file_failed",
+  video_waiting: "video_waiting",
+  video_working: "video_working",
+  video_ready: "video_ready",
+  video_exact_only: "video_exact_only",
+  video_too_long: "video_too_long",
+  video_too_large: "video_too_large",
+  video_unreadable: "video_unreadable",
 };
 
 const pageTitle = document.title;
@@ -76,28 +98,44 @@ input.addEventListener("change", () => {
       showError("pictures-error", t("pictures_too_many", { max: limit }), input);
       break;
     }
-    addPicture(file);
+    if (isVideo(file)) {
+      if (pictures.filter((p) => p.video).length >= videoLimit) {
+        showError("pictures-error", t("videos_too_many", { max: videoLimit }), input);
+        continue;
+      }
+      addVideo(file);
+    } else {
+      addPicture(file);
+    }
   }
   // So the same file can be chosen again after it was removed.
   input.value = "";
 });
 
-function addPicture(file) {
-  fingerprinter ??= import("./fingerprint.js").then((module) => module.startFingerprinter());
+/** A video by its type, or by its name where the browser gives no type. */
+function isVideo(file) {
+  if (file.type) return file.type.startsWith("video/");
+  return /\.(mp4|m4v|mov|3gp|webm|mkv|avi|ts|flv)$/i.test(file.name);
+}
+
+/** Lists a chosen file; `onRemove` runs when it is removed (a video's work stops). */
+function listFile(file, entry, onRemove = () => {}) {
   const item = element("li", { className: "file" });
-  const picture = { name: file.name, state: "working", hashes: [], sha256: null, item };
-  pictures.push(picture);
+  entry.item = item;
+  pictures.push(entry);
   const remove = element("button", {
     className: "link-button",
     text: t("remove"),
     attributes: { type: "button", "aria-label": t("file_remove", { name: file.name }) },
   });
-  remove.addEventListener("click", () => {
-    pictures.splice(pictures.indexOf(picture), 1);
+  const removeEntry = () => {
+    onRemove();
+    pictures.splice(pictures.indexOf(entry), 1);
     item.remove();
     showStates();
     input.focus();
-  });
+  };
+  remove.addEventListener("click", removeEntry);
   item.append(
     element("span", { className: "file-name", text: file.name }),
     element("span", { className: "file-state" }),
@@ -105,6 +143,13 @@ function addPicture(file) {
   );
   list.append(item);
   showStates();
+  return { item, removeEntry };
+}
+
+function addPicture(file) {
+  fingerprinter ??= import("./fingerprint.js").then((module) => module.startFingerprinter());
+  const picture = { name: file.name, state: "working", hashes: [], sha256: null };
+  listFile(file, picture);
 
   fingerprinter
     .then((engine) => engine.fingerprint(file))
@@ -120,14 +165,65 @@ function addPicture(file) {
     .finally(showStates);
 }
 
-/** Each picture's state on its list item, repeats of an earlier file marked as such. */
+/**
+ * A video: fingerprinted in its turn, with a progress bar and a button to stop. Removing
+ * it stops its work too. The file is read only here, and forgotten when done.
+ */
+function addVideo(file) {
+  videoModule ??= import("./video.js");
+  const stop = new AbortController();
+  const video = { name: file.name, state: "video_waiting", hashes: [], sha256: null, video: true, frames: 0 };
+  const { item, removeEntry } = listFile(file, video, () => stop.abort());
+  const progress = element("progress", {
+    className: "file-progress",
+    attributes: { max: "100", value: "0", "aria-label": t("video_progress", { name: file.name }) },
+  });
+  const cancel = element("button", {
+    className: "link-button file-stop",
+    text: t("video_stop"),
+    attributes: { type: "button", "aria-label": t("video_stop_label", { name: file.name }) },
+  });
+  cancel.addEventListener("click", removeEntry);
+  const work = async () => {
+    if (stop.signal.aborted) return;
+    video.state = "video_working";
+    showStates();
+    item.append(progress, cancel);
+    try {
+      const { fingerprintVideo } = await videoModule;
+      const result = await fingerprintVideo(file, {
+        signal: stop.signal,
+        onProgress: (share) => progress.setAttribute("value", String(Math.round(share * 100))),
+      });
+      const assessed = assessVideo(result, settings.minPdqQuality);
+      video.sha256 = result.sha256 ?? null;
+      video.state = assessed.state;
+      video.hashes = assessed.hashes;
+      video.frames = assessed.frames;
+    } catch (error) {
+      // Stopped: the item is gone already.
+      if (error?.name === "AbortError") return;
+      video.state = "failed";
+    } finally {
+      progress.remove();
+      cancel.remove();
+    }
+    showStates();
+  };
+  videoQueue = videoQueue.then(work, work);
+}
+
+/** Each file's state on its list item, repeats of an earlier file marked as such. */
 function showStates() {
   const repeats = markDuplicates(pictures);
   pictures.forEach((picture, index) => {
     const state = repeats[index] ? "duplicate" : picture.state;
     if (picture.item.dataset.state === state) return;
     picture.item.dataset.state = state;
-    picture.item.querySelector(".file-state").textContent = t(PICTURE_MESSAGES[state]);
+    picture.item.querySelector(".file-state").textContent = t(PICTURE_MESSAGES[state], {
+      count: picture.frames ?? 0,
+      minutes: VIDEO_LIMITS.maxSeconds / 60,
+    });
   });
 }
 
@@ -142,7 +238,7 @@ document.getElementById("pictures-continue").addEventListener("click", () => {
   if (pictures.length === 0) {
     showError("pictures-error", t("pictures_none"), input);
     input.focus();
-  } else if (pictures.some((p) => p.state === "working")) {
+  } else if (pictures.some((p) => ["working", "video_waiting", "video_working"].includes(p.state))) {
     showError("pictures-error", t("pictures_busy"), input);
   } else if (usable().length === 0) {
     showError("pictures-error", t("pictures_none_usable"), input);
@@ -184,7 +280,11 @@ function fillCheck() {
   fillList("check-pictures", chosen, (p) => element("li", { text: p.name }));
   fillList("check-urls", urls, (url) => element("li", { text: url }));
   fillList("check-codes", chosen.flatMap((p) => p.hashes), (hash) =>
-    element("li", { text: `${hash.algorithm}: ${hash.value}` }),
+    element("li", {
+      text: hash.frames
+        ? `${hash.algorithm}: ${t("video_codes", { count: hash.frames.length })}`
+        : `${hash.algorithm}: ${hash.value}`,
+    }),
   );
 }
 

@@ -2,6 +2,18 @@
 // URLs, deciding what each picture contributes, building the report, and describing a
 // case's status.
 
+/**
+ * What a phone can be asked to do with a video. A longer one would take too long to
+ * fingerprint: the page says so and offers the other ways (its web address; someone to
+ * talk to).
+ */
+export const VIDEO_LIMITS = Object.freeze({
+  /** Longest video whose frames are fingerprinted: 20 minutes, 1,200 frames. */
+  maxSeconds: 20 * 60,
+  /** Largest file read at all: 4 GiB. */
+  maxBytes: 4 * 1024 ** 3,
+});
+
 /** The longest URL the hotline accepts. */
 export const MAX_URL_LENGTH = 2048;
 
@@ -51,10 +63,7 @@ export function isWebAddress(text) {
  */
 export function assessPicture(result, minQuality) {
   if (result.problem) return { state: result.problem, hashes: [] };
-  const exact = [
-    { algorithm: "md5", value: result.md5 },
-    { algorithm: "sha256", value: result.sha256 },
-  ];
+  const exact = exactHashes(result);
   if (!result.pdq || result.pdq.quality < minQuality) {
     return { state: "exact_only", hashes: exact };
   }
@@ -62,6 +71,38 @@ export function assessPicture(result, minQuality) {
     state: "ready",
     hashes: [{ algorithm: "pdq", value: result.pdq.hash, quality: result.pdq.quality }, ...exact],
   };
+}
+
+/**
+ * What a fingerprinted video contributes: its frames of at least the quality floor (the
+ * hotline drops the others anyway), as one `vpdq` fingerprint, and its exact fingerprints.
+ * A video whose frames are all too plain (dark, say) gives only the exact ones. A video
+ * too long or too big for the device gives nothing, and says why.
+ */
+export function assessVideo(result, minQuality) {
+  if (result.problem) return { state: result.problem, hashes: [], frames: 0 };
+  const exact = exactHashes(result);
+  const frames = (result.vpdq?.frames ?? [])
+    .filter((frame) => frame.quality >= minQuality)
+    // Milliseconds are plenty, and keep the report small.
+    .map(({ timestamp, value, quality }) => ({
+      timestamp: Math.round(timestamp * 1000) / 1000,
+      value,
+      quality,
+    }));
+  if (frames.length === 0) return { state: "video_exact_only", hashes: exact, frames: 0 };
+  return {
+    state: "video_ready",
+    hashes: [{ algorithm: "vpdq", frames }, ...exact],
+    frames: frames.length,
+  };
+}
+
+function exactHashes(result) {
+  return [
+    { algorithm: "md5", value: result.md5 },
+    { algorithm: "sha256", value: result.sha256 },
+  ];
 }
 
 /**
@@ -73,7 +114,8 @@ export function buildReport({ reporter, hashes = [], urls = [] }) {
   const seen = new Set();
   const unique = [];
   for (const hash of hashes) {
-    const key = `${hash.algorithm}:${hash.value}`;
+    // A video's fingerprint is its frames; the same video twice has the same frames.
+    const key = `${hash.algorithm}:${hash.value ?? JSON.stringify(hash.frames)}`;
     if (seen.has(key)) continue;
     seen.add(key);
     unique.push(hash);
@@ -106,6 +148,9 @@ export function statusErrorKey(status) {
   return "status_failed";
 }
 
+/** The states of a file whose fingerprints are sent, and so can repeat another's. */
+const COUNTED_STATES = new Set(["ready", "exact_only", "video_ready", "video_exact_only"]);
+
 /**
  * Which pictures each fingerprint comes from: the first of several identical files (the
  * same SHA-256) counts, the others are marked duplicates. Worked out again whenever the
@@ -117,12 +162,15 @@ export function statusErrorKey(status) {
 export function markDuplicates(pictures) {
   const seen = new Set();
   return pictures.map(({ sha256, state }) => {
-    if (!sha256 || state === "working" || state === "unreadable" || state === "video" || state === "failed") return false;
+    if (!sha256 || !COUNTED_STATES.has(state)) return false;
     if (seen.has(sha256)) return true;
     seen.add(sha256);
     return false;
   });
 }
+
+/** The `[js]` message naming each kind of fingerprint; exact ones (MD5, SHA-256) else. */
+const FINGERPRINT_KINDS = { pdq: "fingerprint_pdq", vpdq: "fingerprint_vpdq" };
 
 /** The `[js]` message for each state of a fingerprint, and of a URL. */
 const HASH_STATES = {
@@ -169,7 +217,7 @@ export function describeCase(status) {
         }
       : { key: "status_no_outcomes", args: {} },
     hashes: status.hashes.map((hash) => ({
-      kindKey: hash.algorithm === "pdq" ? "fingerprint_pdq" : "fingerprint_exact",
+      kindKey: FINGERPRINT_KINDS[hash.algorithm] ?? "fingerprint_exact",
       algorithm: hash.algorithm,
       shortValue: `${hash.value.slice(0, 8)}…${hash.value.slice(-4)}`,
       stateKey: HASH_STATES[hash.state] ?? HASH_STATES.pending,

@@ -14,6 +14,7 @@ import {
   NEUTRAL_URL,
   root,
   generatePictures,
+  generateVideos,
   launchBrowser,
   newPage,
   openContext,
@@ -25,11 +26,13 @@ import {
 let hotline;
 let browser;
 let pictures;
+let videos;
 
 before(async () => {
   hotline = await startHotline();
   browser = await launchBrowser();
   pictures = await generatePictures(browser, path.join(tmpdir(), `takeback-pictures-${process.pid}`));
+  videos = await generateVideos(path.join(tmpdir(), `takeback-videos-${process.pid}`));
 });
 
 after(async () => {
@@ -252,6 +255,74 @@ describe("a young person's report", () => {
     const sent = JSON.parse(requests.find((r) => r.method === "POST").body.toString());
     assert.deepEqual(sent.hashes, []);
     assert.deepEqual(sent.urls, ["https://example.com/post/1"]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+/**
+ * The vPDQ rule (python-threatexchange's): the share of `query`'s distinct frames of
+ * quality 50 or more within distance 31 of one of `listed`'s.
+ */
+function vpdqShare(query, listed) {
+  const usable = (frames) => [...new Set(frames.filter((f) => f.quality >= 50).map((f) => f.value))];
+  const [mine, theirs] = [usable(query), usable(listed)];
+  if (mine.length === 0) return 0;
+  return mine.filter((a) => theirs.some((b) => distance(a, b) <= 31)).length / mine.length;
+}
+
+describe("a young person's video", () => {
+  for (const name of ["pattern.webm", "pattern.mp4"]) {
+    test(`${name} is fingerprinted in the page, listed, and matches takeback hash's frames`, async (t) => {
+      const { context, requests } = await openContext(browser);
+      const { page, errors } = await newPage(context);
+      await startReport(page);
+      await page.getByLabel("Choose pictures").setInputFiles([videos[name]]);
+      const item = page.locator("#picture-list .file");
+      await item.and(page.locator('[data-state="video_ready"]')).waitFor({ timeout: 120_000 });
+      assert.equal(await page.locator("main video, main canvas").count(), 0);
+      await page.getByRole("button", { name: "Continue" }).click();
+      await page.getByRole("button", { name: "Continue" }).click();
+      await page.getByText("vpdq: 6 video fingerprints").waitFor({ state: "attached" });
+      await page.getByRole("button", { name: "Send the fingerprints" }).click();
+      await page.getByRole("heading", { name: "Your report has been sent" }).waitFor();
+
+      const sent = JSON.parse(requests.find((r) => r.method === "POST").body.toString()).hashes;
+      const video = sent.find((h) => h.algorithm === "vpdq");
+      assert.deepEqual(video.frames.map((f) => f.timestamp), [0, 1, 2, 3, 4, 5]);
+      const native = JSON.parse((await hotline.run(["hash", videos[name]])).trim());
+      assert.ok(sent.some((h) => h.algorithm === "md5" && h.value === native.md5));
+      assert.ok(sent.some((h) => h.algorithm === "sha256" && h.value === native.sha256));
+      const cli = native.vpdq.map((f) => ({ value: f.hash, quality: f.quality }));
+      const apart = video.frames.map((f, i) => distance(f.value, cli[i].value));
+      t.diagnostic(`${name}: the page's frames are ${apart.join(", ")} bits from takeback hash's`);
+      const [pageShare, cliShare] = [vpdqShare(video.frames, cli), vpdqShare(cli, video.frames)];
+      t.diagnostic(`${name}: ${pageShare * 100}% of the page's frames match, ${cliShare * 100}% the other way`);
+      assert.equal(pageShare, 1, "every frame of the page's near one of takeback hash's");
+      assert.equal(cliShare, 1, "and the other way");
+
+      await assertOnlySmallRequestsToTheHotline(requests, [videos[name]]);
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+  }
+
+  test("a video can be stopped half-way, and then nothing of it is sent", async () => {
+    const { context, requests } = await openContext(browser);
+    const { page, errors } = await newPage(context);
+    await startReport(page);
+    await page.getByLabel("Choose pictures").setInputFiles([videos["long.webm"], pictures["sunset-shapes.png"]]);
+    const progress = page.getByRole("progressbar", { name: /long\.webm/ });
+    await progress.waitFor();
+    await page.getByRole("button", { name: "Stop and remove long.webm" }).click();
+    await page.locator("#picture-list .file").filter({ hasText: "long.webm" }).waitFor({ state: "detached" });
+    await page.locator('#picture-list .file[data-state="ready"]').waitFor();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("button", { name: "Send the fingerprints" }).click();
+    await page.getByRole("heading", { name: "Your report has been sent" }).waitFor();
+    const sent = JSON.parse(requests.find((r) => r.method === "POST").body.toString()).hashes;
+    assert.deepEqual(sent.map((h) => h.algorithm), ["pdq", "md5", "sha256"]);
     assert.deepEqual(errors, []);
     await context.close();
   });

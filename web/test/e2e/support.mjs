@@ -207,3 +207,26 @@ export async function screenshots(page, name) {
   }
   if (original) await page.setViewportSize(original);
 }
+
+/**
+ * Writes benign test videos into `dir` with the `ffmpeg` command (tools/test installs it):
+ * FFmpeg's moving test pattern, as WebM (VP9) and MP4 (H.264), 6 seconds, and a
+ * 40-second one to stop half-way.
+ */
+export async function generateVideos(dir) {
+  await mkdir(dir, { recursive: true });
+  const make = async (name, seconds, codec) => {
+    const file = path.join(dir, name);
+    await promisify(execFile)("ffmpeg", [
+      "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+      "-f", "lavfi", "-i", "testsrc2=size=480x270:rate=25",
+      "-t", String(seconds), ...codec, "-pix_fmt", "yuv420p", file,
+    ]);
+    return file;
+  };
+  return {
+    "pattern.webm": await make("pattern.webm", 6, ["-c:v", "libvpx-vp9", "-b:v", "600k", "-deadline", "realtime", "-cpu-used", "8"]),
+    "pattern.mp4": await make("pattern.mp4", 6, ["-c:v", "libx264"]),
+    "long.webm": await make("long.webm", 40, ["-c:v", "libvpx-vp9", "-b:v", "200k", "-deadline", "realtime", "-cpu-used", "8"]),
+  };
+}

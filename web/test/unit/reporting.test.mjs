@@ -8,6 +8,7 @@ import { format, setPageSettings, t } from "../../assets/js/messages.js";
 import {
   MAX_URL_LENGTH,
   assessPicture,
+  assessVideo,
   markDuplicates,
   buildReport,
   describeCase,
@@ -202,4 +203,42 @@ test("only failures that may pass ask to try again", () => {
   assert.equal(sendErrorKey(503), "send_failed");
   assert.equal(sendErrorKey(408), "send_failed");
   assert.equal(statusErrorKey(0), "status_offline");
+});
+
+test("a video sends its frames at or above the floor as one vpdq fingerprint, and its digests", () => {
+  const frames = [
+    { timestamp: 0, value: PDQ, quality: 90 },
+    { timestamp: 1.0000001, value: "1".repeat(64), quality: 49 },
+    { timestamp: 2.0004999, value: "e".repeat(64), quality: 50 },
+  ];
+  const assessed = assessVideo({ md5: MD5, sha256: SHA, vpdq: { frames } }, 50);
+  assert.equal(assessed.state, "video_ready");
+  assert.equal(assessed.frames, 2);
+  assert.deepEqual(assessed.hashes, [
+    {
+      algorithm: "vpdq",
+      frames: [
+        { timestamp: 0, value: PDQ, quality: 90 },
+        { timestamp: 2, value: "e".repeat(64), quality: 50 },
+      ],
+    },
+    { algorithm: "md5", value: MD5 },
+    { algorithm: "sha256", value: SHA },
+  ]);
+  // All too plain: the exact fingerprints only.
+  const dark = assessVideo({ md5: MD5, sha256: SHA, vpdq: { frames: [frames[1]] } }, 50);
+  assert.equal(dark.state, "video_exact_only");
+  assert.deepEqual(dark.hashes.map((h) => h.algorithm), ["md5", "sha256"]);
+  // Too long, too large, unreadable: nothing, and the reason.
+  for (const problem of ["video_too_long", "video_too_large", "video_unreadable"]) {
+    assert.deepEqual(assessVideo({ problem }, 50), { state: problem, hashes: [], frames: 0 });
+  }
+});
+
+test("the same video chosen twice is sent once, and counts as a duplicate", () => {
+  const video = { algorithm: "vpdq", frames: [{ timestamp: 0, value: PDQ, quality: 90 }] };
+  const report = buildReport({ reporter: "young_person", hashes: [video, { ...video }] });
+  assert.equal(report.hashes.length, 1);
+  const a = { sha256: "a", state: "video_ready" };
+  assert.deepEqual(markDuplicates([a, { ...a }, { sha256: "a", state: "video_working" }]), [false, true, false]);
 });
