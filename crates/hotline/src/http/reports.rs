@@ -88,6 +88,11 @@ pub(super) fn checked_report(
 /// What the defences make of each fingerprint. None of it refuses the report or shows in
 /// its answer: a guarded or held fingerprint is the analysts' business, and the reporter
 /// (or whoever holds the picture) must not learn from the answer that it was guarded.
+///
+/// A video is judged by its frames (any frame near the guard list guards it, any frame
+/// of implausible quality holds it) and counted as one fingerprint: like a PDQ hash it
+/// is not one of the source's exact fingerprints, and the service-wide flood brake counts
+/// it as one new listing, as it is one entry.
 async fn verdicts(
     state: &AppState,
     guard: &GuardList,
@@ -96,7 +101,9 @@ async fn verdicts(
 ) -> Result<Vec<HashVerdict>, ApiError> {
     let exact = hashes
         .iter()
-        .filter(|hash| hash.algorithm != Algorithm::Pdq && !guard.guards(hash))
+        .filter(|hash| {
+            matches!(hash.algorithm, Algorithm::Md5 | Algorithm::Sha256) && !guard.guards(hash)
+        })
         .count();
     // Counted whether or not the database already holds them: an upper bound on the new
     // ones, and known before the write.
@@ -117,6 +124,21 @@ async fn verdicts(
                         .value
                         .parse::<takeback_pdq::PdqHash>()
                         .is_ok_and(|pdq| pdq_quality_is_plausible(&pdq));
+                    if plausible {
+                        HashVerdict::Clear
+                    } else {
+                        HashVerdict::Hold(HOLD_IMPLAUSIBLE_QUALITY)
+                    }
+                }
+                // A video is held when any frame it keeps claims a quality its hash cannot
+                // have: one doubtful frame is enough to doubt the client.
+                Algorithm::Vpdq => {
+                    let plausible = hash.video.as_ref().is_some_and(|video| {
+                        video
+                            .frames
+                            .iter()
+                            .all(|frame| pdq_quality_is_plausible(&frame.hash))
+                    });
                     if plausible {
                         HashVerdict::Clear
                     } else {
