@@ -475,3 +475,24 @@ fn the_openapi_document_describes_videos() {
     let algorithms = schemas["Algorithm"].to_string();
     assert!(algorithms.contains("vpdq"), "{algorithms}");
 }
+
+#[test]
+fn an_address_reported_with_a_video_can_be_checked_again() {
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[]);
+    let analyst = add("analyst", "A", &db);
+    let mut body = report_with(vec![
+        video(frames(9, 3, 90)),
+        json!({"algorithm": "md5", "value": "9e107d9d372bb6826bd81d3542a419d6"}),
+    ]);
+    // An internal address: the fetcher refuses it without reaching any network.
+    body["urls"] = json!(["http://127.0.0.1:9/clip.mp4"]);
+    server.report(&body);
+    let (status, item) =
+        server.post_json("/api/v1/analyst/urls/1/recheck", Some(&analyst), &json!({}));
+    assert_eq!(
+        status, 200,
+        "the video's frames do not get in the way: {item}"
+    );
+    assert!(item["last_check"].is_string(), "{item}");
+}

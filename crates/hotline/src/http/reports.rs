@@ -19,6 +19,9 @@ use axum::http::HeaderMap;
 use axum::http::StatusCode;
 
 /// Sends a report of fingerprints and URLs.
+///
+/// A video is one `vpdq` fingerprint holding its sampled frames (PDQ hash, quality and
+/// timestamp each), with the file's `md5` and `sha256` as fingerprints beside it.
 #[utoipa::path(
     post, path = "/api/v1/reports", tag = "reports",
     request_body = NewReport,
@@ -27,7 +30,7 @@ use axum::http::StatusCode;
         (status = 400, description = "Not valid JSON", body = super::error::ErrorBody),
         (status = 413, description = "Body too large", body = super::error::ErrorBody),
         (status = 415, description = "Not JSON (pictures are never accepted)", body = super::error::ErrorBody),
-        (status = 422, description = "A rule of the report is broken; the message says which", body = super::error::ErrorBody),
+        (status = 422, description = "A rule of the report is broken; the message says which and the code is stable: `confirmation_required`, `empty_report`, `too_many_hashes`, `too_many_urls`, `invalid_hash`, `invalid_quality`, `low_quality`, `invalid_url`, and for videos `invalid_video`, `too_many_videos`, `too_many_frames`, `invalid_timestamp` (and `invalid_hash`, `invalid_quality`, `low_quality` for their frames); `invalid_field` for an unknown or mistyped field", body = super::error::ErrorBody),
         (status = 429, description = "Too many reports from this source", body = super::error::ErrorBody),
         (status = 503, description = "Database unavailable or out of storage; nothing stored", body = super::error::ErrorBody),
     )
