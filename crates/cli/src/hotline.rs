@@ -136,7 +136,14 @@ pub struct ServeArgs {
     /// Most fingerprints in one report. [default: 100]
     #[arg(long, env = "TAKEBACK_MAX_HASHES_PER_REPORT", value_name = "N")]
     max_hashes_per_report: Option<usize>,
-    /// Largest request body in bytes. [default: 262144]
+    /// Most sampled frames in one reported video (vPDQ). [default: 7200]
+    #[arg(long, env = "TAKEBACK_MAX_FRAMES_PER_VIDEO", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_frames_per_video: Option<u32>,
+    /// Most videos in one report. [default: 4]
+    #[arg(long, env = "TAKEBACK_MAX_VIDEOS_PER_REPORT", value_name = "N")]
+    max_videos_per_report: Option<usize>,
+    /// Largest request body in bytes (the default fits a report of 4 videos of 7,200
+    /// frames). [default: 3670016]
     #[arg(long, env = "TAKEBACK_MAX_BODY_BYTES", value_name = "BYTES")]
     max_body_bytes: Option<usize>,
     /// Most PostgreSQL connections per server process. [default: 10]
@@ -267,9 +274,13 @@ pub fn serve(args: ServeArgs) -> Result<()> {
         failed_case_lookups_per_case_per_hour,
         false_positive_partners_to_suspend,
         max_hashes_per_report,
+        max_videos_per_report,
         max_body_bytes,
         max_connections
     );
+    if let Some(frames) = args.max_frames_per_video {
+        config.max_frames_per_video = usize::try_from(frames).unwrap_or(usize::MAX);
+    }
     if args.guard_list.is_some() {
         config.guard_list = args.guard_list;
     }

@@ -358,6 +358,21 @@ pub fn hotline_report(data: &[u8]) {
     assert!(report.hashes.len() <= limits.max_hashes);
     assert!(report.urls.len() <= limits.max_urls);
     for hash in &report.hashes {
+        if let Some(video) = &hash.video {
+            // A video: at least one frame, within the limit, none below the floor, and
+            // named by its frames.
+            assert!(hash.algorithm.is_video());
+            assert!(!video.frames.is_empty());
+            assert!(video.frames.len() <= limits.max_frames_per_video);
+            assert!(
+                video
+                    .frames
+                    .iter()
+                    .all(|frame| frame.quality >= limits.min_pdq_quality)
+            );
+            assert_eq!(hash.value, takeback_hotline::report::video_identity(video));
+            continue;
+        }
         let parsed = ListedHash::parse(hash.algorithm, &hash.value).expect("a checked fingerprint");
         assert_eq!(parsed.to_hex(), hash.value, "stored as lowercase hex");
     }

@@ -26,6 +26,10 @@ pub struct HotlineConfig {
     pub max_hashes_per_report: usize,
     /// Most URLs in one report.
     pub max_urls_per_report: usize,
+    /// Most sampled frames in one reported video.
+    pub max_frames_per_video: usize,
+    /// Most videos in one report.
+    pub max_videos_per_report: usize,
     /// Largest request body, in bytes.
     pub max_body_bytes: usize,
     /// File of PDQ hashes that may never be listed.
@@ -97,6 +101,12 @@ pub enum Hsts {
     Off,
 }
 
+/// The default largest request body, 3.5 MiB: a report of the default most videos (4) at
+/// the default most frames (7,200 each), every frame about 120 bytes of JSON with a
+/// timestamp at full precision, is 3.3 MiB. It stays under the 4 MiB that the server
+/// drains of an oversized body, so that a client still sending reads the 413.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 3584 * 1024;
+
 /// The default database: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE: &str = "sqlite://takeback.db";
 
@@ -110,7 +120,9 @@ impl Default for HotlineConfig {
             min_pdq_quality: takeback_pdq::RECOMMENDED_MIN_QUALITY,
             max_hashes_per_report: 100,
             max_urls_per_report: 50,
-            max_body_bytes: 256 * 1024,
+            max_frames_per_video: crate::report::DEFAULT_MAX_FRAMES_PER_VIDEO,
+            max_videos_per_report: crate::report::DEFAULT_MAX_VIDEOS_PER_REPORT,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             guard_list: None,
             exact_guard_list: None,
             guard_distance: crate::guard::DEFAULT_GUARD_DISTANCE,

@@ -139,42 +139,70 @@ impl GuardList {
     }
 
     /// Whether a reported fingerprint is guarded: a PDQ hash near a guarded picture in any
-    /// orientation, or an MD5 or SHA-256 of a known harmless file.
+    /// orientation, a video any of whose frames is (a benign picture shown in a video is
+    /// as benign), or an MD5 or SHA-256 of a known harmless file.
     pub fn guards(&self, hash: &CheckedHash) -> bool {
         match hash.algorithm {
             Algorithm::Pdq => hash
                 .value
                 .parse::<PdqHash>()
-                .is_ok_and(|hash| !self.index.query(&hash, self.max_distance).is_empty()),
+                .is_ok_and(|hash| self.guards_pdq(&hash)),
+            Algorithm::Vpdq => hash
+                .video
+                .as_ref()
+                .is_some_and(|video| video.frames.iter().any(|f| self.guards_pdq(&f.hash))),
             Algorithm::Md5 | Algorithm::Sha256 => {
                 self.exact.contains(&(hash.algorithm, hash.value.clone()))
             }
         }
     }
 
+    fn guards_pdq(&self, hash: &PdqHash) -> bool {
+        !self.index.query(hash, self.max_distance).is_empty()
+    }
+
+    /// The guard-list fingerprints that guard a stored video, given its frames' hashes:
+    /// those near any frame, as [`GuardList::guarded_by`] gives them.
+    pub fn guarded_by_frames<'a>(
+        &self,
+        frames: impl IntoIterator<Item = &'a PdqHash>,
+    ) -> Vec<String> {
+        let mut positions = BTreeSet::new();
+        for hash in frames {
+            positions.extend(
+                self.index
+                    .query(hash, self.max_distance)
+                    .into_iter()
+                    .map(|found| found.id),
+            );
+        }
+        self.pdq_keys(positions)
+    }
+
+    /// `pdq:HEX` of the guard-list hashes at these positions, sorted.
+    fn pdq_keys(&self, positions: BTreeSet<u64>) -> Vec<String> {
+        let mut keys: Vec<String> = positions
+            .into_iter()
+            .filter_map(|position| self.pdq.get(usize::try_from(position).ok()?))
+            .map(|hash| format!("pdq:{hash}"))
+            .collect();
+        keys.sort();
+        keys
+    }
+
     /// The guard-list fingerprints that guard a stored fingerprint (`value` in lowercase
     /// hex), each as `algorithm:HEX` as the operator listed it, in order; empty when none
-    /// does.
+    /// does. A video's value names it only: its frames are checked by
+    /// [`GuardList::guarded_by_frames`].
     pub fn guarded_by(&self, algorithm: Algorithm, value: &str) -> Vec<String> {
         match algorithm {
             Algorithm::Pdq => {
                 let Ok(hash) = value.parse::<PdqHash>() else {
                     return Vec::new();
                 };
-                let positions: BTreeSet<u64> = self
-                    .index
-                    .query(&hash, self.max_distance)
-                    .into_iter()
-                    .map(|found| found.id)
-                    .collect();
-                let mut keys: Vec<String> = positions
-                    .into_iter()
-                    .filter_map(|position| self.pdq.get(usize::try_from(position).ok()?))
-                    .map(|hash| format!("pdq:{hash}"))
-                    .collect();
-                keys.sort();
-                keys
+                self.guarded_by_frames([&hash])
             }
+            Algorithm::Vpdq => Vec::new(),
             Algorithm::Md5 | Algorithm::Sha256 => {
                 if self.exact.contains(&(algorithm, value.to_owned())) {
                     vec![format!("{}:{value}", algorithm.as_str())]
@@ -340,7 +368,7 @@ fn parse_exact(text: &str) -> Result<HashSet<(Algorithm, String)>, (usize, Strin
             .to_ascii_lowercase()
             .parse::<Algorithm>()
             .ok()
-            .filter(|algorithm| *algorithm != Algorithm::Pdq)
+            .filter(|algorithm| matches!(algorithm, Algorithm::Md5 | Algorithm::Sha256))
             .ok_or_else(bad)?;
         // The wire crate's parser checks length and digits; its hex is lowercase, as stored.
         let hash = ListedHash::parse(algorithm, hex.trim()).map_err(|_| bad())?;
@@ -354,11 +382,7 @@ mod tests {
     use super::*;
 
     fn pdq(value: &str) -> CheckedHash {
-        CheckedHash {
-            algorithm: Algorithm::Pdq,
-            value: value.to_owned(),
-            quality: Some(90),
-        }
+        CheckedHash::single(Algorithm::Pdq, value, Some(90))
     }
 
     fn flip(hash: PdqHash, bits: usize) -> PdqHash {

@@ -39,21 +39,52 @@ impl Reporter {
     }
 }
 
-/// One fingerprint in a report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// One fingerprint in a report: a picture's PDQ hash, a file's MD5 or SHA-256, or a
+/// video's vPDQ frames (`{"algorithm": "vpdq", "frames": [...]}`, with the file's MD5 and
+/// SHA-256 as fingerprints of their own beside it, as for a picture).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmittedHash {
-    /// `pdq`, `md5` or `sha256`.
+    /// `pdq`, `md5`, `sha256` or `vpdq`.
     pub algorithm: Algorithm,
-    /// Lowercase hex.
+    /// Lowercase hex; required for `pdq`, `md5` and `sha256`, absent for `vpdq` (a
+    /// video's fingerprint is its frames).
+    #[serde(default)]
     #[schema(
         example = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22",
         pattern = "^[0-9a-f]{32}([0-9a-f]{32})?$"
     )]
-    pub value: String,
-    /// PDQ's quality, 0 to 100; required for PDQ, absent otherwise.
+    pub value: Option<String>,
+    /// PDQ's quality, 0 to 100; required for PDQ, absent otherwise (a video's is per
+    /// frame).
     #[serde(default)]
     #[schema(minimum = 0, maximum = 100)]
+    pub quality: Option<u8>,
+    /// A video's sampled frames, in order (`vpdq` only; at least one, at most the
+    /// hotline's `max_frames_per_video`, 7,200 by default).
+    #[serde(default)]
+    pub frames: Option<Vec<SubmittedFrame>>,
+}
+
+/// One sampled frame of a reported video, as vPDQ hashes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmittedFrame {
+    /// Seconds from the start of the video: not negative, and never less than the frame
+    /// before's.
+    #[schema(value_type = f64, required = true, minimum = 0)]
+    pub timestamp: Option<f64>,
+    /// The frame's PDQ hash, 64 lowercase hex digits.
+    #[schema(
+        value_type = String,
+        required = true,
+        example = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22",
+        pattern = "^[0-9a-f]{64}$"
+    )]
+    pub value: Option<String>,
+    /// The frame's PDQ quality, 0 to 100. Frames below the hotline's quality floor are
+    /// dropped; a video with none above it is refused (`low_quality`).
+    #[schema(value_type = u8, required = true, minimum = 0, maximum = 100)]
     pub quality: Option<u8>,
 }
 
@@ -180,10 +211,13 @@ pub struct CaseStatus {
 /// One fingerprint of a case.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct HashStatus {
-    /// `pdq`, `md5` or `sha256`.
+    /// `pdq`, `md5`, `sha256` or `vpdq`.
     pub algorithm: Algorithm,
-    /// The fingerprint.
+    /// The fingerprint (a video's: its identity, the SHA-256 of its distinct frame hashes).
     pub value: String,
+    /// For a video: how many of its frames are kept (those at or above the quality floor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame_count: Option<i64>,
     /// Where it stands.
     pub state: ReportedState,
     /// What platforms reported back for it since this case reported it.
@@ -250,12 +284,18 @@ pub struct DecisionRequest {
 pub struct EntryView {
     /// The entry's id.
     pub id: i64,
-    /// `pdq`, `md5` or `sha256`.
+    /// `pdq`, `md5`, `sha256` or `vpdq`.
     pub algorithm: Algorithm,
-    /// The fingerprint.
+    /// The fingerprint (a video's: its identity, the SHA-256 of its distinct frame hashes).
     pub value: String,
-    /// PDQ quality.
+    /// PDQ quality (a video's is per frame).
     pub quality: Option<u8>,
+    /// For a video: how many frames it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame_count: Option<i64>,
+    /// For a video: its frames, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frames: Option<Vec<takeback_wire::VideoFrame>>,
     /// Where it stands.
     pub state: EntryState,
     /// Checked by an analyst.

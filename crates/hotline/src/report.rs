@@ -1,8 +1,12 @@
 //! Checking a report before anything of it is stored.
 
-use crate::model::{Algorithm, NewReport, Reporter};
+use crate::model::{Algorithm, NewReport, Reporter, SubmittedFrame, SubmittedHash};
 use crate::takedown::normalise;
+use sha2::{Digest, Sha256};
 use std::collections::HashSet;
+use std::sync::Arc;
+use takeback_pdq::PdqHash;
+use takeback_vpdq::{VideoFingerprint, VpdqFrame};
 
 /// The longest URL accepted, as browsers and most servers limit them.
 pub const MAX_URL_LEN: usize = 2048;
@@ -14,9 +18,20 @@ pub struct ReportLimits {
     pub max_hashes: usize,
     /// Most URLs in one report.
     pub max_urls: usize,
-    /// Lowest PDQ quality accepted.
+    /// Lowest PDQ quality accepted (for a video: kept, per frame).
     pub min_pdq_quality: u8,
+    /// Most frames in one video.
+    pub max_frames_per_video: usize,
+    /// Most videos in one report.
+    pub max_videos: usize,
 }
+
+/// The default most frames in one video: two hours at one frame a second, vPDQ's default
+/// sampling.
+pub const DEFAULT_MAX_FRAMES_PER_VIDEO: usize = 7_200;
+
+/// The default most videos in one report.
+pub const DEFAULT_MAX_VIDEOS_PER_REPORT: usize = 4;
 
 impl Default for ReportLimits {
     fn default() -> Self {
@@ -24,19 +39,58 @@ impl Default for ReportLimits {
             max_hashes: 100,
             max_urls: 50,
             min_pdq_quality: takeback_pdq::RECOMMENDED_MIN_QUALITY,
+            max_frames_per_video: DEFAULT_MAX_FRAMES_PER_VIDEO,
+            max_videos: DEFAULT_MAX_VIDEOS_PER_REPORT,
         }
     }
 }
 
 /// A fingerprint that passed the checks.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckedHash {
     /// The algorithm.
     pub algorithm: Algorithm,
-    /// Lowercase hex of the right length.
+    /// Lowercase hex of the right length; for a video, its identity ([`video_identity`]).
     pub value: String,
     /// PDQ quality (PDQ only).
     pub quality: Option<u8>,
+    /// A video's frames at or above the quality floor, in the order sent (`vpdq` only),
+    /// each numbered by its place among the frames sent.
+    pub video: Option<Arc<VideoFingerprint>>,
+}
+
+impl CheckedHash {
+    /// A picture's or a file's fingerprint: one value.
+    pub fn single(algorithm: Algorithm, value: impl Into<String>, quality: Option<u8>) -> Self {
+        CheckedHash {
+            algorithm,
+            value: value.into(),
+            quality,
+            video: None,
+        }
+    }
+
+    /// A video's fingerprint: its identity, and its frames.
+    pub fn video(video: VideoFingerprint) -> Self {
+        CheckedHash {
+            algorithm: Algorithm::Vpdq,
+            value: video_identity(&video),
+            quality: None,
+            video: Some(Arc::new(video)),
+        }
+    }
+}
+
+/// A video's identity, the value of its list entry: the SHA-256, in lowercase hex, of its
+/// sorted distinct frame hashes, each in lowercase hex followed by `\n`. The same video
+/// reported twice (the same frames, whatever their timestamps and qualities) is one entry.
+pub fn video_identity(video: &VideoFingerprint) -> String {
+    let mut digest = Sha256::new();
+    for hash in video.distinct_hashes(0) {
+        digest.update(hash.to_hex().as_bytes());
+        digest.update(b"\n");
+    }
+    takeback_wire::hex::encode(&digest.finalize())
 }
 
 /// A report that passed the checks, duplicates removed.
@@ -115,6 +169,83 @@ pub enum InvalidReport {
         /// The floor.
         min: u8,
     },
+    /// Too many videos.
+    #[error(
+        "A report can hold at most {max} videos; this one has {count}. Please send the rest in another report."
+    )]
+    TooManyVideos {
+        /// The limit.
+        max: usize,
+        /// What was sent.
+        count: usize,
+    },
+    /// A video with more frames than allowed.
+    #[error(
+        "Fingerprint {index}: a video can have at most {max} fingerprinted frames; this one has \
+         {count}. Please fingerprint it with fewer frames (one a second is plenty) or report \
+         the web address where it is instead."
+    )]
+    TooManyFrames {
+        /// 1-based position in `hashes`.
+        index: usize,
+        /// The limit.
+        max: usize,
+        /// What was sent.
+        count: usize,
+    },
+    /// A `vpdq` fingerprint that is not a video's frames (none, or a value beside them), or
+    /// frames on a fingerprint that is not a video's.
+    #[error("Fingerprint {index}: {reason}")]
+    BadVideo {
+        /// 1-based position in `hashes`.
+        index: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A frame's hash is not 64 lowercase hex digits.
+    #[error(
+        "Fingerprint {index}, frame {frame}: a frame's pdq fingerprint is 64 lowercase hex digits (0-9, a-f)."
+    )]
+    BadFrameHex {
+        /// 1-based position in `hashes`.
+        index: usize,
+        /// 1-based position in its `frames`.
+        frame: usize,
+    },
+    /// A frame's quality is missing or above 100.
+    #[error("Fingerprint {index}, frame {frame}: {reason}")]
+    BadFrameQuality {
+        /// 1-based position in `hashes`.
+        index: usize,
+        /// 1-based position in its `frames`.
+        frame: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A frame's timestamp is missing, negative, or before the frame before's.
+    #[error("Fingerprint {index}, frame {frame}: {reason}")]
+    BadTimestamp {
+        /// 1-based position in `hashes`.
+        index: usize,
+        /// 1-based position in its `frames`.
+        frame: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A video none of whose frames reach the quality floor.
+    #[error(
+        "Fingerprint {index}: this video has too little detail to be fingerprinted reliably \
+         (no frame reaches quality {min} out of 100). Very dark, plain or blurry videos \
+         cannot be matched safely, so we cannot add this one. This is not something you did \
+         wrong: you can still report the web addresses where it is, and your other \
+         fingerprints."
+    )]
+    LowQualityVideo {
+        /// 1-based position in `hashes`.
+        index: usize,
+        /// The floor.
+        min: u8,
+    },
     /// A URL that is not http(s), or too long.
     #[error("Web address {index}: {reason}")]
     BadUrl {
@@ -133,9 +264,17 @@ impl InvalidReport {
             InvalidReport::Confirmation(_) => "confirmation_required",
             InvalidReport::TooManyHashes { .. } => "too_many_hashes",
             InvalidReport::TooManyUrls { .. } => "too_many_urls",
-            InvalidReport::BadHex { .. } => "invalid_hash",
-            InvalidReport::BadQuality { .. } => "invalid_quality",
-            InvalidReport::LowQuality { .. } => "low_quality",
+            InvalidReport::BadHex { .. } | InvalidReport::BadFrameHex { .. } => "invalid_hash",
+            InvalidReport::BadQuality { .. } | InvalidReport::BadFrameQuality { .. } => {
+                "invalid_quality"
+            }
+            InvalidReport::LowQuality { .. } | InvalidReport::LowQualityVideo { .. } => {
+                "low_quality"
+            }
+            InvalidReport::TooManyVideos { .. } => "too_many_videos",
+            InvalidReport::TooManyFrames { .. } => "too_many_frames",
+            InvalidReport::BadVideo { .. } => "invalid_video",
+            InvalidReport::BadTimestamp { .. } => "invalid_timestamp",
             InvalidReport::BadUrl { .. } => "invalid_url",
         }
     }
@@ -197,18 +336,39 @@ pub fn check_report(
         });
     }
 
+    let videos = report
+        .hashes
+        .iter()
+        .filter(|hash| hash.algorithm.is_video())
+        .count();
+    if videos > limits.max_videos {
+        return Err(InvalidReport::TooManyVideos {
+            max: limits.max_videos,
+            count: videos,
+        });
+    }
+
     let mut seen = HashSet::new();
     let mut hashes = Vec::with_capacity(report.hashes.len());
     for (i, hash) in report.hashes.into_iter().enumerate() {
         let index = i + 1;
         let algorithm = hash.algorithm;
+        if algorithm.is_video() {
+            let checked = CheckedHash::video(check_video(index, hash, limits)?);
+            if seen.insert((checked.algorithm, checked.value.clone())) {
+                hashes.push(checked);
+            }
+            continue;
+        }
+        if hash.frames.is_some() {
+            return Err(InvalidReport::BadVideo {
+                index,
+                reason: "frames belong to vpdq (video) fingerprints only",
+            });
+        }
+        let value = hash.value.unwrap_or_default();
         let len = algorithm.hex_len();
-        let is_hex = hash.value.len() == len
-            && hash
-                .value
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if !is_hex {
+        if !is_lower_hex(&value, len) {
             return Err(InvalidReport::BadHex {
                 index,
                 algorithm: algorithm.as_str(),
@@ -243,11 +403,7 @@ pub fn check_report(
             }
             _ => {}
         }
-        let checked = CheckedHash {
-            algorithm,
-            value: hash.value,
-            quality: hash.quality,
-        };
+        let checked = CheckedHash::single(algorithm, value, hash.quality);
         if seen.insert((checked.algorithm, checked.value.clone())) {
             hashes.push(checked);
         }
@@ -272,6 +428,123 @@ pub fn check_report(
         reporter: report.reporter,
         hashes,
         urls,
+    })
+}
+
+/// Whether `value` is `len` lowercase hex digits.
+fn is_lower_hex(value: &str, len: usize) -> bool {
+    value.len() == len
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Checks a video's fingerprint (the `index`th of the report): its frames, each a PDQ hash
+/// with a quality and a timestamp that does not go back. Frames below the quality floor are
+/// dropped, as the vPDQ match rule drops them; a video with none left is refused.
+fn check_video(
+    index: usize,
+    hash: SubmittedHash,
+    limits: &ReportLimits,
+) -> Result<VideoFingerprint, InvalidReport> {
+    let bad = |reason| InvalidReport::BadVideo { index, reason };
+    if hash.value.is_some() {
+        return Err(bad(
+            "a vpdq (video) fingerprint is its frames: send them as frames, without a value",
+        ));
+    }
+    if hash.quality.is_some() {
+        return Err(InvalidReport::BadQuality {
+            index,
+            reason: "a video's quality belongs to each of its frames",
+        });
+    }
+    let frames = match hash.frames {
+        Some(frames) if !frames.is_empty() => frames,
+        _ => {
+            return Err(bad(
+                "a vpdq (video) fingerprint needs its frames (at least one)",
+            ));
+        }
+    };
+    if frames.len() > limits.max_frames_per_video {
+        return Err(InvalidReport::TooManyFrames {
+            index,
+            max: limits.max_frames_per_video,
+            count: frames.len(),
+        });
+    }
+    let mut kept = Vec::with_capacity(frames.len());
+    let mut previous = 0.0;
+    for (number, frame) in (1..).zip(frames) {
+        let checked = check_frame(index, number, frame, previous)?;
+        previous = checked.timestamp;
+        if checked.quality >= limits.min_pdq_quality {
+            kept.push(checked);
+        }
+    }
+    if kept.is_empty() {
+        return Err(InvalidReport::LowQualityVideo {
+            index,
+            min: limits.min_pdq_quality,
+        });
+    }
+    Ok(VideoFingerprint { frames: kept })
+}
+
+/// Checks the `number`th frame of a video; `previous` is the timestamp before it.
+fn check_frame(
+    index: usize,
+    number: usize,
+    frame: SubmittedFrame,
+    previous: f64,
+) -> Result<VpdqFrame, InvalidReport> {
+    let hash = frame
+        .value
+        .as_deref()
+        .filter(|value| is_lower_hex(value, 64))
+        .and_then(|value| value.parse::<PdqHash>().ok())
+        .ok_or(InvalidReport::BadFrameHex {
+            index,
+            frame: number,
+        })?;
+    let bad_quality = |reason| InvalidReport::BadFrameQuality {
+        index,
+        frame: number,
+        reason,
+    };
+    let quality = match frame.quality {
+        None => return Err(bad_quality("each frame needs its quality (0 to 100)")),
+        Some(quality) if quality > 100 => {
+            return Err(bad_quality("quality is a number from 0 to 100"));
+        }
+        Some(quality) => quality,
+    };
+    let bad_time = |reason| InvalidReport::BadTimestamp {
+        index,
+        frame: number,
+        reason,
+    };
+    let timestamp = frame
+        .timestamp
+        .ok_or_else(|| bad_time("each frame needs its timestamp (seconds from the start)"))?;
+    if !timestamp.is_finite() || timestamp < 0.0 {
+        return Err(bad_time(
+            "a timestamp is a number of seconds from the start: 0 or more",
+        ));
+    }
+    // Equal timestamps are allowed: python-threatexchange writes them with 3 significant
+    // digits, so frames a second apart after 1,000 s can read the same.
+    if timestamp < previous {
+        return Err(bad_time(
+            "frames come in order: a timestamp cannot be before the frame before's",
+        ));
+    }
+    Ok(VpdqFrame {
+        frame: u64::try_from(number - 1).unwrap_or(u64::MAX),
+        hash,
+        quality,
+        timestamp,
     })
 }
 
@@ -343,8 +616,9 @@ mod tests {
     fn pdq(value: &str, quality: u8) -> SubmittedHash {
         SubmittedHash {
             algorithm: Algorithm::Pdq,
-            value: value.to_owned(),
+            value: Some(value.to_owned()),
             quality: Some(quality),
+            frames: None,
         }
     }
 
@@ -374,8 +648,9 @@ mod tests {
         );
         let md5 = SubmittedHash {
             algorithm: Algorithm::Md5,
-            value: "0".repeat(32),
+            value: Some("0".repeat(32)),
             quality: Some(80),
+            frames: None,
         };
         assert_eq!(code(report(vec![md5], vec![])), "invalid_quality");
         assert_eq!(

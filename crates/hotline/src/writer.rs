@@ -202,11 +202,7 @@ mod tests {
             secret_digest: CaseSecret::generate().unwrap().digest(),
             report: CheckedReport {
                 reporter: Reporter::YoungPerson,
-                hashes: vec![CheckedHash {
-                    algorithm: Algorithm::Pdq,
-                    value: hash.to_hex(),
-                    quality: Some(90),
-                }],
+                hashes: vec![CheckedHash::single(Algorithm::Pdq, hash.to_hex(), Some(90))],
                 urls: vec![],
             },
             verdicts: vec![HashVerdict::Clear],

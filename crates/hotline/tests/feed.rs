@@ -88,10 +88,12 @@ async fn run(ops: Vec<Op>, policy: ListingPolicy) {
                                 reporter: Reporter::YoungPerson,
                                 hashes: hashes
                                     .iter()
-                                    .map(|&n| CheckedHash {
-                                        algorithm: takeback_hotline::model::Algorithm::Pdq,
-                                        value: hash(n),
-                                        quality: Some(90),
+                                    .map(|&n| {
+                                        CheckedHash::single(
+                                            takeback_hotline::model::Algorithm::Pdq,
+                                            hash(n),
+                                            Some(90),
+                                        )
                                     })
                                     .collect(),
                                 urls: vec![],
@@ -248,10 +250,12 @@ fn a_large_batch_is_written_whole() {
                     report: CheckedReport {
                         reporter: Reporter::TrustedAdult,
                         hashes: (0..2)
-                            .map(|k| CheckedHash {
-                                algorithm: takeback_hotline::model::Algorithm::Sha256,
-                                value: hash(1000 + 2 * i + k),
-                                quality: None,
+                            .map(|k| {
+                                CheckedHash::single(
+                                    takeback_hotline::model::Algorithm::Sha256,
+                                    hash(1000 + 2 * i + k),
+                                    None,
+                                )
                             })
                             .collect(),
                         urls: vec![

@@ -2,8 +2,8 @@
 //! [`HashListPage`]) checked whole before anything in it is used.
 
 use crate::list::MAX_ENTRY_ID;
-use crate::types::{ListChange, ListEntry};
-use takeback_wire::HashListPage;
+use crate::types::{ListChange, ListEntry, ListedHash};
+use takeback_wire::{Algorithm, ChangeOp, HashListPage, Sha256Digest};
 
 /// A page of the feed that follows on from `after`: changes numbered `after + 1`,
 /// `after + 2`, ….
@@ -36,16 +36,28 @@ pub(crate) fn parse_page(body: &[u8], after: i64) -> Result<CheckedPage, String>
                 change.seq, change.id
             ));
         }
-        let hash = change.hash().map_err(|_| {
+        let malformed = || {
             format!(
                 "change {}: malformed {} value",
                 change.seq, change.algorithm
             )
-        })?;
+        };
+        let (op, hash) = if change.algorithm == Algorithm::Vpdq {
+            // Videos are not matched yet (issue 17, part 4), so none is held. The change
+            // still takes its place in the journal, whose records must follow on from one
+            // another: as the removal of its id, which changes nothing in a list that
+            // never held it, and would take out a video held by a later version. Its
+            // identity (a SHA-256) stands in for the fingerprint, which a removal ignores.
+            check_frames(&change).map_err(|problem| format!("change {}: {problem}", change.seq))?;
+            let identity: Sha256Digest = change.value.parse().map_err(|_| malformed())?;
+            (ChangeOp::Remove, ListedHash::Sha256(identity))
+        } else {
+            (change.op, change.hash().map_err(|_| malformed())?)
+        };
         changes.push((
             change.seq,
             ListChange {
-                op: change.op,
+                op,
                 entry: ListEntry {
                     id: change.id,
                     hash,
@@ -64,6 +76,21 @@ pub(crate) fn parse_page(body: &[u8], after: i64) -> Result<CheckedPage, String>
         changes,
         next: page.next,
     })
+}
+
+/// A video change's frames, checked as the rest of the page is: an `add` carries at least
+/// one, each a well-formed PDQ hash with a quality of at most 100.
+fn check_frames(change: &takeback_wire::ListChange) -> Result<(), String> {
+    let frames = change.frames.as_deref().unwrap_or_default();
+    if change.op == ChangeOp::Add && frames.is_empty() {
+        return Err("a vpdq entry without frames".into());
+    }
+    for (number, frame) in (1..).zip(frames) {
+        if frame.value.parse::<takeback_pdq::PdqHash>().is_err() || frame.quality > 100 {
+            return Err(format!("frame {number} of the video is malformed"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -118,6 +145,44 @@ mod tests {
         assert_eq!((last.next, last.changes.len()), (end, 1));
         let after_last = format!("{last_change},{last_change}");
         assert!(parse_page(&page(&after_last, end), end - 1).is_err());
+    }
+
+    #[test]
+    fn a_video_takes_its_place_in_the_sequence_as_the_removal_of_its_id() {
+        let sha = "ab".repeat(32);
+        let video = format!(
+            r#"{{"seq": 6, "op": "add", "id": 6, "algorithm": "vpdq", "value": "{sha}", "quality": null, "verified": false, "frames": [{{"timestamp": 0.0, "value": "{PDQ}", "quality": 90}}]}}"#
+        );
+        let body = page(
+            &[
+                change(5, "pdq", PDQ),
+                video.clone(),
+                change(7, "md5", &PDQ[..32]),
+            ]
+            .join(","),
+            7,
+        );
+        let checked = parse_page(&body, 4).expect("valid");
+        assert_eq!(checked.next, 7);
+        let (seq, skipped) = &checked.changes[1];
+        assert_eq!(
+            (*seq, skipped.op, skipped.entry.id),
+            (6, ChangeOp::Remove, 6)
+        );
+        assert_eq!(checked.changes[2].1.op, ChangeOp::Add);
+
+        let no_frames = video.replace(
+            r#", "frames": [{"timestamp": 0.0"#,
+            r#", "none": [{"timestamp": 0.0"#,
+        );
+        let error = parse_page(&page(&no_frames, 6), 5).expect_err("no frames");
+        assert!(error.contains("without frames"), "{error}");
+        let bad_frame = video.replace(&format!(r#""value": "{PDQ}""#), r#""value": "zz""#);
+        let error = parse_page(&page(&bad_frame, 6), 5).expect_err("bad frame");
+        assert!(error.contains("frame 1"), "{error}");
+        let bad_identity = video.replace(&sha, "ab");
+        let error = parse_page(&page(&bad_identity, 6), 5).expect_err("bad identity");
+        assert!(error.contains("malformed vpdq"), "{error}");
     }
 
     #[test]

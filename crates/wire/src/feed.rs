@@ -29,8 +29,21 @@ impl ChangeOp {
     }
 }
 
+/// One sampled frame of a listed video (`vpdq`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VideoFrame {
+    /// Seconds from the start of the video (the frame number over the frame rate, as the
+    /// reference computes it, to the millisecond). Matching ignores it.
+    pub timestamp: f64,
+    /// The frame's PDQ hash, 64 lowercase hex digits.
+    pub value: String,
+    /// The frame's PDQ quality, 0 to 100.
+    pub quality: u8,
+}
+
 /// One change to the hash list, as partners receive it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListChange {
     /// Position in the feed: consecutive, from 1.
@@ -39,26 +52,32 @@ pub struct ListChange {
     pub op: ChangeOp,
     /// The entry's id; feedback names it.
     pub id: i64,
-    /// `pdq`, `md5` or `sha256`.
+    /// `pdq`, `md5`, `sha256` or `vpdq`.
     pub algorithm: Algorithm,
-    /// The fingerprint, lowercase hex.
+    /// The fingerprint, lowercase hex. For a video (`vpdq`), its identity: the SHA-256 of
+    /// its sorted distinct frame hashes, each followed by a newline.
     pub value: String,
-    /// PDQ quality; absent for the others.
+    /// PDQ quality; absent for the others (a video's is per frame).
     pub quality: Option<u8>,
     /// Checked by an analyst (`true`) or self-reported (`false`): send unverified matches
     /// to human review rather than acting on them blindly.
     pub verified: bool,
+    /// A video's sampled frames, in order, on an `add` of a `vpdq` entry; absent
+    /// otherwise (a `remove` names the entry by its id alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frames: Option<Vec<VideoFrame>>,
 }
 
 impl ListChange {
-    /// The fingerprint, checked against its algorithm.
+    /// The fingerprint, checked against its algorithm; [`HashError::Video`] for a video,
+    /// whose fingerprint is its [`frames`](Self::frames).
     pub fn hash(&self) -> Result<ListedHash, HashError> {
         ListedHash::parse(self.algorithm, &self.value)
     }
 }
 
 /// A page of the feed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HashListPage {
     /// Changes after the cursor, in order.
@@ -82,6 +101,7 @@ mod tests {
             value: "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22".into(),
             quality: Some(100),
             verified: true,
+            frames: None,
         };
         let json = serde_json::to_string(&change).expect("serialises");
         assert_eq!(
@@ -91,6 +111,17 @@ mod tests {
         let back: ListChange = serde_json::from_str(&json).expect("reads");
         assert_eq!(back, change);
         assert_eq!(back.hash().expect("well formed").to_hex(), change.value);
+    }
+
+    #[test]
+    fn a_video_change_carries_its_frames() {
+        let json = r#"{"seq":4,"op":"add","id":2,"algorithm":"vpdq","value":"ab","quality":null,"verified":false,"frames":[{"timestamp":1.5,"value":"cd","quality":90}]}"#;
+        let change: ListChange = serde_json::from_str(json).expect("reads");
+        assert_eq!(change.algorithm, Algorithm::Vpdq);
+        let frames = change.frames.as_deref().expect("frames");
+        assert_eq!((frames[0].timestamp, frames[0].quality), (1.5, 90));
+        assert_eq!(change.hash(), Err(HashError::Video));
+        assert_eq!(serde_json::to_string(&change).expect("serialises"), json);
     }
 
     #[test]

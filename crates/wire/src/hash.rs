@@ -18,27 +18,43 @@ pub enum Algorithm {
     Md5,
     /// SHA-256 of the file's bytes: 64 hex digits.
     Sha256,
+    /// Meta's vPDQ video fingerprint: a PDQ hash, quality and timestamp per sampled
+    /// frame. A video is one list entry; its value is the SHA-256 (64 hex digits) of its
+    /// sorted distinct frame hashes, each in lowercase hex followed by a newline, and its
+    /// frames travel beside it.
+    Vpdq,
 }
 
 impl Algorithm {
     /// Every algorithm.
-    pub const ALL: [Algorithm; 3] = [Algorithm::Pdq, Algorithm::Md5, Algorithm::Sha256];
+    pub const ALL: [Algorithm; 4] = [
+        Algorithm::Pdq,
+        Algorithm::Md5,
+        Algorithm::Sha256,
+        Algorithm::Vpdq,
+    ];
 
-    /// As sent and stored: `pdq`, `md5`, `sha256`.
+    /// As sent and stored: `pdq`, `md5`, `sha256`, `vpdq`.
     pub fn as_str(self) -> &'static str {
         match self {
             Algorithm::Pdq => "pdq",
             Algorithm::Md5 => "md5",
             Algorithm::Sha256 => "sha256",
+            Algorithm::Vpdq => "vpdq",
         }
     }
 
-    /// How many hex digits a value has.
+    /// How many hex digits a value has (a video's: its identity, a SHA-256).
     pub fn hex_len(self) -> usize {
         match self {
             Algorithm::Md5 => 32,
-            Algorithm::Pdq | Algorithm::Sha256 => 64,
+            Algorithm::Pdq | Algorithm::Sha256 | Algorithm::Vpdq => 64,
         }
+    }
+
+    /// Whether it fingerprints a video by its frames (`vpdq`) rather than by one value.
+    pub fn is_video(self) -> bool {
+        self == Algorithm::Vpdq
     }
 }
 
@@ -48,9 +64,9 @@ impl fmt::Display for Algorithm {
     }
 }
 
-/// A name that is not `pdq`, `md5` or `sha256`.
+/// A name that is not `pdq`, `md5`, `sha256` or `vpdq`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown algorithm {0:?}: expected pdq, md5 or sha256")]
+#[error("unknown algorithm {0:?}: expected pdq, md5, sha256 or vpdq")]
 pub struct UnknownAlgorithm(pub String);
 
 impl FromStr for Algorithm {
@@ -67,15 +83,24 @@ impl FromStr for Algorithm {
 
 /// Why a value is not a fingerprint of its algorithm.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("malformed {algorithm} value: {source}")]
-pub struct HashError {
-    /// The algorithm the value was read as.
-    pub algorithm: Algorithm,
-    /// What is wrong with its hex.
-    pub source: HexError,
+pub enum HashError {
+    /// The hex is wrong for the algorithm.
+    #[error("malformed {algorithm} value: {source}")]
+    Malformed {
+        /// The algorithm the value was read as.
+        algorithm: Algorithm,
+        /// What is wrong with its hex.
+        source: HexError,
+    },
+    /// A `vpdq` value names a video; its fingerprint is its frames
+    /// ([`VideoFrame`](crate::feed::VideoFrame)s), which match by the vPDQ rule, not by
+    /// one value.
+    #[error("a vpdq value names a video: its frames are its fingerprint")]
+    Video,
 }
 
-/// A fingerprint as lists hold it.
+/// A fingerprint of a picture or a file, as lists hold it: one value that matches by
+/// itself. (A video, `vpdq`, is its frames: not one of these.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ListedHash {
     /// A PDQ hash: near copies match.
@@ -89,13 +114,14 @@ pub enum ListedHash {
 impl ListedHash {
     /// Reads `value`, hex in either case, as a fingerprint of `algorithm`.
     pub fn parse(algorithm: Algorithm, value: &str) -> Result<Self, HashError> {
-        let fail = |source| HashError { algorithm, source };
+        let fail = |source| HashError::Malformed { algorithm, source };
         Ok(match algorithm {
             Algorithm::Pdq => ListedHash::Pdq(PdqHash::from_bytes(
                 crate::hex::decode(value).map_err(fail)?,
             )),
             Algorithm::Md5 => ListedHash::Md5(value.parse().map_err(fail)?),
             Algorithm::Sha256 => ListedHash::Sha256(value.parse().map_err(fail)?),
+            Algorithm::Vpdq => return Err(HashError::Video),
         })
     }
 
@@ -138,12 +164,22 @@ mod tests {
         let md5 = "9e107d9d372bb6826bd81d3542a419d6";
         assert!(ListedHash::parse(Algorithm::Md5, md5).is_ok());
         let error = ListedHash::parse(Algorithm::Sha256, md5).expect_err("too short");
-        assert_eq!(error.algorithm, Algorithm::Sha256);
+        assert!(matches!(
+            error,
+            HashError::Malformed {
+                algorithm: Algorithm::Sha256,
+                ..
+            }
+        ));
         assert!(
             error.to_string().starts_with("malformed sha256 value"),
             "{error}"
         );
         assert!(ListedHash::parse(Algorithm::Pdq, md5).is_err());
+        assert_eq!(
+            ListedHash::parse(Algorithm::Vpdq, &"0".repeat(64)),
+            Err(HashError::Video)
+        );
     }
 
     proptest! {

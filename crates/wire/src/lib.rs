@@ -7,7 +7,8 @@
 //!
 //! - [`hex`] (from `takeback-pdq`, so that PDQ hashes share it), [`Md5Digest`],
 //!   [`Sha256Digest`], [`Algorithm`] and [`ListedHash`]: fingerprints as they travel.
-//! - [`feed`]: `GET /api/v1/hashlist` (a page of [`ListChange`]s).
+//! - [`feed`]: `GET /api/v1/hashlist` (a page of [`ListChange`]s; a video's carry its
+//!   [`VideoFrame`]s).
 //! - [`feedback`]: `POST /api/v1/feedback`.
 //! - [`error`]: the one error body, `{"error": {"code", "message"}}`, and the codes a
 //!   client acts on.
@@ -40,7 +41,7 @@ pub mod matching;
 
 pub use digest::{Md5Digest, Sha256Digest};
 pub use error::{ErrorBody, ErrorDetail};
-pub use feed::{ChangeOp, HashListPage, ListChange};
+pub use feed::{ChangeOp, HashListPage, ListChange, VideoFrame};
 pub use feedback::{FeedbackBatch, FeedbackItem};
 pub use hash::{Algorithm, HashError, ListedHash, UnknownAlgorithm};
 pub use takeback_pdq::PdqHash;

@@ -286,28 +286,29 @@ fn bad_reports_get_clear_errors_and_store_nothing() {
                 .contains("never accepts pictures")
         );
 
-        // 10,000 hashes (a body about four times the limit), and a body over the limit:
-        // refused by size. The server drains what the client is still sending, so that a
-        // client that writes its whole body before reading reads the 413 rather than a
-        // broken pipe.
-        let ten_thousand: Vec<String> = (0..10_000).map(pdq).collect();
-        let (status, answer) =
-            server.post_json("/api/v1/reports", None, &report_of(&ten_thousand, &[]));
+        // 36,000 hashes (a body just over the default limit of 3.5 MiB, which fits four
+        // videos' frames), and a body over the limit: refused by size. The server drains
+        // what the client is still sending (up to 4 MiB), so that a client that writes its
+        // whole body before reading reads the 413 rather than a broken pipe.
+        let many: Vec<String> = (0..36_000).map(pdq).collect();
+        let length = serde_json::to_vec(&report_of(&many, &[])).unwrap().len();
+        assert!(
+            (3584 * 1024..4 << 20).contains(&length),
+            "over the limit, within the drain: {length}"
+        );
+        let (status, answer) = server.post_json("/api/v1/reports", None, &report_of(&many, &[]));
         assert_eq!(
             (status, answer["error"]["code"].as_str()),
             (413, Some("body_too_large")),
             "{answer}"
         );
-        let length = serde_json::to_vec(&report_of(&ten_thousand, &[]))
-            .unwrap()
-            .len();
         let (status, answer) = announce_body(&server, length);
         assert_eq!(
             (status, answer["error"]["code"].as_str()),
             (413, Some("body_too_large")),
             "{answer}"
         );
-        let (status, _) = announce_body(&server, 300_000);
+        let (status, _) = announce_body(&server, 3_800_000);
         assert_eq!(status, 413);
 
         assert_nothing_stored(&server, &db);

@@ -26,3 +26,4 @@ mod reports;
 mod takedown;
 mod takedown_faults;
 mod takedown_flow;
+mod videos;

@@ -16,3 +16,4 @@ mod api;
 mod end_to_end;
 mod faults;
 mod scan;
+mod videos;

@@ -19,6 +19,9 @@ use axum::http::HeaderMap;
 use axum::http::StatusCode;
 
 /// Sends a report of fingerprints and URLs.
+///
+/// A video is one `vpdq` fingerprint holding its sampled frames (PDQ hash, quality and
+/// timestamp each), with the file's `md5` and `sha256` as fingerprints beside it.
 #[utoipa::path(
     post, path = "/api/v1/reports", tag = "reports",
     request_body = NewReport,
@@ -27,7 +30,7 @@ use axum::http::StatusCode;
         (status = 400, description = "Not valid JSON", body = super::error::ErrorBody),
         (status = 413, description = "Body too large", body = super::error::ErrorBody),
         (status = 415, description = "Not JSON (pictures are never accepted)", body = super::error::ErrorBody),
-        (status = 422, description = "A rule of the report is broken; the message says which", body = super::error::ErrorBody),
+        (status = 422, description = "A rule of the report is broken; the message says which and the code is stable: `confirmation_required`, `empty_report`, `too_many_hashes`, `too_many_urls`, `invalid_hash`, `invalid_quality`, `low_quality`, `invalid_url`, and for videos `invalid_video`, `too_many_videos`, `too_many_frames`, `invalid_timestamp` (and `invalid_hash`, `invalid_quality`, `low_quality` for their frames); `invalid_field` for an unknown or mistyped field", body = super::error::ErrorBody),
         (status = 429, description = "Too many reports from this source", body = super::error::ErrorBody),
         (status = 503, description = "Database unavailable or out of storage; nothing stored", body = super::error::ErrorBody),
     )
@@ -88,6 +91,11 @@ pub(super) fn checked_report(
 /// What the defences make of each fingerprint. None of it refuses the report or shows in
 /// its answer: a guarded or held fingerprint is the analysts' business, and the reporter
 /// (or whoever holds the picture) must not learn from the answer that it was guarded.
+///
+/// A video is judged by its frames (any frame near the guard list guards it, any frame
+/// of implausible quality holds it) and counted as one fingerprint: like a PDQ hash it
+/// is not one of the source's exact fingerprints, and the service-wide flood brake counts
+/// it as one new listing, as it is one entry.
 async fn verdicts(
     state: &AppState,
     guard: &GuardList,
@@ -96,7 +104,9 @@ async fn verdicts(
 ) -> Result<Vec<HashVerdict>, ApiError> {
     let exact = hashes
         .iter()
-        .filter(|hash| hash.algorithm != Algorithm::Pdq && !guard.guards(hash))
+        .filter(|hash| {
+            matches!(hash.algorithm, Algorithm::Md5 | Algorithm::Sha256) && !guard.guards(hash)
+        })
         .count();
     // Counted whether or not the database already holds them: an upper bound on the new
     // ones, and known before the write.
@@ -117,6 +127,21 @@ async fn verdicts(
                         .value
                         .parse::<takeback_pdq::PdqHash>()
                         .is_ok_and(|pdq| pdq_quality_is_plausible(&pdq));
+                    if plausible {
+                        HashVerdict::Clear
+                    } else {
+                        HashVerdict::Hold(HOLD_IMPLAUSIBLE_QUALITY)
+                    }
+                }
+                // A video is held when any frame it keeps claims a quality its hash cannot
+                // have: one doubtful frame is enough to doubt the client.
+                Algorithm::Vpdq => {
+                    let plausible = hash.video.as_ref().is_some_and(|video| {
+                        video
+                            .frames
+                            .iter()
+                            .all(|frame| pdq_quality_is_plausible(&frame.hash))
+                    });
                     if plausible {
                         HashVerdict::Clear
                     } else {

@@ -51,6 +51,8 @@ impl AppState {
                 max_hashes: config.max_hashes_per_report,
                 max_urls: config.max_urls_per_report,
                 min_pdq_quality: config.min_pdq_quality,
+                max_frames_per_video: config.max_frames_per_video,
+                max_videos: config.max_videos_per_report,
             }),
             guard,
             metrics: Arc::new(MetricsPage::new(

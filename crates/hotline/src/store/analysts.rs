@@ -4,6 +4,7 @@
 use super::audit::audit;
 use super::entries::{ENTRY_COLUMNS, EntryRow, StoredEntry, open_reports};
 use super::feed::{PendingChange, append_changes};
+use super::frames::{entry_frames, wire_frames};
 use super::{Principal, REASON_GUARD_LIST, Store, StoreError, algorithm, now_ms, quality};
 use crate::guard::GuardList;
 use crate::model::{ChangeOp, Decision, EntryState, EntryView, OutcomeCounts};
@@ -50,7 +51,7 @@ impl Store {
         entries.truncate(usize::try_from(limit).unwrap_or(0));
         let mut views = Vec::with_capacity(entries.len());
         for entry in entries {
-            views.push(self.entry_view(entry).await?);
+            views.push(self.entry_view(entry, false).await?);
         }
         Ok(views)
     }
@@ -64,12 +65,19 @@ impl Store {
         .fetch_optional(&self.read)
         .await?;
         match row {
-            Some(row) => Ok(Some(self.entry_view(StoredEntry::try_from(row)?).await?)),
+            Some(row) => Ok(Some(
+                self.entry_view(StoredEntry::try_from(row)?, true).await?,
+            )),
             None => Ok(None),
         }
     }
 
-    async fn entry_view(&self, entry: StoredEntry) -> Result<EntryView, StoreError> {
+    /// An entry as analysts see it; a video's frames only `with_frames`.
+    async fn entry_view(
+        &self,
+        entry: StoredEntry,
+        with_frames: bool,
+    ) -> Result<EntryView, StoreError> {
         let cases: Vec<(String, String)> = sqlx::query_as(
             "SELECT ch.case_id, c.state FROM case_hashes ch JOIN cases c ON c.id = ch.case_id \
              WHERE ch.entry_id = $1 ORDER BY ch.case_id",
@@ -95,11 +103,35 @@ impl Store {
         .bind(entry.decided_at)
         .fetch_one(&self.read)
         .await?;
+        let algorithm = algorithm(&entry.algorithm)?;
+        // A video's frames in the view of one entry; the queue, which may list many
+        // videos, says only how many each has.
+        let (frame_count, frames) = match (algorithm.is_video(), with_frames) {
+            (false, _) => (None, None),
+            (true, true) => {
+                let video = entry_frames(&self.read, entry.id).await?;
+                (
+                    video
+                        .as_ref()
+                        .map(|video| i64::try_from(video.frames.len()).unwrap_or(i64::MAX)),
+                    video.as_ref().map(wire_frames),
+                )
+            }
+            (true, false) => (
+                sqlx::query_scalar("SELECT frame_count FROM entry_frames WHERE entry_id = $1")
+                    .bind(entry.id)
+                    .fetch_optional(&self.read)
+                    .await?,
+                None,
+            ),
+        };
         Ok(EntryView {
             id: entry.id,
-            algorithm: algorithm(&entry.algorithm)?,
+            algorithm,
             value: entry.value,
             quality: quality(entry.quality),
+            frame_count,
+            frames,
             state: entry.state,
             verified: entry.verified,
             reason: entry.reason,
@@ -154,7 +186,9 @@ impl Store {
         let before = entry.state;
         let was_verified = entry.verified;
         let guarded = entry.reason.as_deref() == Some(REASON_GUARD_LIST);
-        let guarded_by = guard.guarded_by(algorithm(&entry.algorithm)?, &entry.value);
+        let guarded_by = self
+            .entry_guarded_by(guard, &entry, algorithm(&entry.algorithm)?)
+            .await?;
         let mut waived = Vec::new();
         match decision {
             Decision::List | Decision::Reinstate => {

@@ -33,6 +33,7 @@ struct CaseHashRow {
     matched: i64,
     removed: i64,
     blocked_upload: i64,
+    frame_count: Option<i64>,
 }
 
 impl CaseHashRow {
@@ -151,13 +152,14 @@ impl Store {
              CAST(COALESCE(SUM(f.removed), 0) - COALESCE(ch.removed_before, 0) AS BIGINT) \
              AS removed, \
              CAST(COALESCE(SUM(f.blocked_upload), 0) - COALESCE(ch.blocked_upload_before, 0) \
-             AS BIGINT) AS blocked_upload \
+             AS BIGINT) AS blocked_upload, ef.frame_count \
              FROM case_hashes ch JOIN entries e ON e.id = ch.entry_id \
              LEFT JOIN feedback f ON f.entry_id = e.id \
+             LEFT JOIN entry_frames ef ON ef.entry_id = e.id \
              WHERE ch.case_id = $1 \
              GROUP BY e.id, e.algorithm, e.value, e.state, e.decided_at, ch.decided_at_before, \
              ch.listed_when_reported, ch.matched_before, ch.removed_before, \
-             ch.blocked_upload_before \
+             ch.blocked_upload_before, ef.frame_count \
              ORDER BY e.id",
         )
         .bind(case_id.as_str())
@@ -183,6 +185,7 @@ impl Store {
             hashes.push(HashStatus {
                 algorithm: algorithm(&row.algorithm)?,
                 value: row.value,
+                frame_count: row.frame_count,
                 state,
                 outcomes,
             });

@@ -6,6 +6,7 @@
 //! before an earlier one, even with several server processes on one PostgreSQL.
 
 use super::entries::StoredEntry;
+use super::frames::{parse_frames, wire_frames};
 use super::{Backend, Param, Store, StoreError, algorithm, insert_rows, quality};
 use crate::model::{Algorithm, ChangeOp, ListChange};
 use sqlx::{Any, Transaction};
@@ -17,7 +18,7 @@ pub(super) struct PendingChange {
     pub(super) entry: StoredEntry,
 }
 
-/// A `list_changes` row.
+/// A `list_changes` row, with its video's frame count.
 #[derive(Debug, sqlx::FromRow)]
 struct ChangeRow {
     seq: i64,
@@ -27,42 +28,105 @@ struct ChangeRow {
     value: String,
     quality: Option<i64>,
     verified: i64,
+    frame_count: Option<i64>,
 }
 
 impl ChangeRow {
+    fn op(&self) -> ChangeOp {
+        if self.op == "remove" {
+            ChangeOp::Remove
+        } else {
+            ChangeOp::Add
+        }
+    }
+
+    /// Frames the change carries in the feed: a video's, on an `add`.
+    fn frames_carried(&self) -> i64 {
+        match self.op() {
+            ChangeOp::Add => self.frame_count.unwrap_or(0).max(0),
+            ChangeOp::Remove => 0,
+        }
+    }
+
     fn into_change(self) -> Result<ListChange, StoreError> {
         Ok(ListChange {
             seq: self.seq,
-            op: if self.op == "remove" {
-                ChangeOp::Remove
-            } else {
-                ChangeOp::Add
-            },
+            op: self.op(),
             id: self.entry_id,
             algorithm: algorithm(&self.algorithm)?,
             value: self.value,
             quality: quality(self.quality),
             verified: self.verified != 0,
+            frames: None,
         })
     }
 }
 
+/// Most video frames one page of the feed carries, so that a page stays bounded (about
+/// 10 MB of JSON) however many videos are listed: a page ends before the change that
+/// would pass it, except that a page always has at least one change.
+pub const MAX_FRAMES_PER_PAGE: i64 = 100_000;
+
 impl Store {
-    /// Changes after `after`, at most `limit`, in order.
+    /// Changes after `after`, at most `limit`, in order; a video's `add` carries its
+    /// frames, and the page ends early rather than carry more than
+    /// [`MAX_FRAMES_PER_PAGE`] frames.
     pub async fn list_changes(
         &self,
         after: i64,
         limit: i64,
     ) -> Result<Vec<ListChange>, StoreError> {
-        let rows = sqlx::query_as::<_, ChangeRow>(
-            "SELECT seq, op, entry_id, algorithm, value, quality, verified FROM list_changes \
-             WHERE seq > $1 ORDER BY seq LIMIT $2",
+        let mut rows = sqlx::query_as::<_, ChangeRow>(
+            "SELECT lc.seq, lc.op, lc.entry_id, lc.algorithm, lc.value, lc.quality, \
+             lc.verified, ef.frame_count FROM list_changes lc \
+             LEFT JOIN entry_frames ef ON ef.entry_id = lc.entry_id \
+             WHERE lc.seq > $1 ORDER BY lc.seq LIMIT $2",
         )
         .bind(after)
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
-        rows.into_iter().map(ChangeRow::into_change).collect()
+        let mut frames = 0;
+        let mut keep = 0;
+        for row in &rows {
+            frames += row.frames_carried();
+            if keep > 0 && frames > MAX_FRAMES_PER_PAGE {
+                break;
+            }
+            keep += 1;
+        }
+        rows.truncate(keep);
+        let videos: Vec<i64> = rows
+            .iter()
+            .filter(|row| row.frames_carried() > 0)
+            .map(|row| row.seq)
+            .collect();
+        let mut changes = rows
+            .into_iter()
+            .map(ChangeRow::into_change)
+            .collect::<Result<Vec<_>, _>>()?;
+        if let (Some(&first), Some(&last)) = (videos.first(), videos.last()) {
+            // One query for every video on the page; the cap above bounds what it reads.
+            let stored: Vec<(i64, i64, String)> = sqlx::query_as(
+                "SELECT lc.seq, lc.entry_id, ef.frames FROM list_changes lc \
+                 JOIN entry_frames ef ON ef.entry_id = lc.entry_id \
+                 WHERE lc.seq >= $1 AND lc.seq <= $2 AND lc.op = 'add' ORDER BY lc.seq",
+            )
+            .bind(first)
+            .bind(last)
+            .fetch_all(&self.read)
+            .await?;
+            let mut slots: std::collections::HashMap<i64, &mut ListChange> = changes
+                .iter_mut()
+                .map(|change| (change.seq, change))
+                .collect();
+            for (seq, entry_id, text) in stored {
+                if let Some(change) = slots.get_mut(&seq) {
+                    change.frames = Some(wire_frames(&parse_frames(entry_id, &text)?));
+                }
+            }
+        }
+        Ok(changes)
     }
 
     /// The current list: every entry in state `listed`, as (id, algorithm, value, verified).

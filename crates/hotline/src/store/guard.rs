@@ -43,29 +43,35 @@ const SCAN_PAGE: i64 = 5_000;
 /// Entries changed per transaction: each is short, so reports are not held up behind it.
 const APPLY_BATCH: usize = 500;
 
-/// What the guard list does to an entry: the guard-list fingerprints that guard it, or
-/// `None` when it is left as it is (not guarded, already dealt with, or reinstated by an
-/// analyst against these very guard-list entries).
-fn guarding(guard: &GuardList, entry: &StoredEntry) -> Result<Option<Vec<String>>, StoreError> {
-    let applies = match entry.state {
-        EntryState::Listed | EntryState::Held => true,
-        EntryState::Suspended => entry.reason.as_deref() != Some(REASON_GUARDED),
-        EntryState::Rejected | EntryState::Withdrawn => false,
-    };
-    if !applies {
-        return Ok(None);
-    }
-    let keys = guard.guarded_by(algorithm(&entry.algorithm)?, &entry.value);
-    let waived = |key: &String| {
-        entry
-            .guard_waiver
-            .as_deref()
-            .is_some_and(|waiver| waiver.lines().any(|line| line == key))
-    };
-    Ok((!keys.is_empty() && !keys.iter().all(waived)).then_some(keys))
-}
-
 impl Store {
+    /// What the guard list does to an entry: the guard-list fingerprints that guard it (a
+    /// video: near any of its frames), or `None` when it is left as it is (not guarded,
+    /// already dealt with, or reinstated by an analyst against these very guard-list entries).
+    async fn guarding(
+        &self,
+        guard: &GuardList,
+        entry: &StoredEntry,
+    ) -> Result<Option<Vec<String>>, StoreError> {
+        let applies = match entry.state {
+            EntryState::Listed | EntryState::Held => true,
+            EntryState::Suspended => entry.reason.as_deref() != Some(REASON_GUARDED),
+            EntryState::Rejected | EntryState::Withdrawn => false,
+        };
+        if !applies {
+            return Ok(None);
+        }
+        let keys = self
+            .entry_guarded_by(guard, entry, algorithm(&entry.algorithm)?)
+            .await?;
+        let waived = |key: &String| {
+            entry
+                .guard_waiver
+                .as_deref()
+                .is_some_and(|waiver| waiver.lines().any(|line| line == key))
+        };
+        Ok((!keys.is_empty() && !keys.iter().all(waived)).then_some(keys))
+    }
+
     /// Applies `guard` to every listed, held and suspended entry: a listed entry it guards
     /// leaves the list (suspended, reason `guarded`: a remove in the feed), a held one will
     /// never be listed (rejected, reason `guard_list`), a suspended one is marked
@@ -95,7 +101,7 @@ impl Store {
                     let entry = StoredEntry::try_from(row)?;
                     after = entry.id;
                     sweep.checked += 1;
-                    if guarding(guard, &entry)?.is_some() {
+                    if self.guarding(guard, &entry).await?.is_some() {
                         found.push(((entry.algorithm, entry.value), entry.id));
                     }
                 }
@@ -129,7 +135,7 @@ impl Store {
                 continue;
             };
             // Checked again under the lock: an analyst or a withdrawal may have been first.
-            let Some(keys) = guarding(guard, &entry)? else {
+            let Some(keys) = self.guarding(guard, &entry).await? else {
                 continue;
             };
             let before = entry.state;

@@ -14,7 +14,8 @@
 //! helpers several parts share; each other file adds the [`Store`] methods of one part:
 //! `reports` (writing reports), `cases` (what a reporter reads and withdraws), `entries`
 //! (locking and changing list entries), `feed` (the hash list and its changes),
-//! `principals` (partners and analysts), `feedback` (partners' outcomes), `guard` (the
+//! `frames` (a video entry's frames), `principals` (partners and analysts), `feedback`
+//! (partners' outcomes), `guard` (the
 //! guard list applied to stored entries), `analysts` (the queue and decisions),
 //! `takedown` (reported web addresses: one item per address, its links to cases, an
 //! analyst's assessment; `legacy_urls` moves addresses stored before them), `audit` (the
@@ -257,6 +258,7 @@ mod cases;
 mod entries;
 mod feed;
 mod feedback;
+mod frames;
 mod guard;
 mod legacy_urls;
 mod notices;
@@ -274,6 +276,7 @@ pub use rechecks::{CheckFinding, DueRecheck, REFUSED_IN_A_ROW_IS_GONE, RecheckRu
 pub use takedown_stats::TakedownRecord;
 pub use throttles::WINDOW_KEY_BYTES;
 
+pub use feed::MAX_FRAMES_PER_PAGE;
 pub use guard::{GuardSweep, REASON_GUARD_LIST, REASON_GUARDED};
 
 /// Which database engine a store runs on.

@@ -127,7 +127,9 @@ impl Store {
         }
     }
 
-    /// The fingerprints of the open cases that report an item.
+    /// The fingerprints of the open cases that report an item: their pictures' and files'
+    /// (a video's frames are not compared with what an address serves: its file's MD5 and
+    /// SHA-256 are).
     async fn reported_fingerprints(&self, item: i64) -> Result<Vec<ListedHash>, StoreError> {
         let rows: Vec<(String, String)> = sqlx::query_as(
             "SELECT DISTINCT e.algorithm, e.value FROM takedown_links l \
@@ -138,15 +140,20 @@ impl Store {
         .bind(item)
         .fetch_all(&self.read)
         .await?;
-        rows.into_iter()
-            .map(|(algorithm, value)| {
-                let algorithm: Algorithm = algorithm
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt(format!("algorithm {algorithm:?}")))?;
+        let mut fingerprints = Vec::with_capacity(rows.len());
+        for (algorithm, value) in rows {
+            let algorithm: Algorithm = algorithm
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("algorithm {algorithm:?}")))?;
+            if algorithm.is_video() {
+                continue;
+            }
+            fingerprints.push(
                 ListedHash::parse(algorithm, &value)
-                    .map_err(|_| StoreError::Corrupt(format!("{algorithm} value {value:?}")))
-            })
-            .collect()
+                    .map_err(|_| StoreError::Corrupt(format!("{algorithm} value {value:?}")))?,
+            );
+        }
+        Ok(fingerprints)
     }
 
     /// Records what a check of an item found, with what it causes in the same

@@ -3,6 +3,7 @@
 use super::cases::fill_link_baselines;
 use super::entries::{ENTRY_COLUMNS, EntryRow, StoredEntry};
 use super::feed::{PendingChange, append_changes};
+use super::frames::insert_frames;
 use super::takedown::link_reported_urls;
 use super::{
     Backend, HOLD_FLOOD_BRAKE, HOUR_MS, HashVerdict, ListingPolicy, ListingRules, Param,
@@ -73,6 +74,9 @@ impl Store {
             let entry = match inserted {
                 Some(row) => {
                     let entry = StoredEntry::try_from(row)?;
+                    if let Some(video) = &hash.video {
+                        insert_frames(&mut tx, entry.id, video).await?;
+                    }
                     brake.count(entry.state, reason);
                     if entry.state == EntryState::Listed {
                         changes.push(PendingChange {
