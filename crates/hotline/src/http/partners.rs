@@ -90,7 +90,15 @@ pub(super) async fn hashlist(
         }
     }
     let next = changes.last().map_or(after, |change| change.seq);
-    state.store.count_feed_read(&partner).await?;
+    // The hourly tally of reads is bookkeeping: on a full disk the list is still served
+    // (platforms keep blocking), and the lost count is logged instead.
+    match state.store.count_feed_read(&partner).await {
+        Err(StoreError::StorageFull(error)) => {
+            tracing::warn!(partner = %partner.name, %error, "the disk is full: a feed read was served but not counted");
+            metrics::counter!("takeback_hashlist_reads_uncounted_total").increment(1);
+        }
+        other => other?,
+    }
     metrics::counter!("takeback_hashlist_changes_served_total").increment(changes.len() as u64);
     Ok(Json(HashListPage { changes, next }))
 }
