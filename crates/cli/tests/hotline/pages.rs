@@ -88,7 +88,7 @@ fn the_pages_follow_the_hotlines_limits() {
     let (_, _, _, page) = get_page(&server.url("/report"));
     assert!(page.contains("\"maxHashes\":30"), "{page}");
     assert!(page.contains("\"minPdqQuality\":70"));
-    assert!(page.contains("You can choose up to 10 pictures."));
+    assert!(page.contains("You can choose up to 10 pictures or videos."));
 }
 
 #[test]
