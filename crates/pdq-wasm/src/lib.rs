@@ -379,8 +379,20 @@ pub extern "C" fn takeback_pdq_quality() -> i32 {
 /// the call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn takeback_digest_bytes(ptr: *const u8, len: usize) -> i32 {
-    let outcome = if len == 0 {
-        Ok(digest_bytes(&[]))
+    // SAFETY: the caller's guarantee, passed on.
+    record_digests(unsafe { caller_bytes(ptr, len) }.map(digest_bytes))
+}
+
+/// The `len` bytes at `ptr` that JavaScript handed over: empty for a `len` of 0 whatever
+/// `ptr` is, else an error for a null `ptr` or a `len` no slice can hold.
+///
+/// # Safety
+///
+/// Unless `ptr` is null or `len` is 0, `ptr` must point to at least `len` readable bytes
+/// that nothing writes while the returned slice lives.
+unsafe fn caller_bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], AbiError> {
+    if len == 0 {
+        Ok(&[])
     } else if ptr.is_null() {
         Err(AbiError::NullPointer)
     } else if isize::try_from(len).is_err() {
@@ -389,11 +401,9 @@ pub unsafe extern "C" fn takeback_digest_bytes(ptr: *const u8, len: usize) -> i3
     } else {
         // SAFETY: `ptr` is non-null, a `u8` pointer is always aligned, `len` was just checked
         // to be within `isize::MAX`, and the caller guarantees `len` readable bytes at `ptr`
-        // that stay unchanged while this borrow lives (until `digest_bytes` returns).
-        let bytes = unsafe { slice::from_raw_parts(ptr, len) };
-        Ok(digest_bytes(bytes))
-    };
-    record_digests(outcome)
+        // that stay unchanged while the slice lives.
+        Ok(unsafe { slice::from_raw_parts(ptr, len) })
+    }
 }
 
 /// A pointer to the 32 lowercase ASCII hex digits of the last MD5 (not NUL-terminated),
@@ -431,18 +441,8 @@ pub extern "C" fn takeback_digest_begin() {
 /// least `len` readable bytes that nothing writes during the call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn takeback_digest_update(ptr: *const u8, len: usize) -> i32 {
-    let outcome = if len == 0 {
-        update_stream(&[])
-    } else if ptr.is_null() {
-        Err(AbiError::NullPointer)
-    } else if isize::try_from(len).is_err() {
-        Err(AbiError::TooLarge)
-    } else {
-        // SAFETY: as in `takeback_digest_bytes`: non-null, aligned for `u8`, within
-        // `isize::MAX`, and the caller guarantees `len` unchanging readable bytes.
-        let bytes = unsafe { slice::from_raw_parts(ptr, len) };
-        update_stream(bytes)
-    };
+    // SAFETY: the caller's guarantee, passed on.
+    let outcome = unsafe { caller_bytes(ptr, len) }.and_then(update_stream);
     match outcome {
         Ok(()) => 0,
         Err(error) => error.code(),
