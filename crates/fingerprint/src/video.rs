@@ -194,6 +194,42 @@ pub fn fingerprint_video_file(
     })
 }
 
+/// Fingerprints a video held in memory, as [`fingerprint_video_file`] does a file. FFmpeg
+/// reads it from an anonymous file in memory (Linux's `memfd`), so that an upload a
+/// platform hands in is never written to disk; it is gone when this returns.
+#[cfg(target_os = "linux")]
+pub fn fingerprint_video_bytes(
+    bytes: &[u8],
+    options: &VideoOptions,
+) -> Result<VideoPrint, FingerprintError> {
+    use std::io::Write;
+    use std::os::fd::AsRawFd;
+    if bytes.len() as u64 > options.limits.max_file_bytes {
+        return Err(FingerprintError::FileTooLarge {
+            bytes: bytes.len() as u64,
+            max_bytes: options.limits.max_file_bytes,
+        });
+    }
+    if VideoContainer::sniff(bytes).is_none() {
+        return Err(FingerprintError::NotAVideo);
+    }
+    let fd = rustix::fs::memfd_create("takeback-video", rustix::fs::MemfdFlags::CLOEXEC)
+        .map_err(std::io::Error::from)?;
+    let mut file = File::from(fd);
+    file.write_all(bytes)?;
+    // FFmpeg opens the path afresh, which for /proc/self/fd is the same memory file.
+    let path = std::path::PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+    let mut frames = Vec::new();
+    let (info, decoded_frames) = hash_video_frames(&path, options, |frame| frames.push(frame))?;
+    drop(file);
+    Ok(VideoPrint {
+        info,
+        decoded_frames,
+        fingerprint: VideoFingerprint { frames },
+        digests: crate::digest_bytes(bytes),
+    })
+}
+
 /// Decodes the video at `path` and hands each hashed frame to `on_frame` as soon as it is
 /// hashed (for progress, or to stream the frames out). Returns the stream's description
 /// and the number of frames decoded.

@@ -264,6 +264,7 @@ pub fn matcher_state(data: &[u8]) {
             id: 1,
             hash: ListedHash::Md5(takeback_wire::Md5Digest([7; 16])),
             verified: false,
+            video: None,
         };
         again
             .apply_page(&[FeedChange {

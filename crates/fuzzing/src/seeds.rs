@@ -161,6 +161,7 @@ fn entry(id: i64) -> ListEntry {
         id,
         hash,
         verified: id % 2 == 0,
+        video: None,
     }
 }
 

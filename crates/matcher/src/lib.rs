@@ -74,6 +74,7 @@ pub use matcher::Matcher;
 pub use takeback_service::BearerToken;
 pub use takeback_service::metrics::MetricsToken;
 pub use types::{
-    ImageMatches, ListEntry, ListMatch, ListedHash, MatchSettings, Md5Digest, OutcomeKind,
-    OutcomeReport, PdqQuery, QueryHashes, ScanMatch, Sha256Digest, SourceStatus,
+    ImageMatches, ListEntry, ListMatch, ListedHash, ListedVideo, MatchSettings, Md5Digest,
+    OutcomeKind, OutcomeReport, PdqQuery, QueryHashes, ScanMatch, Sha256Digest, SourceStatus,
+    VideoMatch, VideoMatches,
 };

@@ -1,12 +1,15 @@
 //! One source's list in memory: PDQ entries in a `takeback-index` index, MD5 and SHA-256
-//! entries in hash maps, all keyed by the hotline's entry id.
+//! entries in hash maps, videos with their distinct frame hashes in a second index, all
+//! keyed by the hotline's entry id.
 
 use crate::types::{ListChange, ListEntry, ListMatch, ListedHash, PdqQuery, QueryHashes};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError, RwLock};
 use takeback_index::HashIndex;
-use takeback_pdq::Dihedral;
-use takeback_wire::{ChangeOp, Md5Digest, Sha256Digest};
+use takeback_pdq::{Dihedral, PdqHash};
+use takeback_vpdq::{MatchRule, VideoFingerprint};
+use takeback_wire::matching::VideoMatch;
+use takeback_wire::{Algorithm, ChangeOp, Md5Digest, Sha256Digest};
 
 /// A match of entry `id` of list `source`.
 fn found(
@@ -25,6 +28,7 @@ fn found(
         distance,
         verified,
         variant: variant.map(|v| v.name().into()),
+        video: None,
     }
 }
 
@@ -40,6 +44,19 @@ fn from_index_key(key: u64) -> (i64, bool) {
     ((key >> 1) as i64, key & 1 == 1)
 }
 
+/// A video's rows in the frames index: each distinct frame hash once, keyed as its entry.
+fn frame_rows(entry: &ListEntry) -> Vec<(PdqHash, u64)> {
+    let Some(video) = &entry.video else {
+        return Vec::new();
+    };
+    let key = index_key(entry.id, entry.verified);
+    video
+        .distinct_hashes(0)
+        .into_iter()
+        .map(|hash| (hash, key))
+        .collect()
+}
+
 /// A list as one source last gave it. Queries run while changes are applied: within a
 /// page, removals land before additions, so an entry replaced (re-listed as verified, say)
 /// can be missing from a query made in that moment; a page as a whole is not atomic.
@@ -49,6 +66,11 @@ pub(crate) struct SourceList {
     exact: RwLock<ExactEntries>,
     /// Ids of the PDQ entries (their hashes live in the index); the writer's alone.
     pdq_ids: Mutex<HashSet<i64>>,
+    /// Listed videos' distinct frame hashes, keyed as PDQ entries are: where a picture
+    /// finds a video it is a frame of, and a video the listed videos it shares frames with.
+    frames: HashIndex,
+    /// Listed videos by id, with their frames.
+    videos: RwLock<HashMap<i64, ListEntry>>,
 }
 
 #[derive(Debug, Default)]
@@ -101,10 +123,17 @@ impl SourceList {
         }
         let list = SourceList::default();
         let mut pdq = Vec::new();
+        let mut frames = Vec::new();
         {
             let mut exact = list.exact.write().unwrap_or_else(PoisonError::into_inner);
             let mut pdq_ids = list.pdq_ids.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut videos = list.videos.write().unwrap_or_else(PoisonError::into_inner);
             for (id, entry) in by_id {
+                if entry.video.is_some() {
+                    frames.extend(frame_rows(&entry));
+                    videos.insert(id, entry);
+                    continue;
+                }
                 match entry.hash {
                     ListedHash::Pdq(hash) => {
                         pdq_ids.insert(id);
@@ -116,6 +145,8 @@ impl SourceList {
         }
         list.pdq.extend(pdq);
         list.pdq.compact();
+        list.frames.extend(frames);
+        list.frames.compact();
         list
     }
 
@@ -124,10 +155,13 @@ impl SourceList {
     pub(crate) fn apply(&self, changes: &[ListChange]) {
         let mut pdq_ids = self.pdq_ids.lock().unwrap_or_else(PoisonError::into_inner);
         let mut exact = self.exact.write().unwrap_or_else(PoisonError::into_inner);
-        // PDQ additions wait until the page's removals are done, so that one pass over the
-        // index removes them all; an id changed twice in the page is settled here first.
+        let mut videos = self.videos.write().unwrap_or_else(PoisonError::into_inner);
+        // Index additions wait until the page's removals are done, so that one pass over
+        // an index removes them all; an id changed twice in the page is settled here first.
         let mut pending = HashMap::new();
+        let mut pending_frames: HashMap<i64, Vec<(PdqHash, u64)>> = HashMap::new();
         let mut removals = Vec::new();
+        let mut frame_removals = Vec::new();
         for change in changes {
             let id = change.entry.id;
             if pending.remove(&id).is_some() {
@@ -136,7 +170,16 @@ impl SourceList {
                 removals.extend([index_key(id, false), index_key(id, true)]);
             }
             exact.remove(id);
+            let was_pending = pending_frames.remove(&id).is_some();
+            if videos.remove(&id).is_some() && !was_pending {
+                frame_removals.extend([index_key(id, false), index_key(id, true)]);
+            }
             if change.op == ChangeOp::Add {
+                if change.entry.video.is_some() {
+                    pending_frames.insert(id, frame_rows(&change.entry));
+                    videos.insert(id, change.entry.clone());
+                    continue;
+                }
                 match change.entry.hash {
                     ListedHash::Pdq(hash) => {
                         pending.insert(id, (hash, index_key(id, change.entry.verified)));
@@ -147,16 +190,31 @@ impl SourceList {
             }
         }
         drop(exact);
+        drop(videos);
         if !removals.is_empty() {
             self.pdq.remove_many(&removals);
         }
         self.pdq.extend(pending.into_values());
+        if !frame_removals.is_empty() {
+            self.frames.remove_many(&frame_removals);
+        }
+        self.frames.extend(pending_frames.into_values().flatten());
     }
 
     /// Entries on the list.
     pub(crate) fn len(&self) -> usize {
-        let exact = self.exact.read().unwrap_or_else(PoisonError::into_inner);
-        self.pdq.len() + exact.by_id.len()
+        let exact = self
+            .exact
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .by_id
+            .len();
+        let videos = self
+            .videos
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len();
+        self.pdq.len() + exact + videos
     }
 
     /// Whether the entry is on the list.
@@ -171,6 +229,11 @@ impl SourceList {
                 .unwrap_or_else(PoisonError::into_inner)
                 .by_id
                 .contains_key(&id)
+            || self
+                .videos
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .contains_key(&id)
     }
 
     /// Every entry, PDQ first (in no particular order).
@@ -181,42 +244,44 @@ impl SourceList {
             .into_iter()
             .map(|(hash, key)| {
                 let (id, verified) = from_index_key(key);
-                ListEntry {
-                    id,
-                    hash: ListedHash::Pdq(hash),
-                    verified,
-                }
+                ListEntry::hash(id, ListedHash::Pdq(hash), verified)
             })
             .collect();
         let exact = self.exact.read().unwrap_or_else(PoisonError::into_inner);
         for (value, ids) in &exact.md5 {
-            entries.extend(ids.iter().map(|&(id, verified)| ListEntry {
-                id,
-                hash: ListedHash::Md5(*value),
-                verified,
-            }));
+            entries.extend(
+                ids.iter()
+                    .map(|&(id, verified)| ListEntry::hash(id, ListedHash::Md5(*value), verified)),
+            );
         }
         for (value, ids) in &exact.sha256 {
-            entries.extend(ids.iter().map(|&(id, verified)| ListEntry {
-                id,
-                hash: ListedHash::Sha256(*value),
-                verified,
-            }));
+            entries.extend(
+                ids.iter().map(|&(id, verified)| {
+                    ListEntry::hash(id, ListedHash::Sha256(*value), verified)
+                }),
+            );
         }
+        drop(exact);
+        let videos = self.videos.read().unwrap_or_else(PoisonError::into_inner);
+        entries.extend(videos.values().cloned());
         entries
     }
 
-    /// Merges the index's segments: the fastest layout for queries, after a bulk load.
+    /// Merges the indexes' segments: the fastest layout for queries, after a bulk load.
     pub(crate) fn compact(&self) {
         self.pdq.compact();
+        self.frames.compact();
     }
 
-    /// The entries matching `query`, each once, closest first, appended to `out`.
+    /// The entries matching a picture's `query`, each once, closest first, appended to
+    /// `out`: exact matches, PDQ entries, then videos one of whose frames of at least
+    /// `frame_floor` quality the picture is within `max_distance` of (frame matches).
     pub(crate) fn find(
         &self,
         source: &str,
         query: &QueryHashes,
         max_distance: u32,
+        frame_floor: u8,
         out: &mut Vec<ListMatch>,
     ) {
         let start = out.len();
@@ -233,18 +298,37 @@ impl SourceList {
             )
         };
         match &query.pdq {
-            Some(PdqQuery::One(hash)) => out.extend(
-                self.pdq
-                    .query(hash, max_distance)
-                    .into_iter()
-                    .map(|m| pdq_match(m.id, m.hash, m.distance, None)),
-            ),
-            Some(PdqQuery::Dihedral(hashes)) => out.extend(
-                self.pdq
-                    .query_dihedral(hashes, max_distance)
-                    .into_iter()
-                    .map(|m| pdq_match(m.id, m.hash, m.distance, Some(m.variant))),
-            ),
+            Some(PdqQuery::One(hash)) => {
+                out.extend(
+                    self.pdq
+                        .query(hash, max_distance)
+                        .into_iter()
+                        .map(|m| pdq_match(m.id, m.hash, m.distance, None)),
+                );
+                let hits = self.frames.query(hash, max_distance);
+                self.frame_matches(
+                    source,
+                    hits.into_iter().map(|m| (m.id, m.hash, m.distance, None)),
+                    frame_floor,
+                    out,
+                );
+            }
+            Some(PdqQuery::Dihedral(hashes)) => {
+                out.extend(
+                    self.pdq
+                        .query_dihedral(hashes, max_distance)
+                        .into_iter()
+                        .map(|m| pdq_match(m.id, m.hash, m.distance, Some(m.variant))),
+                );
+                let hits = self.frames.query_dihedral(hashes, max_distance);
+                self.frame_matches(
+                    source,
+                    hits.into_iter()
+                        .map(|m| (m.id, m.hash, m.distance, Some(m.variant))),
+                    frame_floor,
+                    out,
+                );
+            }
             None => {}
         }
         if query.md5.is_none() && query.sha256.is_none() {
@@ -270,6 +354,120 @@ impl SourceList {
         // Exact matches come first: distance 0, and the strongest evidence.
         out.splice(start..start, exact_matches);
     }
+
+    /// Frame matches from hits in the frames index (closest first): each video once, at
+    /// its closest frame of at least `frame_floor` quality.
+    fn frame_matches(
+        &self,
+        source: &str,
+        hits: impl Iterator<Item = (u64, PdqHash, u32, Option<Dihedral>)>,
+        frame_floor: u8,
+        out: &mut Vec<ListMatch>,
+    ) {
+        let videos = self.videos.read().unwrap_or_else(PoisonError::into_inner);
+        let mut seen = HashSet::new();
+        for (key, hash, distance, variant) in hits {
+            let (id, verified) = from_index_key(key);
+            if seen.contains(&id) {
+                continue;
+            }
+            let Some(video) = videos.get(&id).and_then(|entry| entry.video.as_ref()) else {
+                continue;
+            };
+            // The frame's best quality: the same hash can recur in a still scene.
+            let Some(frame) = video
+                .frames
+                .iter()
+                .filter(|frame| frame.hash == hash && frame.quality >= frame_floor)
+                .max_by_key(|frame| frame.quality)
+            else {
+                continue;
+            };
+            seen.insert(id);
+            out.push(ListMatch {
+                source: source.to_owned(),
+                id,
+                algorithm: Algorithm::Vpdq,
+                hash: hash.to_hex(),
+                distance,
+                verified,
+                variant: variant
+                    .filter(|v| *v != Dihedral::Original)
+                    .map(|v| v.name().into()),
+                video: Some(VideoMatch::Frame {
+                    timestamp: frame.timestamp,
+                }),
+            });
+        }
+    }
+
+    /// The listed videos that `query` (a video's frames) matches by `rule`, appended to
+    /// `out` with the larger query share first. Only videos sharing at least one frame
+    /// (within the rule's distance) with the query are compared, so a rule with both
+    /// thresholds at 0 still needs one frame in common.
+    pub(crate) fn find_video(
+        &self,
+        source: &str,
+        query: &VideoFingerprint,
+        rule: &MatchRule,
+        out: &mut Vec<ListMatch>,
+    ) {
+        let distinct = query.distinct_hashes(rule.min_quality);
+        if distinct.is_empty() {
+            return;
+        }
+        // Each candidate's closest frame.
+        let mut candidates: HashMap<i64, u32> = HashMap::new();
+        for hits in self.frames.query_batch(&distinct, rule.max_distance) {
+            for hit in hits {
+                let (id, _) = from_index_key(hit.id);
+                let closest = candidates.entry(id).or_insert(hit.distance);
+                *closest = (*closest).min(hit.distance);
+            }
+        }
+        let videos = self.videos.read().unwrap_or_else(PoisonError::into_inner);
+        let mut matched = Vec::new();
+        for (id, distance) in candidates {
+            let Some(entry) = videos.get(&id) else {
+                continue;
+            };
+            let Some(listed) = &entry.video else {
+                continue;
+            };
+            let comparison = rule.compare(query, listed);
+            if comparison.is_match {
+                matched.push(ListMatch {
+                    source: source.to_owned(),
+                    id,
+                    algorithm: Algorithm::Vpdq,
+                    hash: entry.hash.to_hex(),
+                    distance,
+                    verified: entry.verified,
+                    variant: None,
+                    video: Some(VideoMatch::Video {
+                        query_share: comparison.query_share,
+                        listed_share: comparison.listed_share,
+                    }),
+                });
+            }
+        }
+        drop(videos);
+        let shares = |m: &ListMatch| match m.video {
+            Some(VideoMatch::Video {
+                query_share,
+                listed_share,
+            }) => (query_share, listed_share),
+            _ => (0.0, 0.0),
+        };
+        matched.sort_by(|a, b| {
+            shares(b)
+                .partial_cmp(&shares(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.distance.cmp(&b.distance))
+                .then(a.id.cmp(&b.id))
+        });
+        out.extend(matched);
+    }
 }
 
 #[cfg(test)]
@@ -288,6 +486,7 @@ mod tests {
                 id,
                 hash,
                 verified: id % 2 == 0,
+                video: None,
             },
         }
     }
@@ -299,6 +498,7 @@ mod tests {
                 id,
                 hash: ListedHash::Md5(Md5Digest([0; 16])),
                 verified: false,
+                video: None,
             },
         }
     }
@@ -332,14 +532,14 @@ mod tests {
             ..QueryHashes::default()
         };
         let mut found = Vec::new();
-        list.find("h", &query, 31, &mut found);
+        list.find("h", &query, 31, 0, &mut found);
         assert!(found.is_empty(), "entry 1 was replaced: {found:?}");
         let query = QueryHashes {
             pdq: Some(PdqQuery::One(pdq(9))),
             sha256: Some(Sha256Digest([4; 32])),
             ..QueryHashes::default()
         };
-        list.find("h", &query, 31, &mut found);
+        list.find("h", &query, 31, 0, &mut found);
         let found: Vec<(i64, bool)> = found.iter().map(|m| (m.id, m.verified)).collect();
         assert_eq!(found, [(4, true), (1, false)]);
         assert_eq!(list.len(), 3);

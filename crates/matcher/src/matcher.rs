@@ -12,8 +12,9 @@ use crate::outcomes::Sender;
 use crate::source::{Health, Source, Stop};
 use crate::state;
 use crate::types::{
-    ImageMatches, ListEntry, ListMatch, ListedHash, MAX_COUNT, MatchSettings, OutcomeKind,
-    OutcomeReport, PdqQuery, QueryHashes, SourceStatus,
+    ImageMatches, ListEntry, ListMatch, ListedHash, ListedVideo, MAX_COUNT, MatchSettings,
+    Md5Digest, OutcomeKind, OutcomeReport, PdqQuery, QueryHashes, Sha256Digest, SourceStatus,
+    VideoMatches,
 };
 use arc_swap::ArcSwap;
 use std::fs::File;
@@ -22,7 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
-use takeback_fingerprint::{DecodeBudget, Options, fingerprint_bytes};
+use takeback_fingerprint::{DecodeBudget, Options, VideoOptions, fingerprint_bytes};
 use takeback_index::{ListFile, ListFileError};
 
 /// Follows hotlines' lists and matches against them. Cheap to clone: clones share one
@@ -248,10 +249,71 @@ impl Matcher {
                 &source.config.name,
                 &query,
                 settings.max_distance,
+                settings.quality_floor,
                 &mut matches,
             );
         }
         matches
+    }
+
+    /// Looks a video up on every list by its frames, with the vPDQ rule
+    /// ([`MatchSettings::video_rule`]), and by the file's MD5 and SHA-256 when given:
+    /// exact matches first, then listed videos, the most alike first.
+    pub fn match_video_frames(
+        &self,
+        video: &ListedVideo,
+        md5: Option<Md5Digest>,
+        sha256: Option<Sha256Digest>,
+    ) -> Vec<ListMatch> {
+        let settings = self.settings();
+        let rule = settings.video_rule();
+        let exact = QueryHashes {
+            md5,
+            sha256,
+            ..QueryHashes::default()
+        };
+        let mut matches = Vec::new();
+        for source in &self.inner.sources {
+            let list = source.list.load();
+            list.find(&source.config.name, &exact, 0, 0, &mut matches);
+        }
+        for source in &self.inner.sources {
+            let list = source.list.load();
+            list.find_video(&source.config.name, video, &rule, &mut matches);
+        }
+        matches
+    }
+
+    /// Hashes a video held in memory (keeping none of it, and writing none of it to
+    /// disk: FFmpeg reads it from memory) and looks it up by its frames and digests.
+    #[cfg(target_os = "linux")]
+    pub fn match_video(&self, bytes: &[u8]) -> Result<VideoMatches, MatchError> {
+        if !self.is_ready() {
+            return Err(MatchError::NotReady);
+        }
+        let settings = self.settings();
+        let print = takeback_fingerprint::fingerprint_video_bytes(
+            bytes,
+            &VideoOptions {
+                seconds_per_hash: settings.seconds_per_hash,
+                limits: settings.video_limits,
+                // One video per core at a time, each decoded on its own thread.
+                decoder_threads: 1,
+            },
+        )?;
+        let frames_searched = print
+            .fingerprint
+            .distinct_hashes(settings.quality_floor)
+            .len();
+        Ok(VideoMatches {
+            matches: self.match_video_frames(
+                &print.fingerprint,
+                Some(print.digests.md5),
+                Some(print.digests.sha256),
+            ),
+            frames: print.fingerprint.frames.len(),
+            frames_searched,
+        })
     }
 
     /// Hashes an image held in memory (keeping none of it) and looks it up: PDQ (in every
@@ -376,6 +438,7 @@ fn load_list_file(path: &Path, verified: bool) -> Result<SourceList, MatcherErro
             id,
             hash: ListedHash::Pdq(hash),
             verified,
+            video: None,
         });
     }
     Ok(SourceList::from_entries(listed))

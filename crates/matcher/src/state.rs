@@ -349,6 +349,7 @@ fn decode_entry(bytes: &[u8]) -> Option<ListEntry> {
         id,
         hash,
         verified: verified == 1,
+        video: None,
     })
 }
 
@@ -398,6 +399,7 @@ mod tests {
                     _ => ListedHash::Sha256(Sha256Digest([byte; 32])),
                 },
                 verified: id % 2 == 0,
+                video: None,
             },
         }
     }

@@ -75,7 +75,7 @@ impl FollowedList {
     /// The matches for a query.
     pub fn find(&self, query: &QueryHashes, max_distance: u32) -> Vec<ListMatch> {
         let mut found = Vec::new();
-        self.list.find("test", query, max_distance, &mut found);
+        self.list.find("test", query, max_distance, 0, &mut found);
         found
     }
 

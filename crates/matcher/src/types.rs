@@ -3,28 +3,59 @@
 //! used by every other module; it uses none of them.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use std::time::Duration;
-use takeback_fingerprint::DecodeLimits;
+use takeback_fingerprint::{DecodeLimits, VideoLimits};
 use takeback_pdq::PdqHash;
+use takeback_vpdq::MatchRule;
 use takeback_wire::{Algorithm, ChangeOp};
 
 // What the matcher shares with the hotline and its own clients is the wire crate's.
-pub use takeback_wire::matching::{ImageMatches, ListMatch, OutcomeKind};
+pub use takeback_wire::matching::{ImageMatches, ListMatch, OutcomeKind, VideoMatch, VideoMatches};
 pub use takeback_wire::{ListedHash, Md5Digest, Sha256Digest};
 
+/// A listed video's sampled frames (`vpdq`), as its hotline lists them: their hashes,
+/// qualities and timestamps (the frame numbers are their places in the list).
+pub use takeback_vpdq::VideoFingerprint as ListedVideo;
+
 /// An entry of a hotline's list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListEntry {
     /// The hotline's id for it; outcomes name it.
     pub id: i64,
-    /// Its fingerprint.
+    /// Its fingerprint. For a video, its identity as the hotline lists it (a SHA-256 of
+    /// its distinct frame hashes), which no file's SHA-256 is ever compared with: a
+    /// video's fingerprint is its [`video`](Self::video) frames.
     pub hash: ListedHash,
     /// Checked by an analyst (`true`) or self-reported (`false`).
     pub verified: bool,
+    /// A video's frames (`vpdq`); `None` for a picture's or a file's hash.
+    pub video: Option<Arc<ListedVideo>>,
+}
+
+impl ListEntry {
+    /// An entry of one hash (a picture's PDQ, a file's MD5 or SHA-256).
+    pub fn hash(id: i64, hash: ListedHash, verified: bool) -> Self {
+        ListEntry {
+            id,
+            hash,
+            verified,
+            video: None,
+        }
+    }
+
+    /// `pdq`, `md5`, `sha256` or, for a video, `vpdq`.
+    pub fn algorithm(&self) -> Algorithm {
+        if self.video.is_some() {
+            Algorithm::Vpdq
+        } else {
+            self.hash.algorithm()
+        }
+    }
 }
 
 /// One change to a list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ListChange {
     pub(crate) op: ChangeOp,
     pub(crate) entry: ListEntry,
@@ -77,6 +108,33 @@ pub struct MatchSettings {
     /// How long an image waits for decode memory before it is refused as busy; default
     /// 20 s, inside the API's 30 s deadline.
     pub decode_wait: Duration,
+    /// Share of a query video's distinct frames (0 to 1) that must be within
+    /// `max_distance` of a listed video's for a match; default 0.8, as
+    /// python-threatexchange.
+    pub video_query_threshold: f64,
+    /// Share of a listed video's distinct frames (0 to 1) that must be within
+    /// `max_distance` of the query's; default 0. To find a listed clip inside longer
+    /// footage, raise this and lower `video_query_threshold`.
+    pub video_listed_threshold: f64,
+    /// Seconds between the frames hashed of a video handed in; default 1, as the hotline's
+    /// pages and python-threatexchange sample.
+    pub seconds_per_hash: f64,
+    /// Limits for decoding each video handed in (its size: `max_file_bytes`, default
+    /// 512 MiB, held in memory while it is hashed).
+    pub video_limits: VideoLimits,
+}
+
+impl MatchSettings {
+    /// The vPDQ rule videos are matched by: the thresholds, with PDQ's `max_distance`
+    /// and `quality_floor`.
+    pub fn video_rule(&self) -> MatchRule {
+        MatchRule {
+            query_threshold: self.video_query_threshold,
+            listed_threshold: self.video_listed_threshold,
+            max_distance: self.max_distance,
+            min_quality: self.quality_floor,
+        }
+    }
 }
 
 impl Default for MatchSettings {
@@ -91,6 +149,13 @@ impl Default for MatchSettings {
             },
             decode_memory: DEFAULT_DECODE_MEMORY,
             decode_wait: Duration::from_secs(20),
+            video_query_threshold: MatchRule::default().query_threshold,
+            video_listed_threshold: MatchRule::default().listed_threshold,
+            seconds_per_hash: 1.0,
+            video_limits: VideoLimits {
+                max_file_bytes: 512 << 20,
+                ..VideoLimits::default()
+            },
         }
     }
 }

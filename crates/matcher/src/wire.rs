@@ -2,7 +2,9 @@
 //! [`HashListPage`]) checked whole before anything in it is used.
 
 use crate::list::MAX_ENTRY_ID;
-use crate::types::{ListChange, ListEntry, ListedHash};
+use crate::types::{ListChange, ListEntry, ListedHash, ListedVideo};
+use std::sync::Arc;
+use takeback_vpdq::VpdqFrame;
 use takeback_wire::{Algorithm, ChangeOp, HashListPage, Sha256Digest};
 
 /// A page of the feed that follows on from `after`: changes numbered `after + 1`,
@@ -42,27 +44,30 @@ pub(crate) fn parse_page(body: &[u8], after: i64) -> Result<CheckedPage, String>
                 change.seq, change.algorithm
             )
         };
-        let (op, hash) = if change.algorithm == Algorithm::Vpdq {
-            // Videos are not matched yet (issue 17, part 4), so none is held. The change
-            // still takes its place in the journal, whose records must follow on from one
-            // another: as the removal of its id, which changes nothing in a list that
-            // never held it, and would take out a video held by a later version. Its
-            // identity (a SHA-256) stands in for the fingerprint, which a removal ignores.
-            check_frames(&change).map_err(|problem| format!("change {}: {problem}", change.seq))?;
+        let entry = if change.algorithm == Algorithm::Vpdq {
+            // A video: its identity (a SHA-256) as the hash, and its frames, which a
+            // removal may leave out.
+            let video =
+                video_of(&change).map_err(|problem| format!("change {}: {problem}", change.seq))?;
             let identity: Sha256Digest = change.value.parse().map_err(|_| malformed())?;
-            (ChangeOp::Remove, ListedHash::Sha256(identity))
+            ListEntry {
+                id: change.id,
+                hash: ListedHash::Sha256(identity),
+                verified: change.verified,
+                video: Some(Arc::new(video)),
+            }
         } else {
-            (change.op, change.hash().map_err(|_| malformed())?)
+            ListEntry::hash(
+                change.id,
+                change.hash().map_err(|_| malformed())?,
+                change.verified,
+            )
         };
         changes.push((
             change.seq,
             ListChange {
-                op,
-                entry: ListEntry {
-                    id: change.id,
-                    hash,
-                    verified: change.verified,
-                },
+                op: change.op,
+                entry,
             },
         ));
     }
@@ -79,18 +84,29 @@ pub(crate) fn parse_page(body: &[u8], after: i64) -> Result<CheckedPage, String>
 }
 
 /// A video change's frames, checked as the rest of the page is: an `add` carries at least
-/// one, each a well-formed PDQ hash with a quality of at most 100.
-fn check_frames(change: &takeback_wire::ListChange) -> Result<(), String> {
+/// one, each a well-formed PDQ hash with a quality of at most 100 and a finite timestamp.
+fn video_of(change: &takeback_wire::ListChange) -> Result<ListedVideo, String> {
     let frames = change.frames.as_deref().unwrap_or_default();
     if change.op == ChangeOp::Add && frames.is_empty() {
         return Err("a vpdq entry without frames".into());
     }
-    for (number, frame) in (1..).zip(frames) {
-        if frame.value.parse::<takeback_pdq::PdqHash>().is_err() || frame.quality > 100 {
-            return Err(format!("frame {number} of the video is malformed"));
+    let mut video = ListedVideo::default();
+    video.frames.reserve_exact(frames.len());
+    for (number, frame) in (0..).zip(frames) {
+        let hash = frame.value.parse::<takeback_pdq::PdqHash>();
+        match hash {
+            Ok(hash) if frame.quality <= 100 && frame.timestamp.is_finite() => {
+                video.frames.push(VpdqFrame {
+                    frame: number,
+                    hash,
+                    quality: frame.quality,
+                    timestamp: frame.timestamp,
+                });
+            }
+            _ => return Err(format!("frame {} of the video is malformed", number + 1)),
         }
     }
-    Ok(())
+    Ok(video)
 }
 
 #[cfg(test)]

@@ -31,7 +31,12 @@ fn change_strategy() -> impl Strategy<Value = FeedChange> {
     (1i64..40, any::<bool>(), hash_strategy(), any::<bool>()).prop_map(
         |(id, add, hash, verified)| FeedChange {
             remove: !add,
-            entry: ListEntry { id, hash, verified },
+            entry: ListEntry {
+                id,
+                hash,
+                verified,
+                video: None,
+            },
         },
     )
 }

@@ -2,14 +2,14 @@
 //! query) or an image's bytes, and `POST /v1/outcomes`. `takeback scan --matcher` is a
 //! client of the same types.
 
-use crate::Algorithm;
+use crate::{Algorithm, VideoFrame};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
-/// `POST /v1/match` as JSON: the hashes of a picture, any of them absent (at least one
-/// given). Values are hex strings, checked by the matcher so that each gets its own
-/// message.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// `POST /v1/match` as JSON: the hashes of a picture or of a video, any of them absent (at
+/// least one given). Values are hex strings, checked by the matcher so that each gets its
+/// own message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MatchQuery {
     /// The PDQ hash of the picture as it is.
@@ -28,21 +28,27 @@ pub struct MatchQuery {
     /// SHA-256 of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// A video's sampled frames (vPDQ, as `takeback hash` gives them for a video), matched
+    /// by the vPDQ rule; not with `pdq` or `dihedral`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frames: Option<Vec<VideoFrame>>,
 }
 
 /// A list entry that matched.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListMatch {
     /// The list it is on (the hotline's name in the matcher's configuration).
     #[serde(rename = "hotline")]
     pub source: String,
     /// The entry's id on that list; outcomes name it.
     pub id: i64,
-    /// `pdq`, `md5` or `sha256`.
+    /// `pdq`, `md5`, `sha256`, or `vpdq` for a listed video.
     pub algorithm: Algorithm,
-    /// The listed fingerprint, hex.
+    /// The listed fingerprint, hex: for a video matched by a picture, the frame it
+    /// matched; for a video matched by a video, the video's identity.
     pub hash: String,
-    /// Hamming distance for PDQ (0 to the maximum distance); 0 for MD5 and SHA-256.
+    /// Hamming distance for PDQ (0 to the maximum distance), and for a video the
+    /// closest of its frames; 0 for MD5 and SHA-256.
     pub distance: u32,
     /// Checked by an analyst (`true`), or self-reported (`false`): send those to human
     /// review rather than acting on them blindly.
@@ -51,17 +57,39 @@ pub struct ListMatch {
     /// query as it is matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<Cow<'static, str>>,
+    /// How a listed video (`vpdq`) matched: by one of its frames, or by the vPDQ rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoMatch>,
+}
+
+/// How a listed video matched.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "match", rename_all = "snake_case")]
+pub enum VideoMatch {
+    /// A picture is (close to) one of the video's frames: a screenshot of it, say.
+    Frame {
+        /// Where that frame is in the listed video, in seconds.
+        timestamp: f64,
+    },
+    /// A video matched it by the vPDQ rule.
+    Video {
+        /// Share of the query video's distinct frames near one of the listed video's
+        /// (0 to 1).
+        query_share: f64,
+        /// Share of the listed video's distinct frames near one of the query's (0 to 1).
+        listed_share: f64,
+    },
 }
 
 /// The answer to a query by hashes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HashMatches {
     /// The entries matched: exact matches first, then PDQ matches closest first.
     pub matches: Vec<ListMatch>,
 }
 
 /// The answer to a query by an image's bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImageMatches {
     /// The entries it matched: exact matches first, then by distance.
     pub matches: Vec<ListMatch>,
@@ -72,6 +100,19 @@ pub struct ImageMatches {
     /// Whether PDQ was searched: not when the quality is under the floor (a picture with
     /// too little detail matches unrelated ones), when only MD5 and SHA-256 count.
     pub pdq_searched: bool,
+}
+
+/// The answer to a query by a video's bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VideoMatches {
+    /// The entries it matched: exact matches first, then videos by the vPDQ rule, the
+    /// closest first.
+    pub matches: Vec<ListMatch>,
+    /// Frames hashed (one a second, or as the matcher's `seconds_per_hash` says).
+    pub frames: usize,
+    /// Distinct frames of at least the quality floor: what the vPDQ rule compared. None
+    /// (a video all black, say) means only MD5 and SHA-256 counted.
+    pub frames_searched: usize,
 }
 
 /// What the platform did about a match.
@@ -127,6 +168,7 @@ mod tests {
             distance: 4,
             verified: false,
             variant: Some(Cow::Borrowed("rot90")),
+            video: None,
         };
         let json = serde_json::to_value(&found).expect("serialises");
         assert_eq!(json["hotline"], "hotline");
