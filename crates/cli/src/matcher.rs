@@ -95,6 +95,15 @@ pub struct MatcherArgs {
     /// [default: 50]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
     quality_floor: Option<u8>,
+    /// A video matches a listed one when at least this share (percent) of its distinct
+    /// frames are within --max-distance of the listed video's. [default: 80]
+    #[arg(long, value_name = "PERCENT", value_parser = percent)]
+    video_query_threshold: Option<f64>,
+    /// ... and at least this share (percent) of the listed video's frames are within
+    /// --max-distance of its frames. Raise it (and lower --video-query-threshold) to find
+    /// a listed clip inside longer footage. [default: 0]
+    #[arg(long, value_name = "PERCENT", value_parser = percent)]
+    video_listed_threshold: Option<f64>,
     /// Match only the picture as it is, not turned or mirrored (faster; dihedral matching
     /// is on by default).
     #[arg(long)]
@@ -109,6 +118,14 @@ pub struct MatcherArgs {
     /// otherwise]
     #[arg(long, env = "TAKEBACK_LOG_FORMAT", value_enum)]
     log_format: Option<LogFormat>,
+}
+
+/// A percentage from 0 to 100.
+fn percent(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..=100.0).contains(&value) => Ok(value),
+        _ => Err(format!("{text:?} is not a percentage from 0 to 100")),
+    }
 }
 
 fn seconds(name: &str, value: f64) -> Result<Duration> {
@@ -185,6 +202,12 @@ fn config(args: MatcherArgs) -> Result<MatcherConfig> {
     }
     if let Some(value) = args.quality_floor {
         config.matching.quality_floor = value;
+    }
+    if let Some(value) = args.video_query_threshold {
+        config.matching.video_query_threshold = value / 100.0;
+    }
+    if let Some(value) = args.video_listed_threshold {
+        config.matching.video_listed_threshold = value / 100.0;
     }
     if args.no_dihedral {
         config.matching.dihedral = false;

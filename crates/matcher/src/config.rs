@@ -298,6 +298,18 @@ impl MatcherConfig {
         if let Some(v) = file.max_image_pixels {
             m.limits.max_pixels = v;
         }
+        if let Some(v) = file.video_query_threshold_percent {
+            m.video_query_threshold = v / 100.0;
+        }
+        if let Some(v) = file.video_listed_threshold_percent {
+            m.video_listed_threshold = v / 100.0;
+        }
+        if let Some(v) = file.seconds_per_hash {
+            m.seconds_per_hash = v;
+        }
+        if let Some(v) = file.max_video_bytes {
+            m.video_limits.max_file_bytes = v;
+        }
         if let Some(v) = file.decode_memory_bytes {
             m.decode_memory = v;
         }
@@ -385,6 +397,32 @@ impl MatcherConfig {
                 self.matching.quality_floor
             ));
         }
+        for (name, share) in [
+            (
+                "video_query_threshold_percent",
+                self.matching.video_query_threshold,
+            ),
+            (
+                "video_listed_threshold_percent",
+                self.matching.video_listed_threshold,
+            ),
+        ] {
+            if !(0.0..=1.0).contains(&share) {
+                return invalid(format!(
+                    "{name} is {}: give a percentage from 0 to 100",
+                    share * 100.0
+                ));
+            }
+        }
+        let seconds = self.matching.seconds_per_hash;
+        if !(0.0..=3600.0).contains(&seconds) {
+            return invalid(format!(
+                "seconds_per_hash is {seconds}: give from 0 (every frame) to 3600 seconds"
+            ));
+        }
+        if self.matching.video_limits.max_file_bytes == 0 {
+            return invalid("max_video_bytes is 0: allow at least one byte".into());
+        }
         if self.matching.decode_memory < DecodeBudget::MIN_BYTES {
             return invalid(format!(
                 "decode_memory_bytes is {}: give at least {} (16 MiB), or no picture could be decoded",
@@ -470,6 +508,10 @@ struct FileConfig {
     dihedral: Option<bool>,
     max_image_bytes: Option<u64>,
     max_image_pixels: Option<u64>,
+    video_query_threshold_percent: Option<f64>,
+    video_listed_threshold_percent: Option<f64>,
+    seconds_per_hash: Option<f64>,
+    max_video_bytes: Option<u64>,
     decode_memory_bytes: Option<u64>,
     sync_interval_seconds: Option<f64>,
     max_backoff_seconds: Option<f64>,
@@ -577,6 +619,12 @@ mod tests {
             defaults.matching.quality_floor
         );
         assert_eq!(config.matching.dihedral, defaults.matching.dihedral);
+        assert_eq!(config.matching.video_rule(), defaults.matching.video_rule());
+        assert_eq!(
+            config.matching.seconds_per_hash,
+            defaults.matching.seconds_per_hash
+        );
+        assert_eq!(config.matching.video_limits, defaults.matching.video_limits);
         assert_eq!(
             config.matching.limits.max_file_bytes,
             defaults.matching.limits.max_file_bytes

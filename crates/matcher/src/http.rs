@@ -1,10 +1,11 @@
-//! The matcher's local HTTP API, for the platform's own services: match image bytes or
-//! hashes, confirm outcomes, and the health, readiness and metrics endpoints.
+//! The matcher's local HTTP API, for the platform's own services: match an image's or a
+//! video's bytes, or hashes, confirm outcomes, and the health, readiness and metrics
+//! endpoints.
 
 use crate::config::SourceKind;
 use crate::error::{MatchError, OutcomeError};
 use crate::matcher::Matcher;
-use crate::types::{OutcomeReport, PdqQuery, QueryHashes};
+use crate::types::{ListedVideo, OutcomeReport, PdqQuery, QueryHashes};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -13,12 +14,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::sync::Arc;
 use std::time::Instant;
-use takeback_fingerprint::FingerprintError;
+use takeback_fingerprint::{FingerprintError, VideoContainer};
 use takeback_pdq::PdqHash;
 use takeback_service::metrics::{MATCH_DURATION, prometheus};
 use takeback_service::{ApiError, Plumbing, RequestLog, Served, StrictTransport};
+use takeback_vpdq::VpdqFrame;
 use takeback_wire::matching::{HashMatches, MatchQuery, OutcomeItem, OutcomeList};
-use takeback_wire::{Md5Digest, Sha256Digest};
+use takeback_wire::{Md5Digest, Sha256Digest, VideoFrame};
 use tokio::sync::Semaphore;
 
 #[derive(Debug, Clone)]
@@ -57,8 +59,13 @@ impl MatcherError for ApiError {
 /// the metrics token, when one is set).
 pub fn router(matcher: Matcher) -> Router {
     prometheus();
+    let settings = matcher.settings();
+    let largest = settings
+        .limits
+        .max_file_bytes
+        .max(settings.video_limits.max_file_bytes);
     let plumbing = Plumbing {
-        body_limit: usize::try_from(matcher.settings().limits.max_file_bytes)
+        body_limit: usize::try_from(largest)
             .unwrap_or(usize::MAX)
             .max(1024 * 1024),
         too_large,
@@ -143,6 +150,40 @@ fn parse_pdq(text: &str, field: &str) -> Result<PdqHash, ApiError> {
         .map_err(|e| ApiError::invalid_query(format!("{field}: {e} (a PDQ hash is 64 hex digits)")))
 }
 
+/// Most frames in one query by a video's frames: six hours at one a second, four times.
+const MAX_QUERY_FRAMES: usize = 86_400;
+
+/// A video's frames as a query sends them, each checked with its own message.
+fn query_video(frames: &[VideoFrame]) -> Result<ListedVideo, ApiError> {
+    if frames.is_empty() || frames.len() > MAX_QUERY_FRAMES {
+        return Err(ApiError::invalid_query(format!(
+            "frames: give from 1 to {MAX_QUERY_FRAMES} of a video's frames"
+        )));
+    }
+    let mut video = ListedVideo::default();
+    for (number, frame) in (0..).zip(frames) {
+        let field = format!("frames[{number}]");
+        let hash = parse_pdq(&frame.value, &format!("{field}.value"))?;
+        if frame.quality > 100 {
+            return Err(ApiError::invalid_query(format!(
+                "{field}.quality runs from 0 to 100"
+            )));
+        }
+        if !frame.timestamp.is_finite() || frame.timestamp < 0.0 {
+            return Err(ApiError::invalid_query(format!(
+                "{field}.timestamp: give the frame's time in seconds from the start"
+            )));
+        }
+        video.frames.push(VpdqFrame {
+            frame: number,
+            hash,
+            quality: frame.quality,
+            timestamp: frame.timestamp,
+        });
+    }
+    Ok(video)
+}
+
 /// The hashes of a query, each checked with its own message.
 fn query_hashes(query: MatchQuery) -> Result<QueryHashes, ApiError> {
     let pdq = match (&query.pdq, &query.dihedral) {
@@ -189,7 +230,8 @@ fn query_hashes(query: MatchQuery) -> Result<QueryHashes, ApiError> {
     };
     if pdq.is_none() && md5.is_none() && sha256.is_none() {
         return Err(ApiError::invalid_query(
-            "give at least one of pdq, dihedral, md5 and sha256 (or send the image itself)",
+            "give at least one of pdq, dihedral, frames, md5 and sha256 (or send the image \
+             or video itself)",
         ));
     }
     Ok(QueryHashes {
@@ -204,6 +246,9 @@ fn query_hashes(query: MatchQuery) -> Result<QueryHashes, ApiError> {
 enum BodyKind {
     Json,
     Image,
+    Video,
+    /// `application/octet-stream`: a video if it looks like one, else an image.
+    Bytes,
 }
 
 fn body_kind(headers: &HeaderMap) -> Result<BodyKind, ApiError> {
@@ -219,14 +264,18 @@ fn body_kind(headers: &HeaderMap) -> Result<BodyKind, ApiError> {
         .to_ascii_lowercase();
     if essence == "application/json" {
         Ok(BodyKind::Json)
-    } else if essence.starts_with("image/") || essence == "application/octet-stream" {
+    } else if essence.starts_with("image/") {
         Ok(BodyKind::Image)
+    } else if essence.starts_with("video/") {
+        Ok(BodyKind::Video)
+    } else if essence == "application/octet-stream" {
+        Ok(BodyKind::Bytes)
     } else {
         Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            "Send the image's bytes (Content-Type image/* or application/octet-stream) or \
-             hashes as JSON (application/json).",
+            "Send the image's or video's bytes (Content-Type image/*, video/* or \
+             application/octet-stream) or hashes as JSON (application/json).",
         ))
     }
 }
@@ -238,24 +287,63 @@ async fn match_upload(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let started = Instant::now();
-    let kind = body_kind(&headers)?;
+    let kind = match body_kind(&headers)? {
+        BodyKind::Bytes if VideoContainer::sniff(&body).is_some() => BodyKind::Video,
+        BodyKind::Bytes => BodyKind::Image,
+        kind => kind,
+    };
     if !state.matcher.is_ready() {
         return Err(ApiError::not_ready());
     }
     let (label, matched, response) = match kind {
         BodyKind::Json => {
-            let query: MatchQuery = serde_json::from_slice(&body)
+            let mut query: MatchQuery = serde_json::from_slice(&body)
                 .map_err(|e| ApiError::invalid_query(format!("not a valid hash query: {e}")))?;
-            let query = query_hashes(query)?;
-            let matches = state.matcher.match_hashes(&query);
-            let matched = !matches.is_empty();
-            (
-                "hashes",
-                matched,
-                Json(HashMatches { matches }).into_response(),
-            )
+            match query.frames.take() {
+                None => {
+                    let query = query_hashes(query)?;
+                    let matches = state.matcher.match_hashes(&query);
+                    let matched = !matches.is_empty();
+                    (
+                        "hashes",
+                        matched,
+                        Json(HashMatches { matches }).into_response(),
+                    )
+                }
+                Some(frames) => {
+                    if query.pdq.is_some() || query.dihedral.is_some() || query.quality.is_some() {
+                        return Err(ApiError::invalid_query(
+                            "a query is of a picture or of a video: send a video's frames \
+                             without pdq, dihedral or quality (each frame has its own)",
+                        ));
+                    }
+                    let video = query_video(&frames)?;
+                    let digests = if query.md5.is_some() || query.sha256.is_some() {
+                        query_hashes(query)?
+                    } else {
+                        QueryHashes::default()
+                    };
+                    let _permit = state
+                        .hashing
+                        .acquire()
+                        .await
+                        .map_err(|_| ApiError::not_ready())?;
+                    let matcher = state.matcher.clone();
+                    let matches = tokio::task::spawn_blocking(move || {
+                        matcher.match_video_frames(&video, digests.md5, digests.sha256)
+                    })
+                    .await
+                    .map_err(|_| internal("Matching the video's frames failed unexpectedly."))?;
+                    let matched = !matches.is_empty();
+                    (
+                        "frames",
+                        matched,
+                        Json(HashMatches { matches }).into_response(),
+                    )
+                }
+            }
         }
-        BodyKind::Image => {
+        BodyKind::Image | BodyKind::Bytes => {
             if body.is_empty() {
                 return Err(ApiError::invalid_query(
                     "the body is empty: send the image's bytes",
@@ -270,43 +358,34 @@ async fn match_upload(
             // The bytes move into the hashing task and are dropped with it.
             let found = tokio::task::spawn_blocking(move || matcher.match_image(&body))
                 .await
-                .map_err(|_| {
-                    ApiError::new(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "internal",
-                        "Hashing the image failed unexpectedly.",
-                    )
-                })?;
-            let found = found.map_err(|error| match error {
-                MatchError::NotReady => ApiError::not_ready(),
-                MatchError::Image(FingerprintError::FileTooLarge { max_bytes, .. }) => {
-                    too_large(usize::try_from(max_bytes).unwrap_or(usize::MAX))
-                }
-                MatchError::Image(FingerprintError::TooLargeToDecode { needed, budget }) => {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "too_large_to_decode",
-                        format!(
-                            "Decoding this image would need {needed} bytes of memory, more than \
-                             the matcher's decode budget of {budget} bytes (--decode-memory)."
-                        ),
-                    )
-                }
-                MatchError::Image(FingerprintError::DecodeBusy { .. }) => ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "busy",
-                    "Too many images are being decoded at once: the decode memory stayed \
-                     taken. Try again shortly.",
-                )
-                .retry_after(5),
-                MatchError::Image(error) => ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "not_an_image",
-                    format!("The body is not an image that can be matched: {error}."),
-                ),
-            })?;
+                .map_err(|_| internal("Hashing the image failed unexpectedly."))?
+                .map_err(refusal)?;
             (
                 "image",
+                !found.matches.is_empty(),
+                Json(found).into_response(),
+            )
+        }
+        BodyKind::Video => {
+            if body.is_empty() {
+                return Err(ApiError::invalid_query(
+                    "the body is empty: send the video's bytes",
+                ));
+            }
+            let _permit = state
+                .hashing
+                .acquire()
+                .await
+                .map_err(|_| ApiError::not_ready())?;
+            let matcher = state.matcher.clone();
+            // The bytes move into the hashing task, are read by FFmpeg from memory, and
+            // are dropped with it: never written to disk.
+            let found = tokio::task::spawn_blocking(move || matcher.match_video(&body))
+                .await
+                .map_err(|_| internal("Hashing the video failed unexpectedly."))?
+                .map_err(refusal)?;
+            (
+                "video",
                 !found.matches.is_empty(),
                 Json(found).into_response(),
             )
@@ -319,6 +398,61 @@ async fn match_upload(
     metrics::histogram!(MATCH_DURATION.name, "kind" => label)
         .record(started.elapsed().as_secs_f64());
     Ok(response)
+}
+
+/// 500, for a hashing task that panicked.
+fn internal(message: &'static str) -> ApiError {
+    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+}
+
+/// Why an image or a video handed in cannot be matched, as an answer.
+fn refusal(error: MatchError) -> ApiError {
+    match error {
+        MatchError::NotReady => ApiError::not_ready(),
+        MatchError::Image(FingerprintError::FileTooLarge { max_bytes, .. }) => {
+            too_large(usize::try_from(max_bytes).unwrap_or(usize::MAX))
+        }
+        MatchError::Image(FingerprintError::TooLargeToDecode { needed, budget }) => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large_to_decode",
+            format!(
+                "Decoding this image would need {needed} bytes of memory, more than \
+                     the matcher's decode budget of {budget} bytes (--decode-memory)."
+            ),
+        ),
+        MatchError::Image(FingerprintError::DecodeBusy { .. }) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "Too many images are being decoded at once: the decode memory stayed \
+             taken. Try again shortly.",
+        )
+        .retry_after(5),
+        MatchError::Image(
+            error @ (FingerprintError::VideoTooLong { .. }
+            | FingerprintError::TooManyFrames { .. }
+            | FingerprintError::VideoFrameTooLarge { .. }),
+        ) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "video_over_limits",
+            format!("The video is over the matcher's limits: {error}."),
+        ),
+        MatchError::Image(
+            error @ (FingerprintError::NotAVideo
+            | FingerprintError::NoVideoStream
+            | FingerprintError::Corrupt {
+                format: "video", ..
+            }),
+        ) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_a_video",
+            format!("The body is not a video that can be matched: {error}."),
+        ),
+        MatchError::Image(error) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_an_image",
+            format!("The body is not an image that can be matched: {error}."),
+        ),
+    }
 }
 
 /// Most outcomes in one request.
