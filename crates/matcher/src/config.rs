@@ -414,6 +414,14 @@ impl MatcherConfig {
                 ));
             }
         }
+        if self.matching.video_query_threshold == 0.0 && self.matching.video_listed_threshold == 0.0
+        {
+            return invalid(
+                "video_query_threshold_percent and video_listed_threshold_percent are both 0: \
+                 any video sharing one frame with a listed one would match it; raise one"
+                    .into(),
+            );
+        }
         let seconds = self.matching.seconds_per_hash;
         if !(0.0..=3600.0).contains(&seconds) {
             return invalid(format!(

@@ -545,6 +545,173 @@ mod tests {
         assert_eq!(list.len(), 3);
     }
 
+    fn video(id: i64, verified: bool, frames: &[(PdqHash, u8)]) -> ListEntry {
+        ListEntry {
+            id,
+            hash: ListedHash::Sha256(Sha256Digest([id as u8; 32])),
+            verified,
+            video: Some(std::sync::Arc::new(VideoFingerprint {
+                frames: (0..)
+                    .zip(frames)
+                    .map(|(n, &(hash, quality))| takeback_vpdq::VpdqFrame {
+                        frame: n,
+                        hash,
+                        quality,
+                        timestamp: n as f64,
+                    })
+                    .collect(),
+            })),
+        }
+    }
+
+    fn add_entry(entry: ListEntry) -> ListChange {
+        ListChange {
+            op: ChangeOp::Add,
+            entry,
+        }
+    }
+
+    /// `hash` with its first `bits` bits flipped.
+    fn flipped(hash: PdqHash, bits: u32) -> PdqHash {
+        let mut bytes = hash.to_bytes();
+        for bit in 0..bits as usize {
+            bytes[bit / 8] ^= 1 << (bit % 8);
+        }
+        PdqHash::from_bytes(bytes)
+    }
+
+    fn spread(seed: u8) -> PdqHash {
+        // Far apart from one another: each byte a different pattern.
+        let mut bytes = [0u8; 32];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = seed
+                .wrapping_mul(73)
+                .wrapping_add(i as u8)
+                .wrapping_mul(151)
+                ^ seed;
+        }
+        PdqHash::from_bytes(bytes)
+    }
+
+    #[test]
+    fn videos_are_added_replaced_and_removed_with_their_frames() {
+        let list = SourceList::default();
+        let a = [(spread(1), 90), (spread(2), 90)];
+        let b = [(spread(3), 90)];
+        list.apply(&[
+            add_entry(video(1, false, &a)),
+            add(2, ListedHash::Pdq(spread(9))),
+            add_entry(video(3, true, &b)),
+        ]);
+        assert_eq!((list.len(), ids(&list)), (3, vec![1, 2, 3]));
+        let picture = |hash| QueryHashes {
+            pdq: Some(PdqQuery::One(hash)),
+            ..QueryHashes::default()
+        };
+        let mut found = Vec::new();
+        list.find("h", &picture(flipped(spread(2), 5)), 31, 50, &mut found);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].id, found[0].distance), (1, 5));
+        assert_eq!(found[0].algorithm, Algorithm::Vpdq);
+        assert_eq!(found[0].video, Some(VideoMatch::Frame { timestamp: 1.0 }));
+        // Under the floor, a frame is not matched.
+        found.clear();
+        list.find("h", &picture(spread(2)), 31, 95, &mut found);
+        assert!(found.is_empty(), "{found:?}");
+
+        // Re-listed as verified with other frames; then removed.
+        list.apply(&[add_entry(video(1, true, &b))]);
+        found.clear();
+        list.find("h", &picture(spread(2)), 31, 50, &mut found);
+        assert!(found.is_empty(), "the old frames are gone: {found:?}");
+        let query = VideoFingerprint {
+            frames: video(0, false, &b).video.expect("frames").frames.clone(),
+        };
+        found.clear();
+        list.find_video("h", &query, &MatchRule::default(), &mut found);
+        let ids_found: Vec<(i64, bool)> = found.iter().map(|m| (m.id, m.verified)).collect();
+        assert_eq!(ids_found, [(1, true), (3, true)]);
+        list.apply(&[remove(1), remove(3)]);
+        found.clear();
+        list.find_video("h", &query, &MatchRule::default(), &mut found);
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(ids(&list), [2]);
+        assert!(!list.contains(1) && list.contains(2));
+    }
+
+    /// Hashes near a few far-apart bases, so that some are within distance and some not.
+    fn near_hash() -> impl Strategy<Value = (PdqHash, u8)> {
+        (0u8..4, 0u32..60, prop::sample::select(vec![30u8, 60, 100]))
+            .prop_map(|(base, bits, quality)| (flipped(spread(base), bits), quality))
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// The index finds exactly what comparing the query with every listed video by
+        /// the rule finds (videos sharing no frame within the distance aside).
+        #[test]
+        fn find_video_is_brute_force_by_the_rule(
+            listed in prop::collection::vec(prop::collection::vec(near_hash(), 1..6), 0..8),
+            query in prop::collection::vec(near_hash(), 1..6),
+            query_threshold in prop::sample::select(vec![0.0, 0.3, 0.8, 1.0]),
+            listed_threshold in prop::sample::select(vec![0.2, 0.5, 1.0]),
+        ) {
+            let rule = MatchRule { query_threshold, listed_threshold, ..MatchRule::default() };
+            let entries: Vec<ListEntry> = (1..)
+                .zip(&listed)
+                .map(|(id, frames)| video(id, id % 2 == 0, frames))
+                .collect();
+            let list = SourceList::from_entries(entries.clone());
+            let query = VideoFingerprint {
+                frames: video(0, false, &query).video.expect("frames").frames.clone(),
+            };
+            let mut found = Vec::new();
+            list.find_video("h", &query, &rule, &mut found);
+            let mut found: Vec<i64> = found.iter().map(|m| m.id).collect();
+            found.sort_unstable();
+            let expected: Vec<i64> = entries
+                .iter()
+                .filter(|e| rule.compare(&query, e.video.as_ref().expect("video")).is_match)
+                .map(|e| e.id)
+                .collect();
+            prop_assert_eq!(found, expected);
+        }
+
+        /// A picture matches each video once, at the closest of its frames of at least
+        /// the floor, as comparing it with every frame does.
+        #[test]
+        fn frame_matches_are_brute_force(
+            listed in prop::collection::vec(prop::collection::vec(near_hash(), 1..6), 0..8),
+            (picture, _) in near_hash(),
+        ) {
+            let entries: Vec<ListEntry> = (1..)
+                .zip(&listed)
+                .map(|(id, frames)| video(id, false, frames))
+                .collect();
+            let list = SourceList::from_entries(entries.clone());
+            let query = QueryHashes { pdq: Some(PdqQuery::One(picture)), ..QueryHashes::default() };
+            let mut found = Vec::new();
+            list.find("h", &query, 31, 50, &mut found);
+            let mut found: Vec<(i64, u32)> = found.iter().map(|m| (m.id, m.distance)).collect();
+            found.sort_unstable();
+            let expected: Vec<(i64, u32)> = entries
+                .iter()
+                .filter_map(|e| {
+                    let closest = e.video.as_ref().expect("video").frames.iter()
+                        .filter(|f| f.quality >= 50)
+                        .map(|f| f.hash.distance(&picture))
+                        .filter(|&d| d <= 31)
+                        .min()?;
+                    Some((e.id, closest))
+                })
+                .collect();
+            prop_assert_eq!(found, expected);
+        }
+    }
+
     #[test]
     fn index_keys_round_trip() {
         for (id, verified) in [(1, true), (7, false), (MAX_ENTRY_ID, true)] {

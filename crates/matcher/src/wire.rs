@@ -164,10 +164,10 @@ mod tests {
     }
 
     #[test]
-    fn a_video_takes_its_place_in_the_sequence_as_the_removal_of_its_id() {
+    fn a_video_change_carries_its_frames_and_bad_frames_are_refused() {
         let sha = "ab".repeat(32);
         let video = format!(
-            r#"{{"seq": 6, "op": "add", "id": 6, "algorithm": "vpdq", "value": "{sha}", "quality": null, "verified": false, "frames": [{{"timestamp": 0.0, "value": "{PDQ}", "quality": 90}}]}}"#
+            r#"{{"seq": 6, "op": "add", "id": 6, "algorithm": "vpdq", "value": "{sha}", "quality": null, "verified": false, "frames": [{{"timestamp": 0.0, "value": "{PDQ}", "quality": 90}}, {{"timestamp": 1.5, "value": "{PDQ}", "quality": 40}}]}}"#
         );
         let body = page(
             &[
@@ -180,12 +180,23 @@ mod tests {
         );
         let checked = parse_page(&body, 4).expect("valid");
         assert_eq!(checked.next, 7);
-        let (seq, skipped) = &checked.changes[1];
+        let (seq, added) = &checked.changes[1];
+        assert_eq!((*seq, added.op, added.entry.id), (6, ChangeOp::Add, 6));
+        assert_eq!(added.entry.algorithm(), Algorithm::Vpdq);
+        assert_eq!(added.entry.hash.to_hex(), sha);
+        let frames = &added.entry.video.as_ref().expect("frames").frames;
+        assert_eq!(frames.len(), 2);
         assert_eq!(
-            (*seq, skipped.op, skipped.entry.id),
-            (6, ChangeOp::Remove, 6)
+            (frames[1].frame, frames[1].quality, frames[1].timestamp),
+            (1, 40, 1.5)
         );
-        assert_eq!(checked.changes[2].1.op, ChangeOp::Add);
+        assert_eq!(frames[0].hash.to_hex(), PDQ);
+
+        let removal = format!(
+            r#"{{"seq": 6, "op": "remove", "id": 6, "algorithm": "vpdq", "value": "{sha}", "quality": null, "verified": false}}"#
+        );
+        let checked = parse_page(&page(&removal, 6), 5).expect("a removal needs no frames");
+        assert_eq!(checked.changes[0].1.op, ChangeOp::Remove);
 
         let no_frames = video.replace(
             r#", "frames": [{"timestamp": 0.0"#,
@@ -193,9 +204,12 @@ mod tests {
         );
         let error = parse_page(&page(&no_frames, 6), 5).expect_err("no frames");
         assert!(error.contains("without frames"), "{error}");
-        let bad_frame = video.replace(&format!(r#""value": "{PDQ}""#), r#""value": "zz""#);
+        let bad_frame = video.replacen(&format!(r#""value": "{PDQ}""#), r#""value": "zz""#, 1);
         let error = parse_page(&page(&bad_frame, 6), 5).expect_err("bad frame");
         assert!(error.contains("frame 1"), "{error}");
+        let bad_quality = video.replace(r#""quality": 40"#, r#""quality": 140"#);
+        let error = parse_page(&page(&bad_quality, 6), 5).expect_err("bad quality");
+        assert!(error.contains("frame 2"), "{error}");
         let bad_identity = video.replace(&sha, "ab");
         let error = parse_page(&page(&bad_identity, 6), 5).expect_err("bad identity");
         assert!(error.contains("malformed vpdq"), "{error}");

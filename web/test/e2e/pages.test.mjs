@@ -21,6 +21,7 @@ import {
   screenshots,
   seriousViolations,
   startHotline,
+  startMatcher,
 } from "./support.mjs";
 
 let hotline;
@@ -272,8 +273,16 @@ function vpdqShare(query, listed) {
 }
 
 describe("a young person's video", () => {
-  for (const name of ["pattern.webm", "pattern.mp4"]) {
-    test(`${name} is fingerprinted in the page, listed, and matches takeback hash's frames`, async (t) => {
+  let matcher;
+  before(async () => {
+    matcher = await startMatcher(hotline);
+  });
+  after(async () => {
+    await matcher?.stop();
+  });
+
+  for (const [name, contentType] of [["pattern.webm", "video/webm"], ["pattern.mp4", "video/mp4"]]) {
+    test(`${name} is fingerprinted in the page, listed, matches takeback hash's frames, and a platform's matcher finds the file`, async (t) => {
       const { context, requests } = await openContext(browser);
       const { page, errors } = await newPage(context);
       await startReport(page);
@@ -304,6 +313,28 @@ describe("a young person's video", () => {
       await assertOnlySmallRequestsToTheHotline(requests, [videos[name]]);
       assert.deepEqual(errors, []);
       await context.close();
+
+      // A platform's matcher, following the hotline's list, finds the original file by
+      // its digests and, hashing it with FFmpeg, by the page's frames.
+      const bytes = await readFile(videos[name]);
+      let answer;
+      for (let tries = 0; tries < 100; tries++) {
+        answer = await matcher.match(bytes, contentType);
+        if (answer.status === 200 && answer.body.matches.some((m) => m.algorithm === "vpdq")) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      // Exact copies first; then the videos, this one and (the same test pattern in the
+      // other container, from the test before) perhaps the other.
+      const found = answer.body.matches;
+      assert.deepEqual(found.slice(0, 2).map((m) => m.algorithm), ["md5", "sha256"], JSON.stringify(answer.body));
+      const byFrames = found.slice(2);
+      assert.ok(byFrames.length >= 1 && byFrames.every((m) => m.algorithm === "vpdq" && m.video.match === "video"));
+      for (const m of byFrames) {
+        t.diagnostic(`${name}: the matcher's frames match ${m.video.query_share * 100}% ` +
+          `of listed video ${m.id}'s, its ${m.video.listed_share * 100}% of the matcher's`);
+        assert.ok(m.video.query_share >= 0.8, JSON.stringify(m));
+      }
     });
   }
 

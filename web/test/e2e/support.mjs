@@ -79,6 +79,56 @@ export async function startHotline({ configToml = "", env = {} } = {}) {
   };
 }
 
+/**
+ * Starts `takeback matcher` following `hotline` as a partner platform would (a partner
+ * key made with `takeback partner add`), syncing every 0.3 s. Returns
+ * `{ url, match(bytes, contentType), stop() }`; `match` answers with the JSON.
+ */
+export async function startMatcher(hotline) {
+  const run = promisify(execFile);
+  const key = (await run(binary, ["partner", "add", "e2e-platform", "--database", hotline.database])).stdout.trim();
+  const dir = await mkdtemp(path.join(tmpdir(), "takeback-e2e-matcher-"));
+  const child = spawn(
+    binary,
+    ["matcher", "--listen", "127.0.0.1:0", "--hotline", hotline.url, "--key", key,
+      "--state", dir, "--sync-interval", "0.3", "--log-format", "json"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the matcher did not start:\n${stderr}`)), 30_000);
+    child.once("exit", (code) => reject(new Error(`the matcher exited (${code}):\n${stderr}`)));
+    lines.on("line", (line) => {
+      const match = line.match(/listening on (http:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return {
+    url,
+    stderr: () => stderr,
+    async match(bytes, contentType) {
+      const response = await fetch(`${url}/v1/match`, {
+        method: "POST",
+        headers: { "Content-Type": contentType },
+        body: bytes,
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await once(child, "exit");
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Chromium, headless, with nothing of its own reaching out to the network. */
 export async function launchBrowser() {
   await mustExist(chromiumPath, "install Debian's chromium package (or set TAKEBACK_CHROMIUM)");
