@@ -15,6 +15,7 @@ use ffmpeg::codec::Id;
 use ffmpeg::format::Pixel;
 use ffmpeg::software::scaling;
 use ffmpeg_next as ffmpeg;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -134,6 +135,13 @@ pub struct VideoOptions {
     /// Decoder threads; 0 lets FFmpeg choose (one per core), 1 decodes on the caller's
     /// thread only. The frames and hashes are the same either way.
     pub decoder_threads: usize,
+    /// Leave undecoded the frames of a closed group of pictures after the last one
+    /// hashed (H.264 and HEVC). Default on: the frames and hashes are the same as when
+    /// every frame is decoded (each group starts afresh from its keyframe), and at one hash
+    /// a second with a keyframe every second or two, most frames need no decoding. A
+    /// stream where that cannot be shown (open groups, missing or repeated timestamps) is
+    /// decoded whole.
+    pub skip_unsampled: bool,
 }
 
 impl Default for VideoOptions {
@@ -142,6 +150,7 @@ impl Default for VideoOptions {
             seconds_per_hash: 1.0,
             limits: VideoLimits::default(),
             decoder_threads: 0,
+            skip_unsampled: true,
         }
     }
 }
@@ -246,11 +255,7 @@ pub fn hash_video_frames(
         reason,
     };
 
-    let mut fenced = ffmpeg::Dictionary::new();
-    fenced.set("format_whitelist", DEMUXERS);
-    fenced.set("protocol_whitelist", "file");
-    let mut input = ffmpeg::format::input_with_dictionary(path, fenced)
-        .map_err(|e| corrupt(format!("cannot read its container: {e}")))?;
+    let mut input = open_fenced(path)?;
 
     // The reference takes the first video stream, not FFmpeg's "best" one.
     let stream = input
@@ -282,23 +287,7 @@ pub fn hash_video_frames(
         return Err(corrupt("it declares no frame rate".into()));
     }
     let duration = declared_duration(&input, &stream);
-    let mut context = ffmpeg::codec::context::Context::from_parameters(parameters)
-        .map_err(|e| corrupt(format!("its codec parameters cannot be read: {e}")))?;
-    context.set_threading(ffmpeg::codec::threading::Config {
-        kind: match options.decoder_threads {
-            1 => ffmpeg::codec::threading::Type::None,
-            _ => ffmpeg::codec::threading::Type::Frame,
-        },
-        count: options.decoder_threads,
-        ..Default::default()
-    });
-    let mut decoder = context
-        .decoder()
-        .video()
-        .map_err(|e| FingerprintError::Unsupported {
-            format: "video",
-            reason: format!("no decoder for {}: {e}", codec_id.name()),
-        })?;
+    let mut decoder = open_decoder(&parameters, options.decoder_threads)?;
     let (width, height) = (decoder.width(), decoder.height());
     if width == 0 || height == 0 {
         return Err(corrupt("it declares a frame of no pixels".into()));
@@ -327,7 +316,41 @@ pub fn hash_video_frames(
         scaler: None,
         rgb: ffmpeg::frame::Video::empty(),
         decoded_frame: ffmpeg::frame::Video::empty(),
+        emit_from: 0,
     };
+    let step = info.frame_step;
+    if options.skip_unsampled && step > 1 && SKIPPABLE_CODECS.contains(&codec_id) {
+        // A pass over the packets alone (cheap: no decoding) says which can be skipped;
+        // then the file is read again from the start.
+        let packets: Vec<(Option<i64>, bool)> = input
+            .packets()
+            .filter(|(stream, _)| stream.index() == stream_index)
+            .map(|(_, packet)| (packet.pts(), packet.is_key()))
+            .collect();
+        let within_duration =
+            |plan: &SkipPlan| plan.total as f64 / frame_rate <= limits.max_duration.as_secs_f64();
+        if let Some(plan) = SkipPlan::new(&packets, step, limits.max_frames).filter(within_duration)
+        {
+            let mut again = open_fenced(path)?;
+            match hasher.decode_planned(
+                &mut again,
+                stream_index,
+                &mut decoder,
+                &plan,
+                &mut on_frame,
+            )? {
+                Planned::Done => return Ok((info, plan.total)),
+                Planned::Astray { next } => {
+                    // The stream did not decode as its packets said: the frames before
+                    // `next` are out, and right; the rest come from decoding it all.
+                    hasher.emit_from = next;
+                    hasher.decoded = 0;
+                    decoder = open_decoder(&parameters, options.decoder_threads)?;
+                }
+            }
+        }
+        input = open_fenced(path)?;
+    }
     for (stream, packet) in input.packets() {
         if stream.index() != stream_index {
             continue;
@@ -348,6 +371,125 @@ pub fn hash_video_frames(
     Ok((info, decoded))
 }
 
+/// Codecs whose packets each hold one frame, so that the packets say which frames there
+/// are before any is decoded.
+const SKIPPABLE_CODECS: &[Id] = &[Id::H264, Id::HEVC];
+
+/// Opens a video file for reading, within the container and protocol whitelists.
+fn open_fenced(path: &Path) -> Result<ffmpeg::format::context::Input, FingerprintError> {
+    let mut fenced = ffmpeg::Dictionary::new();
+    fenced.set("format_whitelist", DEMUXERS);
+    fenced.set("protocol_whitelist", "file");
+    ffmpeg::format::input_with_dictionary(path, fenced).map_err(|e| FingerprintError::Corrupt {
+        format: "video",
+        reason: format!("cannot read its container: {e}"),
+    })
+}
+
+/// A decoder for the stream, with `threads` as [`VideoOptions::decoder_threads`] says.
+fn open_decoder(
+    parameters: &ffmpeg::codec::Parameters,
+    threads: usize,
+) -> Result<ffmpeg::decoder::Video, FingerprintError> {
+    let mut context = ffmpeg::codec::context::Context::from_parameters(parameters.clone())
+        .map_err(|e| FingerprintError::Corrupt {
+            format: "video",
+            reason: format!("its codec parameters cannot be read: {e}"),
+        })?;
+    context.set_threading(ffmpeg::codec::threading::Config {
+        kind: match threads {
+            1 => ffmpeg::codec::threading::Type::None,
+            _ => ffmpeg::codec::threading::Type::Frame,
+        },
+        count: threads,
+        ..Default::default()
+    });
+    context
+        .decoder()
+        .video()
+        .map_err(|e| FingerprintError::Unsupported {
+            format: "video",
+            reason: format!("no decoder for {}: {e}", parameters.id().name()),
+        })
+}
+
+/// Which packets to decode so that every hashed frame comes out, and no more than that
+/// of each group of pictures: from its keyframe up to the last packet a hashed frame of
+/// the group needs. Made only for a stream where it is sure to give the frames decoding
+/// everything gives: every packet has a timestamp, no two the same, the first is a
+/// keyframe, and each group is closed (its frames follow its keyframe and precede the next
+/// group's, so it decodes from its keyframe alone).
+#[derive(Debug)]
+struct SkipPlan {
+    /// For each packet of the stream, in the file's (decoding) order: whether to send it.
+    send: Vec<bool>,
+    /// Each frame's number (its place in presentation order) by its timestamp.
+    number_by_pts: HashMap<i64, u64>,
+    /// Frames in the stream.
+    total: u64,
+    /// Every `step`th frame is hashed.
+    step: u64,
+}
+
+impl SkipPlan {
+    /// The plan for packets `(timestamp, keyframe)` in decoding order, hashing every
+    /// `step`th frame; `None` when the stream is not one it can be sure of.
+    fn new(packets: &[(Option<i64>, bool)], step: u64, max_frames: u64) -> Option<SkipPlan> {
+        let total = packets.len() as u64;
+        if packets.is_empty() || !packets[0].1 || total > max_frames || step <= 1 {
+            return None;
+        }
+        let pts: Vec<i64> = packets.iter().map(|(pts, _)| *pts).collect::<Option<_>>()?;
+        let mut by_pts: Vec<usize> = (0..packets.len()).collect();
+        by_pts.sort_unstable_by_key(|&i| pts[i]);
+        let mut number = vec![0u64; packets.len()];
+        for (n, &i) in (0u64..).zip(&by_pts) {
+            number[i] = n;
+        }
+        if by_pts.windows(2).any(|w| pts[w[0]] == pts[w[1]]) {
+            return None;
+        }
+        let mut send = vec![false; packets.len()];
+        let mut start = 0;
+        while start < packets.len() {
+            let end = (start + 1..packets.len())
+                .find(|&i| packets[i].1)
+                .unwrap_or(packets.len());
+            let group = &number[start..end];
+            let first = number[start];
+            let last = first + group.len() as u64 - 1;
+            // Closed and in order: the group's frames are exactly first..=last.
+            if group.iter().any(|&n| n < first || n > last) {
+                return None;
+            }
+            // The packets up to the last one holding a hashed frame.
+            let needed = (start..end)
+                .filter(|&i| number[i].is_multiple_of(step))
+                .max();
+            if let Some(needed) = needed {
+                send[start..=needed].fill(true);
+            }
+            start = end;
+        }
+        let number_by_pts = pts.iter().copied().zip(number).collect();
+        Some(SkipPlan {
+            send,
+            number_by_pts,
+            total,
+            step,
+        })
+    }
+}
+
+/// How a planned decode ended.
+enum Planned {
+    /// Every hashed frame came out.
+    Done,
+    /// The decoder gave frames other than the plan said; frames before `next` were
+    /// hashed.
+    Astray { next: u64 },
+}
+
 /// Decoded frames to hashed frames, with one decoded and one RGB frame reused throughout.
 struct FrameHasher<'a> {
     info: &'a VideoStreamInfo,
@@ -356,9 +498,109 @@ struct FrameHasher<'a> {
     scaler: Option<scaling::Context>,
     rgb: ffmpeg::frame::Video,
     decoded_frame: ffmpeg::frame::Video,
+    /// Frames numbered below this were hashed already (by a planned decode gone astray).
+    emit_from: u64,
 }
 
 impl FrameHasher<'_> {
+    /// Decodes what `plan` says of the stream, hashing every `step`th frame: frames are
+    /// numbered by their timestamps, and checked to come out as the plan expects.
+    fn decode_planned(
+        &mut self,
+        input: &mut ffmpeg::format::context::Input,
+        stream_index: usize,
+        decoder: &mut ffmpeg::decoder::Video,
+        plan: &SkipPlan,
+        on_frame: &mut impl FnMut(VpdqFrame),
+    ) -> Result<Planned, FingerprintError> {
+        let corrupt = |reason: String| FingerprintError::Corrupt {
+            format: "video",
+            reason,
+        };
+        let mut next = 0u64;
+        let mut position = 0usize;
+        let mut sending = false;
+        for (stream, packet) in input.packets() {
+            if stream.index() != stream_index {
+                continue;
+            }
+            let Some(&send) = plan.send.get(position) else {
+                return Ok(Planned::Astray { next });
+            };
+            position += 1;
+            if send {
+                decoder
+                    .send_packet(&packet)
+                    .map_err(|e| corrupt(format!("a packet cannot be decoded: {e}")))?;
+                if !self.drain_planned(decoder, plan, &mut next, on_frame)? {
+                    return Ok(Planned::Astray { next });
+                }
+            } else if sending {
+                // The rest of this group is not needed: take what the decoder holds,
+                // and start afresh at the next keyframe.
+                decoder
+                    .send_eof()
+                    .map_err(|e| corrupt(format!("the decoder cannot be flushed: {e}")))?;
+                if !self.drain_planned(decoder, plan, &mut next, on_frame)? {
+                    return Ok(Planned::Astray { next });
+                }
+                decoder.flush();
+            }
+            sending = send;
+        }
+        decoder
+            .send_eof()
+            .map_err(|e| corrupt(format!("the decoder cannot be flushed: {e}")))?;
+        if !self.drain_planned(decoder, plan, &mut next, on_frame)? {
+            return Ok(Planned::Astray { next });
+        }
+        if position != plan.send.len() || next < plan.total {
+            return Ok(Planned::Astray { next });
+        }
+        Ok(Planned::Done)
+    }
+
+    /// Takes every frame the decoder has ready in a planned decode, hashing those due;
+    /// `false` when a frame is not the one expected (`next` is the next frame to hash).
+    fn drain_planned(
+        &mut self,
+        decoder: &mut ffmpeg::decoder::Video,
+        plan: &SkipPlan,
+        next: &mut u64,
+        on_frame: &mut impl FnMut(VpdqFrame),
+    ) -> Result<bool, FingerprintError> {
+        loop {
+            match decoder.receive_frame(&mut self.decoded_frame) {
+                Ok(()) => {}
+                Err(ffmpeg::Error::Eof) => return Ok(true),
+                Err(ffmpeg::Error::Other { errno }) if errno == ffmpeg::util::error::EAGAIN => {
+                    return Ok(true);
+                }
+                Err(e) => {
+                    return Err(FingerprintError::Corrupt {
+                        format: "video",
+                        reason: format!("a frame cannot be decoded: {e}"),
+                    });
+                }
+            }
+            let Some(&number) = self
+                .decoded_frame
+                .pts()
+                .and_then(|pts| plan.number_by_pts.get(&pts))
+            else {
+                return Ok(false);
+            };
+            if !number.is_multiple_of(plan.step) {
+                continue;
+            }
+            if number != *next {
+                return Ok(false);
+            }
+            on_frame(self.hash(number)?);
+            *next += plan.step;
+        }
+    }
+
     /// Takes every frame the decoder has ready.
     fn drain(
         &mut self,
@@ -382,7 +624,7 @@ impl FrameHasher<'_> {
             let number = self.decoded;
             self.decoded += 1;
             self.check_length()?;
-            if number.is_multiple_of(self.info.frame_step) {
+            if number.is_multiple_of(self.info.frame_step) && number >= self.emit_from {
                 on_frame(self.hash(number)?);
             }
         }
@@ -521,6 +763,66 @@ fn init_ffmpeg() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Packets `(pts, key)` in decoding order from a presentation order per group.
+    fn packets(groups: &[&[i64]]) -> Vec<(Option<i64>, bool)> {
+        groups
+            .iter()
+            .flat_map(|group| {
+                group
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &pts)| (Some(pts), i == 0))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_plan_decodes_each_group_up_to_the_last_packet_a_hashed_frame_needs() {
+        // Two closed groups of six, with B-frames decoded after the P-frame they precede.
+        let stream = packets(&[&[0, 3, 1, 2, 5, 4], &[6, 9, 7, 8, 11, 10]]);
+        let plan = SkipPlan::new(&stream, 4, 1000).expect("a plan");
+        // Hashed: 0, 4 (decoded last in the first group) and 8 (third packet of the second).
+        assert_eq!(
+            plan.send,
+            [
+                true, true, true, true, true, true, true, true, true, true, false, false
+            ]
+        );
+        assert_eq!((plan.total, plan.number_by_pts[&9]), (12, 9));
+        let plan = SkipPlan::new(&stream, 6, 1000).expect("a plan");
+        assert_eq!(
+            plan.send.iter().filter(|s| **s).count(),
+            2,
+            "{:?}",
+            plan.send
+        );
+        // A group without a hashed frame is not decoded at all.
+        let plan = SkipPlan::new(&packets(&[&[0, 1, 2], &[3, 4, 5], &[6, 7, 8]]), 6, 1000)
+            .expect("a plan");
+        assert_eq!(
+            plan.send,
+            [true, false, false, false, false, false, true, false, false]
+        );
+    }
+
+    #[test]
+    fn no_plan_for_a_stream_it_cannot_be_sure_of() {
+        // Open group: a frame shown before the second keyframe is decoded after it.
+        assert!(SkipPlan::new(&packets(&[&[0, 2, 1], &[4, 3, 5]]), 2, 100).is_none());
+        // A timestamp missing, or repeated.
+        let mut missing = packets(&[&[0, 1, 2, 3]]);
+        missing[2].0 = None;
+        assert!(SkipPlan::new(&missing, 2, 100).is_none());
+        assert!(SkipPlan::new(&packets(&[&[0, 1, 1, 3]]), 2, 100).is_none());
+        // Not starting at a keyframe; more frames than allowed; every frame hashed.
+        let mut late = packets(&[&[0, 1, 2, 3]]);
+        late[0].1 = false;
+        assert!(SkipPlan::new(&late, 2, 100).is_none());
+        assert!(SkipPlan::new(&packets(&[&[0, 1, 2, 3]]), 2, 3).is_none());
+        assert!(SkipPlan::new(&packets(&[&[0, 1, 2, 3]]), 1, 100).is_none());
+        assert!(SkipPlan::new(&[], 2, 100).is_none());
+    }
 
     #[test]
     fn containers_are_recognised_by_their_first_bytes() {

@@ -299,6 +299,7 @@ impl Matcher {
                 limits: settings.video_limits,
                 // One video per core at a time, each decoded on its own thread.
                 decoder_threads: 1,
+                ..VideoOptions::default()
             },
         )?;
         let frames_searched = print
