@@ -2,7 +2,7 @@
 //! [`HashListPage`]) checked whole before anything in it is used.
 
 use crate::list::MAX_ENTRY_ID;
-use crate::types::{ListChange, ListEntry, ListedHash, ListedVideo};
+use crate::types::{ListChange, ListEntry, ListedHash, ListedVideo, MAX_VIDEO_FRAMES};
 use std::sync::Arc;
 use takeback_vpdq::VpdqFrame;
 use takeback_wire::{Algorithm, ChangeOp, HashListPage, Sha256Digest};
@@ -90,6 +90,13 @@ fn video_of(change: &takeback_wire::ListChange) -> Result<ListedVideo, String> {
     if change.op == ChangeOp::Add && frames.is_empty() {
         return Err("a vpdq entry without frames".into());
     }
+    // What the matcher's files can hold (see `state`).
+    if frames.len() > MAX_VIDEO_FRAMES as usize {
+        return Err(format!(
+            "a video of {} frames, more than {MAX_VIDEO_FRAMES}",
+            frames.len()
+        ));
+    }
     let mut video = ListedVideo::default();
     video.frames.reserve_exact(frames.len());
     for (number, frame) in (0..).zip(frames) {
@@ -164,7 +171,7 @@ mod tests {
     }
 
     #[test]
-    fn a_video_takes_its_place_in_the_sequence_as_the_removal_of_its_id() {
+    fn a_video_is_read_with_its_identity_and_frames_in_its_place_in_the_sequence() {
         let sha = "ab".repeat(32);
         let video = format!(
             r#"{{"seq": 6, "op": "add", "id": 6, "algorithm": "vpdq", "value": "{sha}", "quality": null, "verified": false, "frames": [{{"timestamp": 0.0, "value": "{PDQ}", "quality": 90}}]}}"#
@@ -180,10 +187,14 @@ mod tests {
         );
         let checked = parse_page(&body, 4).expect("valid");
         assert_eq!(checked.next, 7);
-        let (seq, skipped) = &checked.changes[1];
+        let (seq, listed) = &checked.changes[1];
+        assert_eq!((*seq, listed.op, listed.entry.id), (6, ChangeOp::Add, 6));
+        assert_eq!(listed.entry.hash.to_hex(), sha);
+        let frames = &listed.entry.video.as_ref().expect("a video").frames;
+        assert_eq!(frames.len(), 1);
         assert_eq!(
-            (*seq, skipped.op, skipped.entry.id),
-            (6, ChangeOp::Remove, 6)
+            (frames[0].frame, frames[0].hash.to_hex(), frames[0].quality),
+            (0, PDQ.to_owned(), 90)
         );
         assert_eq!(checked.changes[2].1.op, ChangeOp::Add);
 
@@ -199,6 +210,28 @@ mod tests {
         let bad_identity = video.replace(&sha, "ab");
         let error = parse_page(&page(&bad_identity, 6), 5).expect_err("bad identity");
         assert!(error.contains("malformed vpdq"), "{error}");
+    }
+
+    #[test]
+    fn a_video_of_more_frames_than_the_files_hold_is_refused() {
+        // Checked before any frame is read: empty values cost no memory.
+        let frame = takeback_wire::VideoFrame {
+            timestamp: 0.0,
+            value: String::new(),
+            quality: 90,
+        };
+        let change = takeback_wire::ListChange {
+            seq: 1,
+            op: ChangeOp::Add,
+            id: 1,
+            algorithm: Algorithm::Vpdq,
+            value: "ab".repeat(32),
+            quality: None,
+            verified: true,
+            frames: Some(vec![frame; MAX_VIDEO_FRAMES as usize + 1]),
+        };
+        let error = video_of(&change).expect_err("too many frames");
+        assert!(error.contains("more than 1000000"), "{error}");
     }
 
     #[test]
