@@ -110,19 +110,36 @@ fn with_crc(bytes: &[u8]) -> Vec<u8> {
     framed
 }
 
-/// The matcher's journal: a 24-byte header, then records of 55 bytes whose last four are
-/// the CRC-32 of the rest (see `crates/matcher/src/state.rs`).
+/// The matcher's journal: a 24-byte header, then records whose last four bytes are the
+/// CRC-32 of the rest (see `crates/matcher/src/state.rs`): seq, op and an entry's 42 fixed
+/// bytes, and in the new format (`TBJRNL02`) a video's (kind 4) frame count and frames.
 const JOURNAL_HEADER: usize = 24;
-const JOURNAL_RECORD: usize = 55;
+const RECORD_HEAD: usize = 8 + 1 + 42;
+const RECORD_KIND_AT: usize = 8 + 1 + 8;
+const FRAME_BYTES: usize = 32 + 1 + 8;
 
 /// The journal with each whole record's CRC set right.
 fn fix_journal_crcs(journal: &[u8]) -> Vec<u8> {
     let mut fixed = journal.to_vec();
-    if let Some(records) = fixed.get_mut(JOURNAL_HEADER..) {
-        for record in records.chunks_exact_mut(JOURNAL_RECORD) {
-            let (body, crc) = record.split_at_mut(JOURNAL_RECORD - 4);
-            crc.copy_from_slice(&takeback_durable::crc32(body).to_le_bytes());
+    let with_videos = journal.starts_with(b"TBJRNL02");
+    let mut at = JOURNAL_HEADER;
+    while let Some(head) = fixed.get(at..at + RECORD_HEAD) {
+        let mut length = RECORD_HEAD + 4;
+        if with_videos && head[RECORD_KIND_AT] == 4 {
+            let Some(count) = fixed.get(at + RECORD_HEAD..at + RECORD_HEAD + 4) else {
+                break;
+            };
+            let count = u32::from_le_bytes([count[0], count[1], count[2], count[3]]) as usize;
+            length = count
+                .saturating_mul(FRAME_BYTES)
+                .saturating_add(RECORD_HEAD + 4 + 4);
         }
+        let Some(record) = fixed.get_mut(at..at.saturating_add(length)) else {
+            break;
+        };
+        let (body, crc) = record.split_at_mut(length - 4);
+        crc.copy_from_slice(&takeback_durable::crc32(body).to_le_bytes());
+        at += length;
     }
     fixed
 }

@@ -7,13 +7,15 @@
 use crate::{FEED_CURSORS, join_parts};
 use image::{DynamicImage, ImageBuffer, ImageFormat, Luma, Rgb};
 use std::io::Cursor;
+use std::sync::Arc;
 use takeback_index::HashIndex;
 use takeback_matcher::testing::{FeedChange, FollowedList, OutboxFiles};
 use takeback_matcher::{
-    ListEntry, ListedHash, Md5Digest, OutcomeKind, OutcomeReport, Sha256Digest,
+    ListEntry, ListedHash, ListedVideo, Md5Digest, OutcomeKind, OutcomeReport, Sha256Digest,
 };
 use takeback_pdq::PdqHash;
 use takeback_testimages::{Channels, Pattern, Spec};
+use takeback_vpdq::VpdqFrame;
 
 const PDQ: &str = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
 const PDQ2: &str = "30a10efd71c83f429013d48d0ffffc52e34e0e17ada952a9d29685211ea9e5af";
@@ -165,6 +167,27 @@ fn entry(id: i64) -> ListEntry {
     }
 }
 
+/// A video of `frames` frames, as the feed gives it.
+fn video(id: i64, frames: u8, remove: bool) -> FeedChange {
+    let frames = (0..frames)
+        .map(|n| VpdqFrame {
+            frame: u64::from(n),
+            hash: PdqHash::from_bytes([n.wrapping_mul(29) ^ id as u8; 32]),
+            quality: 50 + n,
+            timestamp: f64::from(n) + 0.5,
+        })
+        .collect();
+    FeedChange {
+        remove,
+        entry: ListEntry {
+            id,
+            hash: ListedHash::Sha256(Sha256Digest([id as u8; 32])),
+            verified: id % 2 == 0,
+            video: Some(Arc::new(ListedVideo { frames })),
+        },
+    }
+}
+
 fn add(id: i64) -> FeedChange {
     FeedChange {
         remove: false,
@@ -176,7 +199,7 @@ fn matcher_states() -> Vec<(String, Vec<u8>)> {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let read = |name: &str| std::fs::read(dir.path().join(name)).unwrap_or_default();
     let mut list = FollowedList::open(dir.path()).expect("a new list");
-    list.apply_page(&[add(1), add(2), add(3)])
+    list.apply_page(&[add(1), add(2), add(3), video(5, 3, false)])
         .expect("a first page");
     let journal_only = read("list.journal");
     list.snapshot().expect("a snapshot");
@@ -186,6 +209,9 @@ fn matcher_states() -> Vec<(String, Vec<u8>)> {
             remove: true,
             entry: entry(2),
         },
+        video(6, 2, false),
+        // The feed's removals carry no frames.
+        video(5, 0, true),
     ])
     .expect("a later page");
     let snapshot = read("list.snapshot");

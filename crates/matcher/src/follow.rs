@@ -106,6 +106,14 @@ impl Follower {
 
     /// Fetches and applies pages until the hotline has nothing newer.
     fn sync_once(&mut self) -> Result<(), SyncError> {
+        if self.source.health().refetch {
+            tracing::warn!(
+                hotline = self.source.config.name,
+                "the saved list was written by a matcher that kept no videos, and may lack \
+                 them; fetching the whole list again, once (the list held answers meanwhile)"
+            );
+            return self.refetch_all();
+        }
         let Some(files) = self.files.as_mut() else {
             return Err(ClientError::Garbage("the list's files are not open".into()).into());
         };
@@ -130,7 +138,15 @@ impl Follower {
             let cursor = self.source.health().cursor;
             let page = match fetch(&self.source, &self.sync, cursor)? {
                 Fetched::Page(page) => page,
-                Fetched::CursorAhead => return self.refetch_all(cursor),
+                Fetched::CursorAhead => {
+                    tracing::warn!(
+                        hotline = name,
+                        cursor,
+                        "the hotline's list ends before the position held; fetching the whole \
+                         list again"
+                    );
+                    return self.refetch_all();
+                }
             };
             if page.changes.is_empty() {
                 break;
@@ -169,15 +185,12 @@ impl Follower {
         Ok(())
     }
 
-    /// The hotline's list is behind the cursor held (restored from a backup, say): fetch
-    /// the whole list into a fresh index while the old one goes on answering, then swap.
-    fn refetch_all(&mut self, cursor: i64) -> Result<(), SyncError> {
+    /// Fetches the whole list into a fresh index while the old one goes on answering, then
+    /// swaps it in and saves it: when the hotline's list is behind the cursor held
+    /// (restored from a backup, say), and once after files from a matcher that kept no
+    /// videos.
+    fn refetch_all(&mut self) -> Result<(), SyncError> {
         let name = &self.source.config.name;
-        tracing::warn!(
-            hotline = name,
-            cursor,
-            "the hotline's list ends before the position held; fetching the whole list again"
-        );
         let fresh = SourceList::default();
         let mut at = 0;
         let mut pages: u32 = 0;
@@ -238,7 +251,14 @@ impl Follower {
         let mut health = self.source.health();
         health.cursor = at;
         health.loaded = true;
+        health.refetch = false;
         health.synced_at = Some(SystemTime::now());
+        tracing::info!(
+            hotline = name,
+            entries = self.source.list.load().len(),
+            cursor = at,
+            "the whole list was fetched again"
+        );
         Ok(())
     }
 }

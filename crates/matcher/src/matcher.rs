@@ -78,6 +78,7 @@ impl Matcher {
                     let health = Health {
                         loaded: loaded.complete,
                         cursor: loaded.cursor,
+                        refetch: loaded.refetch,
                         synced_at: saved_at.filter(|_| loaded.complete),
                         ..Health::default()
                     };

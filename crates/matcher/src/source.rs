@@ -28,6 +28,9 @@ pub(crate) struct Source {
 pub(crate) struct Health {
     pub(crate) loaded: bool,
     pub(crate) cursor: i64,
+    /// The saved list came from a matcher that kept no videos: the whole list is fetched
+    /// again at the next sync (until that succeeds), while the one held answers.
+    pub(crate) refetch: bool,
     pub(crate) synced_at: Option<SystemTime>,
     pub(crate) last_error: Option<String>,
     /// Ids taken off the list since start-up, so that outcomes for them are still taken.

@@ -7,27 +7,85 @@
 //! temporary file, synced and renamed over the old one; journal records are synced before
 //! the change is applied, and each carries a CRC, so a record cut short by a crash is
 //! recognised and dropped.
+//!
+//! The formats (all numbers little-endian):
+//!
+//! - snapshot (`TBLIST02`): magic, generation u64, cursor i64, origin (u32 length, UTF-8),
+//!   entry count u64, the entries, and a CRC-32 of all before it;
+//! - journal (`TBJRNL02`): a 24-byte header (magic, generation u64, CRC-32 of the origin,
+//!   four zero bytes), then records: seq i64, op (1 add, 2 remove), an entry, CRC-32 of
+//!   the record;
+//! - entry: id i64, kind (1 PDQ, 2 MD5, 3 SHA-256, 4 video), verified (0 or 1), a 32-byte
+//!   value (an MD5 in its first 16 bytes; a video's identity, a SHA-256); a video then has
+//!   a u32 frame count and, per frame, its 32-byte PDQ hash, its quality byte and its
+//!   timestamp (f64). Frame numbers are not kept: they are the frames' places, as in the
+//!   feed. A removal's video may have no frames (the feed's removals carry none).
+//!
+//! Records are as long as their entry, so replay reads one at a time, and a record cut
+//! short, or whose frame count no record could hold, ends the journal there.
+//!
+//! Matchers before videos wrote `TBLIST01`/`TBJRNL01`: the same, without kind 4 (every
+//! entry 42 bytes). They journaled each video change as the removal of its id, so such a
+//! list may lack videos: it is still read and answers queries, and [`Loaded::refetch`]
+//! asks the follower to fetch the whole list once more. That flag lasts, restart after
+//! restart, as long as the old snapshot does: its journal is rewritten in the new format
+//! (so that changes can follow it), and only a new snapshot replaces the old one. An old
+//! journal without an old snapshot is dropped: the list it began was never complete, and
+//! the feed gives its changes again from the cursor the files then hold.
 
 use crate::error::{StateError, io_error};
 use crate::list::{MAX_ENTRY_ID, SourceList};
-use crate::types::{ListChange, ListEntry, ListedHash};
+use crate::types::{ListChange, ListEntry, ListedHash, ListedVideo, MAX_VIDEO_FRAMES};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use takeback_durable::check_crc;
 use takeback_pdq::PdqHash;
+use takeback_vpdq::VpdqFrame;
 use takeback_wire::{ChangeOp, Md5Digest, Sha256Digest};
 
-const SNAPSHOT_MAGIC: &[u8; 8] = b"TBLIST01";
-const JOURNAL_MAGIC: &[u8; 8] = b"TBJRNL01";
 const SNAPSHOT_FILE: &str = "list.snapshot";
 const JOURNAL_FILE: &str = "list.journal";
-/// id, kind, verified, value.
+/// An entry's fixed fields: id, kind, verified, value.
 const ENTRY_BYTES: usize = 8 + 1 + 1 + 32;
-/// seq, op, entry, CRC.
-const RECORD_BYTES: usize = 8 + 1 + ENTRY_BYTES + 4;
+/// Where an entry's kind is in a journal record (after seq, op and id).
+const RECORD_KIND_AT: usize = 8 + 1 + 8;
+/// A record's fields before a video's frames: seq, op, the entry's fixed fields.
+const RECORD_HEAD_BYTES: usize = 8 + 1 + ENTRY_BYTES;
+const CRC_BYTES: usize = 4;
+/// A video's frame: hash, quality, timestamp.
+const FRAME_BYTES: usize = 32 + 1 + 8;
+/// The entry kind of a video.
+const KIND_VIDEO: u8 = 4;
 /// Changes applied to the index at a time when replaying a journal.
 const REPLAY_CHUNK: usize = 50_000;
+
+/// The files' formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// `TBLIST01`/`TBJRNL01`, from matchers that kept no videos: pictures' and files'
+    /// hashes only, every entry of the same size.
+    NoVideos,
+    /// `TBLIST02`/`TBJRNL02`: entries may be videos, with their frames.
+    WithVideos,
+}
+
+impl Format {
+    fn snapshot_magic(self) -> &'static [u8; 8] {
+        match self {
+            Format::NoVideos => b"TBLIST01",
+            Format::WithVideos => b"TBLIST02",
+        }
+    }
+
+    fn journal_magic(self) -> &'static [u8; 8] {
+        match self {
+            Format::NoVideos => b"TBJRNL01",
+            Format::WithVideos => b"TBJRNL02",
+        }
+    }
+}
 
 /// What was on disk.
 #[derive(Debug)]
@@ -38,6 +96,9 @@ pub(crate) struct Loaded {
     pub(crate) cursor: i64,
     /// A snapshot existed: the list was complete (caught up with its hotline) once.
     pub(crate) complete: bool,
+    /// The list was saved by a matcher that kept no videos (`TBLIST01`), and may lack
+    /// them: fetch the whole list again, once, while this one goes on answering.
+    pub(crate) refetch: bool,
 }
 
 /// The files of one followed list.
@@ -55,6 +116,8 @@ impl ListFiles {
     /// Opens (creating if needed) the list kept in `dir` for the hotline at `origin`, and
     /// reads it. A damaged snapshot, or one of another origin, is set aside (renamed with
     /// `.damaged`/`.other`) and the list starts empty; a journal's damaged tail is cut off.
+    /// Files from matchers before videos are read, and flagged for a refetch (see the
+    /// module's documentation).
     pub(crate) fn open(dir: &Path, origin: &str) -> Result<(ListFiles, Loaded), StateError> {
         fs::create_dir_all(dir).map_err(io_error(dir))?;
         let snapshot_path = dir.join(SNAPSHOT_FILE);
@@ -80,17 +143,24 @@ impl ListFiles {
             Err(error) => return Err(error),
         };
         let complete = snapshot.is_some();
-        let (generation, mut cursor, entries) = match snapshot {
-            Some(s) => (s.generation, s.cursor, s.entries),
-            None => (0, 0, Vec::new()),
+        let (generation, mut cursor, entries, format) = match snapshot {
+            Some(s) => (s.generation, s.cursor, s.entries, s.format),
+            None => (0, 0, Vec::new(), Format::WithVideos),
         };
+        let refetch = format == Format::NoVideos;
         let list = SourceList::from_entries(entries);
         let journal_path = dir.join(JOURNAL_FILE);
-        let (journal, journal_records) =
-            match replay_journal(&journal_path, generation, origin, &mut cursor, &list)? {
-                Some(open) => open,
-                None => (new_journal(dir, generation, origin)?, 0),
-            };
+        let (journal, journal_records) = match replay_journal(
+            &journal_path,
+            generation,
+            origin,
+            format,
+            &mut cursor,
+            &list,
+        )? {
+            Some(open) => open,
+            None => (new_journal(dir, generation, origin)?, 0),
+        };
         list.compact();
         let files = ListFiles {
             dir: dir.to_owned(),
@@ -105,6 +175,7 @@ impl ListFiles {
                 list,
                 cursor,
                 complete,
+                refetch,
             },
         ))
     }
@@ -112,16 +183,9 @@ impl ListFiles {
     /// Appends changes to the journal and syncs it; only then may they be applied.
     pub(crate) fn append(&mut self, changes: &[(i64, ListChange)]) -> Result<(), StateError> {
         let path = self.dir.join(JOURNAL_FILE);
-        let mut bytes = Vec::with_capacity(changes.len() * RECORD_BYTES);
+        let mut bytes = Vec::with_capacity(changes.len() * (RECORD_HEAD_BYTES + CRC_BYTES));
         for (seq, change) in changes {
-            let start = bytes.len();
-            bytes.extend_from_slice(&seq.to_le_bytes());
-            bytes.push(match change.op {
-                ChangeOp::Add => 1,
-                ChangeOp::Remove => 2,
-            });
-            encode_entry(&change.entry, &mut bytes);
-            takeback_durable::push_crc(&mut bytes, start);
+            encode_record(*seq, change, &mut bytes);
         }
         takeback_durable::append(&mut self.journal, &path, &bytes)?;
         self.journal_records += changes.len() as u64;
@@ -145,7 +209,7 @@ impl ListFiles {
         let path = self.dir.join(SNAPSHOT_FILE);
         let entries = list.entries();
         takeback_durable::replace_checksummed(&path, |out| {
-            out.write_all(SNAPSHOT_MAGIC)?;
+            out.write_all(Format::WithVideos.snapshot_magic())?;
             out.write_all(&generation.to_le_bytes())?;
             out.write_all(&cursor.to_le_bytes())?;
             out.write_all(&(self.origin.len() as u32).to_le_bytes())?;
@@ -174,6 +238,7 @@ struct Snapshot {
     cursor: i64,
     origin: String,
     entries: Vec<ListEntry>,
+    format: Format,
 }
 
 fn read_snapshot(path: &Path) -> Result<Option<Snapshot>, StateError> {
@@ -193,9 +258,11 @@ fn read_snapshot(path: &Path) -> Result<Option<Snapshot>, StateError> {
         return Err(damaged("checksum mismatch"));
     };
     let mut reader = Reader(body);
-    if reader.take::<8>() != Some(*SNAPSHOT_MAGIC) {
-        return Err(damaged("not a Takeback list snapshot"));
-    }
+    let format = match reader.take::<8>() {
+        Some(magic) if magic == *Format::WithVideos.snapshot_magic() => Format::WithVideos,
+        Some(magic) if magic == *Format::NoVideos.snapshot_magic() => Format::NoVideos,
+        _ => return Err(damaged("not a Takeback list snapshot")),
+    };
     let header = (|| {
         let generation = u64::from_le_bytes(reader.take()?);
         let cursor = i64::from_le_bytes(reader.take()?);
@@ -207,30 +274,37 @@ fn read_snapshot(path: &Path) -> Result<Option<Snapshot>, StateError> {
     let Some((generation, cursor, origin, count)) = header else {
         return Err(damaged("truncated header"));
     };
-    if reader.0.len() as u64 != count.saturating_mul(ENTRY_BYTES as u64) {
-        return Err(damaged("wrong length for its entry count"));
+    // Every entry takes at least its fixed fields: a damaged count allocates no more
+    // than the file could hold.
+    if reader.0.len() as u64 / (ENTRY_BYTES as u64) < count {
+        return Err(damaged("too short for its entry count"));
     }
-    let entries = reader
-        .0
-        .chunks_exact(ENTRY_BYTES)
-        .map(decode_entry)
-        .collect::<Option<Vec<_>>>()
-        .ok_or_else(|| damaged("an entry of unknown kind"))?;
+    let mut entries = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        entries.push(decode_entry(&mut reader, format).map_err(damaged)?);
+    }
+    if !reader.0.is_empty() {
+        return Err(damaged("longer than its entries"));
+    }
     Ok(Some(Snapshot {
         generation,
         cursor,
         origin,
         entries,
+        format,
     }))
 }
 
 /// Applies the journal's records that follow `cursor` to `list`, advancing `cursor`, and
 /// returns the journal opened for appending after its last good record; `None` when it is
-/// missing or of another generation (then a new one is started).
+/// missing or of another generation (then a new one is started). A journal of the old
+/// format is replayed only after a snapshot of the old format (`snapshot_format`), and
+/// then rewritten in the new one.
 fn replay_journal(
     path: &Path,
     generation: u64,
     origin: &str,
+    snapshot_format: Format,
     cursor: &mut i64,
     list: &SourceList,
 ) -> Result<Option<(File, u64)>, StateError> {
@@ -239,25 +313,42 @@ fn replay_journal(
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(io_error(path)(error)),
     };
+    let length = file.metadata().map_err(io_error(path))?.len();
     let mut reader = BufReader::with_capacity(1 << 20, &file);
     let mut header = [0u8; 24];
-    if reader.read_exact(&mut header).is_err() || header != journal_header(generation, origin) {
+    if reader.read_exact(&mut header).is_err() {
         return Ok(None);
     }
+    let format = if header == journal_header(Format::WithVideos, generation, origin) {
+        Format::WithVideos
+    } else if header == journal_header(Format::NoVideos, generation, origin) {
+        if snapshot_format != Format::NoVideos {
+            // Without the old snapshot, no flag would outlive a restart to fetch the
+            // videos this journal lacks: start again from the snapshot's cursor instead,
+            // and the feed gives these changes again, with their videos.
+            tracing::info!(
+                path = %path.display(),
+                "the list's journal was written by a matcher that kept no videos; it is \
+                 dropped and its changes fetched again"
+            );
+            return Ok(None);
+        }
+        Format::NoVideos
+    } else {
+        return Ok(None);
+    };
     let mut good_bytes = header.len() as u64;
     let mut records = 0u64;
     let mut chunk = Vec::new();
-    let mut record = [0u8; RECORD_BYTES];
+    let mut record = Vec::new();
     loop {
-        match reader.read_exact(&mut record) {
-            Ok(()) => {}
-            Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => break,
-            Err(error) => return Err(io_error(path)(error)),
+        let left = length.saturating_sub(good_bytes);
+        if !read_record(&mut reader, format, left, &mut record).map_err(io_error(path))? {
+            break;
         }
-        let Some(change) = decode_record(&record) else {
+        let Some((seq, change)) = decode_record(&record, format) else {
             break;
         };
-        let (seq, change) = change;
         // Records come in feed order; anything else is the damaged tail of a crash (a
         // cursor of i64::MAX, from a snapshot, can have no record after it).
         if cursor.checked_add(1) != Some(seq) {
@@ -266,7 +357,7 @@ fn replay_journal(
         *cursor = seq;
         chunk.push(change);
         records += 1;
-        good_bytes += RECORD_BYTES as u64;
+        good_bytes += record.len() as u64;
         if chunk.len() == REPLAY_CHUNK {
             list.apply(&chunk);
             chunk.clear();
@@ -274,7 +365,6 @@ fn replay_journal(
     }
     list.apply(&chunk);
     drop(reader);
-    let length = file.metadata().map_err(io_error(path))?.len();
     if length != good_bytes {
         tracing::warn!(
             path = %path.display(),
@@ -282,15 +372,105 @@ fn replay_journal(
             dropped_bytes = length - good_bytes,
             "cut a damaged or partly written end off the list's journal"
         );
-        takeback_durable::truncate(&file, path, good_bytes)?;
+        if format == Format::WithVideos {
+            takeback_durable::truncate(&file, path, good_bytes)?;
+        }
+    }
+    if format == Format::NoVideos {
+        drop(file);
+        let file = convert_journal(path, generation, origin, records)?;
+        return Ok(Some((file, records)));
     }
     Ok(Some((file, records)))
 }
 
-/// A journal's first bytes: whose changes it holds, after which snapshot.
-fn journal_header(generation: u64, origin: &str) -> [u8; 24] {
+/// Reads the next journal record of `format` whole into `record`: `false` at the end of
+/// the journal, or where no whole record can be (cut short, or a video's frame count
+/// larger than any saved video has or than the `left` bytes of the journal could hold).
+fn read_record(
+    reader: &mut impl Read,
+    format: Format,
+    left: u64,
+    record: &mut Vec<u8>,
+) -> io::Result<bool> {
+    record.clear();
+    record.resize(RECORD_HEAD_BYTES, 0);
+    if !read_whole(reader, record)? {
+        return Ok(false);
+    }
+    let mut length = RECORD_HEAD_BYTES + CRC_BYTES;
+    if format == Format::WithVideos && record[RECORD_KIND_AT] == KIND_VIDEO {
+        let mut count = [0u8; 4];
+        if !read_whole(reader, &mut count)? {
+            return Ok(false);
+        }
+        record.extend_from_slice(&count);
+        // Checked before the CRC can be: a damaged count must not size the buffer.
+        let count = u32::from_le_bytes(count);
+        let frames = u64::from(count) * FRAME_BYTES as u64;
+        let whole = (record.len() + CRC_BYTES) as u64 + frames;
+        if count > MAX_VIDEO_FRAMES || whole > left {
+            return Ok(false);
+        }
+        length = whole as usize;
+    }
+    let start = record.len();
+    record.resize(length, 0);
+    read_whole(reader, &mut record[start..])
+}
+
+/// Fills `buffer`; `false` if the input ends first.
+fn read_whole(reader: &mut impl Read, buffer: &mut [u8]) -> io::Result<bool> {
+    match reader.read_exact(buffer) {
+        Ok(()) => Ok(true),
+        Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => Ok(false),
+        Err(error) => Err(error),
+    }
+}
+
+/// Rewrites a journal of the old format (its first `records` records, already checked)
+/// in the new one, so that new records can follow them; returns it opened for appending.
+fn convert_journal(
+    path: &Path,
+    generation: u64,
+    origin: &str,
+    records: u64,
+) -> Result<File, StateError> {
+    let old = File::open(path).map_err(io_error(path))?;
+    takeback_durable::replace(path, |out| {
+        out.write_all(&journal_header(Format::WithVideos, generation, origin))?;
+        let mut reader = BufReader::with_capacity(1 << 20, old);
+        let mut header = [0u8; 24];
+        reader.read_exact(&mut header)?;
+        let mut record = Vec::new();
+        let mut converted = Vec::new();
+        for _ in 0..records {
+            let whole = read_record(&mut reader, Format::NoVideos, u64::MAX, &mut record)?;
+            let change = whole
+                .then(|| decode_record(&record, Format::NoVideos))
+                .flatten();
+            let Some((seq, change)) = change else {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "the journal changed while it was rewritten",
+                ));
+            };
+            converted.clear();
+            encode_record(seq, &change, &mut converted);
+            out.write_all(&converted)?;
+        }
+        Ok(())
+    })?;
+    OpenOptions::new()
+        .append(true)
+        .open(path)
+        .map_err(io_error(path))
+}
+
+/// A journal's first bytes: its format, and whose changes it holds, after which snapshot.
+fn journal_header(format: Format, generation: u64, origin: &str) -> [u8; 24] {
     let mut header = [0u8; 24];
-    header[..8].copy_from_slice(JOURNAL_MAGIC);
+    header[..8].copy_from_slice(format.journal_magic());
     header[8..16].copy_from_slice(&generation.to_le_bytes());
     header[16..20].copy_from_slice(&takeback_durable::crc32(origin.as_bytes()).to_le_bytes());
     header
@@ -299,7 +479,7 @@ fn journal_header(generation: u64, origin: &str) -> [u8; 24] {
 fn new_journal(dir: &Path, generation: u64, origin: &str) -> Result<File, StateError> {
     let path = dir.join(JOURNAL_FILE);
     takeback_durable::replace(&path, |out| {
-        out.write_all(&journal_header(generation, origin))
+        out.write_all(&journal_header(Format::WithVideos, generation, origin))
     })?;
     OpenOptions::new()
         .append(true)
@@ -310,6 +490,18 @@ fn new_journal(dir: &Path, generation: u64, origin: &str) -> Result<File, StateE
 fn set_aside(path: &Path, why: &str) -> Result<(), StateError> {
     let aside = path.with_extension(format!("snapshot.{why}"));
     fs::rename(path, &aside).map_err(io_error(path))
+}
+
+/// A journal record: seq, op, entry, CRC.
+fn encode_record(seq: i64, change: &ListChange, out: &mut Vec<u8>) {
+    let start = out.len();
+    out.extend_from_slice(&seq.to_le_bytes());
+    out.push(match change.op {
+        ChangeOp::Add => 1,
+        ChangeOp::Remove => 2,
+    });
+    encode_entry(&change.entry, out);
+    takeback_durable::push_crc(out, start);
 }
 
 fn encode_entry(entry: &ListEntry, out: &mut Vec<u8>) {
@@ -329,31 +521,93 @@ fn encode_entry(entry: &ListEntry, out: &mut Vec<u8>) {
             3
         }
     };
-    out.push(kind);
+    // A video's identity is a SHA-256, as the feed gives it (see `wire`).
+    out.push(if entry.video.is_some() {
+        KIND_VIDEO
+    } else {
+        kind
+    });
     out.push(u8::from(entry.verified));
     out.extend_from_slice(&value);
+    if let Some(video) = &entry.video {
+        // The feed refuses videos of more than MAX_VIDEO_FRAMES, as reading does.
+        out.extend_from_slice(&(video.frames.len() as u32).to_le_bytes());
+        for frame in &video.frames {
+            out.extend_from_slice(&frame.hash.to_bytes());
+            out.push(frame.quality);
+            out.extend_from_slice(&frame.timestamp.to_le_bytes());
+        }
+    }
 }
 
-fn decode_entry(bytes: &[u8]) -> Option<ListEntry> {
-    let mut reader = Reader(bytes);
-    let id = i64::from_le_bytes(reader.take()?);
-    let [kind, verified] = reader.take()?;
-    let value: [u8; 32] = reader.take()?;
-    let hash = match kind {
-        1 => ListedHash::Pdq(PdqHash::from_bytes(value)),
-        2 => ListedHash::Md5(Md5Digest(value[..16].try_into().ok()?)),
-        3 => ListedHash::Sha256(Sha256Digest(value)),
-        _ => return None,
+/// Reads an entry of `format` off the front of `reader`, or says why the bytes are none.
+fn decode_entry(reader: &mut Reader<'_>, format: Format) -> Result<ListEntry, &'static str> {
+    let fixed = (|| {
+        let id = i64::from_le_bytes(reader.take()?);
+        let [kind, verified] = reader.take()?;
+        let value: [u8; 32] = reader.take()?;
+        Some((id, kind, verified, value))
+    })();
+    let (id, kind, verified, value) = fixed.ok_or("an entry cut short")?;
+    if !(1..=MAX_ENTRY_ID).contains(&id) {
+        return Err("an entry id out of range");
+    }
+    let (hash, video) = match kind {
+        1 => (ListedHash::Pdq(PdqHash::from_bytes(value)), None),
+        2 => {
+            let mut md5 = [0u8; 16];
+            md5.copy_from_slice(&value[..16]);
+            (ListedHash::Md5(Md5Digest(md5)), None)
+        }
+        3 => (ListedHash::Sha256(Sha256Digest(value)), None),
+        KIND_VIDEO if format == Format::WithVideos => (
+            ListedHash::Sha256(Sha256Digest(value)),
+            Some(Arc::new(decode_frames(reader)?)),
+        ),
+        _ => return Err("an entry of unknown kind"),
     };
-    (1..=MAX_ENTRY_ID).contains(&id).then_some(ListEntry {
+    Ok(ListEntry {
         id,
         hash,
         verified: verified == 1,
-        video: None,
+        video,
     })
 }
 
-fn decode_record(record: &[u8; RECORD_BYTES]) -> Option<(i64, ListChange)> {
+/// A video's frames, as [`encode_entry`] writes them; held to what the feed lets in.
+fn decode_frames(reader: &mut Reader<'_>) -> Result<ListedVideo, &'static str> {
+    let count = u32::from_le_bytes(reader.take().ok_or("a video cut short")?);
+    if count > MAX_VIDEO_FRAMES {
+        return Err("a video of more frames than any list holds");
+    }
+    // Checked before anything is allocated for them.
+    if (reader.0.len() / FRAME_BYTES) < count as usize {
+        return Err("a video cut short");
+    }
+    let mut video = ListedVideo::default();
+    video.frames.reserve_exact(count as usize);
+    for number in 0..u64::from(count) {
+        let frame = (|| {
+            let hash = PdqHash::from_bytes(reader.take()?);
+            let [quality] = reader.take()?;
+            let timestamp = f64::from_le_bytes(reader.take()?);
+            Some((hash, quality, timestamp))
+        })();
+        let (hash, quality, timestamp) = frame.ok_or("a video cut short")?;
+        if quality > 100 || !timestamp.is_finite() {
+            return Err("a malformed video frame");
+        }
+        video.frames.push(VpdqFrame {
+            frame: number,
+            hash,
+            quality,
+            timestamp,
+        });
+    }
+    Ok(video)
+}
+
+fn decode_record(record: &[u8], format: Format) -> Option<(i64, ListChange)> {
     let body = check_crc(record)?;
     let mut reader = Reader(body);
     let seq = i64::from_le_bytes(reader.take()?);
@@ -363,8 +617,11 @@ fn decode_record(record: &[u8; RECORD_BYTES]) -> Option<(i64, ListChange)> {
         2 => ChangeOp::Remove,
         _ => return None,
     };
-    let entry = decode_entry(reader.0)?;
-    Some((seq, ListChange { op, entry }))
+    let entry = decode_entry(&mut reader, format).ok()?;
+    reader
+        .0
+        .is_empty()
+        .then_some((seq, ListChange { op, entry }))
 }
 
 /// Reads fixed-size fields off the front of a byte slice.
@@ -474,7 +731,7 @@ mod tests {
 
     /// A snapshot file holding no entries, at `generation` and `cursor`.
     fn write_bare_snapshot(dir: &Path, origin: &str, generation: u64, cursor: i64) {
-        let mut bytes = SNAPSHOT_MAGIC.to_vec();
+        let mut bytes = Format::WithVideos.snapshot_magic().to_vec();
         bytes.extend_from_slice(&generation.to_le_bytes());
         bytes.extend_from_slice(&cursor.to_le_bytes());
         bytes.extend_from_slice(&(origin.len() as u32).to_le_bytes());
@@ -491,13 +748,8 @@ mod tests {
         // i64::MAX could not replay a journal record after it.
         let dir = tempfile::tempdir().expect("temporary directory");
         write_bare_snapshot(dir.path(), "o", u64::MAX, i64::MAX);
-        let mut journal = journal_header(u64::MAX, "o").to_vec();
-        let mut record = Vec::new();
-        record.extend_from_slice(&i64::MIN.to_le_bytes());
-        record.push(1);
-        encode_entry(&change(1, ChangeOp::Add, 1).entry, &mut record);
-        takeback_durable::push_crc(&mut record, 0);
-        journal.extend_from_slice(&record);
+        let mut journal = journal_header(Format::WithVideos, u64::MAX, "o").to_vec();
+        encode_record(i64::MIN, &change(1, ChangeOp::Add, 1), &mut journal);
         fs::write(dir.path().join(JOURNAL_FILE), journal).expect("write");
         let (mut files, loaded) = ListFiles::open(dir.path(), "o").expect("open");
         assert_eq!((loaded.cursor, loaded.list.len()), (i64::MAX, 0));
@@ -532,5 +784,416 @@ mod tests {
             (0, false, 0)
         );
         assert!(dir.path().join("list.snapshot.damaged").exists());
+    }
+
+    /// A video of `frames` frames, each different in hash, quality and timestamp.
+    fn video(id: i64, frames: u8, verified: bool, op: ChangeOp) -> ListChange {
+        let frames = (0..frames)
+            .map(|n| VpdqFrame {
+                frame: u64::from(n),
+                hash: PdqHash::from_bytes([n.wrapping_mul(31) ^ id as u8; 32]),
+                quality: 40 + n % 61,
+                timestamp: f64::from(n) * 1.001 + 0.25,
+            })
+            .collect();
+        ListChange {
+            op,
+            entry: ListEntry {
+                id,
+                hash: ListedHash::Sha256(Sha256Digest([id as u8; 32])),
+                verified,
+                video: Some(Arc::new(ListedVideo { frames })),
+            },
+        }
+    }
+
+    fn numbered(from: i64, changes: Vec<ListChange>) -> Vec<(i64, ListChange)> {
+        (from..).zip(changes).collect()
+    }
+
+    fn apply(list: &SourceList, changes: &[(i64, ListChange)]) {
+        let changes: Vec<ListChange> = changes.iter().map(|(_, c)| c.clone()).collect();
+        list.apply(&changes);
+    }
+
+    #[test]
+    fn videos_survive_a_snapshot_a_journal_and_a_restart() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let (mut files, loaded) = ListFiles::open(dir.path(), "o").expect("open");
+        let first = numbered(
+            1,
+            vec![
+                change(1, ChangeOp::Add, 1),
+                video(2, 5, true, ChangeOp::Add),
+                video(3, 1, false, ChangeOp::Add),
+                change(4, ChangeOp::Add, 4),
+                video(5, 200, false, ChangeOp::Add),
+            ],
+        );
+        files.append(&first).expect("append");
+        apply(&loaded.list, &first);
+        files.write_snapshot(&loaded.list, 5).expect("snapshot");
+        // After the snapshot: a video replaced by another, one removed as the feed removes
+        // it (no frames), a picture's entry turned into a video, a new video.
+        let later = numbered(
+            6,
+            vec![
+                video(2, 7, false, ChangeOp::Add),
+                video(3, 0, false, ChangeOp::Remove),
+                video(4, 3, true, ChangeOp::Add),
+                video(6, 2, true, ChangeOp::Add),
+            ],
+        );
+        files.append(&later).expect("append");
+        apply(&loaded.list, &later);
+        drop(files);
+
+        let (files, again) = ListFiles::open(dir.path(), "o").expect("reopen");
+        assert_eq!(
+            (again.cursor, again.complete, again.refetch),
+            (9, true, false)
+        );
+        assert_eq!(files.journal_records(), 4);
+        let held = sorted(&again.list);
+        assert_eq!(held, sorted(&loaded.list));
+        let frames: Vec<usize> = held
+            .iter()
+            .map(|e| e.video.as_ref().map_or(0, |v| v.frames.len()))
+            .collect();
+        assert_eq!(frames, [0, 7, 3, 200, 2]);
+    }
+
+    #[test]
+    fn a_removal_keeps_the_video_it_carries() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let (mut files, _) = ListFiles::open(dir.path(), "o").expect("open");
+        let changes = numbered(
+            1,
+            vec![
+                video(1, 0, true, ChangeOp::Remove),
+                video(2, 2, false, ChangeOp::Remove),
+            ],
+        );
+        files.append(&changes).expect("append");
+        drop(files);
+        let journal = fs::read(dir.path().join(JOURNAL_FILE)).expect("journal");
+        let mut reader = &journal[24..];
+        for (seq, expected) in &changes {
+            let mut record = Vec::new();
+            assert!(
+                read_record(&mut reader, Format::WithVideos, u64::MAX, &mut record).expect("read")
+            );
+            let decoded = decode_record(&record, Format::WithVideos).expect("a record");
+            assert_eq!(&decoded, &(*seq, expected.clone()));
+        }
+        assert!(reader.is_empty());
+    }
+
+    #[test]
+    fn a_video_record_cut_anywhere_loses_only_that_record() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let (mut files, _) = ListFiles::open(dir.path(), "o").expect("open");
+        files
+            .append(&numbered(1, vec![video(1, 3, true, ChangeOp::Add)]))
+            .expect("append");
+        let path = dir.path().join(JOURNAL_FILE);
+        let kept = fs::metadata(&path).expect("journal").len() as usize;
+        files
+            .append(&numbered(2, vec![video(2, 4, false, ChangeOp::Add)]))
+            .expect("append");
+        drop(files);
+        let whole = fs::read(&path).expect("journal");
+        assert_eq!(
+            whole.len() - kept,
+            RECORD_HEAD_BYTES + 4 + 4 * FRAME_BYTES + 4
+        );
+        for cut in kept..whole.len() {
+            fs::write(&path, &whole[..cut]).expect("write");
+            let (files, loaded) = ListFiles::open(dir.path(), "o").expect("reopen");
+            assert_eq!(
+                (loaded.cursor, loaded.list.len(), files.journal_records()),
+                (1, 1, 1),
+                "cut at {cut}"
+            );
+            drop(files);
+            assert_eq!(fs::metadata(&path).expect("journal").len() as usize, kept);
+        }
+        fs::write(&path, &whole).expect("write");
+        let (_, loaded) = ListFiles::open(dir.path(), "o").expect("reopen");
+        assert_eq!((loaded.cursor, loaded.list.len()), (2, 2));
+    }
+
+    /// A journal record for video `id` whose frame count is `count`, with no frames after
+    /// it, and a CRC that matches.
+    fn record_claiming_frames(seq: i64, id: i64, count: u32) -> Vec<u8> {
+        let mut record = Vec::new();
+        encode_record(seq, &video(id, 0, true, ChangeOp::Add), &mut record);
+        record.truncate(record.len() - CRC_BYTES - 4);
+        record.extend_from_slice(&count.to_le_bytes());
+        takeback_durable::push_crc(&mut record, 0);
+        record
+    }
+
+    #[test]
+    fn a_damaged_frame_count_in_the_journal_is_refused_not_allocated() {
+        // u32::MAX frames would ask for hundreds of gigabytes if the count sized anything.
+        for count in [u32::MAX, MAX_VIDEO_FRAMES + 1, MAX_VIDEO_FRAMES, 1] {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let mut journal = journal_header(Format::WithVideos, 0, "o").to_vec();
+            encode_record(1, &video(1, 2, true, ChangeOp::Add), &mut journal);
+            journal.extend_from_slice(&record_claiming_frames(2, 2, count));
+            // Enough bytes after it that only the bound refuses the largest counts.
+            journal.extend_from_slice(&[0; 4096]);
+            fs::write(dir.path().join(JOURNAL_FILE), &journal).expect("write");
+            let (files, loaded) = ListFiles::open(dir.path(), "o").expect("open");
+            assert_eq!(
+                (loaded.cursor, loaded.list.len(), files.journal_records()),
+                (1, 1, 1),
+                "{count} frames"
+            );
+        }
+    }
+
+    /// A snapshot of the new format holding `entries` as encoded, at cursor 1.
+    fn write_snapshot_bytes(dir: &Path, count: u64, entries: &[u8]) {
+        let mut bytes = Format::WithVideos.snapshot_magic().to_vec();
+        bytes.extend_from_slice(&1u64.to_le_bytes());
+        bytes.extend_from_slice(&1i64.to_le_bytes());
+        bytes.extend_from_slice(&1u32.to_le_bytes());
+        bytes.extend_from_slice(b"o");
+        bytes.extend_from_slice(&count.to_le_bytes());
+        bytes.extend_from_slice(entries);
+        takeback_durable::push_crc(&mut bytes, 0);
+        fs::write(dir.join(SNAPSHOT_FILE), bytes).expect("write");
+    }
+
+    #[test]
+    fn a_damaged_video_in_a_snapshot_sets_it_aside() {
+        let good = {
+            let mut entry = Vec::new();
+            encode_entry(&video(1, 2, true, ChangeOp::Add).entry, &mut entry);
+            entry
+        };
+        let frames_at = ENTRY_BYTES;
+        let with_count = |count: u32| {
+            let mut entry = good.clone();
+            entry[frames_at..frames_at + 4].copy_from_slice(&count.to_le_bytes());
+            entry
+        };
+        let first_frame = frames_at + 4;
+        let mut bad_quality = good.clone();
+        bad_quality[first_frame + 32] = 101;
+        let mut bad_timestamp = good.clone();
+        bad_timestamp[first_frame + 33..first_frame + 41]
+            .copy_from_slice(&f64::INFINITY.to_le_bytes());
+        let cases = [
+            (
+                with_count(u32::MAX),
+                "a video of more frames than any list holds",
+            ),
+            (
+                with_count(MAX_VIDEO_FRAMES + 1),
+                "a video of more frames than any list holds",
+            ),
+            (with_count(3), "a video cut short"),
+            (with_count(1), "longer than its entries"),
+            (good[..good.len() - 1].to_vec(), "a video cut short"),
+            (bad_quality, "a malformed video frame"),
+            (bad_timestamp, "a malformed video frame"),
+        ];
+        for (entry, reason) in cases {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            write_snapshot_bytes(dir.path(), 1, &entry);
+            match read_snapshot(&dir.path().join(SNAPSHOT_FILE)) {
+                Err(StateError::Damaged { reason: said, .. }) => assert_eq!(said, reason),
+                other => panic!("{reason}: {:?}", other.map(|s| s.map(|s| s.entries))),
+            }
+            let (_, loaded) = ListFiles::open(dir.path(), "o").expect("open");
+            assert_eq!((loaded.complete, loaded.list.len()), (false, 0), "{reason}");
+            assert!(
+                dir.path().join("list.snapshot.damaged").exists(),
+                "{reason}"
+            );
+        }
+        // A damaged entry count, too, allocates nothing before it is refused.
+        let dir = tempfile::tempdir().expect("temporary directory");
+        write_snapshot_bytes(dir.path(), u64::MAX, &good);
+        assert!(matches!(
+            read_snapshot(&dir.path().join(SNAPSHOT_FILE)),
+            Err(StateError::Damaged { reason, .. }) if reason == "too short for its entry count"
+        ));
+    }
+
+    /// An entry as matchers before videos wrote it: always 42 bytes.
+    fn old_entry(entry: &ListEntry) -> Vec<u8> {
+        assert!(entry.video.is_none(), "the old format holds no videos");
+        let mut bytes = Vec::new();
+        encode_entry(entry, &mut bytes);
+        assert_eq!(bytes.len(), ENTRY_BYTES);
+        bytes
+    }
+
+    /// A `TBLIST01` snapshot, as matchers before videos wrote it.
+    fn write_old_snapshot(
+        dir: &Path,
+        origin: &str,
+        generation: u64,
+        cursor: i64,
+        entries: &[ListEntry],
+    ) {
+        let mut bytes = b"TBLIST01".to_vec();
+        bytes.extend_from_slice(&generation.to_le_bytes());
+        bytes.extend_from_slice(&cursor.to_le_bytes());
+        bytes.extend_from_slice(&(origin.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(origin.as_bytes());
+        bytes.extend_from_slice(&(entries.len() as u64).to_le_bytes());
+        for entry in entries {
+            bytes.extend_from_slice(&old_entry(entry));
+        }
+        takeback_durable::push_crc(&mut bytes, 0);
+        fs::write(dir.join(SNAPSHOT_FILE), bytes).expect("write");
+    }
+
+    /// A `TBJRNL01` journal: its header, then 55-byte records.
+    fn write_old_journal(dir: &Path, origin: &str, generation: u64, changes: &[(i64, ListChange)]) {
+        let mut bytes = b"TBJRNL01".to_vec();
+        bytes.extend_from_slice(&generation.to_le_bytes());
+        bytes.extend_from_slice(&takeback_durable::crc32(origin.as_bytes()).to_le_bytes());
+        bytes.extend_from_slice(&[0; 4]);
+        for (seq, change) in changes {
+            let start = bytes.len();
+            bytes.extend_from_slice(&seq.to_le_bytes());
+            bytes.push(if change.op == ChangeOp::Add { 1 } else { 2 });
+            bytes.extend_from_slice(&old_entry(&change.entry));
+            takeback_durable::push_crc(&mut bytes, start);
+            assert_eq!(bytes.len() - start, 55);
+        }
+        fs::write(dir.join(JOURNAL_FILE), bytes).expect("write");
+    }
+
+    #[test]
+    fn old_files_are_read_and_ask_for_a_refetch_until_a_new_snapshot() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let saved: Vec<ListEntry> = (1..=4)
+            .map(|id| change(id, ChangeOp::Add, id as u8).entry)
+            .collect();
+        write_old_snapshot(dir.path(), "o", 3, 4, &saved);
+        // The old matcher journaled a video added at 6 as the removal of its id.
+        let journal = numbered(
+            5,
+            vec![
+                change(2, ChangeOp::Remove, 0),
+                change(6, ChangeOp::Remove, 0),
+                change(7, ChangeOp::Add, 7),
+            ],
+        );
+        write_old_journal(dir.path(), "o", 3, &journal);
+        // A torn last record is cut off, as before.
+        let path = dir.path().join(JOURNAL_FILE);
+        let mut bytes = fs::read(&path).expect("journal");
+        bytes.extend_from_slice(&[1; 30]);
+        fs::write(&path, &bytes).expect("write");
+        let expected = SourceList::from_entries(saved);
+        apply(&expected, &journal);
+
+        let (mut files, loaded) = ListFiles::open(dir.path(), "o").expect("open");
+        assert_eq!(
+            (loaded.cursor, loaded.complete, loaded.refetch),
+            (7, true, true)
+        );
+        assert_eq!(files.journal_records(), 3);
+        assert_eq!(sorted(&loaded.list), sorted(&expected));
+        // The journal is in the new format now, and takes videos after the old records.
+        let converted = fs::read(&path).expect("journal");
+        assert_eq!(&converted[..24], journal_header(Format::WithVideos, 3, "o"));
+        let next = numbered(8, vec![video(6, 3, true, ChangeOp::Add)]);
+        files.append(&next).expect("append");
+        apply(&expected, &next);
+        drop(files);
+
+        // Until a new snapshot replaces the old one, every start asks for the refetch.
+        let (mut files, again) = ListFiles::open(dir.path(), "o").expect("reopen");
+        assert_eq!((again.cursor, again.refetch), (8, true));
+        assert_eq!(sorted(&again.list), sorted(&expected));
+        files.write_snapshot(&again.list, 8).expect("snapshot");
+        drop(files);
+        let snapshot = fs::read(dir.path().join(SNAPSHOT_FILE)).expect("snapshot");
+        assert_eq!(&snapshot[..8], b"TBLIST02");
+        let (_, last) = ListFiles::open(dir.path(), "o").expect("reopen");
+        assert_eq!((last.cursor, last.complete, last.refetch), (8, true, false));
+        assert_eq!(sorted(&last.list), sorted(&expected));
+    }
+
+    #[test]
+    fn an_old_snapshot_alone_asks_for_a_refetch() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        write_old_snapshot(dir.path(), "o", 1, 2, &[change(1, ChangeOp::Add, 1).entry]);
+        let (files, loaded) = ListFiles::open(dir.path(), "o").expect("open");
+        assert_eq!(
+            (
+                loaded.cursor,
+                loaded.complete,
+                loaded.refetch,
+                loaded.list.len()
+            ),
+            (2, true, true, 1)
+        );
+        assert_eq!(files.journal_records(), 0);
+        // Another origin's old snapshot is set aside, as a new one is: nothing to refetch.
+        drop(files);
+        let (_, other) = ListFiles::open(dir.path(), "p").expect("open");
+        assert_eq!(
+            (other.complete, other.refetch, other.list.len()),
+            (false, false, 0)
+        );
+    }
+
+    #[test]
+    fn an_old_journal_without_an_old_snapshot_is_dropped() {
+        // A first fetch the old matcher never finished: from the start again, by the feed.
+        let dir = tempfile::tempdir().expect("temporary directory");
+        write_old_journal(
+            dir.path(),
+            "o",
+            0,
+            &numbered(
+                1,
+                vec![change(1, ChangeOp::Add, 1), change(2, ChangeOp::Remove, 0)],
+            ),
+        );
+        let (files, loaded) = ListFiles::open(dir.path(), "o").expect("open");
+        assert_eq!(
+            (
+                loaded.cursor,
+                loaded.complete,
+                loaded.refetch,
+                loaded.list.len()
+            ),
+            (0, false, false, 0)
+        );
+        assert_eq!(files.journal_records(), 0);
+        let journal = fs::read(dir.path().join(JOURNAL_FILE)).expect("journal");
+        assert_eq!(journal, journal_header(Format::WithVideos, 0, "o"));
+    }
+
+    #[test]
+    fn the_old_format_holds_no_videos() {
+        let mut entry = video(1, 1, true, ChangeOp::Add).entry;
+        entry.video = None;
+        let mut bytes = Vec::new();
+        encode_entry(&entry, &mut bytes);
+        bytes[8] = KIND_VIDEO;
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mut snapshot = b"TBLIST01".to_vec();
+        snapshot.extend_from_slice(&[0; 20]);
+        snapshot.extend_from_slice(&1u64.to_le_bytes());
+        snapshot.extend_from_slice(&bytes);
+        snapshot.extend_from_slice(&0u32.to_le_bytes());
+        takeback_durable::push_crc(&mut snapshot, 0);
+        fs::write(dir.path().join(SNAPSHOT_FILE), snapshot).expect("write");
+        assert!(matches!(
+            read_snapshot(&dir.path().join(SNAPSHOT_FILE)),
+            Err(StateError::Damaged { reason, .. }) if reason == "an entry of unknown kind"
+        ));
     }
 }

@@ -18,6 +18,12 @@ pub use takeback_wire::{ListedHash, Md5Digest, Sha256Digest};
 /// qualities and timestamps (the frame numbers are their places in the list).
 pub use takeback_vpdq::VideoFingerprint as ListedVideo;
 
+/// Most frames a listed video may have. The hotline lists at most 7,200 by default, and a
+/// page of the feed (at most 256 MiB) could carry fewer than 3 million; the feed refuses
+/// more, and a saved video with a larger count is damage, refused before anything is
+/// allocated for it.
+pub(crate) const MAX_VIDEO_FRAMES: u32 = 1_000_000;
+
 /// An entry of a hotline's list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListEntry {

@@ -2,7 +2,7 @@
 //! [`HashListPage`]) checked whole before anything in it is used.
 
 use crate::list::MAX_ENTRY_ID;
-use crate::types::{ListChange, ListEntry, ListedHash, ListedVideo};
+use crate::types::{ListChange, ListEntry, ListedHash, ListedVideo, MAX_VIDEO_FRAMES};
 use std::sync::Arc;
 use takeback_vpdq::VpdqFrame;
 use takeback_wire::{Algorithm, ChangeOp, HashListPage, Sha256Digest};
@@ -89,6 +89,13 @@ fn video_of(change: &takeback_wire::ListChange) -> Result<ListedVideo, String> {
     let frames = change.frames.as_deref().unwrap_or_default();
     if change.op == ChangeOp::Add && frames.is_empty() {
         return Err("a vpdq entry without frames".into());
+    }
+    // What the matcher's files can hold (see `state`).
+    if frames.len() > MAX_VIDEO_FRAMES as usize {
+        return Err(format!(
+            "a video of {} frames, more than {MAX_VIDEO_FRAMES}",
+            frames.len()
+        ));
     }
     let mut video = ListedVideo::default();
     video.frames.reserve_exact(frames.len());
@@ -213,6 +220,28 @@ mod tests {
         let bad_identity = video.replace(&sha, "ab");
         let error = parse_page(&page(&bad_identity, 6), 5).expect_err("bad identity");
         assert!(error.contains("malformed vpdq"), "{error}");
+    }
+
+    #[test]
+    fn a_video_of_more_frames_than_the_files_hold_is_refused() {
+        // Checked before any frame is read: empty values cost no memory.
+        let frame = takeback_wire::VideoFrame {
+            timestamp: 0.0,
+            value: String::new(),
+            quality: 90,
+        };
+        let change = takeback_wire::ListChange {
+            seq: 1,
+            op: ChangeOp::Add,
+            id: 1,
+            algorithm: Algorithm::Vpdq,
+            value: "ab".repeat(32),
+            quality: None,
+            verified: true,
+            frames: Some(vec![frame; MAX_VIDEO_FRAMES as usize + 1]),
+        };
+        let error = video_of(&change).expect_err("too many frames");
+        assert!(error.contains("more than 1000000"), "{error}");
     }
 
     #[test]
