@@ -200,6 +200,7 @@ fn build_pages(config: &HotlineConfig) -> Result<Option<Arc<Pages>>, ServeError>
         min_pdq_quality: config.min_pdq_quality,
         max_hashes_per_report: config.max_hashes_per_report,
         max_urls_per_report: config.max_urls_per_report,
+        max_videos_per_report: config.max_videos_per_report,
     };
     let pages = Pages::new(&config.pages, &config.support, limits)?;
     let unreplaced = config.support.placeholders();

@@ -81,6 +81,8 @@ pub struct PageLimits {
     pub max_hashes_per_report: usize,
     /// Most URLs in one report.
     pub max_urls_per_report: usize,
+    /// Most videos in one report.
+    pub max_videos_per_report: usize,
 }
 
 /// Why the pages cannot be served.

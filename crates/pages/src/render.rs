@@ -95,6 +95,7 @@ struct ScriptSettings<'a> {
     min_pdq_quality: u8,
     max_hashes: usize,
     max_urls: usize,
+    max_videos: usize,
     messages: BTreeMap<&'a str, &'a Message>,
 }
 
@@ -128,6 +129,7 @@ pub(crate) fn render_all(
         min_pdq_quality: limits.min_pdq_quality,
         max_hashes: limits.max_hashes_per_report,
         max_urls: limits.max_urls_per_report,
+        max_videos: limits.max_videos_per_report,
         messages: catalogue.section("js"),
     };
     let script = script_json(&script).map_err(|e| PagesError::Render {

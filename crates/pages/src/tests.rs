@@ -10,6 +10,7 @@ const LIMITS: PageLimits = PageLimits {
     min_pdq_quality: 50,
     max_hashes_per_report: 100,
     max_urls_per_report: 50,
+    max_videos_per_report: 3,
 };
 
 fn pages() -> Arc<Pages> {
@@ -223,6 +224,19 @@ fn settings_are_escaped_inside_the_page() {
     assert_eq!(page.matches("<script").count(), 3, "{page}");
     assert!(page.contains("&lt;/script&gt;"), "{page}");
     assert!(page.contains("\\u003c/script\\u003e"));
+}
+
+#[test]
+fn the_scripts_are_told_the_hotlines_limits() {
+    let page = decoded(&pages().documents["report"]);
+    for setting in [
+        r#""minPdqQuality":50"#,
+        r#""maxHashes":100"#,
+        r#""maxUrls":50"#,
+        r#""maxVideos":3"#,
+    ] {
+        assert!(page.contains(setting), "{setting} in {page}");
+    }
 }
 
 #[test]
