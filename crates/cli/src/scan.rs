@@ -12,15 +12,17 @@ use std::path::{Path, PathBuf};
 use takeback_fingerprint::collect_files;
 use takeback_matcher::ScanMatch;
 use takeback_matcher::scan::{
-    Against, ScanOptions, ScanOutput, ScanProgress, ScanRecord, ScanSink, scan,
+    Against, FilePrint, ScanOptions, ScanOutput, ScanProgress, ScanRecord, ScanSink, scan,
 };
 
-/// Scan stored files for pictures on a hash list: decode, fingerprint and match each one,
-/// on all cores, writing the files that match.
+/// Scan stored files for pictures and videos on a hash list: decode, fingerprint and match
+/// each one, on all cores, writing the files that match.
 ///
-/// Against a list file (--list: PDQ hashes, as text or a saved index) or a running
-/// `takeback matcher` (--matcher: its lists, MD5 and SHA-256 too; only hashes are sent).
-/// Directories are searched recursively in name order, skipping hidden files; --files-from
+/// A picture is hashed with PDQ; a video (recognised by content, as `takeback hash` does)
+/// with vPDQ, one frame a second. Against a list file (--list: PDQ hashes, as text or a
+/// saved index) a video matches a listed hash when one of its frames does; against a
+/// running `takeback matcher` (--matcher: its lists, listed videos, MD5 and SHA-256 too)
+/// only hashes are sent, never a file's bytes. Directories are searched recursively in name order, skipping hidden files; --files-from
 /// reads paths one per line. A file that cannot be read or decoded is counted and listed
 /// (on stderr, and with --errors in a file), and the scan goes on. With --output FILE the
 /// scan can be interrupted and continued with --resume. Exit status: 0 when every file was
@@ -58,8 +60,13 @@ pub struct ScanArgs {
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// `jsonl`: one object per matching file, `{"path", "pdq", "quality", "matches": [{"hotline",
-    /// "id", "algorithm", "hash", "distance", "verified", "variant"}]}`. `csv`: a header, then
-    /// one row per match: `path,hotline,id,algorithm,distance,verified,variant,hash`.
+    /// "id", "algorithm", "hash", "distance", "verified", "variant"}]}`; for a video `{"path",
+    /// "kind": "video", "frames" (how many were hashed), "matches"}`. A match of a listed
+    /// video (`vpdq`, through --matcher) adds `video`: `{"match": "video", "query_share",
+    /// "listed_share"}` for a video, `{"match": "frame", "timestamp"}` for a picture that is
+    /// one of its frames. A video's match on a list file adds `timestamp`, the seconds into
+    /// the video of its closest frame. `csv`: a header, then one row per match:
+    /// `path,hotline,id,algorithm,distance,verified,variant,hash`.
     #[arg(long, value_enum, default_value_t = ScanFormat::Jsonl)]
     format: ScanFormat,
     /// Also write each file that could not be read, `path<TAB>reason`, to this file.
@@ -68,13 +75,17 @@ pub struct ScanArgs {
     /// Continue an interrupted scan of the same paths into the same --output.
     #[arg(long, requires = "output")]
     resume: bool,
-    /// With --list: largest PDQ distance that counts as a match (0-256).
+    /// With --list: largest PDQ distance that counts as a match (0-256). A video matches a
+    /// listed hash when one of its frames is this close; each listed hash is written once,
+    /// with the closest frame.
     #[arg(long, default_value_t = 31, value_parser = clap::value_parser!(u32).range(0..=256))]
     max_distance: u32,
-    /// With --list: lowest PDQ quality matched (0-100); pictures under it are skipped.
+    /// With --list: lowest PDQ quality matched (0-100); pictures, and a video's frames,
+    /// under it are skipped.
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(0..=100))]
     quality_floor: u8,
-    /// Match only pictures as they are, not turned or mirrored.
+    /// Match only pictures as they are, not turned or mirrored (videos are matched as they
+    /// are either way).
     #[arg(long)]
     no_dihedral: bool,
     /// Worker threads [default: one per core].
@@ -82,7 +93,7 @@ pub struct ScanArgs {
     jobs: Option<usize>,
     /// Memory the pictures being decoded at once may take (`2GiB`, `512MiB`): a worker
     /// waits while it is taken, and a picture that needs more on its own is listed as
-    /// unreadable.
+    /// unreadable. (A video holds one frame at a time and is not counted.)
     #[arg(long, value_name = "SIZE", value_parser = crate::memory_size, default_value = "2GiB")]
     decode_memory: u64,
     /// No progress bar, even on a terminal.
@@ -96,12 +107,23 @@ enum ScanFormat {
     Csv,
 }
 
-/// A matching file, as `jsonl` writes it.
+/// A matching picture, as `jsonl` writes it (outside tools read these: keep its shape).
 #[derive(Debug, Serialize)]
 struct JsonRecord<'a> {
     path: &'a str,
     pdq: String,
     quality: u8,
+    matches: &'a [ScanMatch],
+}
+
+/// A matching video, as `jsonl` writes it.
+#[derive(Debug, Serialize)]
+struct JsonVideoRecord<'a> {
+    path: &'a str,
+    /// Always `video`: what tells it from a picture's record.
+    kind: &'static str,
+    /// How many frames were hashed.
+    frames: usize,
     matches: &'a [ScanMatch],
 }
 
@@ -195,13 +217,26 @@ impl ScanSink for Sink {
         let mut bytes = Vec::new();
         match self.format {
             ScanFormat::Jsonl => {
-                let line = JsonRecord {
-                    path: &path,
-                    pdq: record.print.pdq.hash.to_hex(),
-                    quality: record.print.pdq.quality,
-                    matches: record.matches,
-                };
-                serde_json::to_writer(&mut bytes, &line)?;
+                match record.print {
+                    FilePrint::Picture(print) => {
+                        let line = JsonRecord {
+                            path: &path,
+                            pdq: print.pdq.hash.to_hex(),
+                            quality: print.pdq.quality,
+                            matches: record.matches,
+                        };
+                        serde_json::to_writer(&mut bytes, &line)?;
+                    }
+                    FilePrint::Video(print) => {
+                        let line = JsonVideoRecord {
+                            path: &path,
+                            kind: "video",
+                            frames: print.fingerprint.frames.len(),
+                            matches: record.matches,
+                        };
+                        serde_json::to_writer(&mut bytes, &line)?;
+                    }
+                }
                 bytes.push(b'\n');
             }
             ScanFormat::Csv => {

@@ -1,8 +1,10 @@
-//! The engine of `takeback scan`: a backlog of stored files against a hash list, on all
-//! cores, resumable.
+//! The engine of `takeback scan`: a backlog of stored pictures and videos against a hash
+//! list, on all cores, resumable.
 //!
 //! Files are fingerprinted and matched by rayon workers (against a list file in memory,
-//! or a running matcher over HTTP, see [`Against`]); results are written in scan order,
+//! or a running matcher over HTTP, see [`Against`]): a file that looks like a video by its
+//! first bytes (as `takeback hash` tells them apart) is hashed as a video, one frame a
+//! second with vPDQ, anything else as a picture. Results are written in scan order,
 //! whatever order the workers finish in, so that "the first N files are done" is a true
 //! checkpoint. With an output file, a checkpoint is saved beside it every two seconds and
 //! at the end of a scan that stops (a matcher failing, say), and the scan can be resumed
@@ -26,7 +28,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 use takeback_fingerprint::{
-    DecodeBudget, Fingerprint, FingerprintError, Options, fingerprint_file,
+    DecodeBudget, FileDigests, Fingerprint, FingerprintError, Options, VideoOptions, VideoPrint,
+    fingerprint_file, fingerprint_video_file, video_container_of,
 };
 
 /// How often the checkpoint is saved during a scan.
@@ -54,8 +57,30 @@ pub struct ScanOptions {
     /// Worker threads; one per core if `None`.
     pub jobs: Option<usize>,
     /// Memory the pictures being decoded at once may take, in bytes (see
-    /// [`DecodeBudget`]); workers wait for it.
+    /// [`DecodeBudget`]); workers wait for it. Videos are not counted: each holds one
+    /// frame at a time.
     pub decode_memory: u64,
+}
+
+/// What a scanned file was fingerprinted as.
+// A picture's print is the larger (its eight dihedral hashes); one is alive per worker.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilePrint {
+    /// A picture: its PDQ hash (and its turns and mirrors, when asked for) and digests.
+    Picture(Fingerprint),
+    /// A video: its vPDQ frames, one hashed a second, and digests.
+    Video(VideoPrint),
+}
+
+impl FilePrint {
+    /// MD5 and SHA-256 of the file's bytes.
+    pub fn digests(&self) -> &FileDigests {
+        match self {
+            FilePrint::Picture(print) => &print.digests,
+            FilePrint::Video(print) => &print.digests,
+        }
+    }
 }
 
 /// A file that matched.
@@ -64,7 +89,7 @@ pub struct ScanRecord<'a> {
     /// The file.
     pub path: &'a Path,
     /// Its fingerprint.
-    pub print: &'a Fingerprint,
+    pub print: &'a FilePrint,
     /// What it matched.
     pub matches: &'a [ScanMatch],
 }
@@ -117,7 +142,8 @@ pub struct ScanSummary {
 
 /// Why one file gave no result.
 enum FileError {
-    /// Unreadable or not an image: counted, and the scan goes on.
+    /// Unreadable, damaged, or neither a picture nor a video: counted, and the scan goes
+    /// on.
     File(FingerprintError),
     /// The matcher failed: the scan stops, resumable.
     Matcher(String),
@@ -179,6 +205,11 @@ pub fn scan(
         budget: Some(Arc::new(DecodeBudget::new(decode_memory))),
         ..Options::default()
     };
+    let video_options = VideoOptions {
+        // One file per core already: each video is decoded on its worker's thread.
+        decoder_threads: 1,
+        ..VideoOptions::default()
+    };
     let todo = &files[skip.min(files.len())..];
     let progress = |state: &Checkpoint| ScanProgress {
         total: files.len() as u64,
@@ -206,7 +237,7 @@ pub fn scan(
                         if stop.load(Ordering::Relaxed) {
                             return;
                         }
-                        let result = fingerprint_file(path, &options)
+                        let result = fingerprint(path, &options, &video_options)
                             .map_err(FileError::File)
                             .and_then(|print| {
                                 let matches =
@@ -243,8 +274,7 @@ pub fn scan(
                         Err(FileError::File(error)) => {
                             state.unreadable += 1;
                             // One line each: decoders' messages may hold line breaks.
-                            let reason = error
-                                .to_string()
+                            let reason = reason(&error)
                                 .split_whitespace()
                                 .collect::<Vec<_>>()
                                 .join(" ");
@@ -302,4 +332,72 @@ pub fn scan(
         matched: state.matched,
         unreadable: state.unreadable,
     })
+}
+
+/// Fingerprints a file as a video if its first bytes say it is one (as `takeback hash`
+/// does), else as a picture.
+fn fingerprint(
+    path: &Path,
+    options: &Options,
+    video_options: &VideoOptions,
+) -> Result<FilePrint, FingerprintError> {
+    // A file that cannot be opened falls through: the picture path reports why.
+    if let Ok(Some(_)) = video_container_of(path) {
+        fingerprint_video_file(path, video_options).map(FilePrint::Video)
+    } else {
+        fingerprint_file(path, options).map(FilePrint::Picture)
+    }
+}
+
+/// Why a file is unreadable, as listed: one that is neither a picture nor a video says
+/// both (the picture decoder's own message names pictures only).
+fn reason(error: &FingerprintError) -> String {
+    match error {
+        FingerprintError::NotAnImage => "not a picture or video Takeback can read (pictures: \
+            JPEG, PNG, WebP, GIF, BMP, TIFF; videos: MP4, MOV, 3GP, WebM, MKV, AVI, MPEG-TS, \
+            FLV)"
+            .into(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_neither_picture_nor_video_is_listed_as_such() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let notes = dir.path().join("notes.txt");
+        std::fs::write(&notes, "not a picture").expect("written");
+        let error = fingerprint(&notes, &Options::default(), &VideoOptions::default())
+            .expect_err("neither");
+        let reason = reason(&error);
+        assert!(
+            reason.contains("not a picture or video") && reason.contains("MKV"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn a_file_that_starts_like_a_video_but_is_damaged_is_refused_as_a_video() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let broken = dir.path().join("broken.mp4");
+        let mut bytes = vec![0, 0, 0, 0x20];
+        bytes.extend_from_slice(b"ftypisom");
+        bytes.resize(600, 0);
+        std::fs::write(&broken, bytes).expect("written");
+        let error = fingerprint(&broken, &Options::default(), &VideoOptions::default())
+            .expect_err("damaged");
+        assert!(
+            matches!(
+                error,
+                FingerprintError::Corrupt {
+                    format: "video",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+    }
 }

@@ -210,24 +210,33 @@ fn one() -> u32 {
 
 /// A match as a scan writes it: a [`ListMatch`] from a matcher, or a PDQ match on a list
 /// file (which says nothing of verification).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScanMatch {
     /// The list it is on: the matcher's name for it, or the list file's name.
     pub hotline: String,
     /// The entry's id on that list.
     pub id: i64,
-    /// `pdq`, `md5` or `sha256`.
+    /// `pdq`, `md5`, `sha256`, or `vpdq` for a listed video (through a matcher).
     pub algorithm: Algorithm,
     /// The listed fingerprint, hex.
     pub hash: String,
-    /// Hamming distance for PDQ; 0 for MD5 and SHA-256.
+    /// Hamming distance for PDQ (for a video, its closest frame's); 0 for MD5 and
+    /// SHA-256.
     pub distance: u32,
     /// Unknown (absent) for list files, which carry no verification.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     /// Which turn or mirror of the file matched; absent when the file as it is matched.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
+    /// How a listed video (`vpdq`) matched: a scanned video by the vPDQ rule, or a
+    /// scanned picture as one of its frames. Absent for other entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoMatch>,
+    /// For a scanned video matching a list file's PDQ hash: where its frame closest to
+    /// that hash is, in seconds from its start (to the millisecond). Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<f64>,
 }
 
 impl From<ListMatch> for ScanMatch {
@@ -240,6 +249,8 @@ impl From<ListMatch> for ScanMatch {
             distance: found.distance,
             verified: Some(found.verified),
             variant: found.variant.map(String::from),
+            video: found.video,
+            timestamp: None,
         }
     }
 }
