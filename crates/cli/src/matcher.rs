@@ -238,6 +238,9 @@ pub fn run(args: MatcherArgs) -> Result<()> {
             "list opened"
         );
     }
+    // The router installs the metrics recorder: built before the followers start, so that
+    // what they count from their first sync (a refused list, say) is not lost.
+    let router = takeback_matcher::router(matcher.clone());
     matcher.start();
     let served = runtime()?.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen)
@@ -248,7 +251,7 @@ pub fn run(args: MatcherArgs) -> Result<()> {
         let mut stdout = std::io::stdout();
         let _ = writeln!(stdout, "takeback matcher listening on http://{address}");
         let _ = stdout.flush();
-        axum::serve(listener, takeback_matcher::router(matcher.clone()))
+        axum::serve(listener, router)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("the matcher stopped")

@@ -3,66 +3,13 @@
 //! and a still picture of one of its frames; an unrelated video is not; withdrawn, it is
 //! found no more; a restart keeps it. Clips are FFmpeg's own benign test patterns.
 
+use crate::clips::{clip, frames_of, hash_record, re_encode, still, video_report};
 use crate::end_to_end::{encode, picture, report_of_file};
 use crate::proc::MatcherProcess;
-use crate::support::{Database, Server, add, eventually, takeback};
+use crate::support::{Database, Server, add, eventually};
 use image::ImageFormat;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
-
-/// Runs the `ffmpeg` command (tools/test installs it) quietly; panics if it fails.
-fn ffmpeg(args: &[&str]) {
-    let output = Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"])
-        .args(args)
-        .output()
-        .expect("the `ffmpeg` command (tools/test installs it)");
-    assert!(output.status.success(), "{output:?}");
-}
-
-/// Eight seconds of one of FFmpeg's test sources, H.264 in MP4.
-fn clip(dir: &Path, name: &str, source: &str) -> PathBuf {
-    let path = dir.join(name);
-    let out = path.to_str().unwrap();
-    ffmpeg(&[
-        "-f", "lavfi", "-i", source, "-t", "8", "-c:v", "libx264", "-pix_fmt", "yuv420p", out,
-    ]);
-    path
-}
-
-/// `takeback hash` of a video: its JSON record.
-fn hash_record(path: &Path) -> Value {
-    let output = takeback().arg("hash").arg(path).output().unwrap();
-    assert!(output.status.success(), "{output:?}");
-    serde_json::from_slice(&output.stdout).unwrap()
-}
-
-/// A video's frames as the hotline and the matcher take them.
-fn frames_of(record: &Value) -> Vec<Value> {
-    record["vpdq"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| json!({"timestamp": f["timestamp"], "value": f["hash"], "quality": f["quality"]}))
-        .collect()
-}
-
-/// A young person's report of a video, as the report page sends it.
-fn video_report(record: &Value) -> Value {
-    json!({
-        "reporter": "young_person",
-        "hashes": [
-            {"algorithm": "vpdq", "frames": frames_of(record)},
-            {"algorithm": "md5", "value": record["md5"]},
-            {"algorithm": "sha256", "value": record["sha256"]},
-        ],
-        "urls": [],
-        "under_18": true,
-        "consent_to_share": true,
-    })
-}
 
 fn algorithms(found: &[Value]) -> Vec<&str> {
     found
@@ -121,17 +68,7 @@ fn a_listed_video_is_found_by_its_file_a_re_encoded_copy_its_frames_and_a_still(
     // Re-encoded smaller, at another quality, in another container: not the same bytes,
     // the same video; sent as plain bytes, it is recognised as a video.
     let copy = dir.join("copy.mkv");
-    ffmpeg(&[
-        "-i",
-        original.to_str().unwrap(),
-        "-vf",
-        "scale=240:180",
-        "-c:v",
-        "libx264",
-        "-crf",
-        "35",
-        copy.to_str().unwrap(),
-    ]);
+    re_encode(&original, &copy);
     let copy_bytes = std::fs::read(&copy).unwrap();
     let (code, body) = matcher.post_raw("/v1/match", "application/octet-stream", &copy_bytes);
     assert_eq!(code, 200, "{body}");
@@ -145,17 +82,9 @@ fn a_listed_video_is_found_by_its_file_a_re_encoded_copy_its_frames_and_a_still(
     assert_eq!(found[0]["video"]["query_share"], 1.0);
 
     // A still picture of the video (a screenshot of its fourth second): a frame match.
-    let still = dir.join("still.png");
-    ffmpeg(&[
-        "-ss",
-        "3",
-        "-i",
-        original.to_str().unwrap(),
-        "-frames:v",
-        "1",
-        still.to_str().unwrap(),
-    ]);
-    let found = matcher.match_image(&std::fs::read(&still).unwrap(), "image/png");
+    let screenshot = dir.join("still.png");
+    still(&original, 3, &screenshot);
+    let found = matcher.match_image(&std::fs::read(&screenshot).unwrap(), "image/png");
     let frames = video_matches(&found);
     assert_eq!(frames.len(), 1, "{found:?}");
     assert_eq!(frames[0]["id"], video_id);
