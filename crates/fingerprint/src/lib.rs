@@ -25,7 +25,6 @@ pub use budget::{DecodeBudget, Reservation};
 pub use decode::{DecodeLimits, DecodedImage, ImageFormat, decode};
 pub use digest::{Digester, FileDigests, Md5Digest, Sha256Digest, digest_bytes, digest_reader};
 pub use files::collect_files;
-#[cfg(target_os = "linux")]
 pub use video::fingerprint_video_bytes;
 pub use video::{
     VideoContainer, VideoLimits, VideoOptions, VideoPrint, VideoStreamInfo, fingerprint_video_file,

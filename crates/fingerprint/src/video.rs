@@ -239,6 +239,19 @@ pub fn fingerprint_video_bytes(
     })
 }
 
+/// Fingerprints a video held in memory: only on Linux, whose anonymous in-memory files
+/// let FFmpeg read it without its being written to disk. Elsewhere it is refused.
+#[cfg(not(target_os = "linux"))]
+pub fn fingerprint_video_bytes(
+    _bytes: &[u8],
+    _options: &VideoOptions,
+) -> Result<VideoPrint, FingerprintError> {
+    Err(FingerprintError::Unsupported {
+        format: "video",
+        reason: "videos held in memory are hashed on Linux only (never written to disk)".into(),
+    })
+}
+
 /// Decodes the video at `path` and hands each hashed frame to `on_frame` as soon as it is
 /// hashed (for progress, or to stream the frames out). Returns the stream's description
 /// and the number of frames decoded.

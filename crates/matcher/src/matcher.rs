@@ -286,8 +286,8 @@ impl Matcher {
     }
 
     /// Hashes a video held in memory (keeping none of it, and writing none of it to
-    /// disk: FFmpeg reads it from memory) and looks it up by its frames and digests.
-    #[cfg(target_os = "linux")]
+    /// disk: FFmpeg reads it from memory; Linux only) and looks it up by its frames and
+    /// digests.
     pub fn match_video(&self, bytes: &[u8]) -> Result<VideoMatches, MatchError> {
         if !self.is_ready() {
             return Err(MatchError::NotReady);
