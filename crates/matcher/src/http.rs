@@ -323,17 +323,14 @@ async fn match_upload(
                     } else {
                         QueryHashes::default()
                     };
-                    let _permit = state
-                        .hashing
-                        .acquire()
-                        .await
-                        .map_err(|_| ApiError::not_ready())?;
-                    let matcher = state.matcher.clone();
-                    let matches = tokio::task::spawn_blocking(move || {
-                        matcher.match_video_frames(&video, digests.md5, digests.sha256)
-                    })
-                    .await
-                    .map_err(|_| internal("Matching the video's frames failed unexpectedly."))?;
+                    let matches = on_a_hashing_thread(
+                        &state,
+                        "Matching the video's frames failed unexpectedly.",
+                        move |matcher| {
+                            matcher.match_video_frames(&video, digests.md5, digests.sha256)
+                        },
+                    )
+                    .await?;
                     let matched = !matches.is_empty();
                     (
                         "frames",
@@ -344,22 +341,15 @@ async fn match_upload(
             }
         }
         BodyKind::Image | BodyKind::Bytes => {
-            if body.is_empty() {
-                return Err(ApiError::invalid_query(
-                    "the body is empty: send the image's bytes",
-                ));
-            }
-            let _permit = state
-                .hashing
-                .acquire()
-                .await
-                .map_err(|_| ApiError::not_ready())?;
-            let matcher = state.matcher.clone();
+            not_empty(&body, "image")?;
             // The bytes move into the hashing task and are dropped with it.
-            let found = tokio::task::spawn_blocking(move || matcher.match_image(&body))
-                .await
-                .map_err(|_| internal("Hashing the image failed unexpectedly."))?
-                .map_err(refusal)?;
+            let found = on_a_hashing_thread(
+                &state,
+                "Hashing the image failed unexpectedly.",
+                move |matcher| matcher.match_image(&body),
+            )
+            .await?
+            .map_err(refusal)?;
             (
                 "image",
                 !found.matches.is_empty(),
@@ -367,23 +357,16 @@ async fn match_upload(
             )
         }
         BodyKind::Video => {
-            if body.is_empty() {
-                return Err(ApiError::invalid_query(
-                    "the body is empty: send the video's bytes",
-                ));
-            }
-            let _permit = state
-                .hashing
-                .acquire()
-                .await
-                .map_err(|_| ApiError::not_ready())?;
-            let matcher = state.matcher.clone();
+            not_empty(&body, "video")?;
             // The bytes move into the hashing task, are read by FFmpeg from memory, and
             // are dropped with it: never written to disk.
-            let found = tokio::task::spawn_blocking(move || matcher.match_video(&body))
-                .await
-                .map_err(|_| internal("Hashing the video failed unexpectedly."))?
-                .map_err(refusal)?;
+            let found = on_a_hashing_thread(
+                &state,
+                "Hashing the video failed unexpectedly.",
+                move |matcher| matcher.match_video(&body),
+            )
+            .await?
+            .map_err(refusal)?;
             (
                 "video",
                 !found.matches.is_empty(),
@@ -400,9 +383,33 @@ async fn match_upload(
     Ok(response)
 }
 
-/// 500, for a hashing task that panicked.
-fn internal(message: &'static str) -> ApiError {
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+/// 400 for an empty body, which should have been an image's or a video's bytes.
+fn not_empty(body: &[u8], what: &str) -> Result<(), ApiError> {
+    if body.is_empty() {
+        return Err(ApiError::invalid_query(format!(
+            "the body is empty: send the {what}'s bytes"
+        )));
+    }
+    Ok(())
+}
+
+/// Runs `work` on a blocking thread once a hashing slot is free (one per core, so that a
+/// burst of large uploads queues rather than exhausting memory); `failed` is the 500's
+/// message should it panic.
+async fn on_a_hashing_thread<T: Send + 'static>(
+    state: &AppState,
+    failed: &'static str,
+    work: impl FnOnce(Matcher) -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let _permit = state
+        .hashing
+        .acquire()
+        .await
+        .map_err(|_| ApiError::not_ready())?;
+    let matcher = state.matcher.clone();
+    tokio::task::spawn_blocking(move || work(matcher))
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", failed))
 }
 
 /// Why an image or a video handed in cannot be matched, as an answer.

@@ -34,26 +34,17 @@ async function mustExist(file, advice) {
 }
 
 /**
- * Starts `takeback serve` on a free port with a fresh SQLite database and `configToml`.
- * Returns `{ url, origin, stderr(), run(args), stop() }`.
+ * Starts `takeback ARGS…` (a server that prints "listening on URL" on stdout) and waits
+ * for its address. Returns `{ url, stderr(), stop() }`; `stop` also removes `dir`.
  */
-export async function startHotline({ configToml = "", env = {} } = {}) {
-  await mustExist(binary, "build it with `cargo build -p takeback` (or set TAKEBACK_BIN)");
-  const dir = await mkdtemp(path.join(tmpdir(), "takeback-e2e-"));
-  const config = path.join(dir, "hotline.toml");
-  await writeFile(config, `[pages]\nquick_exit_url = "${NEUTRAL_URL}"\n${configToml}`);
-  const database = `sqlite://${path.join(dir, "takeback.db")}`;
-  const child = spawn(
-    binary,
-    ["serve", "--listen", "127.0.0.1:0", "--database", database, "--config", config],
-    { env: { ...process.env, TAKEBACK_LOG_FORMAT: "json", ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
+async function startService(what, args, env, dir) {
+  const child = spawn(binary, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the hotline did not start:\n${stderr}`)), 30_000);
-    child.once("exit", (code) => reject(new Error(`the hotline exited (${code}):\n${stderr}`)));
+    const timer = setTimeout(() => reject(new Error(`the ${what} did not start:\n${stderr}`)), 30_000);
+    child.once("exit", (code) => reject(new Error(`the ${what} exited (${code}):\n${stderr}`)));
     lines.on("line", (line) => {
       const match = line.match(/listening on (http:\/\/\S+)/);
       if (match) {
@@ -64,11 +55,7 @@ export async function startHotline({ configToml = "", env = {} } = {}) {
   });
   return {
     url,
-    origin: new URL(url).origin,
-    database,
     stderr: () => stderr,
-    /** Runs `takeback ARGS…` and returns its stdout. */
-    run: async (args) => (await promisify(execFile)(binary, args, { maxBuffer: 1 << 24 })).stdout,
     async stop() {
       if (child.exitCode === null) {
         child.kill("SIGTERM");
@@ -80,51 +67,54 @@ export async function startHotline({ configToml = "", env = {} } = {}) {
 }
 
 /**
+ * Starts `takeback serve` on a free port with a fresh SQLite database and `configToml`.
+ * Returns `{ url, origin, stderr(), run(args), stop() }`.
+ */
+export async function startHotline({ configToml = "", env = {} } = {}) {
+  await mustExist(binary, "build it with `cargo build -p takeback` (or set TAKEBACK_BIN)");
+  const dir = await mkdtemp(path.join(tmpdir(), "takeback-e2e-"));
+  const config = path.join(dir, "hotline.toml");
+  await writeFile(config, `[pages]\nquick_exit_url = "${NEUTRAL_URL}"\n${configToml}`);
+  const database = `sqlite://${path.join(dir, "takeback.db")}`;
+  const service = await startService(
+    "hotline",
+    ["serve", "--listen", "127.0.0.1:0", "--database", database, "--config", config],
+    { TAKEBACK_LOG_FORMAT: "json", ...env },
+    dir,
+  );
+  return {
+    ...service,
+    origin: new URL(service.url).origin,
+    database,
+    /** Runs `takeback ARGS…` and returns its stdout. */
+    run: async (args) => (await promisify(execFile)(binary, args, { maxBuffer: 1 << 24 })).stdout,
+  };
+}
+
+/**
  * Starts `takeback matcher` following `hotline` as a partner platform would (a partner
  * key made with `takeback partner add`), syncing every 0.3 s. Returns
  * `{ url, match(bytes, contentType), stop() }`; `match` answers with the JSON.
  */
 export async function startMatcher(hotline) {
-  const run = promisify(execFile);
-  const key = (await run(binary, ["partner", "add", "e2e-platform", "--database", hotline.database])).stdout.trim();
+  const key = (await hotline.run(["partner", "add", "e2e-platform", "--database", hotline.database])).trim();
   const dir = await mkdtemp(path.join(tmpdir(), "takeback-e2e-matcher-"));
-  const child = spawn(
-    binary,
+  const service = await startService(
+    "matcher",
     ["matcher", "--listen", "127.0.0.1:0", "--hotline", hotline.url, "--key", key,
       "--state", dir, "--sync-interval", "0.3", "--log-format", "json"],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    {},
+    dir,
   );
-  let stderr = "";
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the matcher did not start:\n${stderr}`)), 30_000);
-    child.once("exit", (code) => reject(new Error(`the matcher exited (${code}):\n${stderr}`)));
-    lines.on("line", (line) => {
-      const match = line.match(/listening on (http:\/\/\S+)/);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-  });
   return {
-    url,
-    stderr: () => stderr,
+    ...service,
     async match(bytes, contentType) {
-      const response = await fetch(`${url}/v1/match`, {
+      const response = await fetch(`${service.url}/v1/match`, {
         method: "POST",
         headers: { "Content-Type": contentType },
         body: bytes,
       });
       return { status: response.status, body: await response.json() };
-    },
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await once(child, "exit");
-      }
-      await rm(dir, { recursive: true, force: true });
     },
   };
 }
