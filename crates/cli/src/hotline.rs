@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use takeback_hotline::config::{DEFAULT_DATABASE, DatabaseUrl};
 use takeback_hotline::secrets::TokenKind;
+use takeback_hotline::store::AnalystRole;
 use takeback_hotline::{HotlineConfig, Hsts, ListingPolicy, Secret, Store};
 
 /// Where the database is: shared by every command that touches it.
@@ -213,7 +214,9 @@ pub enum PartnerCommand {
 #[derive(Debug, Subcommand)]
 pub enum AnalystCommand {
     /// Add an analyst and print their token on stdout, once (only its hash is stored).
-    Add(NamedArgs),
+    Add(AnalystAddArgs),
+    /// Change an analyst's role (`analyst` or `admin`).
+    Role(AnalystRoleArgs),
     /// Revoke an analyst's token at once (they stay in the audit log by name).
     Revoke(NamedArgs),
     /// List analysts: name, date added, and whether revoked.
@@ -222,6 +225,46 @@ pub enum AnalystCommand {
     /// noticed and removed, time to removal) for a transparency report: no case, reporter
     /// or fingerprint is in it.
     ExportTakedown(crate::takedown::ExportArgs),
+}
+
+/// An analyst's role in the console.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RoleArg {
+    /// Reviews entries and reported addresses, reads cases and the audit log.
+    Analyst,
+    /// Also manages partners and analysts in the console.
+    Admin,
+}
+
+impl From<RoleArg> for AnalystRole {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Analyst => AnalystRole::Analyst,
+            RoleArg::Admin => AnalystRole::Admin,
+        }
+    }
+}
+
+/// `takeback analyst add`.
+#[derive(Debug, Args)]
+pub struct AnalystAddArgs {
+    #[command(flatten)]
+    named: NamedArgs,
+    /// What they may do in the console.
+    #[arg(long, value_enum, default_value = "analyst")]
+    role: RoleArg,
+}
+
+/// `takeback analyst role`.
+#[derive(Debug, Args)]
+pub struct AnalystRoleArgs {
+    /// The analyst's name.
+    name: String,
+    /// The new role.
+    #[arg(value_enum)]
+    role: RoleArg,
+    #[command(flatten)]
+    database: DatabaseArg,
 }
 
 /// A name and the database.
@@ -340,13 +383,17 @@ pub fn serve(args: ServeArgs) -> Result<()> {
 }
 
 fn add_principal(kind: TokenKind, args: &NamedArgs) -> Result<()> {
+    add_principal_in_role(kind, args, AnalystRole::Analyst)
+}
+
+fn add_principal_in_role(kind: TokenKind, args: &NamedArgs, role: AnalystRole) -> Result<()> {
     let name = args.name.trim();
     anyhow::ensure!(
         !name.is_empty() && name.len() <= 200,
         "the name must be 1 to 200 characters"
     );
     let token = with_store(&args.database, async |store| {
-        store.add_principal(kind, name).await
+        store.add_principal_in_role(kind, name, role).await
     })?;
     let mut stdout = std::io::stdout();
     writeln!(stdout, "{}", token.expose())?;
@@ -396,6 +443,26 @@ fn list_principals(kind: TokenKind, database: &DatabaseArg) -> Result<()> {
     Ok(())
 }
 
+/// Analysts as `name, date added, active|revoked, role`, one per line.
+fn list_analysts(database: &DatabaseArg) -> Result<()> {
+    let rows = with_store(database, async |store| store.analysts().await)?;
+    let mut stdout = std::io::stdout().lock();
+    for (name, role, added, revoked) in rows {
+        let state = if revoked.is_some() {
+            "revoked"
+        } else {
+            "active"
+        };
+        writeln!(
+            stdout,
+            "{name}\t{}\t{state}\t{}",
+            date(added),
+            role.as_str()
+        )?;
+    }
+    Ok(())
+}
+
 /// A Unix-millisecond time as a UTC date, `YYYY-MM-DD`.
 fn date(ms: i64) -> String {
     // Civil-from-days (Howard Hinnant's algorithm): no date crate for one conversion.
@@ -424,9 +491,21 @@ pub fn partner(command: &PartnerCommand) -> Result<()> {
 /// `takeback analyst …`.
 pub fn analyst(command: &AnalystCommand) -> Result<()> {
     match command {
-        AnalystCommand::Add(args) => add_principal(TokenKind::Analyst, args),
+        AnalystCommand::Add(args) => {
+            add_principal_in_role(TokenKind::Analyst, &args.named, args.role.into())
+        }
+        AnalystCommand::Role(args) => {
+            let role = AnalystRole::from(args.role);
+            with_store(&args.database, async |store| {
+                store
+                    .set_analyst_role(&args.name, role, ("operator", "command line"))
+                    .await
+            })?;
+            eprintln!("Analyst {:?} is now {}.", args.name, role.as_str());
+            Ok(())
+        }
         AnalystCommand::Revoke(args) => revoke_principal(TokenKind::Analyst, args),
-        AnalystCommand::List(database) => list_principals(TokenKind::Analyst, database),
+        AnalystCommand::List(database) => list_analysts(database),
         AnalystCommand::ExportTakedown(args) => crate::takedown::export(args),
     }
 }

@@ -1,6 +1,7 @@
 //! The hotline's settings: defaults, then a TOML file, then environment variables and
 //! command-line options (which the `takeback` command applies on top).
 
+use crate::console::ConsoleSettings;
 use crate::store::{ListingPolicy, redact_url};
 use crate::takedown::settings::TakedownSettings;
 use serde::{Deserialize, Serialize};
@@ -83,6 +84,8 @@ pub struct HotlineConfig {
     pub support: SupportContacts,
     /// Notices to the hosts of reported addresses, and re-checks (`[takedown]`).
     pub takedown: TakedownSettings,
+    /// The analyst console (`[console]`).
+    pub console: ConsoleSettings,
 }
 
 /// When the hotline's answers carry `Strict-Transport-Security` (HTTPS only, for a year),
@@ -143,6 +146,7 @@ impl Default for HotlineConfig {
             pages: PagesSettings::default(),
             support: SupportContacts::default(),
             takedown: TakedownSettings::default(),
+            console: ConsoleSettings::default(),
         }
     }
 }

@@ -213,6 +213,41 @@ impl GuardList {
         }
     }
 
+    /// How near the nearest guard-list fingerprint is to a stored one, for an analyst
+    /// weighing it: Hamming distance for PDQ (a video: its nearest frame), 0 for an exact
+    /// fingerprint on the list. `None` when none is within twice the guard distance (or
+    /// the list is empty): far enough that the number would mean nothing.
+    pub fn nearest_distance(
+        &self,
+        algorithm: Algorithm,
+        value: &str,
+        frames: Option<&[takeback_wire::VideoFrame]>,
+    ) -> Option<u32> {
+        let within = self.max_distance.saturating_mul(2).min(128);
+        let nearest = |hash: &PdqHash| {
+            self.index
+                .query(hash, within)
+                .into_iter()
+                .map(|found| found.distance)
+                .min()
+        };
+        match algorithm {
+            Algorithm::Pdq => value
+                .parse::<PdqHash>()
+                .ok()
+                .and_then(|hash| nearest(&hash)),
+            Algorithm::Vpdq => frames?
+                .iter()
+                .filter_map(|frame| frame.value.parse::<PdqHash>().ok())
+                .filter_map(|hash| nearest(&hash))
+                .min(),
+            Algorithm::Md5 | Algorithm::Sha256 => self
+                .exact
+                .contains(&(algorithm, value.to_owned()))
+                .then_some(0),
+        }
+    }
+
     /// What this list guards that `older` did not: its PDQ hashes and exact fingerprints
     /// that `older` lacks, at this list's distance.
     pub fn added_since(&self, older: &GuardList) -> GuardList {

@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod config;
+pub mod console;
 pub mod guard;
 mod guard_reload;
 pub mod http;

@@ -203,6 +203,45 @@ impl fmt::Debug for ApiToken {
     }
 }
 
+/// The secret in an analyst's console cookie: 160 random bits. Only its SHA-256 is stored;
+/// the form token that guards the session's forms against cross-site posts is derived from
+/// it, so it needs no storage and changes with each session.
+#[derive(Clone)]
+pub struct ConsoleSessionToken(String);
+
+impl ConsoleSessionToken {
+    /// A new random session secret.
+    pub fn generate() -> Result<Self, getrandom::Error> {
+        random_groups(1, 32).map(|body| ConsoleSessionToken(body.to_ascii_lowercase()))
+    }
+
+    /// Wraps the secret a browser presented in its cookie.
+    pub fn from_presented(presented: &str) -> Self {
+        ConsoleSessionToken(presented.to_owned())
+    }
+
+    /// The secret, to set in the cookie.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// What is stored: its SHA-256 in hex.
+    pub fn digest(&self) -> String {
+        sha256_hex(&self.0)
+    }
+
+    /// The token every form of this session carries (a cross-site page cannot read it).
+    pub fn form_token(&self) -> String {
+        sha256_hex(&format!("console form token:{}", self.0))
+    }
+}
+
+impl fmt::Debug for ConsoleSessionToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ConsoleSessionToken(<redacted>)")
+    }
+}
+
 /// The reference of a takedown notice, such as `TN-7KQ2-M9XD-3HTW-A4B5`: what the host
 /// quotes, and the webhook's `webhook-id` (the same on every delivery of the notice).
 #[derive(Debug, Clone, PartialEq, Eq)]

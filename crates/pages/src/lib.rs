@@ -283,8 +283,8 @@ async fn page_headers(request: Request, next: Next) -> Response {
 }
 
 /// The headers that keep a page to itself: nothing from elsewhere, no framing, no
-/// sensors.
-fn with_page_headers(mut response: Response) -> Response {
+/// sensors. The analyst console's pages carry them too.
+pub fn with_page_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,

@@ -7,7 +7,7 @@ mod analysts;
 pub mod bodies;
 mod confirm;
 pub mod error;
-mod extract;
+pub(crate) mod extract;
 mod openapi;
 mod partners;
 mod reports;
@@ -70,6 +70,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz));
     if state.config.metrics_listen.is_none() {
         routes = routes.route("/metrics", get(scrape::page));
+    }
+    if state.config.console.enabled {
+        routes = routes.merge(crate::console::router());
     }
     let routes = routes
         .merge(pages)

@@ -255,6 +255,7 @@ macro_rules! retrying {
 mod analysts;
 mod audit;
 mod cases;
+mod console;
 mod entries;
 mod feed;
 mod feedback;
@@ -271,6 +272,7 @@ mod takedown_view;
 mod throttles;
 mod tls;
 
+pub use console::{AnalystRole, ConsoleAnalyst, SessionLimits};
 pub use notices::{ItemToNotify, LeasedNotice, NewNotice};
 pub use rechecks::{CheckFinding, DueRecheck, REFUSED_IN_A_ROW_IS_GONE, RecheckRules};
 pub use takedown_stats::TakedownRecord;

@@ -1,29 +1,45 @@
 //! Partners and analysts: adding, revoking, listing, and recognising their tokens.
 
 use super::audit::audit;
-use super::{Principal, Store, StoreError, now_ms};
+use super::{AnalystRole, Principal, Store, StoreError, now_ms};
 use crate::secrets::{ApiToken, TokenKind};
 use sqlx::{Any, Executor};
 
 impl Store {
     /// Adds a partner or an analyst and returns their token, which is not stored.
     pub async fn add_principal(&self, kind: TokenKind, name: &str) -> Result<ApiToken, StoreError> {
+        self.add_principal_in_role(kind, name, AnalystRole::Analyst)
+            .await
+    }
+
+    /// Adds a partner or an analyst (in `role`; a partner has none) and returns their
+    /// token, which is not stored.
+    pub async fn add_principal_in_role(
+        &self,
+        kind: TokenKind,
+        name: &str,
+        role: AnalystRole,
+    ) -> Result<ApiToken, StoreError> {
         let token = ApiToken::generate(kind)?;
-        let (table, column, action) = match kind {
-            TokenKind::Partner => ("partners", "key_hash", "partner_added"),
-            TokenKind::Analyst => ("analysts", "token_hash", "analyst_added"),
+        let (sql, action) = match kind {
+            TokenKind::Partner => (
+                "INSERT INTO partners (name, key_hash, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (name) DO NOTHING RETURNING id",
+                "partner_added",
+            ),
+            TokenKind::Analyst => (
+                "INSERT INTO analysts (name, token_hash, created_at, role) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING RETURNING id",
+                "analyst_added",
+            ),
         };
         let now = now_ms();
         let mut tx = self.write.begin().await?;
-        let inserted = sqlx::query(&format!(
-            "INSERT INTO {table} (name, {column}, created_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (name) DO NOTHING RETURNING id"
-        ))
-        .bind(name)
-        .bind(token.digest())
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let mut insert = sqlx::query(sql).bind(name).bind(token.digest()).bind(now);
+        if kind == TokenKind::Analyst {
+            insert = insert.bind(role.as_str());
+        }
+        let inserted = insert.fetch_optional(&mut *tx).await?;
         if inserted.is_none() {
             return Err(StoreError::NameTaken {
                 kind,

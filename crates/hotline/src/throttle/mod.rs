@@ -361,6 +361,8 @@ pub struct Throttles {
     pub failed_lookups_by_source: Throttle,
     /// Failed look-ups of one case number per hour, from any source.
     pub failed_lookups_by_case: Throttle,
+    /// Failed console sign-ins per source per hour.
+    pub failed_sign_ins: Throttle,
     /// The IPv6 prefix counted as one source.
     ipv6_source_prefix: u8,
 }
@@ -394,6 +396,10 @@ impl Throttles {
             failed_lookups_by_case: throttle(
                 "failed_lookups_by_case",
                 config.failed_case_lookups_per_case_per_hour,
+            ),
+            failed_sign_ins: throttle(
+                "failed_console_sign_ins",
+                config.console.failed_sign_ins_per_source_per_hour,
             ),
             ipv6_source_prefix: config.ipv6_source_prefix,
         });

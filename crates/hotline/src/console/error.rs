@@ -1,0 +1,128 @@
+//! What the console answers when something cannot be done: a page that says what happened
+//! and what to do, with the right status.
+
+use super::render::page;
+use crate::store::StoreError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// A console request that could not be served.
+#[derive(Debug)]
+pub(crate) struct ConsoleError {
+    status: StatusCode,
+    title: &'static str,
+    message: String,
+    /// Offer the sign-in form (the session has ended).
+    sign_in: bool,
+}
+
+#[derive(Serialize)]
+struct MessagePage<'a> {
+    title: &'a str,
+    message: &'a str,
+    sign_in: bool,
+}
+
+impl ConsoleError {
+    fn new(status: StatusCode, title: &'static str, message: impl Into<String>) -> Self {
+        ConsoleError {
+            status,
+            title,
+            message: message.into(),
+            sign_in: false,
+        }
+    }
+
+    /// Not for this analyst's role.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "Not for your role", message)
+    }
+
+    /// No live session behind a form that was sent.
+    pub fn signed_out() -> Self {
+        ConsoleError {
+            sign_in: true,
+            ..Self::new(
+                StatusCode::UNAUTHORIZED,
+                "Signed out",
+                "You are not signed in (or your session has ended), so nothing was done. Sign \
+                 in again and repeat what you were doing.",
+            )
+        }
+    }
+
+    /// A form without this session's form token: sent from another site, or from a page
+    /// of an earlier session.
+    pub fn forged_form() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "Form refused",
+            "This form did not come from a page of your current session, so nothing was done. \
+             Go back, reload the page and try again.",
+        )
+    }
+
+    /// A form that cannot be read or has a wrong value.
+    pub fn bad_form(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "Cannot do that", message)
+    }
+
+    /// Nothing here.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "Not found", message)
+    }
+
+    /// Too many failed attempts.
+    pub fn too_many(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", message)
+    }
+}
+
+impl From<StoreError> for ConsoleError {
+    fn from(error: StoreError) -> Self {
+        let conflict = |error: &StoreError| {
+            Self::new(StatusCode::CONFLICT, "Cannot do that", error.to_string())
+        };
+        match &error {
+            StoreError::NoSuchEntry(_)
+            | StoreError::NoSuchTakedownItem(_)
+            | StoreError::NoSuchPrincipal { .. } => Self::not_found(error.to_string()),
+            StoreError::NotSuspended { .. }
+            | StoreError::WithdrawnByReporter { .. }
+            | StoreError::GuardListed { .. }
+            | StoreError::NotAssessable { .. }
+            | StoreError::NameTaken { .. } => conflict(&error),
+            _ if error.is_outage() => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Database not answering",
+                "The database is not answering just now, so nothing was done. Try again in a \
+                 minute.",
+            ),
+            _ => {
+                tracing::error!(%error, "console request failed");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "Something went wrong on the hotline, so nothing was done. It is in the \
+                     service's log.",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ConsoleError {
+    fn into_response(self) -> Response {
+        page(
+            self.status,
+            "message.html",
+            None,
+            &MessagePage {
+                title: self.title,
+                message: &self.message,
+                sign_in: self.sign_in,
+            },
+        )
+    }
+}

@@ -1,0 +1,62 @@
+//! The analyst console: web pages the hotline's staff work in, under `/console` (issue 18).
+//!
+//! - Rendered on the server from the templates in `web/console` (`render.rs`); every page
+//!   works without JavaScript, and `console.js` adds keyboard shortcuts. The pages carry the
+//!   reporter pages' Content-Security-Policy: nothing but the hotline's own files.
+//! - An analyst signs in with their token (`takeback analyst add`), exchanged for a session
+//!   cookie (`session.rs`, `store/console.rs`): `HttpOnly`, `SameSite=Strict`, `Secure`
+//!   behind TLS, ended after idling, at its expiry, at sign-out, or at once when the analyst
+//!   is revoked. Every form carries the session's form token ([`session::Posted`]).
+//! - Every action and every read of a case or an entry goes in the audit log with the
+//!   analyst's name, as through the API.
+//! - Never a picture or a video, not even a thumbnail: the hotline has none, and no page
+//!   loads anything from elsewhere.
+
+mod error;
+mod render;
+mod review;
+mod session;
+mod settings;
+mod sign_in;
+
+pub use settings::ConsoleSettings;
+
+use crate::http::AppState;
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+
+/// The console's routes, under `/console`.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/console", get(sign_in::form))
+        .route("/console/sign-in", post(sign_in::sign_in))
+        .route("/console/sign-out", post(sign_in::sign_out))
+        .route("/console/dashboard", get(review::dashboard))
+        .route("/console/queue", get(review::queue))
+        .route("/console/entries/{id}", get(review::entry))
+        .route("/console/entries/{id}/decision", post(review::decide))
+        .route("/console/assets/console.css", get(stylesheet))
+        .route("/console/assets/console.js", get(script))
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/css; charset=utf-8"),
+        )],
+        render::STYLESHEET,
+    )
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/javascript; charset=utf-8"),
+        )],
+        render::SCRIPT,
+    )
+}

@@ -1,0 +1,33 @@
+// The analyst console's one script. Every page works without it; it adds:
+// - keyboard shortcuts: a button with data-key="x" is pressed by the key x, except while
+//   typing in a field;
+// - a warning before a reported address is opened (links with data-warn), which then
+//   opens in a new tab with no referrer.
+"use strict";
+
+document.addEventListener("keydown", (event) => {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) {
+    return;
+  }
+  const target = event.target;
+  if (target instanceof HTMLElement &&
+      (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) {
+    return;
+  }
+  const key = event.key.toLowerCase();
+  const button = document.querySelector(`[data-key="${CSS.escape(key)}"]`);
+  if (button instanceof HTMLElement) {
+    event.preventDefault();
+    button.click();
+  }
+});
+
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element ? event.target.closest("a[data-warn]") : null;
+  if (!link) {
+    return;
+  }
+  if (!window.confirm(link.getAttribute("data-warn"))) {
+    event.preventDefault();
+  }
+});
