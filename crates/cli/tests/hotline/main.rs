@@ -12,6 +12,7 @@ mod support;
 mod access;
 mod bad_input;
 mod config;
+mod console;
 mod defences;
 mod durability;
 mod faults;

@@ -123,10 +123,11 @@ struct EntryPage {
     done: Option<String>,
 }
 
-/// `?done=…` after a decision that left no next entry.
+/// `?done=…&entry=…`: the decision on the entry before, which opened this one.
 #[derive(Debug, Deserialize)]
 pub(super) struct EntryQuery {
     done: Option<String>,
+    entry: Option<i64>,
 }
 
 /// An entry id from the path, or a page that says it is not one.
@@ -166,9 +167,12 @@ pub(super) async fn entry(
             .nearest_distance(entry.algorithm, &entry.value, entry.frames.as_deref());
     let done = query
         .ok()
-        .and_then(|Query(query)| query.done)
-        .filter(|done| matches!(done.as_str(), "listed" | "rejected" | "reinstated"))
-        .map(|done| format!("Entry {id} {done}. Nothing else is waiting in the queue."));
+        .and_then(|Query(query)| match (query.done.as_deref(), query.entry) {
+            (Some(done @ ("listed" | "rejected" | "reinstated")), Some(before)) => Some(format!(
+                "Entry {before} {done}. This is the next one waiting."
+            )),
+            _ => None,
+        });
     Ok(page(
         StatusCode::OK,
         "entry.html",
