@@ -5,7 +5,8 @@ use super::error::ConsoleError;
 use super::render::page;
 use super::session::{Posted, SignedIn};
 use crate::http::AppState;
-use crate::model::{Decision, EntryState, EntryView};
+use crate::model::{Decision, EntryState, EntryView, ReporterCounts};
+use crate::store::EntryProvenance;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -54,11 +55,19 @@ pub(super) struct QueueQuery {
     entry: Option<i64>,
 }
 
+/// An entry in the queue with who reported it.
+#[derive(Serialize)]
+struct QueuedEntry {
+    #[serde(flatten)]
+    entry: EntryView,
+    reporters: ReporterCounts,
+}
+
 #[derive(Serialize)]
 struct QueuePage<'a> {
     title: &'static str,
     section: &'static str,
-    entries: Vec<EntryView>,
+    entries: Vec<QueuedEntry>,
     state: Option<&'a str>,
     next_after: Option<i64>,
     done: Option<String>,
@@ -89,6 +98,11 @@ pub(super) async fn queue(
     let next_after = (entries.len() == QUEUE_PAGE as usize)
         .then(|| entries.last().map(|entry| entry.id))
         .flatten();
+    let mut queued = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let reporters = state.store.entry_provenance(entry.id).await?.reporters;
+        queued.push(QueuedEntry { entry, reporters });
+    }
     let done = match (query.done.as_deref(), query.entry) {
         (Some(decision @ ("listed" | "rejected" | "reinstated")), Some(id)) => {
             Some(format!("Entry {id} {decision}."))
@@ -102,7 +116,7 @@ pub(super) async fn queue(
         &QueuePage {
             title: "Review queue",
             section: "queue",
-            entries,
+            entries: queued,
             state: query.state.as_deref().filter(|state| !state.is_empty()),
             next_after,
             done,
@@ -115,6 +129,7 @@ struct EntryPage {
     title: String,
     section: &'static str,
     entry: EntryView,
+    provenance: EntryProvenance,
     can_list: bool,
     can_reject: bool,
     can_reinstate: bool,
@@ -160,6 +175,7 @@ pub(super) async fn entry(
         .entry(id)
         .await?
         .ok_or_else(|| ConsoleError::not_found(format!("There is no list entry {id}.")))?;
+    let provenance = state.store.entry_provenance(id).await?;
     let guard_distance =
         state
             .guard
@@ -185,6 +201,7 @@ pub(super) async fn entry(
             can_reject: entry.state != EntryState::Rejected,
             can_reinstate: entry.state == EntryState::Suspended,
             guard_distance,
+            provenance,
             entry,
             done,
         },

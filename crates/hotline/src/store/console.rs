@@ -245,3 +245,62 @@ impl Store {
 fn stored_role(text: &str) -> Result<AnalystRole, StoreError> {
     AnalystRole::parse(text).ok_or_else(|| StoreError::Corrupt(format!("analyst role {text:?}")))
 }
+
+/// Who reported an entry and what each partner said about it: what an analyst weighs
+/// beside the entry itself.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EntryProvenance {
+    /// Open cases that report it, by kind of reporter.
+    pub reporters: crate::model::ReporterCounts,
+    /// Each partner's outcomes for it, by partner name.
+    pub partners: Vec<PartnerOutcomes>,
+}
+
+/// One partner's outcomes for one entry.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PartnerOutcomes {
+    /// The partner's name.
+    pub partner: String,
+    /// Uploads that matched it.
+    pub matched: i64,
+    /// Matches removed.
+    pub removed: i64,
+    /// Uploads blocked.
+    pub blocked_upload: i64,
+    /// False-positive reports (votes) in all.
+    pub false_positive: i64,
+    /// When the last one came (Unix ms; 0 for never).
+    pub last_false_positive_at: i64,
+}
+
+impl Store {
+    /// [`EntryProvenance`] of the entry `id` (empty when there is no such entry).
+    pub async fn entry_provenance(&self, id: i64) -> Result<EntryProvenance, StoreError> {
+        let kinds: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT c.reporter, COUNT(*) FROM case_hashes ch JOIN cases c ON c.id = ch.case_id \
+             WHERE ch.entry_id = $1 AND c.state = 'open' GROUP BY c.reporter",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        let mut reporters = crate::model::ReporterCounts::default();
+        for (kind, count) in kinds {
+            match kind.as_str() {
+                "young_person" => reporters.young_person += count,
+                _ => reporters.trusted_adult += count,
+            }
+        }
+        let partners = sqlx::query_as::<_, PartnerOutcomes>(
+            "SELECT p.name AS partner, f.matched, f.removed, f.blocked_upload, f.false_positive, \
+             f.last_false_positive_at FROM feedback f JOIN partners p ON p.id = f.partner_id \
+             WHERE f.entry_id = $1 ORDER BY p.name",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(EntryProvenance {
+            reporters,
+            partners,
+        })
+    }
+}

@@ -272,7 +272,7 @@ mod takedown_view;
 mod throttles;
 mod tls;
 
-pub use console::{AnalystRole, ConsoleAnalyst, SessionLimits};
+pub use console::{AnalystRole, ConsoleAnalyst, EntryProvenance, PartnerOutcomes, SessionLimits};
 pub use notices::{ItemToNotify, LeasedNotice, NewNotice};
 pub use rechecks::{CheckFinding, DueRecheck, REFUSED_IN_A_ROW_IS_GONE, RecheckRules};
 pub use takedown_stats::TakedownRecord;
