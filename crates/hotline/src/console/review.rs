@@ -5,8 +5,8 @@ use super::error::ConsoleError;
 use super::render::page;
 use super::session::{Posted, SignedIn};
 use crate::http::AppState;
-use crate::model::{Decision, EntryState, EntryView, ReporterCounts};
-use crate::store::EntryProvenance;
+use crate::model::{Decision, EntryState, EntryView};
+use crate::store::{EntryProvenance, QueuedEntry};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,10 +20,14 @@ pub(super) async fn dashboard(
     State(state): State<AppState>,
     signed_in: SignedIn,
 ) -> Result<Response, ConsoleError> {
-    let held = state.store.queue(&[EntryState::Held], 0, 1000).await?.len();
+    let held = state
+        .store
+        .review_queue(&[EntryState::Held], 0, 1000)
+        .await?
+        .len();
     let suspended = state
         .store
-        .queue(&[EntryState::Suspended], 0, 1000)
+        .review_queue(&[EntryState::Suspended], 0, 1000)
         .await?
         .len();
     #[derive(Serialize)]
@@ -55,14 +59,6 @@ pub(super) struct QueueQuery {
     entry: Option<i64>,
 }
 
-/// An entry in the queue with who reported it.
-#[derive(Serialize)]
-struct QueuedEntry {
-    #[serde(flatten)]
-    entry: EntryView,
-    reporters: ReporterCounts,
-}
-
 #[derive(Serialize)]
 struct QueuePage<'a> {
     title: &'static str,
@@ -89,7 +85,7 @@ pub(super) async fn queue(
         Some(_) => return Err(ConsoleError::bad_form("state is held or suspended")),
     };
     let after = query.after.unwrap_or(0).max(0);
-    let entries = state.store.queue(&states, after, QUEUE_PAGE).await?;
+    let entries = state.store.review_queue(&states, after, QUEUE_PAGE).await?;
     let detail = serde_json::json!({"after": after, "returned": entries.len()}).to_string();
     state
         .store
@@ -98,11 +94,6 @@ pub(super) async fn queue(
     let next_after = (entries.len() == QUEUE_PAGE as usize)
         .then(|| entries.last().map(|entry| entry.id))
         .flatten();
-    let mut queued = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let reporters = state.store.entry_provenance(entry.id).await?.reporters;
-        queued.push(QueuedEntry { entry, reporters });
-    }
     let done = match (query.done.as_deref(), query.entry) {
         (Some(decision @ ("listed" | "rejected" | "reinstated")), Some(id)) => {
             Some(format!("Entry {id} {decision}."))
@@ -116,7 +107,7 @@ pub(super) async fn queue(
         &QueuePage {
             title: "Review queue",
             section: "queue",
-            entries: queued,
+            entries,
             state: query.state.as_deref().filter(|state| !state.is_empty()),
             next_after,
             done,
@@ -252,9 +243,9 @@ pub(super) async fn decide(
     metrics::counter!("takeback_analyst_decisions_total").increment(1);
     // The next entry waiting, after this one (or from the start, when this was the last).
     let states = [EntryState::Held, EntryState::Suspended];
-    let mut next = state.store.queue(&states, id, 1).await?;
+    let mut next = state.store.review_queue(&states, id, 1).await?;
     if next.is_empty() {
-        next = state.store.queue(&states, 0, 1).await?;
+        next = state.store.review_queue(&states, 0, 1).await?;
     }
     let to = match next.first() {
         Some(entry) => format!("/console/entries/{}?done={done}&entry={id}", entry.id),

@@ -304,3 +304,70 @@ impl Store {
         })
     }
 }
+
+/// An entry as the review queue lists it: what an analyst needs to pick it, gathered in
+/// one query (a page of the queue is one round trip, not several per entry).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct QueuedEntry {
+    /// The entry's id.
+    pub id: i64,
+    /// `pdq`, `md5`, `sha256` or `vpdq`.
+    pub algorithm: String,
+    /// PDQ quality.
+    pub quality: Option<i64>,
+    /// `held` or `suspended`.
+    pub state: String,
+    /// Why.
+    pub reason: Option<String>,
+    /// A video's frames.
+    pub frame_count: Option<i64>,
+    /// Open cases from young people.
+    pub young_person: i64,
+    /// Open cases from trusted adults.
+    pub trusted_adult: i64,
+    /// Partners that reported a false positive since the last decision.
+    pub false_positive_partners: i64,
+}
+
+impl Store {
+    /// The review queue: entries in `states` that an open case reports, oldest first,
+    /// after the id `after` (as [`Store::queue`], with provenance counts instead of the
+    /// full views).
+    pub async fn review_queue(
+        &self,
+        states: &[crate::model::EntryState],
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<QueuedEntry>, StoreError> {
+        let mut entries = Vec::new();
+        for state in states {
+            let rows = sqlx::query_as::<_, QueuedEntry>(
+                "SELECT e.id, e.algorithm, e.quality, e.state, e.reason, \
+                 (SELECT f.frame_count FROM entry_frames f WHERE f.entry_id = e.id) \
+                 AS frame_count, \
+                 (SELECT COUNT(*) FROM case_hashes ch JOIN cases c ON c.id = ch.case_id \
+                 WHERE ch.entry_id = e.id AND c.state = 'open' AND c.reporter = 'young_person') \
+                 AS young_person, \
+                 (SELECT COUNT(*) FROM case_hashes ch JOIN cases c ON c.id = ch.case_id \
+                 WHERE ch.entry_id = e.id AND c.state = 'open' AND c.reporter <> 'young_person') \
+                 AS trusted_adult, \
+                 (SELECT COUNT(*) FROM feedback f WHERE f.entry_id = e.id \
+                 AND f.false_positive > 0 AND f.last_false_positive_at >= e.decided_at) \
+                 AS false_positive_partners \
+                 FROM entries e WHERE e.state = $1 AND e.id > $2 \
+                 AND EXISTS (SELECT 1 FROM case_hashes ch JOIN cases c ON c.id = ch.case_id \
+                 WHERE ch.entry_id = e.id AND c.state = 'open') \
+                 ORDER BY e.id LIMIT $3",
+            )
+            .bind(state.as_str())
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?;
+            entries.extend(rows);
+        }
+        entries.sort_by_key(|entry| entry.id);
+        entries.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(entries)
+    }
+}

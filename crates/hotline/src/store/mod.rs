@@ -272,7 +272,9 @@ mod takedown_view;
 mod throttles;
 mod tls;
 
-pub use console::{AnalystRole, ConsoleAnalyst, EntryProvenance, PartnerOutcomes, SessionLimits};
+pub use console::{
+    AnalystRole, ConsoleAnalyst, EntryProvenance, PartnerOutcomes, QueuedEntry, SessionLimits,
+};
 pub use notices::{ItemToNotify, LeasedNotice, NewNotice};
 pub use rechecks::{CheckFinding, DueRecheck, REFUSED_IN_A_ROW_IS_GONE, RecheckRules};
 pub use takedown_stats::TakedownRecord;
