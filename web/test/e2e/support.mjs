@@ -70,7 +70,7 @@ async function startService(what, args, env, dir) {
  * Starts `takeback serve` on a free port with a fresh SQLite database and `configToml`.
  * Returns `{ url, origin, stderr(), run(args), stop() }`.
  */
-export async function startHotline({ configToml = "", env = {} } = {}) {
+export async function startHotline({ configToml = "", env = {}, args = [] } = {}) {
   await mustExist(binary, "build it with `cargo build -p takeback` (or set TAKEBACK_BIN)");
   const dir = await mkdtemp(path.join(tmpdir(), "takeback-e2e-"));
   const config = path.join(dir, "hotline.toml");
@@ -78,7 +78,7 @@ export async function startHotline({ configToml = "", env = {} } = {}) {
   const database = `sqlite://${path.join(dir, "takeback.db")}`;
   const service = await startService(
     "hotline",
-    ["serve", "--listen", "127.0.0.1:0", "--database", database, "--config", config],
+    ["serve", "--listen", "127.0.0.1:0", "--database", database, "--config", config, ...args],
     { TAKEBACK_LOG_FORMAT: "json", ...env },
     dir,
   );
@@ -269,4 +269,88 @@ export async function generateVideos(dir) {
     "pattern.mp4": await make("pattern.mp4", 6, ["-c:v", "libx264"]),
     "long.webm": await make("long.webm", 40, ["-c:v", "libvpx-vp9", "-b:v", "200k", "-deadline", "realtime", "-cpu-used", "8"]),
   };
+}
+
+/**
+ * Starts `takeback serve` with the analyst console on, every new report held for an
+ * analyst, and `consoleToml` added to `[console]` (e.g. `session_idle = "1s"`). Failed
+ * sign-ins are not throttled unless asked, so that the tests of wrong tokens stay
+ * independent of each other. Returns the hotline with an admin's and an analyst's
+ * tokens: `{ …hotline, admin, analyst }`.
+ */
+export async function startConsoleHotline({ consoleToml = "" } = {}) {
+  const hotline = await startHotline({
+    configToml: `[console]\nenabled = true\nfailed_sign_ins_per_source_per_hour = 0\n${consoleToml}\n`,
+    args: ["--listing-policy", "hold-for-analyst"],
+  });
+  const admin = await addAnalyst(hotline, "e2e-admin", "admin");
+  const analyst = await addAnalyst(hotline, "e2e-analyst", "analyst");
+  return { ...hotline, admin, analyst };
+}
+
+/** `takeback analyst add NAME --role ROLE`; returns the new token. */
+export async function addAnalyst(hotline, name, role = "analyst") {
+  return (await hotline.run(["analyst", "add", name, "--role", role, "--database", hotline.database])).trim();
+}
+
+/** `takeback analyst revoke NAME`. */
+export async function revokeAnalyst(hotline, name) {
+  await hotline.run(["analyst", "revoke", name, "--database", hotline.database]);
+}
+
+/** A made-up PDQ hash (64 hex digits) from `seed`: benign, matches nothing real. */
+export function fakePdq(seed) {
+  let state = (seed * 2654435761 + 0x12345678) >>> 0;
+  let hex = "";
+  while (hex.length < 64) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    hex += (state >>> 8).toString(16).padStart(6, "0").slice(0, 4);
+  }
+  return hex.slice(0, 64);
+}
+
+/**
+ * Holds `count` entries for an analyst, as the hotline's Rust tests do: one young person's
+ * report of `count` made-up hashes through the API (the hotline holds every new entry), then
+ * the analyst API's queue. Returns the held entries' ids, oldest first.
+ */
+export async function seedHeldEntries(hotline, token, count, seed = 1000) {
+  const hashes = Array.from({ length: count }, (_, i) => ({ algorithm: "pdq", value: fakePdq(seed + i), quality: 90 }));
+  const report = await fetch(`${hotline.url}/api/v1/reports`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ reporter: "young_person", hashes, urls: [], under_18: true, consent_to_share: true }),
+  });
+  if (report.status !== 201) throw new Error(`the report was refused (${report.status}): ${await report.text()}`);
+  const queue = await analystApi(hotline, token, "/api/v1/analyst/queue");
+  const wanted = new Set(hashes.map((h) => h.value));
+  return queue.filter((entry) => wanted.has(entry.value) || entry.value === undefined).map((entry) => entry.id);
+}
+
+/** GET on the analyst API with `token`; returns the JSON. */
+export async function analystApi(hotline, token, apiPath) {
+  const response = await fetch(`${hotline.url}${apiPath}`, { headers: { Authorization: `Bearer ${token}` } });
+  if (response.status !== 200) throw new Error(`${apiPath}: ${response.status}: ${await response.text()}`);
+  return response.json();
+}
+
+/** Signs in through the console's form with `token` (the page ends wherever that leads). */
+export async function signIn(page, hotline, token) {
+  await page.goto(`${hotline.url}/console`);
+  await page.getByLabel("Analyst token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForLoadState("load");
+}
+
+/** Runs axe-core on the page; returns every WCAG 2.x A/AA violation (any impact). */
+export async function wcagViolations(page) {
+  const axe = await import("axe-core");
+  await page.evaluate(axe.default.source);
+  const results = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } }),
+  );
+  return results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
 }
