@@ -324,7 +324,9 @@ export async function seedHeldEntries(hotline, token, count, seed = 1000) {
   if (report.status !== 201) throw new Error(`the report was refused (${report.status}): ${await report.text()}`);
   const queue = await analystApi(hotline, token, "/api/v1/analyst/queue");
   const wanted = new Set(hashes.map((h) => h.value));
-  return queue.filter((entry) => wanted.has(entry.value) || entry.value === undefined).map((entry) => entry.id);
+  const ids = queue.filter((entry) => wanted.has(entry.value)).map((entry) => entry.id);
+  if (ids.length !== count) throw new Error(`${ids.length} of ${count} entries are held: ${JSON.stringify(queue)}`);
+  return ids;
 }
 
 /** GET on the analyst API with `token`; returns the JSON. */
