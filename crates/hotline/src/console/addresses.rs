@@ -403,8 +403,7 @@ pub(super) async fn address(
                 change: change(&detail),
             });
         }
-        if text(&detail, "to") == Some("escalated") && text(&detail, "from") != Some("escalated")
-        {
+        if text(&detail, "to") == Some("escalated") && text(&detail, "from") != Some("escalated") {
             escalations.push(EscalationLine {
                 at: record.at,
                 who: who(record),
@@ -614,7 +613,10 @@ pub(super) async fn notice_again(
     Posted { signed_in, form: _ }: Posted<ReasonForm>,
 ) -> Result<Response, ConsoleError> {
     let id = item_id(id)?;
-    match step(state.store.notice_again(signed_in.principal(), id).await, id)? {
+    match step(
+        state.store.notice_again(signed_in.principal(), id).await,
+        id,
+    )? {
         AddressStep::Done => {}
         AddressStep::WrongState(now) => return Err(wrong_state(id, "noticed again", now)),
     }
@@ -661,10 +663,7 @@ pub(super) async fn escalate(
 }
 
 /// A step's store result, with the address's own words for an unknown one.
-fn step(
-    result: Result<AddressStep, StoreError>,
-    id: i64,
-) -> Result<AddressStep, ConsoleError> {
+fn step(result: Result<AddressStep, StoreError>, id: i64) -> Result<AddressStep, ConsoleError> {
     result.map_err(|error| match error {
         StoreError::NoSuchTakedownItem(_) => no_such(id),
         error => error.into(),

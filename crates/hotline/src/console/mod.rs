@@ -48,8 +48,14 @@ pub(crate) fn router() -> Router<AppState> {
             "/console/addresses/{id}/notice-again",
             post(addresses::notice_again),
         )
-        .route("/console/addresses/{id}/removed", post(addresses::mark_removed))
-        .route("/console/addresses/{id}/escalate", post(addresses::escalate))
+        .route(
+            "/console/addresses/{id}/removed",
+            post(addresses::mark_removed),
+        )
+        .route(
+            "/console/addresses/{id}/escalate",
+            post(addresses::escalate),
+        )
         .route("/console/assets/console.css", get(stylesheet))
         .route("/console/assets/console.js", get(script))
 }

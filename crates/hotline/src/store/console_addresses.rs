@@ -76,9 +76,7 @@ impl AddressGroup {
     fn condition(self) -> &'static str {
         match self {
             AddressGroup::ToAssess => "i.state = 'reported'",
-            AddressGroup::AwaitingRemoval => {
-                "i.state IN ('actionable', 'notice_sent', 'still_up')"
-            }
+            AddressGroup::AwaitingRemoval => "i.state IN ('actionable', 'notice_sent', 'still_up')",
             AddressGroup::Escalated => "i.state = 'escalated'",
             // Delivery failures are kept on the notice until it is delivered.
             AddressGroup::NoticesFailing => {
@@ -185,16 +183,24 @@ impl Store {
         id: i64,
         limit: i64,
     ) -> Result<Vec<AuditRecord>, StoreError> {
-        let rows: Vec<(i64, i64, String, String, String, Option<String>, Option<String>, i64)> =
-            sqlx::query_as(
-                "SELECT id, at, actor_kind, actor, action, subject, detail, count \
+        let rows: Vec<(
+            i64,
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            i64,
+        )> = sqlx::query_as(
+            "SELECT id, at, actor_kind, actor, action, subject, detail, count \
                  FROM audit_log WHERE subject = $1 AND action NOT IN ('address_read') \
                  ORDER BY id LIMIT $2",
-            )
-            .bind(subject(id))
-            .bind(limit)
-            .fetch_all(&self.read)
-            .await?;
+        )
+        .bind(subject(id))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
         Ok(rows
             .into_iter()
             .map(
