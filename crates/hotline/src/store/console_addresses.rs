@@ -109,6 +109,18 @@ pub struct QueuedAddress {
     pub failing_notices: i64,
 }
 
+/// An `audit_log` row: id, at, actor kind, actor, action, subject, detail, count.
+type AuditLine = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
 /// What became of an analyst's step on an address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AddressStep {
@@ -183,16 +195,7 @@ impl Store {
         id: i64,
         limit: i64,
     ) -> Result<Vec<AuditRecord>, StoreError> {
-        let rows: Vec<(
-            i64,
-            i64,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            i64,
-        )> = sqlx::query_as(
+        let rows: Vec<AuditLine> = sqlx::query_as(
             "SELECT id, at, actor_kind, actor, action, subject, detail, count \
                  FROM audit_log WHERE subject = $1 AND action NOT IN ('address_read') \
                  ORDER BY id LIMIT $2",
