@@ -2,7 +2,8 @@
 // - keyboard shortcuts: a button with data-key="x" is pressed by the key x, except while
 //   typing in a field;
 // - a warning before a reported address is opened (links with data-warn), which then
-//   opens in a new tab with no referrer.
+//   opens in a new tab with no referrer (data-address: the address itself, opened
+//   instead of the link's warning page).
 "use strict";
 
 document.addEventListener("keydown", (event) => {
@@ -29,5 +30,13 @@ document.addEventListener("click", (event) => {
   }
   if (!window.confirm(link.getAttribute("data-warn"))) {
     event.preventDefault();
+    return;
+  }
+  // A reported address's own link goes to a warning page for browsers without this
+  // script; having warned, open the address itself (new tab, no referrer, no opener).
+  const address = link.getAttribute("data-address");
+  if (address && /^https?:\/\//i.test(address)) {
+    event.preventDefault();
+    window.open(address, "_blank", "noopener,noreferrer");
   }
 });

@@ -13,6 +13,7 @@ mod access;
 mod bad_input;
 mod config;
 mod console;
+mod console_addresses;
 mod defences;
 mod durability;
 mod faults;

@@ -77,6 +77,16 @@ impl ConsoleError {
     pub fn too_many(message: impl Into<String>) -> Self {
         Self::new(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", message)
     }
+
+    /// Not in the state the action needs (someone or something moved it on first).
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "Cannot do that now", message)
+    }
+
+    /// A part of the hotline this needs is not running.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "Not available", message)
+    }
 }
 
 impl From<StoreError> for ConsoleError {

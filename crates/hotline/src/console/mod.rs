@@ -12,6 +12,7 @@
 //! - Never a picture or a video, not even a thumbnail: the hotline has none, and no page
 //!   loads anything from elsewhere.
 
+mod addresses;
 mod error;
 mod render;
 mod review;
@@ -37,6 +38,24 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/console/queue", get(review::queue))
         .route("/console/entries/{id}", get(review::entry))
         .route("/console/entries/{id}/decision", post(review::decide))
+        // Reported addresses (addresses.rs).
+        .route("/console/addresses", get(addresses::queue))
+        .route("/console/addresses/{id}", get(addresses::address))
+        .route("/console/addresses/{id}/open", get(addresses::open))
+        .route("/console/addresses/{id}/assess", post(addresses::assess))
+        .route("/console/addresses/{id}/recheck", post(addresses::recheck))
+        .route(
+            "/console/addresses/{id}/notice-again",
+            post(addresses::notice_again),
+        )
+        .route(
+            "/console/addresses/{id}/removed",
+            post(addresses::mark_removed),
+        )
+        .route(
+            "/console/addresses/{id}/escalate",
+            post(addresses::escalate),
+        )
         .route("/console/assets/console.css", get(stylesheet))
         .route("/console/assets/console.js", get(script))
 }

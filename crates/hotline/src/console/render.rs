@@ -35,6 +35,19 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "entry.html",
         include_str!("../../../../web/console/entry.html"),
     ),
+    // Reported addresses (addresses.rs).
+    (
+        "addresses.html",
+        include_str!("../../../../web/console/addresses.html"),
+    ),
+    (
+        "address.html",
+        include_str!("../../../../web/console/address.html"),
+    ),
+    (
+        "address_open.html",
+        include_str!("../../../../web/console/address_open.html"),
+    ),
 ];
 
 /// The stylesheet.

@@ -256,6 +256,7 @@ mod analysts;
 mod audit;
 mod cases;
 mod console;
+mod console_addresses;
 mod entries;
 mod feed;
 mod feedback;
@@ -274,6 +275,9 @@ mod tls;
 
 pub use console::{
     AnalystRole, ConsoleAnalyst, EntryProvenance, PartnerOutcomes, QueuedEntry, SessionLimits,
+};
+pub use console_addresses::{
+    AddressGroup, AddressStep, QueuedAddress, can_escalate, can_mark_removed, can_notice_again,
 };
 pub use notices::{ItemToNotify, LeasedNotice, NewNotice};
 pub use rechecks::{CheckFinding, DueRecheck, REFUSED_IN_A_ROW_IS_GONE, RecheckRules};
