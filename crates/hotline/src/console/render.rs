@@ -178,7 +178,7 @@ mod tests {
 
     #[test]
     fn times_read_as_people_write_them() {
-        assert_eq!(when(Some(1_795_391_022_000)), "2026-11-22 22:50 UTC");
+        assert_eq!(when(Some(1_795_391_022_000)), "2026-11-22 23:43 UTC");
         assert_eq!(when(None), "—");
         assert_eq!(span(Some(40)), "40s");
         assert_eq!(span(Some(3 * 3600 + 5 * 60)), "3h 5m");
