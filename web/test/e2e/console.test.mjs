@@ -26,7 +26,12 @@ import {
  * Every console page to check for accessibility, sign-out and stray elements. `{entry}`
  * stands for a held entry's id. The sign-in page is checked signed out, separately.
  */
-const CONSOLE_PAGES = ["/console/dashboard", "/console/queue", "/console/entries/{entry}"];
+const CONSOLE_PAGES = [
+  "/console/dashboard",
+  "/console/queue",
+  "/console/entries/{entry}",
+  "/console/addresses",
+];
 
 /** Pages only an admin may open. */
 const ADMIN_PAGES = ["/console/partners", "/console/analysts"];
