@@ -5,7 +5,7 @@
 //! makes it, as `takedown.rs` does for an assessment.
 
 use super::audit::audit;
-use super::takedown::{state, subject};
+use super::takedown::{lock_item, subject};
 use super::{Principal, Store, StoreError, now_ms};
 use crate::model::{AuditRecord, TakedownState};
 use serde::Serialize;
@@ -238,12 +238,7 @@ impl Store {
         id: i64,
     ) -> Result<AddressStep, StoreError> {
         let mut tx = self.write.begin().await?;
-        let stored: Option<String> =
-            sqlx::query_scalar("UPDATE takedown_items SET id = id WHERE id = $1 RETURNING state")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let before = state(&stored.ok_or(StoreError::NoSuchTakedownItem(id))?)?;
+        let before = lock_item(&mut tx, id).await?;
         if !can_notice_again(before) {
             return Ok(AddressStep::WrongState(before));
         }
@@ -300,12 +295,7 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<AddressStep, StoreError> {
         let mut tx = self.write.begin().await?;
-        let stored: Option<String> =
-            sqlx::query_scalar("UPDATE takedown_items SET id = id WHERE id = $1 RETURNING state")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let before = state(&stored.ok_or(StoreError::NoSuchTakedownItem(id))?)?;
+        let before = lock_item(&mut tx, id).await?;
         if !can_mark_removed(before) {
             return Ok(AddressStep::WrongState(before));
         }
@@ -362,12 +352,7 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<AddressStep, StoreError> {
         let mut tx = self.write.begin().await?;
-        let stored: Option<String> =
-            sqlx::query_scalar("UPDATE takedown_items SET id = id WHERE id = $1 RETURNING state")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let before = state(&stored.ok_or(StoreError::NoSuchTakedownItem(id))?)?;
+        let before = lock_item(&mut tx, id).await?;
         if !can_escalate(before) {
             return Ok(AddressStep::WrongState(before));
         }

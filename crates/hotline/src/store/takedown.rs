@@ -35,6 +35,20 @@ pub(super) fn subject(id: i64) -> String {
     format!("takedown item {id}")
 }
 
+/// Locks a takedown item's row for the rest of the transaction and reads its state: a row is
+/// locked before its state is read, so that two analysts' steps on one address serialise.
+pub(super) async fn lock_item(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+) -> Result<TakedownState, StoreError> {
+    let stored: Option<String> =
+        sqlx::query_scalar("UPDATE takedown_items SET id = id WHERE id = $1 RETURNING state")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    state(&stored.ok_or(StoreError::NoSuchTakedownItem(id))?)
+}
+
 /// The audit detail of a state change.
 fn change_detail(from: Option<TakedownState>, to: TakedownState, reason: Option<&str>) -> String {
     serde_json::json!({"from": from, "to": to, "reason": reason}).to_string()
@@ -308,12 +322,7 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<(), StoreError> {
         let mut tx = self.write.begin().await?;
-        let stored: Option<String> =
-            sqlx::query_scalar("UPDATE takedown_items SET id = id WHERE id = $1 RETURNING state")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let before = state(&stored.ok_or(StoreError::NoSuchTakedownItem(id))?)?;
+        let before = lock_item(&mut tx, id).await?;
         if !before.assessable() {
             return Err(StoreError::NotAssessable {
                 item: id,
