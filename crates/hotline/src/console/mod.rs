@@ -13,6 +13,9 @@
 //!   loads anything from elsewhere.
 
 mod addresses;
+mod audit_log;
+mod cases;
+mod dashboard;
 mod error;
 mod render;
 mod review;
@@ -34,7 +37,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/console", get(sign_in::form))
         .route("/console/sign-in", post(sign_in::sign_in))
         .route("/console/sign-out", post(sign_in::sign_out))
-        .route("/console/dashboard", get(review::dashboard))
+        .route("/console/dashboard", get(dashboard::dashboard))
         .route("/console/queue", get(review::queue))
         .route("/console/entries/{id}", get(review::entry))
         .route("/console/entries/{id}/decision", post(review::decide))
@@ -56,6 +59,11 @@ pub(crate) fn router() -> Router<AppState> {
             "/console/addresses/{id}/escalate",
             post(addresses::escalate),
         )
+        // Records (cases, audit log).
+        .route("/console/cases", get(cases::cases))
+        .route("/console/cases/{reference}", get(cases::case))
+        .route("/console/audit", get(audit_log::audit))
+        .route("/console/audit.csv", get(audit_log::audit_csv))
         .route("/console/assets/console.css", get(stylesheet))
         .route("/console/assets/console.js", get(script))
 }

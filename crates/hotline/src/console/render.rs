@@ -48,6 +48,19 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "address_open.html",
         include_str!("../../../../web/console/address_open.html"),
     ),
+    // Records (cases, audit log).
+    (
+        "cases.html",
+        include_str!("../../../../web/console/cases.html"),
+    ),
+    (
+        "case.html",
+        include_str!("../../../../web/console/case.html"),
+    ),
+    (
+        "audit.html",
+        include_str!("../../../../web/console/audit.html"),
+    ),
 ];
 
 /// The stylesheet.

@@ -15,41 +15,6 @@ use serde::{Deserialize, Serialize};
 /// The most entries one page of the queue shows.
 const QUEUE_PAGE: i64 = 100;
 
-/// `GET /console/dashboard`.
-pub(super) async fn dashboard(
-    State(state): State<AppState>,
-    signed_in: SignedIn,
-) -> Result<Response, ConsoleError> {
-    let held = state
-        .store
-        .review_queue(&[EntryState::Held], 0, 1000)
-        .await?
-        .len();
-    let suspended = state
-        .store
-        .review_queue(&[EntryState::Suspended], 0, 1000)
-        .await?
-        .len();
-    #[derive(Serialize)]
-    struct Dashboard {
-        title: &'static str,
-        section: &'static str,
-        held: usize,
-        suspended: usize,
-    }
-    Ok(page(
-        StatusCode::OK,
-        "dashboard.html",
-        Some(&signed_in),
-        &Dashboard {
-            title: "Dashboard",
-            section: "dashboard",
-            held,
-            suspended,
-        },
-    ))
-}
-
 /// `?after=ID&state=held|suspended` on the queue; `?done=…&entry=…` after a decision.
 #[derive(Debug, Deserialize)]
 pub(super) struct QueueQuery {

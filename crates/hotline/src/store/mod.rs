@@ -257,6 +257,8 @@ mod audit;
 mod cases;
 mod console;
 mod console_addresses;
+mod console_dashboard;
+mod console_records;
 mod entries;
 mod feed;
 mod feedback;
@@ -278,6 +280,12 @@ pub use console::{
 };
 pub use console_addresses::{
     AddressGroup, AddressStep, QueuedAddress, can_escalate, can_mark_removed, can_notice_again,
+};
+pub use console_dashboard::{
+    DASHBOARD_DAYS, DASHBOARD_WEEKS, DashboardFigures, DayCounts, PartnerFigures, RemovalFigures,
+};
+pub use console_records::{
+    AuditFilter, AuditLine, CaseAddress, CaseCursor, CaseEntry, CaseSummary,
 };
 pub use notices::{ItemToNotify, LeasedNotice, NewNotice};
 pub use rechecks::{CheckFinding, DueRecheck, REFUSED_IN_A_ROW_IS_GONE, RecheckRules};
