@@ -4,6 +4,7 @@
 // - a warning before a reported address is opened (links with data-warn), which then
 //   opens in a new tab with no referrer (data-address: the address itself, opened
 //   instead of the link's warning page).
+// - a question before a form with data-confirm is sent.
 "use strict";
 
 document.addEventListener("keydown", (event) => {
@@ -38,5 +39,15 @@ document.addEventListener("click", (event) => {
   if (address && /^https?:\/\//i.test(address)) {
     event.preventDefault();
     window.open(address, "_blank", "noopener,noreferrer");
+  }
+});
+
+// A form with data-confirm (revoking a key, say) asks first; without this script it is sent
+// as it is.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm") &&
+      !window.confirm(form.getAttribute("data-confirm"))) {
+    event.preventDefault();
   }
 });

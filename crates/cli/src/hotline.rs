@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use takeback_hotline::config::{DEFAULT_DATABASE, DatabaseUrl};
 use takeback_hotline::secrets::TokenKind;
-use takeback_hotline::store::AnalystRole;
+use takeback_hotline::store::{AnalystRole, COMMAND_LINE};
 use takeback_hotline::{HotlineConfig, Hsts, ListingPolicy, Secret, Store};
 
 /// Where the database is: shared by every command that touches it.
@@ -393,7 +393,9 @@ fn add_principal_in_role(kind: TokenKind, args: &NamedArgs, role: AnalystRole) -
         "the name must be 1 to 200 characters"
     );
     let token = with_store(&args.database, async |store| {
-        store.add_principal_in_role(kind, name, role).await
+        store
+            .add_principal_in_role(kind, name, role, COMMAND_LINE)
+            .await
     })?;
     let mut stdout = std::io::stdout();
     writeln!(stdout, "{}", token.expose())?;
@@ -423,7 +425,9 @@ pub(crate) fn with_store<T>(
 
 fn revoke_principal(kind: TokenKind, args: &NamedArgs) -> Result<()> {
     with_store(&args.database, async |store| {
-        store.revoke_principal(kind, args.name.trim()).await
+        store
+            .revoke_principal(kind, args.name.trim(), COMMAND_LINE)
+            .await
     })?;
     eprintln!("Revoked {:?}: its token no longer works.", args.name.trim());
     Ok(())
@@ -497,9 +501,7 @@ pub fn analyst(command: &AnalystCommand) -> Result<()> {
         AnalystCommand::Role(args) => {
             let role = AnalystRole::from(args.role);
             with_store(&args.database, async |store| {
-                store
-                    .set_analyst_role(&args.name, role, ("operator", "command line"))
-                    .await
+                store.set_analyst_role(&args.name, role, COMMAND_LINE).await
             })?;
             eprintln!("Analyst {:?} is now {}.", args.name, role.as_str());
             Ok(())

@@ -14,6 +14,8 @@ mod bad_input;
 mod config;
 mod console;
 mod console_addresses;
+mod console_admin;
+mod console_records;
 mod defences;
 mod durability;
 mod faults;

@@ -5,7 +5,8 @@ use super::error::ConsoleError;
 use super::render::page;
 use super::session::SignedIn;
 use crate::http::AppState;
-use crate::store::{AuditFilter, AuditLine};
+use crate::model::AuditRecord;
+use crate::store::AuditFilter;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -63,12 +64,12 @@ impl AuditQuery {
     fn filter(&self) -> Result<AuditFilter, ConsoleError> {
         let from = day_start(&self.from, "From")?;
         let to = day_start(&self.to, "To")?.map(|start| start.saturating_add(DAY_MS));
-        if let (Some(from), Some(to)) = (from, to) {
-            if from >= to {
-                return Err(ConsoleError::bad_form(
-                    "From is a day before To (or the same).",
-                ));
-            }
+        if let (Some(from), Some(to)) = (from, to)
+            && from >= to
+        {
+            return Err(ConsoleError::bad_form(
+                "From is a day after To: swap them, or leave one empty.",
+            ));
         }
         Ok(AuditFilter {
             actor: nonempty(&self.actor),
@@ -108,7 +109,7 @@ struct AuditPage {
     section: &'static str,
     filter: AuditQuery,
     query: String,
-    lines: Vec<AuditLine>,
+    lines: Vec<AuditRecord>,
     next_before: Option<i64>,
 }
 

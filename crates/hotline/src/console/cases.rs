@@ -5,8 +5,9 @@ use super::error::ConsoleError;
 use super::render::page;
 use super::session::SignedIn;
 use crate::http::AppState;
+use crate::model::AuditRecord;
 use crate::secrets::CaseId;
-use crate::store::{AuditFilter, AuditLine, CaseAddress, CaseCursor, CaseEntry, CaseSummary};
+use crate::store::{AuditFilter, CaseAddress, CaseCursor, CaseEntry, CaseSummary};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -43,17 +44,15 @@ pub(super) async fn cases(
     let Query(query) = query.map_err(|_| {
         ConsoleError::bad_form("The cases page's address has a value that is not a number.")
     })?;
-    if let Some(typed) = query.reference.as_deref().map(str::trim) {
-        if !typed.is_empty() {
-            let Some(case_id) = CaseId::parse(typed) else {
-                return Err(ConsoleError::not_found(
-                    "That is not a case reference: one looks like ABCD-EFGH-JKLM.",
-                ));
-            };
-            return Ok(
-                Redirect::to(&format!("/console/cases/{}", case_id.as_str())).into_response(),
-            );
-        }
+    if let Some(typed) = query.reference.as_deref().map(str::trim)
+        && !typed.is_empty()
+    {
+        let Some(case_id) = CaseId::parse(typed) else {
+            return Err(ConsoleError::not_found(
+                "That is not a case reference: one looks like ABCD-EFGH-JKLM.",
+            ));
+        };
+        return Ok(Redirect::to(&format!("/console/cases/{}", case_id.as_str())).into_response());
     }
     let cursor = match (query.before, query.before_id) {
         (Some(created_at), Some(id)) => Some(CaseCursor { created_at, id }),
@@ -91,7 +90,7 @@ struct CasePage {
     case: CaseSummary,
     entries: Vec<CaseEntry>,
     addresses: Vec<CaseAddress>,
-    history: Vec<AuditLine>,
+    history: Vec<AuditRecord>,
 }
 
 /// `GET /console/cases/{reference}`: one case. Its read is in the audit log, before it is

@@ -13,6 +13,7 @@
 //!   loads anything from elsewhere.
 
 mod addresses;
+mod admin;
 mod audit_log;
 mod cases;
 mod dashboard;
@@ -64,6 +65,18 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/console/cases/{reference}", get(cases::case))
         .route("/console/audit", get(audit_log::audit))
         .route("/console/audit.csv", get(audit_log::audit_csv))
+        // Admins only (admin.rs).
+        .route(
+            "/console/partners",
+            get(admin::partners).post(admin::add_partner),
+        )
+        .route("/console/partners/revoke", post(admin::revoke_partner))
+        .route(
+            "/console/analysts",
+            get(admin::analysts).post(admin::add_analyst),
+        )
+        .route("/console/analysts/role", post(admin::set_role))
+        .route("/console/analysts/revoke", post(admin::revoke_analyst))
         .route("/console/assets/console.css", get(stylesheet))
         .route("/console/assets/console.js", get(script))
 }

@@ -61,6 +61,19 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "audit.html",
         include_str!("../../../../web/console/audit.html"),
     ),
+    // Admins' pages.
+    (
+        "partners.html",
+        include_str!("../../../../web/console/partners.html"),
+    ),
+    (
+        "analysts.html",
+        include_str!("../../../../web/console/analysts.html"),
+    ),
+    (
+        "token_shown.html",
+        include_str!("../../../../web/console/token_shown.html"),
+    ),
 ];
 
 /// The stylesheet.
@@ -83,8 +96,18 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
         when(seconds.map(|s| s.saturating_mul(1000)))
     });
     environment.add_filter("span", span);
+    environment.add_filter("day", |ms: Option<i64>| {
+        day(ms).unwrap_or_else(|| "—".to_owned())
+    });
     environment
 });
+
+/// The day (UTC) of Unix milliseconds, as `2026-12-06`.
+pub(crate) fn day(ms: Option<i64>) -> Option<String> {
+    let ms = u64::try_from(ms?).ok()?;
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms);
+    Some(humantime::format_rfc3339_seconds(time).to_string()[..10].to_owned())
+}
 
 /// Unix milliseconds as `2026-12-06 06:40 UTC`; `—` for none.
 pub(crate) fn when(ms: Option<i64>) -> String {

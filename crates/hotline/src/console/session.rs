@@ -40,10 +40,6 @@ impl SignedIn {
     }
 
     /// Refuses anyone but an admin.
-    #[expect(
-        dead_code,
-        reason = "the admin pages (partners, analysts) use it; they are not built yet"
-    )]
     pub fn require_admin(&self) -> Result<(), ConsoleError> {
         if self.analyst.role == AnalystRole::Admin {
             Ok(())

@@ -6,7 +6,7 @@ use sqlx::{Any, Executor};
 
 /// An `audit_log` row.
 #[derive(Debug, sqlx::FromRow)]
-struct AuditRow {
+pub(super) struct AuditRow {
     id: i64,
     at: i64,
     actor_kind: String,

@@ -4,7 +4,7 @@
 //! mark removed, escalate), each written with its audit row in the transaction that
 //! makes it, as `takedown.rs` does for an assessment.
 
-use super::audit::audit;
+use super::audit::{AuditRow, audit};
 use super::takedown::{lock_item, subject};
 use super::{Principal, Store, StoreError, now_ms};
 use crate::model::{AuditRecord, TakedownState};
@@ -109,18 +109,6 @@ pub struct QueuedAddress {
     pub failing_notices: i64,
 }
 
-/// An `audit_log` row: id, at, actor kind, actor, action, subject, detail, count.
-type AuditLine = (
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    i64,
-);
-
 /// What became of an analyst's step on an address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AddressStep {
@@ -195,7 +183,7 @@ impl Store {
         id: i64,
         limit: i64,
     ) -> Result<Vec<AuditRecord>, StoreError> {
-        let rows: Vec<AuditLine> = sqlx::query_as(
+        let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT id, at, actor_kind, actor, action, subject, detail, count \
                  FROM audit_log WHERE subject = $1 AND action NOT IN ('address_read') \
                  ORDER BY id LIMIT $2",
@@ -204,21 +192,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, at, actor_kind, actor, action, subject, detail, count)| AuditRecord {
-                    id,
-                    at,
-                    actor_kind,
-                    actor,
-                    action,
-                    subject,
-                    detail,
-                    count,
-                },
-            )
-            .collect())
+        Ok(rows.into_iter().map(AuditRecord::from).collect())
     }
 
     /// An analyst's "send the notice again": a notice waiting after failed deliveries is

@@ -1,6 +1,6 @@
 //! The console's dashboard: what needs attention now, and how the service is doing over
 //! the last 30 days (reports, list changes, partners) and 12 weeks (time to removal).
-//! Each figure is an indexed count or range scan (migration 0014), never a full table walk
+//! Each figure is an indexed count or range scan (migration 0016), never a full table walk
 //! over cases or entries by time.
 
 use super::takedown_stats::percentile;
@@ -72,7 +72,8 @@ pub struct DashboardFigures {
     pub to_assess: i64,
     /// Takedowns escalated (state `escalated`).
     pub escalated: i64,
-    /// Notices not yet delivered after at least one failed attempt.
+    /// Addresses with a notice not yet delivered after a failed attempt (the addresses
+    /// page's "Notices failing" group).
     pub notices_failing: i64,
     /// Entries on the list now.
     pub list_size: i64,
@@ -113,7 +114,8 @@ impl Store {
         let to_assess = item_count("reported").await?;
         let escalated = item_count("escalated").await?;
         let notices_failing = sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM takedown_notices WHERE state = 'pending' AND attempts > 0",
+            "SELECT COUNT(DISTINCT item_id) FROM takedown_notices \
+             WHERE state = 'pending' AND last_error IS NOT NULL",
         )
         .fetch_one(&self.read)
         .await?;
@@ -179,7 +181,9 @@ impl Store {
         .fetch_all(&self.read)
         .await?;
 
-        let week_start = |ms: i64| ms.div_euclid(WEEK_MS) * WEEK_MS;
+        // Weeks from Monday (1 January 1970 was a Thursday, day 0; the 5th a Monday).
+        const MONDAY_MS: i64 = 4 * DAY_MS;
+        let week_start = |ms: i64| (ms - MONDAY_MS).div_euclid(WEEK_MS) * WEEK_MS + MONDAY_MS;
         let first_week = week_start(now) - (DASHBOARD_WEEKS - 1) * WEEK_MS;
         let removals: Vec<(String, i64, i64)> = sqlx::query_as(
             "SELECT host, first_reported_at, removed_at FROM takedown_items \

@@ -1,7 +1,9 @@
 //! The console's records pages (issue 18): cases, one case with its entries, reported
 //! addresses and history, and the audit log filtered. Nothing here reads a case's secret.
 
+use super::audit::AuditRow;
 use super::{Store, StoreError};
+use crate::model::AuditRecord;
 use serde::Serialize;
 
 /// One case in the console's list of recent cases.
@@ -43,38 +45,19 @@ pub struct CaseEntry {
     pub state: String,
 }
 
-/// One web address a case reported.
+/// One web address a case reported: its takedown item, as the addresses pages show it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct CaseAddress {
-    /// The reported address's id.
+    /// The takedown item's id (`/console/addresses/{id}`).
     pub id: i64,
-    /// The address.
-    pub url: String,
-    /// `pending` or `withdrawn`.
+    /// The item's host, to tell addresses apart without showing the whole address.
+    pub host: String,
+    /// The item's takedown state (`reported`, `notice_sent`, `removed`, …).
     pub state: String,
-    /// When it was reported (Unix ms).
-    pub created_at: i64,
-}
-
-/// One line of the audit log as the console shows it.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct AuditLine {
-    /// Its id (the log's order).
-    pub id: i64,
-    /// When (Unix ms).
-    pub at: i64,
-    /// `partner`, `analyst` or `operator`.
-    pub actor_kind: String,
-    /// Who.
-    pub actor: String,
-    /// What.
-    pub action: String,
-    /// On what (a case reference, `entry 12`, a name).
-    pub subject: Option<String>,
-    /// More about it.
-    pub detail: Option<String>,
-    /// How many times (feed reads are counted per hour).
-    pub count: i64,
+    /// Whether this case still asks for it: `open` or `withdrawn`.
+    pub link_state: String,
+    /// When this case reported it (Unix ms, to the hour).
+    pub linked_at: i64,
 }
 
 /// Which audit lines to show; every field narrows.
@@ -94,7 +77,7 @@ pub struct AuditFilter {
 
 const CASE_COLUMNS: &str = "SELECT c.id, c.state, c.reporter, c.created_at, c.withdrawn_at, \
      CAST((SELECT COUNT(*) FROM case_hashes h WHERE h.case_id = c.id) AS BIGINT) AS entries, \
-     CAST((SELECT COUNT(*) FROM case_urls u WHERE u.case_id = c.id) AS BIGINT) AS addresses FROM cases c";
+     CAST((SELECT COUNT(*) FROM takedown_links l WHERE l.case_id = c.id) AS BIGINT) AS addresses FROM cases c";
 
 impl Store {
     /// Cases newest first, after `cursor` (keyset, so a deep page costs what the first does).
@@ -147,10 +130,12 @@ impl Store {
         .await?)
     }
 
-    /// The web addresses a case reported, by id.
+    /// The web addresses a case reported (its takedown links), by item id.
     pub async fn case_addresses(&self, case_id: &str) -> Result<Vec<CaseAddress>, StoreError> {
         Ok(sqlx::query_as::<_, CaseAddress>(
-            "SELECT id, url, state, created_at FROM case_urls WHERE case_id = $1 ORDER BY id",
+            "SELECT i.id, i.host, i.state, l.state AS link_state, l.linked_at \
+             FROM takedown_links l JOIN takedown_items i ON i.id = l.item_id \
+             WHERE l.case_id = $1 ORDER BY i.id",
         )
         .bind(case_id)
         .fetch_all(&self.read)
@@ -163,7 +148,7 @@ impl Store {
         filter: &AuditFilter,
         before: Option<i64>,
         limit: i64,
-    ) -> Result<Vec<AuditLine>, StoreError> {
+    ) -> Result<Vec<AuditRecord>, StoreError> {
         // Built from fixed pieces only; every value is bound.
         let mut sql = String::from(
             "SELECT id, at, actor_kind, actor, action, subject, detail, count FROM audit_log \
@@ -193,7 +178,7 @@ impl Store {
             sql.push_str(&format!(" AND id < ${}", next()));
         }
         sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", next()));
-        let mut query = sqlx::query_as::<_, AuditLine>(&sql);
+        let mut query = sqlx::query_as::<_, AuditRow>(&sql);
         for text in [&filter.actor, &filter.action, &filter.subject]
             .into_iter()
             .flatten()
@@ -203,6 +188,7 @@ impl Store {
         for number in [filter.from, filter.to, before].into_iter().flatten() {
             query = query.bind(number);
         }
-        Ok(query.bind(limit).fetch_all(&self.read).await?)
+        let rows = query.bind(limit).fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(AuditRecord::from).collect())
     }
 }

@@ -284,10 +284,9 @@ pub use console_addresses::{
 pub use console_dashboard::{
     DASHBOARD_DAYS, DASHBOARD_WEEKS, DashboardFigures, DayCounts, PartnerFigures, RemovalFigures,
 };
-pub use console_records::{
-    AuditFilter, AuditLine, CaseAddress, CaseCursor, CaseEntry, CaseSummary,
-};
+pub use console_records::{AuditFilter, CaseAddress, CaseCursor, CaseEntry, CaseSummary};
 pub use notices::{ItemToNotify, LeasedNotice, NewNotice};
+pub use principals::COMMAND_LINE;
 pub use rechecks::{CheckFinding, DueRecheck, REFUSED_IN_A_ROW_IS_GONE, RecheckRules};
 pub use takedown_stats::TakedownRecord;
 pub use throttles::WINDOW_KEY_BYTES;

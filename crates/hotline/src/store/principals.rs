@@ -3,22 +3,26 @@
 use super::audit::audit;
 use super::{AnalystRole, Principal, Store, StoreError, now_ms};
 use crate::secrets::{ApiToken, TokenKind};
-use sqlx::{Any, Executor};
+
+/// Who changes partners and analysts from the command line, as the audit log names them
+/// (an admin in the console is named as themselves).
+pub const COMMAND_LINE: (&str, &str) = ("operator", "command line");
 
 impl Store {
     /// Adds a partner or an analyst and returns their token, which is not stored.
     pub async fn add_principal(&self, kind: TokenKind, name: &str) -> Result<ApiToken, StoreError> {
-        self.add_principal_in_role(kind, name, AnalystRole::Analyst)
+        self.add_principal_in_role(kind, name, AnalystRole::Analyst, COMMAND_LINE)
             .await
     }
 
     /// Adds a partner or an analyst (in `role`; a partner has none) and returns their
-    /// token, which is not stored.
+    /// token, which is not stored. `by` is who did it, for the audit log: (actor kind, name).
     pub async fn add_principal_in_role(
         &self,
         kind: TokenKind,
         name: &str,
         role: AnalystRole,
+        by: (&str, &str),
     ) -> Result<ApiToken, StoreError> {
         let token = ApiToken::generate(kind)?;
         let (sql, action) = match kind {
@@ -46,14 +50,20 @@ impl Store {
                 name: name.to_owned(),
             });
         }
-        audit_operator(&mut *tx, now, action, name).await?;
+        let detail = (kind == TokenKind::Analyst).then(|| role.as_str());
+        audit(&mut *tx, now, by.0, by.1, action, Some(name), detail).await?;
         tx.commit().await?;
         Ok(token)
     }
 
     /// Revokes a partner's key or an analyst's token; `NoSuchPrincipal` if there is no such
-    /// name. Revoking twice is not an error.
-    pub async fn revoke_principal(&self, kind: TokenKind, name: &str) -> Result<(), StoreError> {
+    /// name. Revoking twice is not an error. `by` is who did it, for the audit log.
+    pub async fn revoke_principal(
+        &self,
+        kind: TokenKind,
+        name: &str,
+        by: (&str, &str),
+    ) -> Result<(), StoreError> {
         let (table, action) = principal_table(kind, "revoked");
         let now = now_ms();
         let mut tx = self.write.begin().await?;
@@ -70,7 +80,7 @@ impl Store {
                 name: name.to_owned(),
             });
         }
-        audit_operator(&mut *tx, now, &action, name).await?;
+        audit(&mut *tx, now, by.0, by.1, &action, Some(name), None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -108,28 +118,6 @@ impl Store {
             name,
         }))
     }
-}
-
-/// Logs a change the operator made from the command line to the partner or analyst `name`.
-async fn audit_operator<'e, E>(
-    executor: E,
-    at: i64,
-    action: &str,
-    name: &str,
-) -> Result<(), StoreError>
-where
-    E: Executor<'e, Database = Any>,
-{
-    audit(
-        executor,
-        at,
-        "operator",
-        "command line",
-        action,
-        Some(name),
-        None,
-    )
-    .await
 }
 
 /// The table of a kind of principal, and the audit action `<kind>_<verb>`.
