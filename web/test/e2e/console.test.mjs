@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import {
   analystApi,
   launchBrowser,
+  reportAddress,
   newPage,
   openContext,
   revokeAnalyst,
@@ -24,17 +25,30 @@ import {
 
 /**
  * Every console page to check for accessibility, sign-out and stray elements. `{entry}`
- * stands for a held entry's id. The sign-in page is checked signed out, separately.
+ * stands for a held entry's id, `{case}` for a case reference and `{address}` for a
+ * reported address's item id. The sign-in page is checked signed out, separately.
  */
 const CONSOLE_PAGES = [
   "/console/dashboard",
   "/console/queue",
   "/console/entries/{entry}",
   "/console/addresses",
+  "/console/addresses/{address}",
+  "/console/cases",
+  "/console/cases/{case}",
+  "/console/audit",
 ];
 
 /** Pages only an admin may open. */
 const ADMIN_PAGES = ["/console/partners", "/console/analysts"];
+
+/** A page's path with its placeholders filled in. */
+function fill(pagePath, { entry, caseId, address }) {
+  return pagePath
+    .replace("{entry}", String(entry))
+    .replace("{case}", caseId)
+    .replace("{address}", String(address));
+}
 
 let hotline;
 let browser;
@@ -125,8 +139,8 @@ describe("the analyst console", () => {
     // Sign out; then every page goes back to sign-in.
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByText("You have signed out.").waitFor();
-    for (const pagePath of CONSOLE_PAGES) {
-      await page.goto(`${hotline.url}${pagePath.replace("{entry}", String(ids[0]))}`);
+    for (const pagePath of [...CONSOLE_PAGES, ...ADMIN_PAGES]) {
+      await page.goto(`${hotline.url}${fill(pagePath, { entry: ids[0], caseId: "ABCD-EFGH-JKLM", address: 1 })}`);
       await page.getByRole("heading", { name: "Sign in" }).waitFor();
       assert.equal(new URL(page.url()).pathname, "/console", pagePath);
     }
@@ -220,14 +234,89 @@ describe("the analyst console", () => {
     }
     for (const pagePath of ADMIN_PAGES) {
       const response = await page.goto(`${hotline.url}${pagePath}`);
-      // 403 where the page exists; 404 until the partners and analysts pages are merged.
-      assert.ok([403, 404].includes(response.status()), `${pagePath}: ${response.status()}`);
+      assert.equal(response.status(), 403, pagePath);
+      await page.getByText("Only an admin can open this page").waitFor();
     }
+    // Nor post to them: the form token is the analyst's own, the role is not.
+    await page.goto(`${hotline.url}/console/dashboard`);
+    const form_token = await page.locator("input[name=form_token]").first().inputValue();
+    for (const [action, form] of [
+      ["/console/partners", { name: "Sneaky" }],
+      ["/console/analysts", { name: "sneaky", role: "admin" }],
+      ["/console/analysts/role", { name: "e2e-analyst", role: "admin" }],
+    ]) {
+      const answer = await page.request.post(`${hotline.url}${action}`, { form: { ...form, form_token }, maxRedirects: 0 });
+      assert.equal(answer.status(), 403, action);
+    }
+    await context.close();
+  });
+
+  test("an analyst works through the address queue", async () => {
+    const address = "https://videos.example/watch/e2e-queue";
+    const { caseId, items } = await reportAddress(hotline, address);
+    const { context, requests, page, errors } = await fresh();
+    await signIn(page, hotline, hotline.analyst);
+
+    // From the dashboard's figure to the address, as text only.
+    await page.getByRole("link", { name: /addresses to assess/ }).click();
+    await page.getByRole("heading", { name: "To assess" }).waitFor();
+    await page.getByText(address).waitFor();
+    await page.getByRole("link", { name: `Address ${items[0]}`, exact: true }).click();
+    await page.getByRole("heading", { name: `Address ${items[0]}` }).waitFor();
+    assert.equal(await page.locator(`a[href="${address}"]:not([target=_blank])`).count(), 0);
+
+    // Not actionable needs a reason: refused without one, recorded with one.
+    await page.getByLabel(/Not actionable/).check();
+    await page.getByRole("button", { name: "Record assessment" }).click();
+    await page.getByText("needs a reason").waitFor();
+    await page.goBack();
+    await page.getByLabel(/Not actionable/).check();
+    await page.getByLabel(/^Reason/).fill("A search page, not the picture itself.");
+    await page.getByRole("button", { name: "Record assessment" }).click();
+    assert.match(await page.getByRole("status").innerText(), /Assessment recorded/);
+    const item = await analystApi(hotline, hotline.analyst, "/api/v1/analyst/urls");
+    assert.equal(item.find((i) => i.id === items[0])?.state, "not_actionable", JSON.stringify(item));
+
+    // The case shows it; the audit log has the step under the analyst's name.
+    await page.getByRole("link", { name: "Cases", exact: true }).click();
+    await page.getByLabel("Case reference").fill(caseId.toLowerCase());
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: `Case ${caseId}` }).waitFor();
+    await page.getByText("not actionable").first().waitFor();
+    await page.getByRole("link", { name: "Audit log", exact: true }).click();
+    await page.getByLabel("Action").fill("takedown_assessment");
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.getByRole("cell", { name: /e2e-analyst/ }).first().waitFor();
+
+    assertSameOrigin(requests);
+    assert.deepEqual(errors.filter((e) => !e.includes("status of 400")), []);
+    await context.close();
+  });
+
+  test("an admin adds a partner, sees its key once, and revokes it", async () => {
+    const { context, page } = await fresh();
+    await signIn(page, hotline, hotline.admin);
+    await page.getByRole("link", { name: "Partners", exact: true }).click();
+    await page.getByLabel("Name").fill("E2E Video");
+    await page.getByRole("button", { name: "Add partner" }).click();
+    await page.getByRole("heading", { name: "Partner added" }).waitFor();
+    const key = (await page.locator("#token").innerText()).trim();
+    const feed = await fetch(`${hotline.url}/api/v1/hashlist`, { headers: { Authorization: `Bearer ${key}` } });
+    assert.equal(feed.status, 200);
+
+    await page.getByRole("link", { name: "Back to partners" }).click();
+    assert.equal(await page.getByText(key).count(), 0);
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByRole("button", { name: "Revoke key of E2E Video" }).click();
+    await page.getByText("it no longer works").waitFor();
+    const refused = await fetch(`${hotline.url}/api/v1/hashlist`, { headers: { Authorization: `Bearer ${key}` } });
+    assert.equal(refused.status, 401);
     await context.close();
   });
 
   test("every page keeps to the hotline's origin, shows no picture, and passes axe-core", async () => {
     const [id] = await seedHeldEntries(hotline, hotline.analyst, 1, 3000);
+    const { caseId, items } = await reportAddress(hotline, "https://pictures.example/p/axe");
     const { context, requests, page, errors } = await fresh();
 
     await page.goto(`${hotline.url}/console`);
@@ -240,8 +329,8 @@ describe("the analyst console", () => {
 
     // As an admin, who sees every page.
     await signIn(page, hotline, hotline.admin);
-    for (const pagePath of CONSOLE_PAGES) {
-      const response = await page.goto(`${hotline.url}${pagePath.replace("{entry}", String(id))}`);
+    for (const pagePath of [...CONSOLE_PAGES, ...ADMIN_PAGES]) {
+      const response = await page.goto(`${hotline.url}${fill(pagePath, { entry: id, caseId, address: items[0] })}`);
       assert.equal(response.status(), 200, pagePath);
       await page.getByRole("button", { name: "Sign out" }).waitFor();
       await assertNoPictures(page);

@@ -329,6 +329,31 @@ export async function seedHeldEntries(hotline, token, count, seed = 1000) {
   return ids;
 }
 
+/**
+ * A young person's report of one web address (and a made-up hash). Returns the case
+ * reference and the ids of the address's takedown items, from the analyst API.
+ */
+export async function reportAddress(hotline, address, seed = 5000) {
+  const report = await fetch(`${hotline.url}/api/v1/reports`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      reporter: "young_person",
+      hashes: [{ algorithm: "pdq", value: fakePdq(seed), quality: 90 }],
+      urls: [address],
+      under_18: true,
+      consent_to_share: true,
+    }),
+  });
+  if (report.status !== 201) throw new Error(`the report was refused (${report.status}): ${await report.text()}`);
+  const { case_id: caseId } = await report.json();
+  const items = (await analystApi(hotline, hotline.admin, "/api/v1/analyst/urls"))
+    .filter((item) => item.url === address || item.case_ids.includes(caseId))
+    .map((item) => item.id);
+  if (items.length === 0) throw new Error(`no takedown item for ${address}`);
+  return { caseId, items };
+}
+
 /** GET on the analyst API with `token`; returns the JSON. */
 export async function analystApi(hotline, token, apiPath) {
   const response = await fetch(`${hotline.url}${apiPath}`, { headers: { Authorization: `Bearer ${token}` } });
