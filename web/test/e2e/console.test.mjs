@@ -217,6 +217,24 @@ describe("the analyst console", () => {
     assert.ok([401, 403].includes(response.status()), String(response.status()));
     assert.equal(await entryState(id), "held");
 
+    // A sign-in form on another site (to sign this browser in as someone else): refused by
+    // its Origin, and the session stays the analyst's own.
+    const before = (await context.cookies()).find((c) => c.name === "takeback_console")?.value;
+    await context.route(`${elsewhere}/sign-in`, (route) =>
+      route.fulfill({
+        contentType: "text/html",
+        body: `<!doctype html><title>Sign in</title><form method="post" action="${hotline.url}/console/sign-in">
+          <input name="token" value="${hotline.admin}"><button>Go</button></form>`,
+      }),
+    );
+    await page.goto(`${elsewhere}/sign-in`);
+    const [signInResponse] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${hotline.url}/console/sign-in`),
+      page.getByRole("button", { name: "Go" }).click(),
+    ]);
+    assert.equal(signInResponse.status(), 403);
+    assert.equal((await context.cookies()).find((c) => c.name === "takeback_console")?.value, before);
+
     // And the page's own form, with its token, still works.
     await page.goto(`${hotline.url}/console/entries/${id}`);
     await page.getByRole("button", { name: "Reject" }).click();
@@ -258,7 +276,7 @@ describe("the analyst console", () => {
     await signIn(page, hotline, hotline.analyst);
 
     // From the dashboard's figure to the address, as text only.
-    await page.getByRole("link", { name: /addresses to assess/ }).click();
+    await page.getByRole("link", { name: /to assess/ }).click();
     await page.getByRole("heading", { name: "To assess" }).waitFor();
     await page.getByText(address).waitFor();
     await page.getByRole("link", { name: `Address ${items[0]}`, exact: true }).click();

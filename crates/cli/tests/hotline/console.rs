@@ -377,3 +377,65 @@ fn behind_tls_the_cookie_is_secure_and_the_pages_keep_to_themselves() {
     let (status, _) = server.post_raw("/console/sign-in", "application/json", b"{}");
     assert_eq!(status, 400);
 }
+
+/// The sign-in form, posted with the headers a browser adds (`Origin`, `Sec-Fetch-Site`).
+fn sign_in_with(server: &Server, headers: &[(&str, &str)], token: &str) -> Answer {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let mut request = agent.post(&format!("{}/console/sign-in", server.base));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut response = request
+        .content_type("application/x-www-form-urlencoded")
+        .send(serde_urlencoded::to_string([("token", token)]).unwrap())
+        .unwrap();
+    let set_cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    Answer {
+        status: response.status().as_u16(),
+        location: String::new(),
+        set_cookie,
+        body: response.body_mut().read_to_string().unwrap_or_default(),
+    }
+}
+
+#[test]
+fn a_sign_in_form_posted_from_another_site_is_refused() {
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[]);
+    let token = add("analyst", "oscar", &db);
+    let own = server.base.trim_end_matches('/').to_owned();
+    for headers in [
+        vec![("sec-fetch-site", "cross-site"), ("origin", "null")],
+        vec![
+            ("sec-fetch-site", "same-site"),
+            ("origin", "https://other.example"),
+        ],
+        vec![("origin", "https://elsewhere.example")],
+        vec![("origin", "http://127.0.0.1:1")],
+    ] {
+        let answer = sign_in_with(&server, &headers, &token);
+        assert_eq!(answer.status, 403, "{headers:?}: {}", answer.body);
+        assert!(answer.set_cookie.is_empty(), "{headers:?}");
+        assert!(answer.body.contains("Form refused"), "{}", answer.body);
+    }
+    // From the hotline's own page (which asks for no referrer, so its Origin is null), or
+    // from a client that is not a browser, it works.
+    for headers in [
+        vec![("sec-fetch-site", "same-origin"), ("origin", "null")],
+        vec![("origin", own.as_str())],
+        vec![],
+    ] {
+        let answer = sign_in_with(&server, &headers, &token);
+        assert_eq!(answer.status, 303, "{headers:?}: {}", answer.body);
+        assert!(answer.set_cookie.starts_with("takeback_console="));
+    }
+}

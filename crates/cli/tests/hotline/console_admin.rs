@@ -210,6 +210,8 @@ fn an_analyst_cannot_reach_or_use_the_admin_pages() {
         let answer = browser.get(path);
         assert_eq!(answer.status, 403, "{path}");
         assert!(answer.body.contains("Only an admin"), "{}", answer.body);
+        // An error page keeps the banner: who is signed in, and "Sign out".
+        assert!(answer.body.contains(">Sign out<") && answer.body.contains("mallory"));
     }
     for (path, form) in [
         ("/console/partners", vec![("name", "Sneaky")]),

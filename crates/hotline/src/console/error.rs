@@ -2,13 +2,17 @@
 //! and what to do, with the right status.
 
 use super::render::page;
+use super::session::{SignedIn, session_cookie};
+use crate::http::AppState;
 use crate::store::StoreError;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 /// A console request that could not be served.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct ConsoleError {
     status: StatusCode,
     title: &'static str,
@@ -122,17 +126,59 @@ impl From<StoreError> for ConsoleError {
     }
 }
 
-impl IntoResponse for ConsoleError {
-    fn into_response(self) -> Response {
+impl ConsoleError {
+    /// The page that says what happened, with the banner of `signed_in` if there is one.
+    fn render(&self, signed_in: Option<&SignedIn>) -> Response {
         page(
             self.status,
             "message.html",
-            None,
+            signed_in,
             &MessagePage {
                 title: self.title,
                 message: &self.message,
                 sign_in: self.sign_in,
             },
         )
+    }
+}
+
+impl IntoResponse for ConsoleError {
+    /// The page without a session (an extractor or a handler failed, and has none to
+    /// give); [`with_session`] puts the signed-in analyst's banner back.
+    fn into_response(self) -> Response {
+        let mut response = self.render(None);
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// Middleware: an error page answered to an analyst whose session is live shows the same
+/// banner (name, role, "Sign out") and navigation as every other page. Only error pages
+/// look the session up again; others pass through untouched.
+pub(super) async fn with_session(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let presented = session_cookie(request.headers());
+    let response = next.run(request).await;
+    let (Some(error), Some(session)) = (response.extensions().get::<ConsoleError>(), presented)
+    else {
+        return response;
+    };
+    let limits = state.config.console.session_limits();
+    match state.store.console_session(&session, limits).await {
+        Ok(Some(analyst)) => {
+            let mut page = error.render(Some(&SignedIn { analyst, session }));
+            // Whatever else the answer said (a cookie that ends the session, say) stands.
+            for (name, value) in response.headers() {
+                if !page.headers().contains_key(name) {
+                    page.headers_mut().insert(name, value.clone());
+                }
+            }
+            page
+        }
+        // Ended, or the database is not answering: the page as it was.
+        _ => response,
     }
 }

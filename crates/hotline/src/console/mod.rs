@@ -27,13 +27,13 @@ mod sign_in;
 pub use settings::ConsoleSettings;
 
 use crate::http::AppState;
-use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use axum::{Router, middleware};
 
 /// The console's routes, under `/console`.
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/console", get(sign_in::form))
         .route("/console/sign-in", post(sign_in::sign_in))
@@ -79,6 +79,11 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/console/analysts/revoke", post(admin::revoke_analyst))
         .route("/console/assets/console.css", get(stylesheet))
         .route("/console/assets/console.js", get(script))
+        // A signed-in analyst's error pages keep the banner with "Sign out".
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::with_session,
+        ))
 }
 
 async fn stylesheet() -> impl IntoResponse {

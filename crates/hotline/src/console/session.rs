@@ -63,6 +63,36 @@ pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<ConsoleSessionToken>
         .map(|(_, value)| ConsoleSessionToken::from_presented(value))
 }
 
+/// Whether a browser says the request comes from a page of another site. Its
+/// `Sec-Fetch-Site` says so where it is sent (every current browser); else an `Origin` that
+/// names a host other than the one asked (`Host`, or `X-Forwarded-Host` behind a trusted
+/// proxy). `Origin: null` says nothing: the console's own pages send it, as they ask for no
+/// referrer. Without either header (not a browser) nothing is said.
+pub(crate) fn from_elsewhere(headers: &HeaderMap, state: &AppState) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    if let Some(site) = text("sec-fetch-site") {
+        // `none`: typed or bookmarked by the user, not sent by a page.
+        return !matches!(site.trim(), "same-origin" | "none");
+    }
+    let Some(origin) = text(header::ORIGIN.as_str()).map(str::trim) else {
+        return false;
+    };
+    if origin == "null" {
+        return false;
+    }
+    let Some((_, authority)) = origin.split_once("://") else {
+        return true;
+    };
+    let authority = authority.trim_end_matches('/');
+    let asked = |name: &str| {
+        text(name)
+            .and_then(|value| value.split(',').next())
+            .is_some_and(|host| host.trim().eq_ignore_ascii_case(authority))
+    };
+    !(asked(header::HOST.as_str())
+        || (state.config.trust_forwarded_for && asked("x-forwarded-host")))
+}
+
 /// Whether the request reached the hotline over HTTPS, as far as the hotline can know: then
 /// the cookie is `Secure`.
 fn over_https(headers: &HeaderMap, state: &AppState) -> bool {

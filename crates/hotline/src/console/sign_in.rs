@@ -2,7 +2,9 @@
 
 use super::error::ConsoleError;
 use super::render::page;
-use super::session::{Posted, SignedIn, end_cookie, read_form, session_cookie, start_cookie};
+use super::session::{
+    Posted, SignedIn, end_cookie, from_elsewhere, read_form, session_cookie, start_cookie,
+};
 use crate::http::AppState;
 use crate::http::extract::Source;
 use crate::secrets::ApiToken;
@@ -77,6 +79,11 @@ pub(super) async fn sign_in(
     request: Request,
 ) -> Response {
     let headers = request.headers().clone();
+    // No session yet, so no form token: a browser's Origin tells a sign-in form posted from
+    // another site (which would sign the analyst's browser in as someone else).
+    if from_elsewhere(&headers, &state) {
+        return ConsoleError::forged_form().into_response();
+    }
     let body = match read_form(request, &state).await {
         Ok(body) => body,
         Err(response) => return response,

@@ -72,7 +72,7 @@ pub fn router(state: AppState) -> Router {
         routes = routes.route("/metrics", get(scrape::page));
     }
     if state.config.console.enabled {
-        routes = routes.merge(crate::console::router());
+        routes = routes.merge(crate::console::router(&state));
     }
     let routes = routes
         .merge(pages)
