@@ -206,9 +206,17 @@ fn draw<'a>(root: &DrawingArea<SVGBackend<'a>, Shift>, chart: &LineChart<'_>) ->
             .cloned()
             .unwrap_or_default()
     };
-    let whole_numbers = |value: &f64| {
+    // Counts are labelled with whole numbers only (no "0.5 reports").
+    let counts = chart
+        .series
+        .iter()
+        .flat_map(|series| series.values.iter().flatten())
+        .all(|value| value.fract() == 0.0);
+    let y_label = |value: &f64| {
         if (value - value.round()).abs() < 1e-9 {
             format!("{value:.0}")
+        } else if counts {
+            String::new()
         } else {
             format!("{value:.1}")
         }
@@ -218,7 +226,7 @@ fn draw<'a>(root: &DrawingArea<SVGBackend<'a>, Shift>, chart: &LineChart<'_>) ->
         .x_labels(chart.x_labels.len().min(8))
         .x_label_formatter(&label)
         .y_labels(6)
-        .y_label_formatter(&whole_numbers)
+        .y_label_formatter(&y_label)
         .y_desc(chart.y_label)
         .axis_style(AXIS_COLOR)
         .light_line_style(TRANSPARENT)

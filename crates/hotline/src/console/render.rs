@@ -96,6 +96,13 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
         when(seconds.map(|s| s.saturating_mul(1000)))
     });
     environment.add_filter("span", span);
+    // `{{ n }} {{ n | plural("entry", "entries") }}`.
+    environment.add_filter(
+        "plural",
+        |n: i64, one: String, many: String| {
+            if n == 1 { one } else { many }
+        },
+    );
     environment.add_filter("day", |ms: Option<i64>| {
         day(ms).unwrap_or_else(|| "—".to_owned())
     });
