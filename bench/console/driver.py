@@ -155,11 +155,13 @@ def pages(args, entries):
         ("review queue", "/console/queue"),
         ("entry (held)", f"/console/entries/{held}"),
         ("addresses", "/console/addresses"),
+        ("addresses, to assess", "/console/addresses?state=assess"),
         ("address", "/console/addresses/1"),
         ("cases (form)", "/console/cases"),
         ("case", "/console/cases/0000-0000-0007"),
         ("audit log", "/console/audit"),
         ("audit log, filtered", "/console/audit?actor=alice&action=decision"),
+        ("audit log, one case", "/console/audit?subject=0000-0000-0007"),
         ("partners", "/console/partners"),
         ("analysts", "/console/analysts"),
     ]

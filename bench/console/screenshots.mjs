@@ -69,6 +69,19 @@ try {
     await page.waitForLoadState("load");
   }
   await shoot("entry-after-decision");
+  // One address assessed actionable and then marked removed, one escalated, so that the
+  // addresses page and the time-to-removal figures have something to show.
+  for (const [id, step] of [[2, "Mark removed"], [3, "Escalate"]]) {
+    await page.goto(`${hotline.url}/console/addresses/${id}`);
+    await page.getByLabel(/^Actionable/).check();
+    await page.getByRole("button", { name: "Record assessment" }).click();
+    await page.waitForLoadState("load");
+    const button = page.getByRole("button", { name: step });
+    if (await button.count()) {
+      await button.click();
+      await page.waitForLoadState("load");
+    }
+  }
   // A still-held entry, for the entry page with its buttons.
   const [first] = await analystApi(hotline, hotline.admin, "/api/v1/analyst/queue");
 
