@@ -21,7 +21,18 @@ fn figure(page: &str, label: &str) -> i64 {
 #[test]
 fn the_dashboard_shows_what_needs_attention_and_how_the_service_is_doing() {
     for db in Database::all() {
-        let server = Server::start(&db, &["--listing-policy", "hold-for-analyst"]);
+        // Service figures read on every request, so that the test sees each change.
+        let config = db.dir.path().join("hotline.toml");
+        std::fs::write(&config, "[console]\ndashboard_refresh = \"0s\"\n").unwrap();
+        let server = Server::start(
+            &db,
+            &[
+                "--listing-policy",
+                "hold-for-analyst",
+                "--config",
+                config.to_str().unwrap(),
+            ],
+        );
         let analyst = add("analyst", "dana", &db);
         let key = add("partner", "Example Video", &db);
         // Two held entries and an address to assess.
@@ -103,6 +114,8 @@ fn the_dashboard_shows_what_needs_attention_and_how_the_service_is_doing() {
             .as_secs()
             / 86_400;
         assert_eq!(days % 7, 4, "{first_week} is a Monday");
+
+        assert!(page.contains("As of "), "{page}");
 
         // Three charts, each an accessible SVG beside a table; nothing loaded.
         assert_eq!(page.matches("<svg ").count(), 3, "{page}");
@@ -260,4 +273,42 @@ fn the_audit_log_is_filtered_and_exported_and_bad_filters_are_refused() {
         assert_eq!(stranger.get("/console/audit").location, "/console");
         assert_eq!(stranger.get("/console/audit.csv").location, "/console");
     }
+}
+
+#[test]
+fn the_service_figures_are_shared_and_read_again_in_the_background() {
+    let db = Database::sqlite();
+    let config = db.dir.path().join("hotline.toml");
+    std::fs::write(&config, "[console]\ndashboard_refresh = \"3s\"\n").unwrap();
+    let server = Server::start(&db, &["--config", config.to_str().unwrap()]);
+    let analyst = add("analyst", "quinn", &db);
+    let mut browser = Browser::new(&server);
+    browser.sign_in(&analyst);
+    let list_size = |page: &str| -> i64 {
+        let end = page.find("on the list now").unwrap();
+        let start = page[..end].rfind("<span class=\"figure\">").unwrap() + 21;
+        page[start..start + page[start..].find('<').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let first = browser.get("/console/dashboard").body;
+    assert_eq!(list_size(&first), 0);
+    assert!(first.contains("older than 3s"), "{first}");
+    server.report(&report_of(&[pdq(11)], &[]));
+    // Within the 3 seconds: the figures read before, though the entry is listed (the attention
+    // counts are live).
+    let cached = browser.get("/console/dashboard").body;
+    assert_eq!(list_size(&cached), 0);
+    // Once older, a dashboard starts a reading; a later one shows it.
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    browser.get("/console/dashboard");
+    let mut fresh = 0;
+    for _ in 0..50 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        fresh = list_size(&browser.get("/console/dashboard").body);
+        if fresh == 1 {
+            break;
+        }
+    }
+    assert_eq!(fresh, 1);
 }

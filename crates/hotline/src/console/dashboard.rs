@@ -1,33 +1,108 @@
 //! The dashboard: what needs attention now (each a count linking to the page that handles
-//! it), and how the service is doing: charts drawn on the server (`takeback-charts`), each
-//! with its numbers as a table beside it.
+//! it, read live), and how the service is doing: figures that read many rows, so computed
+//! at most once per `[console] dashboard_refresh` and shared ([`ServiceFiguresCache`]), with
+//! charts drawn on the server (`takeback-charts`), each with its numbers as a table.
 
 use super::error::ConsoleError;
 use super::render::{day, page};
 use super::session::SignedIn;
 use crate::http::AppState;
-use crate::store::{DashboardFigures, DayCounts, RemovalFigures};
+use crate::store::{AttentionFigures, DayCounts, RemovalFigures, ServiceFigures, StoreError};
+use arc_swap::ArcSwapOption;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 use takeback_charts::{LineChart, Series, line_chart};
 
 #[derive(Serialize)]
-struct Dashboard {
+struct Dashboard<'a> {
     title: &'static str,
     section: &'static str,
-    figures: DashboardFigures,
-    charts: Charts,
+    attention: AttentionFigures,
+    /// How old the service figures may grow (`1m`); none when read on every request.
+    refresh: Option<String>,
+    figures: &'a ServiceFigures,
+    charts: &'a Charts,
 }
 
 /// The dashboard's charts as SVG markup; `None` where one could not be drawn (the table
 /// beside it still shows its numbers).
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 struct Charts {
     reports: Option<String>,
     list_changes: Option<String>,
     removal: Option<String>,
+}
+
+/// Service figures and their charts, as last read.
+#[derive(Debug)]
+struct Computed {
+    read_at: Instant,
+    figures: ServiceFigures,
+    charts: Charts,
+}
+
+/// The last service figures read, shared by every analyst's dashboard. When they are older
+/// than `dashboard_refresh`, the next dashboard shows them as they are and starts one
+/// reading in the background, so that no analyst waits for a month of list changes to be
+/// counted; only the very first dashboard after start-up waits.
+#[derive(Debug, Default)]
+pub(crate) struct ServiceFiguresCache {
+    current: ArcSwapOption<Computed>,
+    /// A background reading is under way.
+    refreshing: AtomicBool,
+    /// Serialises the first reading, so that analysts arriving together read once.
+    first: tokio::sync::Mutex<()>,
+}
+
+impl ServiceFiguresCache {
+    async fn get(&self, state: &AppState) -> Result<Arc<Computed>, StoreError> {
+        let refresh = state.config.console.dashboard_refresh;
+        if refresh == Duration::ZERO {
+            return Ok(Arc::new(compute(state).await?));
+        }
+        if let Some(current) = self.current.load_full() {
+            if current.read_at.elapsed() >= refresh && !self.refreshing.swap(true, Ordering::AcqRel)
+            {
+                let state = state.clone();
+                tokio::spawn(async move {
+                    let cache = &state.service_figures;
+                    match compute(&state).await {
+                        Ok(computed) => cache.current.store(Some(Arc::new(computed))),
+                        // The figures shown stay the last good ones; the next dashboard tries
+                        // again.
+                        Err(error) => {
+                            tracing::warn!(%error, "the dashboard's figures could not be read")
+                        }
+                    }
+                    cache.refreshing.store(false, Ordering::Release);
+                });
+            }
+            return Ok(current);
+        }
+        let _first = self.first.lock().await;
+        if let Some(current) = self.current.load_full() {
+            return Ok(current);
+        }
+        let computed = Arc::new(compute(state).await?);
+        self.current.store(Some(Arc::clone(&computed)));
+        Ok(computed)
+    }
+}
+
+async fn compute(state: &AppState) -> Result<Computed, StoreError> {
+    let read_at = Instant::now();
+    let figures = state.store.service_figures().await?;
+    let charts = charts(&figures.days, &figures.weeks);
+    Ok(Computed {
+        read_at,
+        figures,
+        charts,
+    })
 }
 
 /// `GET /console/dashboard`.
@@ -35,8 +110,8 @@ pub(super) async fn dashboard(
     State(state): State<AppState>,
     signed_in: SignedIn,
 ) -> Result<Response, ConsoleError> {
-    let figures = state.store.dashboard_figures().await?;
-    let charts = charts(&figures.days, &figures.weeks);
+    let attention = state.store.attention_figures().await?;
+    let computed = state.service_figures.get(&state).await?;
     Ok(page(
         StatusCode::OK,
         "dashboard.html",
@@ -44,8 +119,12 @@ pub(super) async fn dashboard(
         &Dashboard {
             title: "Dashboard",
             section: "dashboard",
-            figures,
-            charts,
+            attention,
+            refresh: Some(state.config.console.dashboard_refresh)
+                .filter(|refresh| !refresh.is_zero())
+                .map(|refresh| humantime::format_duration(refresh).to_string()),
+            figures: &computed.figures,
+            charts: &computed.charts,
         },
     ))
 }

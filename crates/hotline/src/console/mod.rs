@@ -24,6 +24,7 @@ mod session;
 mod settings;
 mod sign_in;
 
+pub(crate) use dashboard::ServiceFiguresCache;
 pub use settings::ConsoleSettings;
 
 use crate::http::AppState;

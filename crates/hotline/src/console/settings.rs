@@ -19,6 +19,11 @@ pub struct ConsoleSettings {
     pub session_lifetime: Duration,
     /// Failed sign-ins allowed per source per hour (0: no limit).
     pub failed_sign_ins_per_source_per_hour: u32,
+    /// How old the dashboard's "how the service is doing" may be before it is read again
+    /// (in the background: the page never waits for it but the first time). `0s`: read on
+    /// every request, for a small hotline.
+    #[serde(with = "human")]
+    pub dashboard_refresh: Duration,
 }
 
 impl Default for ConsoleSettings {
@@ -28,6 +33,7 @@ impl Default for ConsoleSettings {
             session_idle: Duration::from_secs(30 * 60),
             session_lifetime: Duration::from_secs(12 * 3600),
             failed_sign_ins_per_source_per_hour: 10,
+            dashboard_refresh: Duration::from_secs(60),
         }
     }
 }

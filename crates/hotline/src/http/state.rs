@@ -2,6 +2,7 @@
 
 use super::MetricsPage;
 use crate::config::HotlineConfig;
+use crate::console::ServiceFiguresCache;
 use crate::guard::CurrentGuardList;
 use crate::report::ReportLimits;
 use crate::store::{ListingRules, Store};
@@ -30,6 +31,9 @@ pub struct AppState {
     /// The takedown worker, which re-checks addresses on request (none in tests of the
     /// API alone).
     pub(crate) takedown: Option<Arc<TakedownWorker>>,
+    /// The console dashboard's figures of how the service is doing, shared between
+    /// analysts.
+    pub(crate) service_figures: Arc<ServiceFiguresCache>,
 }
 
 impl AppState {
@@ -64,6 +68,7 @@ impl AppState {
             config: Arc::new(config),
             pages: None,
             takedown: None,
+            service_figures: Arc::default(),
         }
     }
 

@@ -61,9 +61,10 @@ pub struct RemovalFigures {
     pub p90_seconds: Option<i64>,
 }
 
-/// Everything the dashboard shows.
+/// What needs an analyst now: read live on every dashboard, each an indexed count of a
+/// few rows.
 #[derive(Debug, Clone, Serialize)]
-pub struct DashboardFigures {
+pub struct AttentionFigures {
     /// Entries held for an analyst.
     pub held: i64,
     /// Entries suspended.
@@ -75,7 +76,16 @@ pub struct DashboardFigures {
     /// Addresses with a notice not yet delivered after a failed attempt (the addresses
     /// page's "Notices failing" group).
     pub notices_failing: i64,
-    /// Entries on the list now.
+}
+
+/// How the service is doing: the list's size, the last 30 days and 12 weeks. These read
+/// many rows (every listed entry, a month of list changes), so the console computes them
+/// at most once per `[console] dashboard_refresh` and shares them between analysts.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceFigures {
+    /// When they were read (Unix ms).
+    pub as_of: i64,
+    /// Entries on the list.
     pub list_size: i64,
     /// The last 30 days, oldest first.
     pub days: Vec<DayCounts>,
@@ -91,11 +101,8 @@ pub struct DashboardFigures {
 const TOP_HOSTS: usize = 10;
 
 impl Store {
-    /// The dashboard's figures, as of now.
-    pub async fn dashboard_figures(&self) -> Result<DashboardFigures, StoreError> {
-        let now = now_ms();
-        let today = now / DAY_MS * DAY_MS;
-        let since = today - (DASHBOARD_DAYS - 1) * DAY_MS;
+    /// What needs an analyst now.
+    pub async fn attention_figures(&self) -> Result<AttentionFigures, StoreError> {
         let entry_count = |state: &'static str| async move {
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM entries WHERE state = $1")
                 .bind(state)
@@ -108,17 +115,29 @@ impl Store {
                 .fetch_one(&self.read)
                 .await
         };
-        let held = entry_count("held").await?;
-        let suspended = entry_count("suspended").await?;
-        let list_size = entry_count("listed").await?;
-        let to_assess = item_count("reported").await?;
-        let escalated = item_count("escalated").await?;
-        let notices_failing = sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(DISTINCT item_id) FROM takedown_notices \
-             WHERE state = 'pending' AND last_error IS NOT NULL",
-        )
-        .fetch_one(&self.read)
-        .await?;
+        Ok(AttentionFigures {
+            held: entry_count("held").await?,
+            suspended: entry_count("suspended").await?,
+            to_assess: item_count("reported").await?,
+            escalated: item_count("escalated").await?,
+            notices_failing: sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(DISTINCT item_id) FROM takedown_notices \
+                 WHERE state = 'pending' AND last_error IS NOT NULL",
+            )
+            .fetch_one(&self.read)
+            .await?,
+        })
+    }
+
+    /// How the service is doing, as of now.
+    pub async fn service_figures(&self) -> Result<ServiceFigures, StoreError> {
+        let now = now_ms();
+        let today = now / DAY_MS * DAY_MS;
+        let since = today - (DASHBOARD_DAYS - 1) * DAY_MS;
+        let list_size =
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM entries WHERE state = 'listed'")
+                .fetch_one(&self.read)
+                .await?;
 
         let mut days: BTreeMap<i64, DayCounts> = (0..DASHBOARD_DAYS)
             .map(|i| {
@@ -225,12 +244,8 @@ impl Store {
         hosts.sort_by(|a, b| b.removed.cmp(&a.removed).then(a.label.cmp(&b.label)));
         hosts.truncate(TOP_HOSTS);
 
-        Ok(DashboardFigures {
-            held,
-            suspended,
-            to_assess,
-            escalated,
-            notices_failing,
+        Ok(ServiceFigures {
+            as_of: now,
             list_size,
             days: days.into_values().collect(),
             partners,

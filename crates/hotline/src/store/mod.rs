@@ -282,7 +282,8 @@ pub use console_addresses::{
     AddressGroup, AddressStep, QueuedAddress, can_escalate, can_mark_removed, can_notice_again,
 };
 pub use console_dashboard::{
-    DASHBOARD_DAYS, DASHBOARD_WEEKS, DashboardFigures, DayCounts, PartnerFigures, RemovalFigures,
+    AttentionFigures, DASHBOARD_DAYS, DASHBOARD_WEEKS, DayCounts, PartnerFigures, RemovalFigures,
+    ServiceFigures,
 };
 pub use console_records::{AuditFilter, CaseAddress, CaseCursor, CaseEntry, CaseSummary};
 pub use notices::{ItemToNotify, LeasedNotice, NewNotice};
