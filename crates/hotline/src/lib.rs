@@ -93,6 +93,18 @@ pub async fn serve(
         guard_list_hashes = guard.len(),
         "database ready"
     );
+    let feed_key = store
+        .signing_key()
+        .await
+        .map_err(|source| ServeError::Store {
+            database: config.database.redacted(),
+            source,
+        })?;
+    tracing::info!(
+        public_key = %feed_key.public_key(),
+        "the feed's checkpoints are signed with this Ed25519 key: partners configure it \
+         (it is also at GET /api/v1/keys)"
+    );
     let address = config.listen;
     let listener = tokio::net::TcpListener::bind(address)
         .await
@@ -116,7 +128,8 @@ pub async fn serve(
     let guard_every = (config.guard_list_reload_seconds > 0)
         .then(|| std::time::Duration::from_secs(config.guard_list_reload_seconds));
     let guard = guard::CurrentGuardList::new(guard);
-    let mut state = http::AppState::new(store.clone(), config, guard.clone());
+    let mut state =
+        http::AppState::new(store.clone(), config, guard.clone()).with_feed_key(feed_key);
     // Without guard files there is nothing to apply or follow.
     let guard_reload = guard_files.is_configured().then(|| {
         tokio::spawn(

@@ -85,6 +85,10 @@ pub struct HashListPage {
     /// The cursor for the next request: the last `seq` returned, or the one given when
     /// there is nothing new.
     pub next: i64,
+    /// The hotline's signed checkpoint after `next`: the chain's head a reader that applied
+    /// every change up to `next` must hold (absent from hotlines that do not sign).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<crate::chain::Checkpoint>,
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //!   [`Sha256Digest`], [`Algorithm`] and [`ListedHash`]: fingerprints as they travel.
 //! - [`feed`]: `GET /api/v1/hashlist` (a page of [`ListChange`]s; a video's carry its
 //!   [`VideoFrame`]s).
+//! - [`chain`]: the feed's hash chain and signed [`Checkpoint`](chain::Checkpoint)s.
 //! - [`feedback`]: `POST /api/v1/feedback`.
 //! - [`error`]: the one error body, `{"error": {"code", "message"}}`, and the codes a
 //!   client acts on.
@@ -32,6 +33,7 @@
 
 #![warn(missing_docs)]
 
+pub mod chain;
 mod digest;
 pub mod error;
 pub mod feed;

@@ -547,24 +547,6 @@ fn stored(url: &str) -> Stored {
     }
 }
 
-/// Runs a query whose columns are all text on the database at `url` (SQLite or
-/// PostgreSQL), beside the servers using it.
-fn rows(url: &str, sql: &str) -> Vec<Vec<String>> {
-    use sqlx::{Connection, Row};
-    sqlx::any::install_default_drivers();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
-        let rows = sqlx::query(sql).fetch_all(&mut conn).await.unwrap();
-        rows.iter()
-            .map(|row| (0..row.len()).map(|i| row.get::<String, _>(i)).collect())
-            .collect()
-    })
-}
-
 #[test]
 fn a_full_disk_answers_storage_full_and_writing_resumes_once_space_is_freed() {
     let disk = Tmpfs::mount("1m");

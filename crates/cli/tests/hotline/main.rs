@@ -19,6 +19,7 @@ mod console_records;
 mod defences;
 mod durability;
 mod faults;
+mod feed_chain;
 mod guard_reload;
 mod hsts;
 mod list;

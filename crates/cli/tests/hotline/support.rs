@@ -117,6 +117,42 @@ fn run_postgres(server: &str, statements: &[String]) {
     });
 }
 
+/// Runs a query whose columns are all text on the database at `url` (SQLite or
+/// PostgreSQL), beside the servers using it.
+pub fn rows(url: &str, sql: &str) -> Vec<Vec<String>> {
+    use sqlx::{Connection, Row};
+    sqlx::any::install_default_drivers();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
+        let rows = sqlx::query(sql).fetch_all(&mut conn).await.unwrap();
+        rows.iter()
+            .map(|row| (0..row.len()).map(|i| row.get::<String, _>(i)).collect())
+            .collect()
+    })
+}
+
+/// Runs `statements` on the database at `url` (SQLite or PostgreSQL), in one transaction.
+pub fn execute(url: &str, statements: &[&str]) {
+    use sqlx::{Connection, Executor};
+    sqlx::any::install_default_drivers();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
+        let mut tx = conn.begin().await.unwrap();
+        for statement in statements {
+            tx.execute(*statement).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+    });
+}
+
 /// A running `takeback serve`.
 pub struct Server {
     child: Child,

@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
+use takeback_wire::chain::{PublishedKey, PublishedKeys};
 use utoipa::IntoParams;
 
 /// Where to read the feed from.
@@ -41,6 +42,28 @@ pub(super) fn number_param(
                 format!("{name} must be a whole number from {min} to {max}"),
             )
         })
+}
+
+/// The public keys the feed's checkpoints are signed with, newest first. Open to anyone:
+/// a partner reads it once, checks it out of band, and configures it.
+#[utoipa::path(
+    get, path = "/api/v1/keys", tag = "partners",
+    responses((status = 200, body = PublishedKeys)),
+)]
+pub(super) async fn keys(State(state): State<AppState>) -> Result<Json<PublishedKeys>, ApiError> {
+    let keys = state
+        .store
+        .signing_keys()
+        .await?
+        .into_iter()
+        .map(|(public_key, created_at, retired_at)| PublishedKey {
+            algorithm: "ed25519".to_owned(),
+            public_key,
+            created_at,
+            retired_at,
+        })
+        .collect();
+    Ok(Json(PublishedKeys { keys }))
 }
 
 /// Follows the hash list: changes after a cursor, in order.
@@ -100,7 +123,15 @@ pub(super) async fn hashlist(
         other => other?,
     }
     metrics::counter!("takeback_hashlist_changes_served_total").increment(changes.len() as u64);
-    Ok(Json(HashListPage { changes, next }))
+    let checkpoint = match &state.feed_key {
+        Some(key) => state.store.checkpoint(key, next).await?,
+        None => None,
+    };
+    Ok(Json(HashListPage {
+        changes,
+        next,
+        checkpoint,
+    }))
 }
 
 /// Most items in one feedback batch.

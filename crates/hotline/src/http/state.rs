@@ -12,6 +12,7 @@ use crate::writer::ReportWriter;
 use std::sync::Arc;
 use takeback_pages::Pages;
 use takeback_service::metrics::MetricsToken;
+use takeback_wire::chain::FeedSigningKey;
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
@@ -34,6 +35,8 @@ pub struct AppState {
     /// The console dashboard's figures of how the service is doing, shared between
     /// analysts.
     pub(crate) service_figures: Arc<ServiceFiguresCache>,
+    /// The key that signs the feed's checkpoints (none: pages carry no checkpoint).
+    pub(crate) feed_key: Option<Arc<FeedSigningKey>>,
 }
 
 impl AppState {
@@ -69,12 +72,19 @@ impl AppState {
             pages: None,
             takedown: None,
             service_figures: Arc::default(),
+            feed_key: None,
         }
     }
 
     /// Lets the API reach the takedown worker.
     pub fn with_takedown(mut self, worker: Arc<TakedownWorker>) -> Self {
         self.takedown = Some(worker);
+        self
+    }
+
+    /// Signs the feed's pages' checkpoints with `key`.
+    pub fn with_feed_key(mut self, key: FeedSigningKey) -> Self {
+        self.feed_key = Some(Arc::new(key));
         self
     }
 

@@ -5,6 +5,7 @@
 //! until commit. A partner reading `seq > cursor` can therefore never see a later number
 //! before an earlier one, even with several server processes on one PostgreSQL.
 
+use super::chain::{listed_now, lock_chain, size_delta, store_chain};
 use super::entries::StoredEntry;
 use super::frames::{parse_frames, wire_frames};
 use super::{Backend, Param, Store, StoreError, algorithm, insert_rows, quality};
@@ -20,7 +21,7 @@ pub(super) struct PendingChange {
 
 /// A `list_changes` row, with its video's frame count.
 #[derive(Debug, sqlx::FromRow)]
-struct ChangeRow {
+pub(super) struct ChangeRow {
     seq: i64,
     op: String,
     entry_id: i64,
@@ -48,7 +49,7 @@ impl ChangeRow {
         }
     }
 
-    fn into_change(self) -> Result<ListChange, StoreError> {
+    pub(super) fn into_change(self) -> Result<ListChange, StoreError> {
         Ok(ListChange {
             seq: self.seq,
             op: self.op(),
@@ -162,8 +163,9 @@ impl Store {
     }
 }
 
-/// Numbers and writes list changes: the transaction's last statements, so the sequence
-/// row stays locked for as short a time as possible and commits happen in `seq` order.
+/// Numbers, chains and writes list changes: the transaction's last statements, so the
+/// sequence row stays locked for as short a time as possible and commits happen in `seq`
+/// order, each change's link made from the one before.
 pub(super) async fn append_changes(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
@@ -173,16 +175,36 @@ pub(super) async fn append_changes(
     if changes.is_empty() {
         return Ok(());
     }
+    // Before the sequence lock: whether each entry is on the list (its rows are this
+    // transaction's already).
+    let ids: Vec<i64> = changes.iter().map(|change| change.entry.id).collect();
+    let mut listed = listed_now(tx, &ids).await?;
+    let (last, state) = lock_chain(tx).await?;
+    let (mut head, mut size) = state.ok_or_else(|| {
+        StoreError::Corrupt("the feed's chain was not started (Store::connect starts it)".into())
+    })?;
     let count = i64::try_from(changes.len()).unwrap_or(i64::MAX);
-    let last: i64 = sqlx::query_scalar(
-        "UPDATE sequences SET last = last + $1 WHERE name = 'list_changes' RETURNING last",
-    )
-    .bind(count)
-    .fetch_one(&mut **tx)
-    .await?;
-    let rows: Vec<Vec<Param<'_>>> = (last - count + 1..)
+    let mut links = Vec::with_capacity(changes.len());
+    for (seq, change) in (last + 1..).zip(changes) {
+        let entry = &change.entry;
+        let wire = ListChange {
+            seq,
+            op: change.op,
+            id: entry.id,
+            algorithm: algorithm(&entry.algorithm)?,
+            value: entry.value.clone(),
+            quality: quality(entry.quality),
+            verified: entry.verified,
+            frames: None,
+        };
+        head = head.extend(&wire);
+        size += size_delta(&mut listed, change.op, entry.id);
+        links.push((head.to_string(), size));
+    }
+    let rows: Vec<Vec<Param<'_>>> = (last + 1..)
         .zip(changes)
-        .map(|(seq, change)| {
+        .zip(&links)
+        .map(|((seq, change), (link, size))| {
             let entry = &change.entry;
             vec![
                 Param::Int(Some(seq)),
@@ -193,15 +215,19 @@ pub(super) async fn append_changes(
                 Param::Int(entry.quality),
                 Param::Int(Some(i64::from(entry.verified))),
                 Param::Int(Some(now)),
+                Param::Text(link),
+                Param::Int(Some(*size)),
             ]
         })
         .collect();
     insert_rows(
         tx,
         backend,
-        "INSERT INTO list_changes (seq, op, entry_id, algorithm, value, quality, verified, at)",
+        "INSERT INTO list_changes \
+         (seq, op, entry_id, algorithm, value, quality, verified, at, chain, size)",
         &rows,
     )
     .await?;
+    store_chain(tx, last + count, &head, size).await?;
     Ok(())
 }

@@ -255,6 +255,7 @@ macro_rules! retrying {
 mod analysts;
 mod audit;
 mod cases;
+mod chain;
 mod console;
 mod console_addresses;
 mod console_dashboard;
@@ -275,6 +276,7 @@ mod takedown_view;
 mod throttles;
 mod tls;
 
+pub use chain::ChainState;
 pub use console::{
     AnalystRole, ConsoleAnalyst, EntryProvenance, PartnerOutcomes, QueuedEntry, SessionLimits,
 };
@@ -550,6 +552,7 @@ impl Store {
             }
         };
         store.move_case_urls().await?;
+        store.chain_feed().await?;
         Ok(store)
     }
 

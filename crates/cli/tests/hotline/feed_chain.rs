@@ -1,0 +1,162 @@
+//! The feed's hash chain and signed checkpoints (issue 19), as a partner sees them: every
+//! page carries a checkpoint signed by the key `GET /api/v1/keys` publishes, whose head is
+//! what the changes up to it chain to and whose size is the list's; changes written before
+//! the chain existed are chained when the server starts, to the same heads.
+
+use crate::support::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use takeback_wire::chain::{ChainHead, Checkpoint, FeedPublicKey};
+use takeback_wire::feed::{ChangeOp, HashListPage};
+
+/// The hotline's one published key.
+fn published_key(server: &Server) -> FeedPublicKey {
+    let (status, keys) = server.get("/api/v1/keys", None);
+    assert_eq!(status, 200, "{keys}");
+    let keys = keys["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(keys[0]["algorithm"], "ed25519");
+    keys[0]["public_key"].as_str().unwrap().parse().unwrap()
+}
+
+/// Follows the feed from the start in pages of `page`, checking each page's checkpoint
+/// against the chain recomputed so far; returns every checkpoint.
+fn follow_checked(
+    server: &Server,
+    key: &str,
+    public: &FeedPublicKey,
+    page: usize,
+) -> Vec<Checkpoint> {
+    let mut head = ChainHead::GENESIS;
+    let mut list = BTreeMap::new();
+    let mut cursor = 0;
+    let mut checkpoints = Vec::new();
+    loop {
+        let (status, body) = server.get(
+            &format!("/api/v1/hashlist?after={cursor}&limit={page}"),
+            Some(key),
+        );
+        assert_eq!(status, 200, "{body}");
+        let page: HashListPage = serde_json::from_value(body).unwrap();
+        for change in &page.changes {
+            head = head.extend(change);
+            match change.op {
+                ChangeOp::Add => list.insert(change.id, ()),
+                ChangeOp::Remove => list.remove(&change.id),
+            };
+        }
+        let checkpoint = page.checkpoint.expect("every page carries a checkpoint");
+        checkpoint.verify(public).unwrap();
+        assert_eq!(checkpoint.seq, page.next);
+        assert_eq!(checkpoint.head, head, "the chain up to {}", page.next);
+        assert_eq!(
+            checkpoint.size,
+            list.len() as i64,
+            "the size at {}",
+            page.next
+        );
+        checkpoints.push(checkpoint);
+        if page.changes.is_empty() {
+            return checkpoints;
+        }
+        cursor = page.next;
+    }
+}
+
+#[test]
+fn every_page_carries_a_checkpoint_that_the_chain_recomputes_to() {
+    for db in Database::all() {
+        let server = Server::start(&db, &[]);
+        let key = add("partner", "P", &db);
+        let public = published_key(&server);
+        // An empty list: the genesis head, signed.
+        let empty = follow_checked(&server, &key, &public, 3);
+        assert_eq!(empty.len(), 1);
+        assert_eq!(empty[0].head, ChainHead::GENESIS);
+
+        let (case, secret) = server.report(&report_of(&[pdq(1), pdq(2), pdq(3)], &[]));
+        server.report(&report_of(&[pdq(4), pdq(2)], &[]));
+        withdraw_at(&server.base, &case, &secret);
+        let checkpoints = follow_checked(&server, &key, &public, 2);
+        let last = checkpoints.last().unwrap();
+        // 1 and 3 went with the withdrawn case; 2 and 4 stay.
+        assert_eq!(last.size, 2);
+        // Four entries added, two removed.
+        assert_eq!(last.seq, 6);
+        assert_eq!(server.replay_list(&key, 100).len(), 2);
+
+        // A signature over other figures does not verify.
+        let mut forged = last.clone();
+        forged.size += 1;
+        assert!(forged.verify(&public).is_err());
+    }
+}
+
+#[test]
+fn changes_from_before_the_chain_are_chained_at_start_to_the_same_heads() {
+    let db = Database::sqlite();
+    let mut server = Server::start(&db, &[]);
+    let key = add("partner", "P", &db);
+    let public = published_key(&server);
+    let (case, secret) = server.report(&report_of(&[pdq(5), pdq(6)], &[]));
+    server.report(&report_of(&[pdq(7)], &[]));
+    withdraw_at(&server.base, &case, &secret);
+    let before = follow_checked(&server, &key, &public, 1);
+    server.kill();
+    // As a database written before migration 0017 looks.
+    execute(
+        &db.url,
+        &[
+            "UPDATE list_changes SET chain = NULL, size = NULL",
+            "UPDATE sequences SET head = NULL, size = NULL",
+        ],
+    );
+    server.restart();
+    assert_eq!(published_key(&server), public, "the key is kept");
+    let after = follow_checked(&server, &key, &public, 1);
+    let heads = |checkpoints: &[Checkpoint]| -> Vec<(i64, ChainHead, i64)> {
+        checkpoints
+            .iter()
+            .map(|c| (c.seq, c.head, c.size))
+            .collect()
+    };
+    assert_eq!(heads(&before), heads(&after));
+    // Changes put in after the chain's last link (by hand, or by an older process) are
+    // chained on from it.
+    server.kill();
+    execute(
+        &db.url,
+        &["UPDATE list_changes SET chain = NULL, size = NULL WHERE seq >= 3"],
+    );
+    server.restart();
+    assert_eq!(
+        heads(&before),
+        heads(&follow_checked(&server, &key, &public, 1))
+    );
+    // And new changes extend it.
+    server.report(&report_of(&[pdq(8)], &[]));
+    let extended = follow_checked(&server, &key, &public, 2);
+    assert_eq!(extended.last().unwrap().size, 2);
+    let stored: Vec<Vec<String>> = rows(
+        &db.url,
+        "SELECT CAST(COUNT(*) AS TEXT) FROM list_changes WHERE chain IS NULL",
+    );
+    assert_eq!(stored, vec![vec!["0".to_owned()]]);
+}
+
+#[test]
+fn the_keys_are_public_and_the_openapi_document_lists_them() {
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[]);
+    // No token needed: a public key is for anyone to check checkpoints with.
+    let key = published_key(&server);
+    assert_eq!(key.to_string().len(), 44);
+    let (status, spec): (u16, Value) = server.get("/api/v1/openapi.json", None);
+    assert_eq!(status, 200);
+    assert!(spec["paths"]["/api/v1/keys"].is_object());
+    assert!(
+        spec["components"]["schemas"]["Checkpoint"].is_object(),
+        "{}",
+        spec["components"]
+    );
+}

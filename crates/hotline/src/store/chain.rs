@@ -1,0 +1,321 @@
+//! The feed's hash chain and the keys that sign its checkpoints (issue 19; the chain's rule
+//! is `takeback_wire::chain`).
+//!
+//! Each `list_changes` row keeps its link (`chain`, the head after it) and the list's size
+//! after it (`size`); the `sequences` row keeps both for the last change, and moves them on
+//! under the lock it already holds to hand out sequence numbers, so links are made in
+//! `seq` order even with several processes on one PostgreSQL.
+
+use super::{Store, StoreError, now_ms};
+use crate::model::{ChangeOp, ListChange};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use sqlx::{Any, Transaction};
+use std::collections::HashMap;
+use takeback_wire::chain::{ChainHead, Checkpoint, FeedSigningKey};
+
+/// Changes chained per statement batch when old changes are chained at start-up.
+const BACKFILL_BATCH: i64 = 10_000;
+
+/// The chain's state after the last change: its head and the list's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainState {
+    /// The last change's sequence number (0: none).
+    pub seq: i64,
+    /// The head after it.
+    pub head: ChainHead,
+    /// Entries on the list after it.
+    pub size: i64,
+}
+
+fn stored_head(text: &str) -> Result<ChainHead, StoreError> {
+    text.parse()
+        .map_err(|_| StoreError::Corrupt(format!("feed chain head {text:?}")))
+}
+
+/// Takes the sequence row's lock (as every writer of the feed does) and reads the chain's
+/// state after the last change; `None` before the chain was started.
+pub(super) async fn lock_chain(
+    tx: &mut Transaction<'static, Any>,
+) -> Result<(i64, Option<(ChainHead, i64)>), StoreError> {
+    let (last, head, size): (i64, Option<String>, Option<i64>) = sqlx::query_as(
+        "UPDATE sequences SET last = last WHERE name = 'list_changes' RETURNING last, head, size",
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let state = match (head, size) {
+        (Some(head), Some(size)) => Some((stored_head(&head)?, size)),
+        _ => None,
+    };
+    Ok((last, state))
+}
+
+/// What each change does to the list's size: +1 for an entry that comes onto it, -1 for one
+/// that goes, 0 for an `add` that replaces an entry already on it (a change of `verified`)
+/// or a `remove` of one not on it. `listed` says which entries were on the list before; it
+/// is updated as the changes go.
+pub(super) fn size_delta(listed: &mut HashMap<i64, bool>, op: ChangeOp, entry_id: i64) -> i64 {
+    let was = listed
+        .insert(entry_id, op == ChangeOp::Add)
+        .unwrap_or(false);
+    match (op, was) {
+        (ChangeOp::Add, false) => 1,
+        (ChangeOp::Remove, true) => -1,
+        _ => 0,
+    }
+}
+
+/// Whether each of `entry_ids` is on the list now, by its last change in the feed: one
+/// query for them all (a report's batch holds up to a few hundred).
+pub(super) async fn listed_now(
+    tx: &mut Transaction<'static, Any>,
+    entry_ids: &[i64],
+) -> Result<HashMap<i64, bool>, StoreError> {
+    let mut listed: HashMap<i64, bool> = entry_ids.iter().map(|&id| (id, false)).collect();
+    let ids: Vec<i64> = listed.keys().copied().collect();
+    for chunk in ids.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT entry_id, op FROM list_changes WHERE seq IN \
+             (SELECT MAX(seq) FROM list_changes WHERE entry_id IN ({}) GROUP BY entry_id)",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for (id, op) in query.fetch_all(&mut **tx).await? {
+            listed.insert(id, op == "add");
+        }
+    }
+    Ok(listed)
+}
+
+/// Moves the sequence row on to change `last`, its head and size (under the lock
+/// [`lock_chain`] took).
+pub(super) async fn store_chain(
+    tx: &mut Transaction<'static, Any>,
+    last: i64,
+    head: &ChainHead,
+    size: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE sequences SET last = $1, head = $2, size = $3 WHERE name = 'list_changes'")
+        .bind(last)
+        .bind(head.to_string())
+        .bind(size)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Chains the changes that have no link yet: those written before the chain existed
+    /// (migration 0017), or put in by hand. In one transaction holding the sequence row's
+    /// lock, from the last linked change on; nothing to do when every change is linked (an
+    /// indexed look). Run when the store opens.
+    pub(super) async fn chain_feed(&self) -> Result<(), StoreError> {
+        let mut tx = self.write.begin().await?;
+        let (last, state) = lock_chain(&mut tx).await?;
+        let first_unchained: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(seq) FROM list_changes WHERE chain IS NULL")
+                .fetch_one(&mut *tx)
+                .await?;
+        let Some(first) = first_unchained else {
+            if state.is_none() {
+                // A new database (or one whose feed is empty): the chain starts here.
+                store_chain(&mut tx, last, &ChainHead::GENESIS, 0).await?;
+            }
+            tx.commit().await?;
+            return Ok(());
+        };
+        let (mut head, mut size) = if first <= 1 {
+            (ChainHead::GENESIS, 0)
+        } else {
+            let before: (Option<String>, Option<i64>) =
+                sqlx::query_as("SELECT chain, size FROM list_changes WHERE seq = $1")
+                    .bind(first - 1)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            match before {
+                (Some(head), Some(size)) => (stored_head(&head)?, size),
+                _ => {
+                    return Err(StoreError::Corrupt(format!(
+                        "feed change {} has no chain link",
+                        first - 1
+                    )));
+                }
+            }
+        };
+        // Which entries are on the list as the walk starts: by their changes before it.
+        let mut listed: HashMap<i64, bool> = HashMap::new();
+        if first > 1 {
+            let before: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT entry_id, op FROM list_changes WHERE seq IN \
+                 (SELECT MAX(seq) FROM list_changes WHERE seq < $1 GROUP BY entry_id)",
+            )
+            .bind(first)
+            .fetch_all(&mut *tx)
+            .await?;
+            listed.extend(before.into_iter().map(|(id, op)| (id, op == "add")));
+        }
+        let mut after = first - 1;
+        let mut chained = 0_u64;
+        loop {
+            let changes = self.unchained_changes(&mut tx, after).await?;
+            let Some(end) = changes.last().map(|change| change.seq) else {
+                break;
+            };
+            for change in &changes {
+                head = head.extend(change);
+                size += size_delta(&mut listed, change.op, change.id);
+                sqlx::query("UPDATE list_changes SET chain = $1, size = $2 WHERE seq = $3")
+                    .bind(head.to_string())
+                    .bind(size)
+                    .bind(change.seq)
+                    .execute(&mut *tx)
+                    .await?;
+                chained += 1;
+            }
+            after = end;
+        }
+        store_chain(&mut tx, last.max(after), &head, size).await?;
+        tx.commit().await?;
+        tracing::info!(changes = chained, head = %head, "chained the feed's changes that had no link");
+        Ok(())
+    }
+
+    async fn unchained_changes(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        after: i64,
+    ) -> Result<Vec<ListChange>, StoreError> {
+        let rows: Vec<super::feed::ChangeRow> = sqlx::query_as(
+            "SELECT seq, op, entry_id, algorithm, value, quality, verified, \
+             CAST(NULL AS BIGINT) AS frame_count FROM list_changes WHERE seq > $1 \
+             ORDER BY seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(BACKFILL_BATCH)
+        .fetch_all(&mut **tx)
+        .await?;
+        rows.into_iter()
+            .map(super::feed::ChangeRow::into_change)
+            .collect()
+    }
+
+    /// The chain's state after change `seq` (0: before the first), or `None` if there is
+    /// no such change.
+    pub async fn chain_at(&self, seq: i64) -> Result<Option<ChainState>, StoreError> {
+        if seq == 0 {
+            return Ok(Some(ChainState {
+                seq,
+                head: ChainHead::GENESIS,
+                size: 0,
+            }));
+        }
+        let row: Option<(Option<String>, Option<i64>)> =
+            sqlx::query_as("SELECT chain, size FROM list_changes WHERE seq = $1")
+                .bind(seq)
+                .fetch_optional(&self.read)
+                .await?;
+        match row {
+            None => Ok(None),
+            Some((Some(head), Some(size))) => Ok(Some(ChainState {
+                seq,
+                head: stored_head(&head)?,
+                size,
+            })),
+            Some(_) => Err(StoreError::Corrupt(format!(
+                "feed change {seq} has no chain link"
+            ))),
+        }
+    }
+
+    /// The key that signs checkpoints: the newest unretired one, made (and stored) on first
+    /// use.
+    pub async fn signing_key(&self) -> Result<FeedSigningKey, StoreError> {
+        let newest: Option<String> = sqlx::query_scalar(
+            "SELECT seed FROM signing_keys WHERE retired_at IS NULL \
+             ORDER BY created_at DESC, public_key LIMIT 1",
+        )
+        .fetch_optional(&self.read)
+        .await?;
+        if let Some(seed) = newest {
+            return stored_key(&seed);
+        }
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed)?;
+        let key = FeedSigningKey::from_seed(seed);
+        // Two processes starting together may both make one: the first stored wins, and
+        // both then sign with it.
+        sqlx::query(
+            "INSERT INTO signing_keys (public_key, seed, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (public_key) DO NOTHING",
+        )
+        .bind(key.public_key().to_string())
+        .bind(BASE64.encode(seed))
+        .bind(now_ms())
+        .execute(&self.write)
+        .await?;
+        let first: String = sqlx::query_scalar(
+            "SELECT seed FROM signing_keys WHERE retired_at IS NULL \
+             ORDER BY created_at, public_key LIMIT 1",
+        )
+        .fetch_one(&self.write)
+        .await?;
+        let key = stored_key(&first)?;
+        tracing::info!(public_key = %key.public_key(), "made the key that signs the feed's checkpoints");
+        Ok(key)
+    }
+
+    /// The public keys checkpoints may be signed with, newest first, as (public key, made,
+    /// retired), Unix ms.
+    pub async fn signing_keys(&self) -> Result<Vec<(String, i64, Option<i64>)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT public_key, created_at, retired_at FROM signing_keys \
+             ORDER BY created_at DESC, public_key",
+        )
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// A checkpoint after change `seq`, signed now with `key`; `None` if there is no such
+    /// change.
+    pub async fn checkpoint(
+        &self,
+        key: &FeedSigningKey,
+        seq: i64,
+    ) -> Result<Option<Checkpoint>, StoreError> {
+        Ok(self
+            .chain_at(seq)
+            .await?
+            .map(|state| key.sign(state.seq, state.head, state.size, now_ms())))
+    }
+}
+
+fn stored_key(seed: &str) -> Result<FeedSigningKey, StoreError> {
+    let bytes = BASE64
+        .decode(seed)
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .ok_or_else(|| StoreError::Corrupt("a signing key's seed".to_owned()))?;
+    Ok(FeedSigningKey::from_seed(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_size_counts_entries_coming_on_and_going_off() {
+        let mut listed = HashMap::from([(1, true), (2, false)]);
+        // 1 is listed: a re-add (verified changed) leaves the size; its removal takes one.
+        assert_eq!(size_delta(&mut listed, ChangeOp::Add, 1), 0);
+        assert_eq!(size_delta(&mut listed, ChangeOp::Remove, 1), -1);
+        assert_eq!(size_delta(&mut listed, ChangeOp::Remove, 1), 0);
+        // 2 and a new 3 come on.
+        assert_eq!(size_delta(&mut listed, ChangeOp::Add, 2), 1);
+        assert_eq!(size_delta(&mut listed, ChangeOp::Add, 3), 1);
+        assert_eq!(size_delta(&mut listed, ChangeOp::Add, 3), 0);
+    }
+}
