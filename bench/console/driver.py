@@ -136,7 +136,8 @@ def serve(url, workdir):
     log = open(workdir / "serve.log", "w")
     child = subprocess.Popen([str(takeback_binary()), "serve", "--database", url, "--listen", "127.0.0.1:0"],
                              stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
-    for _ in range(600):
+    # Up to 20 minutes: at start the server chains the seeded feed changes (issue 19).
+    for _ in range(12000):
         text = (workdir / "serve.log").read_text()
         found = re.search(r"listening on (?:http://)?([0-9.]+:[0-9]+)", text) or re.search(r"\b(127\.0\.0\.1:[0-9]+)", text)
         if found:
