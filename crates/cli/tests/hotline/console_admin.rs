@@ -5,28 +5,6 @@
 use crate::console::{Browser, form_token};
 use crate::support::*;
 
-/// An analyst in `role`, added on the command line; returns their token.
-fn add_in_role(name: &str, role: &str, db: &Database) -> String {
-    let output = takeback()
-        .args([
-            "analyst",
-            "add",
-            name,
-            "--role",
-            role,
-            "--database",
-            &db.url,
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
-}
-
 /// The token on a "shown once" page.
 fn shown_token(page: &str) -> String {
     let start = page

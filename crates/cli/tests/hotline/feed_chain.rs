@@ -104,13 +104,8 @@ fn changes_from_before_the_chain_are_chained_at_start_to_the_same_heads() {
     let before = follow_checked(&server, &key, &public, 1);
     server.kill();
     // As a database written before migration 0017 looks.
-    execute(
-        &db.url,
-        &[
-            "UPDATE list_changes SET chain = NULL, size = NULL",
-            "UPDATE sequences SET head = NULL, size = NULL",
-        ],
-    );
+    rows(&db.url, "UPDATE list_changes SET chain = NULL, size = NULL");
+    rows(&db.url, "UPDATE sequences SET head = NULL, size = NULL");
     server.restart();
     assert_eq!(published_key(&server), public, "the key is kept");
     let after = follow_checked(&server, &key, &public, 1);
@@ -124,9 +119,9 @@ fn changes_from_before_the_chain_are_chained_at_start_to_the_same_heads() {
     // Changes put in after the chain's last link (by hand, or by an older process) are
     // chained on from it.
     server.kill();
-    execute(
+    rows(
         &db.url,
-        &["UPDATE list_changes SET chain = NULL, size = NULL WHERE seq >= 3"],
+        "UPDATE list_changes SET chain = NULL, size = NULL WHERE seq >= 3",
     );
     server.restart();
     assert_eq!(

@@ -117,8 +117,8 @@ fn run_postgres(server: &str, statements: &[String]) {
     });
 }
 
-/// Runs a query whose columns are all text on the database at `url` (SQLite or
-/// PostgreSQL), beside the servers using it.
+/// Runs a statement whose columns (if any) are all text on the database at `url` (SQLite
+/// or PostgreSQL), beside the servers using it, and returns its rows.
 pub fn rows(url: &str, sql: &str) -> Vec<Vec<String>> {
     use sqlx::{Connection, Row};
     sqlx::any::install_default_drivers();
@@ -133,24 +133,6 @@ pub fn rows(url: &str, sql: &str) -> Vec<Vec<String>> {
             .map(|row| (0..row.len()).map(|i| row.get::<String, _>(i)).collect())
             .collect()
     })
-}
-
-/// Runs `statements` on the database at `url` (SQLite or PostgreSQL), in one transaction.
-pub fn execute(url: &str, statements: &[&str]) {
-    use sqlx::{Connection, Executor};
-    sqlx::any::install_default_drivers();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
-        let mut tx = conn.begin().await.unwrap();
-        for statement in statements {
-            tx.execute(*statement).await.unwrap();
-        }
-        tx.commit().await.unwrap();
-    });
 }
 
 /// A running `takeback serve`.
@@ -483,10 +465,25 @@ pub fn add(kind: &str, name: &str, database: &Database) -> String {
 
 /// [`add`], on the database at `url`.
 pub fn add_url(kind: &str, name: &str, url: &str) -> String {
-    let output = takeback()
-        .args([kind, "add", name, "--database", url])
-        .output()
-        .unwrap();
+    added(&[kind, "add", name, "--database", url])
+}
+
+/// Adds an analyst in `role` (`analyst` or `admin`) and returns the printed token.
+pub fn add_in_role(name: &str, role: &str, database: &Database) -> String {
+    added(&[
+        "analyst",
+        "add",
+        name,
+        "--role",
+        role,
+        "--database",
+        &database.url,
+    ])
+}
+
+/// Runs an `add` command and returns the token it printed alone on stdout.
+fn added(args: &[&str]) -> String {
+    let output = takeback().args(args).output().unwrap();
     assert!(
         output.status.success(),
         "{}",

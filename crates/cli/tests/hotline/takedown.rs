@@ -453,22 +453,6 @@ fn the_status_page_has_kind_words_for_every_state() {
     assert!(!page.to_lowercase().contains("someone else"));
 }
 
-/// Runs SQL on the test's database directly, as an older hotline would have written it.
-fn run_sql(db: &Database, statements: &[String]) {
-    use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
-        for statement in statements {
-            sqlx::query(statement).execute(&mut conn).await.unwrap();
-        }
-    });
-}
-
 #[test]
 fn addresses_stored_before_items_existed_are_moved_into_items() {
     for db in Database::all() {
@@ -479,21 +463,23 @@ fn addresses_stored_before_items_existed_are_moved_into_items() {
         server.kill();
         // What the hotline stored per report before: one row per case and address.
         let hour = 1_764_000_000_000_i64 / 3_600_000 * 3_600_000;
-        run_sql(
-            &db,
-            &[
-                format!(
-                    "INSERT INTO case_urls (case_id, url, state, created_at) VALUES \
-                     ('{a}', 'HTTPS://Old.example:443/p#f', 'pending', {hour}), \
-                     ('{b}', 'https://old.example/p', 'withdrawn', {}), \
-                     ('{b}', 'https://gone.example/', 'withdrawn', {hour})",
-                    hour + 3_600_000
-                ),
-                format!(
-                    "UPDATE cases SET state = 'withdrawn', withdrawn_at = {} WHERE id = '{b}'",
-                    hour + 7_200_000
-                ),
-            ],
+        // Written directly, as an older hotline would have.
+        rows(
+            &db.url,
+            &format!(
+                "INSERT INTO case_urls (case_id, url, state, created_at) VALUES \
+                 ('{a}', 'HTTPS://Old.example:443/p#f', 'pending', {hour}), \
+                 ('{b}', 'https://old.example/p', 'withdrawn', {}), \
+                 ('{b}', 'https://gone.example/', 'withdrawn', {hour})",
+                hour + 3_600_000
+            ),
+        );
+        rows(
+            &db.url,
+            &format!(
+                "UPDATE cases SET state = 'withdrawn', withdrawn_at = {} WHERE id = '{b}'",
+                hour + 7_200_000
+            ),
         );
         server.restart();
         let items = items(&server, &analyst);

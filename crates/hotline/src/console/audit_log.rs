@@ -95,12 +95,34 @@ impl AuditQuery {
 
 type Typed = Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>;
 
-fn read_query(query: Typed) -> Result<(AuditQuery, AuditFilter), ConsoleError> {
+/// The lines the address's filter picks (at most `limit`), after recording in the log
+/// itself that `signed_in` read them (`action`: a page read or an export).
+async fn read_audited(
+    state: &AppState,
+    signed_in: &SignedIn,
+    query: Typed,
+    limit: i64,
+    action: &str,
+) -> Result<(AuditQuery, Vec<AuditRecord>), ConsoleError> {
     let Query(query) = query.map_err(|_| {
         ConsoleError::bad_form("The audit log's address has a value that cannot be read.")
     })?;
     let filter = query.filter()?;
-    Ok((query, filter))
+    let lines = state
+        .store
+        .audit_lines(&filter, query.before, limit)
+        .await?;
+    let detail = serde_json::json!({"filter": query.as_query(), "returned": lines.len()});
+    state
+        .store
+        .audit_read(
+            signed_in.principal(),
+            action,
+            None,
+            Some(&detail.to_string()),
+        )
+        .await?;
+    Ok((query, lines))
 }
 
 #[derive(Serialize)]
@@ -119,21 +141,7 @@ pub(super) async fn audit(
     signed_in: SignedIn,
     query: Typed,
 ) -> Result<Response, ConsoleError> {
-    let (query, filter) = read_query(query)?;
-    let lines = state
-        .store
-        .audit_lines(&filter, query.before, AUDIT_PAGE)
-        .await?;
-    let detail = serde_json::json!({"filter": query.as_query(), "returned": lines.len()});
-    state
-        .store
-        .audit_read(
-            signed_in.principal(),
-            "audit_read",
-            None,
-            Some(&detail.to_string()),
-        )
-        .await?;
+    let (query, lines) = read_audited(&state, &signed_in, query, AUDIT_PAGE, "audit_read").await?;
     let next_before = (lines.len() == AUDIT_PAGE as usize)
         .then(|| lines.last().map(|line| line.id))
         .flatten();
@@ -158,21 +166,8 @@ pub(super) async fn audit_csv(
     signed_in: SignedIn,
     query: Typed,
 ) -> Result<Response, ConsoleError> {
-    let (query, filter) = read_query(query)?;
-    let lines = state
-        .store
-        .audit_lines(&filter, query.before, EXPORT_LINES)
-        .await?;
-    let detail = serde_json::json!({"filter": query.as_query(), "returned": lines.len()});
-    state
-        .store
-        .audit_read(
-            signed_in.principal(),
-            "audit_exported",
-            None,
-            Some(&detail.to_string()),
-        )
-        .await?;
+    let (_, lines) =
+        read_audited(&state, &signed_in, query, EXPORT_LINES, "audit_exported").await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let failed = |error: csv::Error| {
         tracing::error!(%error, "the audit export could not be written");

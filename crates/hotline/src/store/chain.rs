@@ -6,7 +6,7 @@
 //! under the lock it already holds to hand out sequence numbers, so links are made in
 //! `seq` order even with several processes on one PostgreSQL.
 
-use super::{Store, StoreError, now_ms};
+use super::{Backend, Store, StoreError, now_ms, push_placeholder};
 use crate::model::{ChangeOp, ListChange};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -69,18 +69,24 @@ pub(super) fn size_delta(listed: &mut HashMap<i64, bool>, op: ChangeOp, entry_id
 /// query for them all (a report's batch holds up to a few hundred).
 pub(super) async fn listed_now(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     entry_ids: &[i64],
 ) -> Result<HashMap<i64, bool>, StoreError> {
     let mut listed: HashMap<i64, bool> = entry_ids.iter().map(|&id| (id, false)).collect();
     let ids: Vec<i64> = listed.keys().copied().collect();
     for chunk in ids.chunks(500) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
-        let sql = format!(
+        let mut sql = String::from(
             "SELECT entry_id, op FROM list_changes WHERE seq IN \
-             (SELECT MAX(seq) FROM list_changes WHERE entry_id IN ({}) GROUP BY entry_id)",
-            placeholders.join(", ")
+             (SELECT MAX(seq) FROM list_changes WHERE entry_id IN (",
         );
-        let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+        for n in 1..=chunk.len() {
+            if n > 1 {
+                sql.push_str(", ");
+            }
+            push_placeholder(&mut sql, backend, n);
+        }
+        sql.push_str(") GROUP BY entry_id)");
+        let mut query = sqlx::query_as::<_, (i64, String)>(&sql).persistent(false);
         for id in chunk {
             query = query.bind(*id);
         }

@@ -12,9 +12,9 @@ const DAY_MS: i64 = 86_400_000;
 const WEEK_MS: i64 = 7 * DAY_MS;
 
 /// Days shown in the daily series.
-pub const DASHBOARD_DAYS: i64 = 30;
+const DASHBOARD_DAYS: i64 = 30;
 /// Weeks shown in the time to removal.
-pub const DASHBOARD_WEEKS: i64 = 12;
+const DASHBOARD_WEEKS: i64 = 12;
 
 /// One day's figures (the day as Unix ms at midnight UTC).
 #[derive(Debug, Clone, Serialize)]

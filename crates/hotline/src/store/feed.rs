@@ -178,7 +178,7 @@ pub(super) async fn append_changes(
     // Before the sequence lock: whether each entry is on the list (its rows are this
     // transaction's already).
     let ids: Vec<i64> = changes.iter().map(|change| change.entry.id).collect();
-    let mut listed = listed_now(tx, &ids).await?;
+    let mut listed = listed_now(tx, backend, &ids).await?;
     let (last, state) = lock_chain(tx).await?;
     let (mut head, mut size) = state.ok_or_else(|| {
         StoreError::Corrupt("the feed's chain was not started (Store::connect starts it)".into())

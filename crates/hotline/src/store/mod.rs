@@ -284,8 +284,7 @@ pub use console_addresses::{
     AddressGroup, AddressStep, QueuedAddress, can_escalate, can_mark_removed, can_notice_again,
 };
 pub use console_dashboard::{
-    AttentionFigures, DASHBOARD_DAYS, DASHBOARD_WEEKS, DayCounts, PartnerFigures, RemovalFigures,
-    ServiceFigures,
+    AttentionFigures, DayCounts, PartnerFigures, RemovalFigures, ServiceFigures,
 };
 pub use console_records::{AuditFilter, CaseAddress, CaseCursor, CaseEntry, CaseSummary};
 pub use notices::{ItemToNotify, LeasedNotice, NewNotice};
@@ -585,6 +584,19 @@ enum Param<'a> {
 const ROWS_PER_STATEMENT: usize = 500;
 
 /// `head VALUES (…), (…), …` for every row, in as few statements as the limit allows.
+/// Appends the `n`th (from 1) bind placeholder of a statement with many parameters. SQLite
+/// binds `$N` by looking its name up among all the statement's parameters, quadratic in
+/// their number; plain `?` is bound by position.
+fn push_placeholder(sql: &mut String, backend: Backend, n: usize) {
+    match backend {
+        Backend::Sqlite => sql.push('?'),
+        Backend::Postgres => {
+            sql.push('$');
+            sql.push_str(&n.to_string());
+        }
+    }
+}
+
 async fn insert_rows(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
@@ -600,16 +612,8 @@ async fn insert_rows(
                 if j > 0 {
                     sql.push_str(", ");
                 }
-                // SQLite binds `$N` by looking its name up among all the statement's
-                // parameters, quadratic in their number; plain `?` is bound by position.
-                match backend {
-                    Backend::Sqlite => sql.push('?'),
-                    Backend::Postgres => {
-                        n += 1;
-                        sql.push('$');
-                        sql.push_str(&n.to_string());
-                    }
-                }
+                n += 1;
+                push_placeholder(&mut sql, backend, n);
             }
             sql.push(')');
         }
