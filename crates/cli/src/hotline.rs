@@ -208,6 +208,14 @@ pub enum PartnerCommand {
     Revoke(NamedArgs),
     /// List partners: name, date added, and whether revoked.
     List(DatabaseArg),
+    /// List the keys that sign the list's checkpoints, newest first: public key, date made,
+    /// signing or retired, and the key that announced it. Partners configure the public key
+    /// (`takeback matcher --public-key`); it is also at `GET /api/v1/keys`.
+    Keys(DatabaseArg),
+    /// Make a new key to sign the list's checkpoints, announced (signed) by the one signing
+    /// now, which is retired. Partners who trust the old key follow the announcement; restart
+    /// `takeback serve` to sign with the new key.
+    RotateKey(DatabaseArg),
 }
 
 /// Analysts: the people who review held and suspended entries.
@@ -489,7 +497,46 @@ pub fn partner(command: &PartnerCommand) -> Result<()> {
         PartnerCommand::Add(args) => add_principal(TokenKind::Partner, args),
         PartnerCommand::Revoke(args) => revoke_principal(TokenKind::Partner, args),
         PartnerCommand::List(database) => list_principals(TokenKind::Partner, database),
+        PartnerCommand::Keys(database) => list_signing_keys(database),
+        PartnerCommand::RotateKey(database) => {
+            let (old, new) = with_store(database, async |store| {
+                store.rotate_signing_key(COMMAND_LINE).await
+            })?;
+            let mut stdout = std::io::stdout();
+            writeln!(stdout, "{new}")?;
+            stdout.flush()?;
+            eprintln!(
+                "The list's checkpoints will be signed with this new key, announced by the old \
+                 one ({old}). Restart takeback serve to start signing with it. Partners who \
+                 trust the old key follow the announcement; tell them the new one."
+            );
+            Ok(())
+        }
     }
+}
+
+/// The signing keys as `public key, date made, signing|retired, endorsed by`, one per line.
+fn list_signing_keys(database: &DatabaseArg) -> Result<()> {
+    let keys = with_store(database, async |store| {
+        // Made on first use, as `takeback serve` does: a new hotline has one to give out.
+        store.signing_key().await?;
+        store.signing_keys().await
+    })?;
+    let mut stdout = std::io::stdout().lock();
+    for key in keys {
+        let state = match key.retired_at {
+            Some(_) => "retired",
+            None => "signing",
+        };
+        writeln!(
+            stdout,
+            "{}\t{}\t{state}\t{}",
+            key.public_key,
+            date(key.created_at),
+            key.endorsed_by.as_deref().unwrap_or("-")
+        )?;
+    }
+    Ok(())
 }
 
 /// `takeback analyst …`.

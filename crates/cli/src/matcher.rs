@@ -7,7 +7,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
-use takeback_matcher::{Matcher, MatcherConfig, PartnerKey, SourceConfig};
+use takeback_matcher::{FeedPublicKey, Matcher, MatcherConfig, PartnerKey, SourceConfig};
 
 /// Run the matcher: follow a hotline's hash list and answer "is this listed?" for the
 /// platform's own services.
@@ -39,6 +39,17 @@ pub struct MatcherArgs {
         hide_env_values = true
     )]
     key: Option<String>,
+    /// The hotline's public key (the `public_key` its `GET /api/v1/keys` lists, which
+    /// `takeback serve` prints at start): every page of its list must carry a checkpoint
+    /// signed with it, or the page is refused and the last good list kept.
+    #[arg(
+        long,
+        env = "TAKEBACK_HOTLINE_PUBLIC_KEY",
+        value_name = "KEY",
+        requires = "hotline",
+        value_parser = clap::value_parser!(FeedPublicKey)
+    )]
+    public_key: Option<FeedPublicKey>,
     /// The hotline's name in answers, metrics and outcomes. [default: hotline]
     #[arg(long, value_name = "NAME", requires = "hotline")]
     name: Option<String>,
@@ -149,9 +160,11 @@ fn config(args: MatcherArgs) -> Result<MatcherConfig> {
     if let Some(url) = args.hotline {
         let key = args.key.unwrap_or_default();
         let name = args.name.as_deref().unwrap_or("hotline");
-        config
-            .sources
-            .push(SourceConfig::hotline(name, &url, PartnerKey::new(key)));
+        let mut source = SourceConfig::hotline(name, &url, PartnerKey::new(key));
+        if let Some(public_key) = args.public_key {
+            source = source.with_public_key(public_key);
+        }
+        config.sources.push(source);
     }
     if let Some(list) = args.list {
         let name = list

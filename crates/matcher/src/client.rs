@@ -5,6 +5,7 @@
 use crate::config::SyncSettings;
 use crate::wire::{self, CheckedPage};
 use std::time::Duration;
+use takeback_wire::chain::{ChainHead, PublishedKeys};
 use takeback_wire::{ErrorBody, FeedbackBatch};
 
 /// Largest page body read; the hotline's largest pages are a few megabytes.
@@ -57,11 +58,12 @@ impl HotlineClient {
     }
 
     /// The changes after `after` (at most `limit`, or the hotline's default), checked
-    /// whole.
+    /// whole, and the chain's head they lead to from `head`, the head at `after`.
     pub(crate) fn fetch_page(
         &self,
         after: i64,
         limit: Option<u32>,
+        head: ChainHead,
     ) -> Result<Fetched, ClientError> {
         let mut request = self
             .agent
@@ -88,9 +90,33 @@ impl HotlineClient {
             }
             return Err(ClientError::Status { status, code });
         }
-        wire::parse_page(&body, after)
+        wire::parse_page(&body, after, head)
             .map(Fetched::Page)
             .map_err(ClientError::Garbage)
+    }
+
+    /// The keys the hotline signs and signed checkpoints with (`GET /api/v1/keys`).
+    pub(crate) fn fetch_keys(&self) -> Result<PublishedKeys, ClientError> {
+        let mut response = self
+            .agent
+            .get(format!("{}/api/v1/keys", self.url))
+            .call()
+            .map_err(|e| ClientError::Transport(e.to_string()))?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_FEEDBACK_ANSWER_BYTES)
+            .read_to_vec()
+            .map_err(|e| ClientError::Garbage(format!("the keys could not be read whole: {e}")))?;
+        if status != 200 {
+            return Err(ClientError::Status {
+                status,
+                code: ErrorBody::code_of(&body),
+            });
+        }
+        serde_json::from_slice(&body)
+            .map_err(|e| ClientError::Garbage(format!("not the hotline's keys: {e}")))
     }
 
     /// Sends a feedback batch; the hotline's answer, whatever its status.

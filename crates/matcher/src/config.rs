@@ -10,6 +10,7 @@ use std::time::Duration;
 use takeback_fingerprint::DecodeBudget;
 use takeback_service::BearerToken;
 use takeback_service::metrics::MetricsToken;
+use takeback_wire::chain::FeedPublicKey;
 
 /// Why a configuration is unusable.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +66,11 @@ pub enum SourceKind {
         url: String,
         /// The platform's partner key.
         key: PartnerKey,
+        /// The hotline's public key (as `GET /api/v1/keys` lists it): every page's signed
+        /// checkpoint must verify under it (or under a key it endorsed). Without it the
+        /// chain is still followed, but a page whose checkpoint was forged along with it
+        /// cannot be told from the hotline's.
+        public_key: Option<Box<FeedPublicKey>>,
     },
     /// A fixed list of PDQ hashes: a text list (`hash` or `hash,id` per line) or an index
     /// saved by `takeback index build`. Read once at start; outcomes cannot be sent.
@@ -94,7 +100,40 @@ impl SourceConfig {
             kind: SourceKind::Hotline {
                 url: url.trim_end_matches('/').to_owned(),
                 key,
+                public_key: None,
             },
+        }
+    }
+
+    /// The same hotline, its pages checked against the hotline's public key.
+    pub fn with_public_key(mut self, key: FeedPublicKey) -> Self {
+        if let SourceKind::Hotline { public_key, .. } = &mut self.kind {
+            *public_key = Some(Box::new(key));
+        }
+        self
+    }
+
+    /// What the operator should know about how the list is followed: the transport and
+    /// trust warnings.
+    pub fn warnings(&self) -> Vec<String> {
+        [self.transport_warning(), self.trust_warning()]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    /// A warning when a hotline is followed without its public key: its list is then only
+    /// as trustworthy as every hop on the way.
+    pub fn trust_warning(&self) -> Option<String> {
+        match &self.kind {
+            SourceKind::Hotline {
+                public_key: None, ..
+            } => Some(format!(
+                "hotline {:?} is followed without its public key: its checkpoints' signatures \
+                 are not checked (set public_key, from the hotline's GET /api/v1/keys)",
+                self.name
+            )),
+            _ => None,
         }
     }
 
@@ -357,11 +396,15 @@ impl MatcherConfig {
                     )));
                 }
             };
-            config.sources.push(SourceConfig::hotline(
-                &hotline.name,
-                &hotline.url,
-                PartnerKey::new(key),
-            ));
+            let mut source =
+                SourceConfig::hotline(&hotline.name, &hotline.url, PartnerKey::new(key));
+            if let Some(text) = hotline.public_key {
+                let public_key = text.parse().map_err(|error| {
+                    ConfigError::Invalid(format!("hotline {:?}: public_key: {error}", hotline.name))
+                })?;
+                source = source.with_public_key(public_key);
+            }
+            config.sources.push(source);
         }
         for list in file.list {
             config.sources.push(SourceConfig::file(
@@ -475,7 +518,7 @@ impl MatcherConfig {
             if self.sources[..i].iter().any(|other| &other.name == name) {
                 return invalid(format!("two lists are named {name:?}: names must differ"));
             }
-            if let SourceKind::Hotline { url, key } = &source.kind {
+            if let SourceKind::Hotline { url, key, .. } = &source.kind {
                 if !(url.starts_with("https://") || url.starts_with("http://"))
                     || url.contains(char::is_whitespace)
                 {
@@ -542,6 +585,7 @@ struct HotlineEntry {
     key: Option<String>,
     key_file: Option<PathBuf>,
     key_env: Option<String>,
+    public_key: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,17 +1,21 @@
-//! Following a hotline's list: fetch the feed page by page from the cursor held, write
-//! each page to the journal, then apply it; on failure keep the last good list and retry
-//! with backoff.
+//! Following a hotline's list: fetch the feed page by page from the cursor held, check that
+//! each page is what the hotline signed (`trust`), write it to the journal, then apply it;
+//! on failure keep the last good list and retry with backoff. A page that continues another
+//! history than the one held (a hotline restored from a backup) fetches the whole list
+//! again.
 
 use crate::client::{ClientError, Fetched};
-use crate::config::{MatcherConfig, SyncSettings};
+use crate::config::{MatcherConfig, SourceKind, SyncSettings};
 use crate::error::StateError;
 use crate::list::SourceList;
 use crate::source::{Source, Stop};
 use crate::state::ListFiles;
+use crate::trust::{Trust, TrustError, Verdict};
 use std::path::Path;
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, SystemTime};
 use takeback_wire::ChangeOp;
+use takeback_wire::chain::ChainHead;
 
 /// Why a sync stopped short.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +26,9 @@ pub(crate) enum SyncError {
     State(#[from] StateError),
     #[error("stopping")]
     Stopped,
+    /// A page is not what the hotline signed; the list held is kept.
+    #[error("a page of the list was refused, and the list held is kept: {0}")]
+    Refused(String),
     /// A whole list fetched again is much shorter than the one held; it is not used.
     #[error(
         "the hotline's whole list has {offered} entries, {held} are held: more than \
@@ -40,6 +47,15 @@ pub(crate) enum SyncError {
     TooManyPages(u32),
 }
 
+impl From<TrustError> for SyncError {
+    fn from(error: TrustError) -> Self {
+        match error {
+            TrustError::Hotline(error) => SyncError::Hotline(error),
+            TrustError::Refused(reason) => SyncError::Refused(reason),
+        }
+    }
+}
+
 /// When the saved list was last written: how old it is after a restart.
 pub(crate) fn last_saved(dir: &Path) -> Option<SystemTime> {
     ["list.journal", "list.snapshot"]
@@ -55,6 +71,7 @@ pub(crate) struct Follower {
     files: Option<ListFiles>,
     sync: SyncSettings,
     stop: Arc<Stop>,
+    trust: Trust,
 }
 
 impl Follower {
@@ -64,11 +81,16 @@ impl Follower {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
+        let key = match &source.config.kind {
+            SourceKind::Hotline { public_key, .. } => public_key.as_deref().cloned(),
+            SourceKind::File { .. } => None,
+        };
         Follower {
             source,
             files,
             sync: config.sync,
             stop,
+            trust: Trust::new(key),
         }
     }
 
@@ -84,6 +106,16 @@ impl Follower {
                 }
                 Err(SyncError::Stopped) => return,
                 Err(error) => {
+                    if let SyncError::Refused(reason) = &error {
+                        tracing::error!(
+                            hotline = name,
+                            reason,
+                            "a page of the list is not what the hotline signed: refused"
+                        );
+                        metrics::counter!("takeback_matcher_pages_refused_total", "hotline" => name.clone())
+                            .increment(1);
+                        self.source.health().pages_refused += 1;
+                    }
                     failures = failures.saturating_add(1);
                     let delay = backoff(&self.sync, failures);
                     tracing::warn!(
@@ -114,6 +146,18 @@ impl Follower {
             );
             return self.refetch_all();
         }
+        if self.source.health().head.is_none() {
+            tracing::warn!(
+                hotline = self.source.config.name,
+                "the saved list does not say where the feed's chain stood (saved by an older \
+                 matcher, or cut short by a crash); fetching the whole list again to check it \
+                 from the start (the list held answers meanwhile)"
+            );
+            return self.refetch_all();
+        }
+        let Some(client) = self.source.client.as_ref() else {
+            return Err(ClientError::Garbage("a list file has no hotline to follow".into()).into());
+        };
         let Some(files) = self.files.as_mut() else {
             return Err(ClientError::Garbage("the list's files are not open".into()).into());
         };
@@ -135,8 +179,11 @@ impl Follower {
                 return Ok(());
             }
             pages += 1;
-            let cursor = self.source.health().cursor;
-            let page = match fetch(&self.source, &self.sync, cursor)? {
+            let (cursor, head) = {
+                let health = self.source.health();
+                (health.cursor, health.head.unwrap_or(ChainHead::GENESIS))
+            };
+            let page = match client.fetch_page(cursor, self.sync.page_size, head)? {
                 Fetched::Page(page) => page,
                 Fetched::CursorAhead => {
                     tracing::warn!(
@@ -148,11 +195,39 @@ impl Follower {
                     return self.refetch_all();
                 }
             };
+            match self.trust.judge(&page, client)? {
+                Verdict::Vouched(checkpoint) => {
+                    if checkpoint.is_some() {
+                        self.source.health().checkpoint = checkpoint;
+                    }
+                }
+                Verdict::HeadDiffers => {
+                    // Another history, or this page altered on the way: the hotline's
+                    // word on where the chain stood at the position held tells which.
+                    if cursor > 0 && self.trust.signed_head_at(client, cursor)? != Some(head) {
+                        tracing::warn!(
+                            hotline = name,
+                            cursor,
+                            "the hotline's list has another history than the one held (restored \
+                             from a backup?); fetching the whole list again"
+                        );
+                        metrics::counter!("takeback_matcher_divergences_total", "hotline" => name.clone())
+                            .increment(1);
+                        return self.refetch_all();
+                    }
+                    return Err(SyncError::Refused(format!(
+                        "changes {} to {} do not lead to the chain head the hotline signed after \
+                         them: the page was altered on the way",
+                        cursor + 1,
+                        page.next
+                    )));
+                }
+            }
             if page.changes.is_empty() {
                 break;
             }
             // Durable first, then visible: a crash between the two replays the journal.
-            files.append(&page.changes)?;
+            files.append(&page.changes, page.head)?;
             let list = self.source.list.load();
             let changes: Vec<_> = page.changes.into_iter().map(|(_, change)| change).collect();
             // Retired before they go, so that an outcome for one is never refused.
@@ -163,18 +238,23 @@ impl Follower {
                     .map(|c| c.entry.id),
             );
             list.apply(&changes);
-            self.source.health().cursor = page.next;
+            let mut health = self.source.health();
+            health.cursor = page.next;
+            health.head = Some(page.head);
+            drop(health);
             metrics::counter!("takeback_matcher_list_changes_total", "hotline" => name.clone())
                 .increment(changes.len() as u64);
         }
         let list = self.source.list.load();
-        let cursor = self.source.health().cursor;
-        let loaded = self.source.health().loaded;
+        let (cursor, head, loaded) = {
+            let health = self.source.health();
+            (health.cursor, health.head, health.loaded)
+        };
         // The first complete list is saved whole, so that a restart knows it was complete;
         // afterwards the journal is folded in when it grows to half the list.
         if !loaded || files.journal_records() > 100_000.max(list.len() as u64 / 2) {
             list.compact();
-            files.write_snapshot(&list, cursor)?;
+            files.write_snapshot(&list, cursor, head.unwrap_or(ChainHead::GENESIS))?;
         }
         let mut health = self.source.health();
         if !health.loaded {
@@ -185,14 +265,20 @@ impl Follower {
         Ok(())
     }
 
-    /// Fetches the whole list into a fresh index while the old one goes on answering, then
-    /// swaps it in and saves it: when the hotline's list is behind the cursor held
-    /// (restored from a backup, say), and once after files from a matcher that kept no
-    /// videos.
+    /// Fetches the whole list into a fresh index while the old one goes on answering,
+    /// checking every page from the chain's start, then swaps it in and saves it: when the
+    /// hotline's list is behind the cursor held or has another history (restored from a
+    /// backup, say), and once after files that do not say where the chain stood or that
+    /// come from a matcher that kept no videos.
     fn refetch_all(&mut self) -> Result<(), SyncError> {
         let name = &self.source.config.name;
+        let Some(client) = self.source.client.as_ref() else {
+            return Err(ClientError::Garbage("a list file has no hotline to follow".into()).into());
+        };
         let fresh = SourceList::default();
         let mut at = 0;
+        let mut head = ChainHead::GENESIS;
+        let mut vouched = None;
         let mut pages: u32 = 0;
         loop {
             if self.stop.is_stopped() {
@@ -202,7 +288,7 @@ impl Follower {
                 return Err(SyncError::TooManyPages(self.sync.max_pages_per_sync));
             }
             pages += 1;
-            let page = match fetch(&self.source, &self.sync, at)? {
+            let page = match client.fetch_page(at, self.sync.page_size, head)? {
                 Fetched::Page(page) => page,
                 Fetched::CursorAhead => {
                     return Err(ClientError::Garbage(
@@ -211,12 +297,25 @@ impl Follower {
                     .into());
                 }
             };
+            match self.trust.judge(&page, client)? {
+                Verdict::Vouched(checkpoint) => vouched = checkpoint.or(vouched),
+                Verdict::HeadDiffers => {
+                    return Err(SyncError::Refused(format!(
+                        "fetching the whole list again, changes {} to {} do not lead to the \
+                         chain head the hotline signed after them: the page was altered on the \
+                         way",
+                        at + 1,
+                        page.next
+                    )));
+                }
+            }
             if page.changes.is_empty() {
                 break;
             }
             let changes: Vec<_> = page.changes.into_iter().map(|(_, change)| change).collect();
             fresh.apply(&changes);
             at = page.next;
+            head = page.head;
         }
         fresh.compact();
         let held = self.source.list.load().len();
@@ -234,7 +333,7 @@ impl Follower {
             return Err(refused);
         }
         if let Some(files) = self.files.as_mut() {
-            files.write_snapshot(&fresh, at)?;
+            files.write_snapshot(&fresh, at, head)?;
         }
         // Outcomes may still come in for entries that were on the old list.
         let old_ids: Vec<i64> = self
@@ -250,6 +349,8 @@ impl Follower {
         self.source.list.store(Arc::new(fresh));
         let mut health = self.source.health();
         health.cursor = at;
+        health.head = Some(head);
+        health.checkpoint = vouched;
         health.loaded = true;
         health.refetch = false;
         health.synced_at = Some(SystemTime::now());
@@ -261,14 +362,6 @@ impl Follower {
         );
         Ok(())
     }
-}
-
-/// The page after `after` from the source's hotline.
-fn fetch(source: &Source, sync: &SyncSettings, after: i64) -> Result<Fetched, SyncError> {
-    let Some(client) = &source.client else {
-        return Err(ClientError::Garbage("a list file has no hotline to follow".into()).into());
-    };
-    Ok(client.fetch_page(after, sync.page_size)?)
 }
 
 /// The wait after `failures` failures in a row: doubling from a quarter of the interval

@@ -46,7 +46,7 @@
 // In layers, each module using only the ones in the layers before it: `types` (the
 // vocabulary, using none); `config`, `error`; `wire` (the hotline's JSON), `list` (a list
 // in memory), `state` (a list on disk); `client` (a hotline's partner API), `source` (what
-// is held for each list); `follow`, `outbox` (outcomes on disk), `outcomes` (their
+// is held for each list), `trust` (whether a page is the hotline's); `follow`, `outbox` (outcomes on disk), `outcomes` (their
 // sender); `matcher`; `http`, `testing`. `scan` (with `scan::against` and
 // `scan::checkpoint`) stands apart: it uses only `types` and `error`.
 mod client;
@@ -61,6 +61,7 @@ mod outcomes;
 pub mod scan;
 mod source;
 mod state;
+mod trust;
 mod types;
 mod wire;
 
@@ -73,8 +74,9 @@ pub use http::router;
 pub use matcher::Matcher;
 pub use takeback_service::BearerToken;
 pub use takeback_service::metrics::MetricsToken;
+pub use takeback_wire::chain::FeedPublicKey;
 pub use types::{
-    ImageMatches, ListEntry, ListMatch, ListedHash, ListedVideo, MatchSettings, Md5Digest,
-    OutcomeKind, OutcomeReport, PdqQuery, QueryHashes, ScanMatch, Sha256Digest, SourceStatus,
-    VideoMatch, VideoMatches,
+    CheckpointStatus, ImageMatches, ListEntry, ListMatch, ListedHash, ListedVideo, MatchSettings,
+    Md5Digest, OutcomeKind, OutcomeReport, PdqQuery, QueryHashes, ScanMatch, Sha256Digest,
+    SourceStatus, VideoMatch, VideoMatches,
 };

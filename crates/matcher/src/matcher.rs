@@ -12,9 +12,9 @@ use crate::outcomes::Sender;
 use crate::source::{Health, Source, Stop};
 use crate::state;
 use crate::types::{
-    ImageMatches, ListEntry, ListMatch, ListedHash, ListedVideo, MAX_COUNT, MatchSettings,
-    Md5Digest, OutcomeKind, OutcomeReport, PdqQuery, QueryHashes, Sha256Digest, SourceStatus,
-    VideoMatches,
+    CheckpointStatus, ImageMatches, ListEntry, ListMatch, ListedHash, ListedVideo, MAX_COUNT,
+    MatchSettings, Md5Digest, OutcomeKind, OutcomeReport, PdqQuery, QueryHashes, Sha256Digest,
+    SourceStatus, VideoMatches,
 };
 use arc_swap::ArcSwap;
 use std::fs::File;
@@ -70,7 +70,7 @@ impl Matcher {
         let mut sources = Vec::new();
         for source in &config.sources {
             let (list, health, files, client) = match &source.kind {
-                SourceKind::Hotline { url, key } => {
+                SourceKind::Hotline { url, key, .. } => {
                     // Before opening, which may rewrite the journal.
                     let saved_at = follow::last_saved(&source.state_dir(state_dir));
                     let (files, loaded) =
@@ -78,6 +78,7 @@ impl Matcher {
                     let health = Health {
                         loaded: loaded.complete,
                         cursor: loaded.cursor,
+                        head: loaded.head,
                         refetch: loaded.refetch,
                         synced_at: saved_at.filter(|_| loaded.complete),
                         ..Health::default()
@@ -141,7 +142,7 @@ impl Matcher {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         for source in &self.inner.sources {
-            if let Some(warning) = source.config.transport_warning() {
+            for warning in source.config.warnings() {
                 tracing::warn!(hotline = source.config.name, "{warning}");
             }
             if let SourceKind::Hotline { .. } = source.config.kind {
@@ -214,7 +215,25 @@ impl Matcher {
                         .and_then(|at| at.elapsed().ok())
                         .map(|age| age.as_secs_f64()),
                     last_error: health.last_error.clone(),
-                    warning: source.config.transport_warning(),
+                    checkpoint: health
+                        .checkpoint
+                        .as_ref()
+                        .map(|checkpoint| CheckpointStatus {
+                            seq: checkpoint.seq,
+                            head: checkpoint.head.to_string(),
+                            size: checkpoint.size,
+                            signed_at: checkpoint.time,
+                            key: checkpoint.key_id.clone(),
+                            signature_checked: matches!(
+                                source.config.kind,
+                                SourceKind::Hotline {
+                                    public_key: Some(_),
+                                    ..
+                                }
+                            ),
+                        }),
+                    pages_refused: health.pages_refused,
+                    warning: Some(source.config.warnings().join("; ")).filter(|w| !w.is_empty()),
                 }
             })
             .collect()

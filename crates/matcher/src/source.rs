@@ -10,6 +10,7 @@ use arc_swap::ArcSwap;
 use std::collections::HashSet;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
+use takeback_wire::chain::{ChainHead, Checkpoint};
 
 /// One list the matcher holds, and how it stands.
 #[derive(Debug)]
@@ -28,6 +29,13 @@ pub(crate) struct Source {
 pub(crate) struct Health {
     pub(crate) loaded: bool,
     pub(crate) cursor: i64,
+    /// The feed's chain head at `cursor`; `None` when the saved files could not say it
+    /// (the next sync fetches the whole list again, to check it from the start).
+    pub(crate) head: Option<ChainHead>,
+    /// The hotline's last checkpoint the list held was found to agree with.
+    pub(crate) checkpoint: Option<Checkpoint>,
+    /// Pages refused since start-up as not what the hotline signed.
+    pub(crate) pages_refused: u64,
     /// The saved list came from a matcher that kept no videos: the whole list is fetched
     /// again at the next sync (until that succeeds), while the one held answers.
     pub(crate) refetch: bool,

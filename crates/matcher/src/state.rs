@@ -10,11 +10,14 @@
 //!
 //! The formats (all numbers little-endian):
 //!
-//! - snapshot (`TBLIST02`): magic, generation u64, cursor i64, origin (u32 length, UTF-8),
-//!   entry count u64, the entries, and a CRC-32 of all before it;
+//! - snapshot (`TBLIST03`): magic, generation u64, cursor i64, the feed's chain head at the
+//!   cursor (32 bytes), origin (u32 length, UTF-8), entry count u64, the entries, and a
+//!   CRC-32 of all before it (`TBLIST02` is the same without the head);
 //! - journal (`TBJRNL02`): a 24-byte header (magic, generation u64, CRC-32 of the origin,
 //!   four zero bytes), then records: seq i64, op (1 add, 2 remove), an entry, CRC-32 of
-//!   the record;
+//!   the record; after each page's changes, a head record: the seq of the page's last
+//!   change, op 3, the chain head after it (32 bytes), ten zero bytes (so that it is as long
+//!   as a change record's fixed part), CRC-32;
 //! - entry: id i64, kind (1 PDQ, 2 MD5, 3 SHA-256, 4 video), verified (0 or 1), a 32-byte
 //!   value (an MD5 in its first 16 bytes; a video's identity, a SHA-256); a video then has
 //!   a u32 frame count and, per frame, its 32-byte PDQ hash, its quality byte and its
@@ -23,6 +26,11 @@
 //!
 //! Records are as long as their entry, so replay reads one at a time, and a record cut
 //! short, or whose frame count no record could hold, ends the journal there.
+//!
+//! The chain head lets the follower check the next page against the hotline's signed
+//! checkpoint. Where the files cannot say it at their cursor (a `TBLIST02` snapshot, or a
+//! journal whose last page lost its head record in a crash), [`Loaded::head`] is `None` and
+//! the follower fetches the whole list again, once, checking it from the start.
 //!
 //! Matchers before videos wrote `TBLIST01`/`TBJRNL01`: the same, without kind 4 (every
 //! entry 42 bytes). They journaled each video change as the removal of its id, so such a
@@ -43,6 +51,7 @@ use std::sync::Arc;
 use takeback_durable::check_crc;
 use takeback_pdq::PdqHash;
 use takeback_vpdq::VpdqFrame;
+use takeback_wire::chain::ChainHead;
 use takeback_wire::{ChangeOp, Md5Digest, Sha256Digest};
 
 const SNAPSHOT_FILE: &str = "list.snapshot";
@@ -58,6 +67,11 @@ const CRC_BYTES: usize = 4;
 const FRAME_BYTES: usize = 32 + 1 + 8;
 /// The entry kind of a video.
 const KIND_VIDEO: u8 = 4;
+/// Where a journal record's op is, and the op of a chain head record.
+const RECORD_OP_AT: usize = 8;
+const OP_HEAD: u8 = 3;
+/// The snapshot that keeps the chain head (entries as `TBLIST02`).
+const SNAPSHOT_MAGIC_CHAINED: &[u8; 8] = b"TBLIST03";
 /// Changes applied to the index at a time when replaying a journal.
 const REPLAY_CHUNK: usize = 50_000;
 
@@ -94,6 +108,8 @@ pub(crate) struct Loaded {
     pub(crate) list: SourceList,
     /// The feed position of the last change held.
     pub(crate) cursor: i64,
+    /// The feed's chain head at `cursor`, if the files can say it.
+    pub(crate) head: Option<ChainHead>,
     /// A snapshot existed: the list was complete (caught up with its hotline) once.
     pub(crate) complete: bool,
     /// The list was saved by a matcher that kept no videos (`TBLIST01`), and may lack
@@ -143,9 +159,15 @@ impl ListFiles {
             Err(error) => return Err(error),
         };
         let complete = snapshot.is_some();
-        let (generation, mut cursor, entries, format) = match snapshot {
-            Some(s) => (s.generation, s.cursor, s.entries, s.format),
-            None => (0, 0, Vec::new(), Format::WithVideos),
+        let (generation, mut cursor, mut head, entries, format) = match snapshot {
+            Some(s) => (s.generation, s.cursor, s.head, s.entries, s.format),
+            None => (
+                0,
+                0,
+                Some(ChainHead::GENESIS),
+                Vec::new(),
+                Format::WithVideos,
+            ),
         };
         let refetch = format == Format::NoVideos;
         let list = SourceList::from_entries(entries);
@@ -156,6 +178,7 @@ impl ListFiles {
             origin,
             format,
             &mut cursor,
+            &mut head,
             &list,
         )? {
             Some(open) => open,
@@ -174,19 +197,29 @@ impl ListFiles {
             Loaded {
                 list,
                 cursor,
+                head,
                 complete,
                 refetch,
             },
         ))
     }
 
-    /// Appends changes to the journal and syncs it; only then may they be applied.
-    pub(crate) fn append(&mut self, changes: &[(i64, ListChange)]) -> Result<(), StateError> {
+    /// Appends a page's changes to the journal, then the chain's `head` after them, and
+    /// syncs it; only then may they be applied.
+    pub(crate) fn append(
+        &mut self,
+        changes: &[(i64, ListChange)],
+        head: ChainHead,
+    ) -> Result<(), StateError> {
+        let Some((last, _)) = changes.last() else {
+            return Ok(());
+        };
         let path = self.dir.join(JOURNAL_FILE);
-        let mut bytes = Vec::with_capacity(changes.len() * (RECORD_HEAD_BYTES + CRC_BYTES));
+        let mut bytes = Vec::with_capacity((changes.len() + 1) * (RECORD_HEAD_BYTES + CRC_BYTES));
         for (seq, change) in changes {
             encode_record(*seq, change, &mut bytes);
         }
+        encode_head_record(*last, &head, &mut bytes);
         takeback_durable::append(&mut self.journal, &path, &bytes)?;
         self.journal_records += changes.len() as u64;
         Ok(())
@@ -197,11 +230,13 @@ impl ListFiles {
         self.journal_records
     }
 
-    /// Saves the whole list at `cursor` as the new snapshot and starts an empty journal.
+    /// Saves the whole list at `cursor`, where the chain's head is `head`, as the new
+    /// snapshot and starts an empty journal.
     pub(crate) fn write_snapshot(
         &mut self,
         list: &SourceList,
         cursor: i64,
+        head: ChainHead,
     ) -> Result<(), StateError> {
         // Generations need only differ from the last one: a damaged (or crafted)
         // snapshot's u64::MAX goes on to 0 rather than overflowing.
@@ -209,9 +244,10 @@ impl ListFiles {
         let path = self.dir.join(SNAPSHOT_FILE);
         let entries = list.entries();
         takeback_durable::replace_checksummed(&path, |out| {
-            out.write_all(Format::WithVideos.snapshot_magic())?;
+            out.write_all(SNAPSHOT_MAGIC_CHAINED)?;
             out.write_all(&generation.to_le_bytes())?;
             out.write_all(&cursor.to_le_bytes())?;
+            out.write_all(head.as_bytes())?;
             out.write_all(&(self.origin.len() as u32).to_le_bytes())?;
             out.write_all(self.origin.as_bytes())?;
             out.write_all(&(entries.len() as u64).to_le_bytes())?;
@@ -236,6 +272,7 @@ impl ListFiles {
 struct Snapshot {
     generation: u64,
     cursor: i64,
+    head: Option<ChainHead>,
     origin: String,
     entries: Vec<ListEntry>,
     format: Format,
@@ -258,20 +295,25 @@ fn read_snapshot(path: &Path) -> Result<Option<Snapshot>, StateError> {
         return Err(damaged("checksum mismatch"));
     };
     let mut reader = Reader(body);
-    let format = match reader.take::<8>() {
-        Some(magic) if magic == *Format::WithVideos.snapshot_magic() => Format::WithVideos,
-        Some(magic) if magic == *Format::NoVideos.snapshot_magic() => Format::NoVideos,
+    let (format, chained) = match reader.take::<8>() {
+        Some(magic) if magic == *SNAPSHOT_MAGIC_CHAINED => (Format::WithVideos, true),
+        Some(magic) if magic == *Format::WithVideos.snapshot_magic() => (Format::WithVideos, false),
+        Some(magic) if magic == *Format::NoVideos.snapshot_magic() => (Format::NoVideos, false),
         _ => return Err(damaged("not a Takeback list snapshot")),
     };
     let header = (|| {
         let generation = u64::from_le_bytes(reader.take()?);
         let cursor = i64::from_le_bytes(reader.take()?);
+        let head = match chained {
+            true => Some(ChainHead::from_bytes(reader.take()?)),
+            false => None,
+        };
         let origin_len = u32::from_le_bytes(reader.take()?) as usize;
         let origin = String::from_utf8(reader.slice(origin_len)?.to_vec()).ok()?;
         let count = u64::from_le_bytes(reader.take()?);
-        Some((generation, cursor, origin, count))
+        Some((generation, cursor, head, origin, count))
     })();
-    let Some((generation, cursor, origin, count)) = header else {
+    let Some((generation, cursor, head, origin, count)) = header else {
         return Err(damaged("truncated header"));
     };
     // Every entry takes at least its fixed fields: a damaged count allocates no more
@@ -289,13 +331,15 @@ fn read_snapshot(path: &Path) -> Result<Option<Snapshot>, StateError> {
     Ok(Some(Snapshot {
         generation,
         cursor,
+        head,
         origin,
         entries,
         format,
     }))
 }
 
-/// Applies the journal's records that follow `cursor` to `list`, advancing `cursor`, and
+/// Applies the journal's records that follow `cursor` to `list`, advancing `cursor` and
+/// `head` (the chain's head at `cursor`, `None` once no head record says it), and
 /// returns the journal opened for appending after its last good record; `None` when it is
 /// missing or of another generation (then a new one is started). A journal of the old
 /// format is replayed only after a snapshot of the old format (`snapshot_format`), and
@@ -306,6 +350,7 @@ fn replay_journal(
     origin: &str,
     snapshot_format: Format,
     cursor: &mut i64,
+    head: &mut Option<ChainHead>,
     list: &SourceList,
 ) -> Result<Option<(File, u64)>, StateError> {
     let file = match OpenOptions::new().read(true).append(true).open(path) {
@@ -346,17 +391,26 @@ fn replay_journal(
         if !read_record(&mut reader, format, left, &mut record).map_err(io_error(path))? {
             break;
         }
-        let Some((seq, change)) = decode_record(&record, format) else {
+        let Some(decoded) = decode_record(&record, format) else {
             break;
         };
-        // Records come in feed order; anything else is the damaged tail of a crash (a
-        // cursor of i64::MAX, from a snapshot, can have no record after it).
-        if cursor.checked_add(1) != Some(seq) {
-            break;
+        match decoded {
+            Record::Change(seq, change) => {
+                // Records come in feed order; anything else is the damaged tail of a crash
+                // (a cursor of i64::MAX, from a snapshot, can have no record after it).
+                if cursor.checked_add(1) != Some(seq) {
+                    break;
+                }
+                *cursor = seq;
+                // Unknown until the page's head record.
+                *head = None;
+                chunk.push(change);
+                records += 1;
+            }
+            // A head names the change it follows.
+            Record::Head(seq, at) if seq == *cursor => *head = Some(at),
+            Record::Head(..) => break,
         }
-        *cursor = seq;
-        chunk.push(change);
-        records += 1;
         good_bytes += record.len() as u64;
         if chunk.len() == REPLAY_CHUNK {
             list.apply(&chunk);
@@ -399,7 +453,10 @@ fn read_record(
         return Ok(false);
     }
     let mut length = RECORD_HEAD_BYTES + CRC_BYTES;
-    if format == Format::WithVideos && record[RECORD_KIND_AT] == KIND_VIDEO {
+    if format == Format::WithVideos
+        && record[RECORD_OP_AT] != OP_HEAD
+        && record[RECORD_KIND_AT] == KIND_VIDEO
+    {
         let mut count = [0u8; 4];
         if !read_whole(reader, &mut count)? {
             return Ok(false);
@@ -449,7 +506,7 @@ fn convert_journal(
             let change = whole
                 .then(|| decode_record(&record, Format::NoVideos))
                 .flatten();
-            let Some((seq, change)) = change else {
+            let Some(Record::Change(seq, change)) = change else {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     "the journal changed while it was rewritten",
@@ -501,6 +558,16 @@ fn encode_record(seq: i64, change: &ListChange, out: &mut Vec<u8>) {
         ChangeOp::Remove => 2,
     });
     encode_entry(&change.entry, out);
+    takeback_durable::push_crc(out, start);
+}
+
+/// A head record: the chain's `head` after change `seq` (see the module's documentation).
+fn encode_head_record(seq: i64, head: &ChainHead, out: &mut Vec<u8>) {
+    let start = out.len();
+    out.extend_from_slice(&seq.to_le_bytes());
+    out.push(OP_HEAD);
+    out.extend_from_slice(head.as_bytes());
+    out.resize(start + RECORD_HEAD_BYTES, 0);
     takeback_durable::push_crc(out, start);
 }
 
@@ -607,7 +674,16 @@ fn decode_frames(reader: &mut Reader<'_>) -> Result<ListedVideo, &'static str> {
     Ok(video)
 }
 
-fn decode_record(record: &[u8], format: Format) -> Option<(i64, ListChange)> {
+/// A journal record, as read.
+#[derive(Debug, PartialEq)]
+enum Record {
+    /// A change at its position.
+    Change(i64, ListChange),
+    /// The chain's head after the change at that position.
+    Head(i64, ChainHead),
+}
+
+fn decode_record(record: &[u8], format: Format) -> Option<Record> {
     let body = check_crc(record)?;
     let mut reader = Reader(body);
     let seq = i64::from_le_bytes(reader.take()?);
@@ -615,13 +691,18 @@ fn decode_record(record: &[u8], format: Format) -> Option<(i64, ListChange)> {
     let op = match op {
         1 => ChangeOp::Add,
         2 => ChangeOp::Remove,
+        OP_HEAD if format == Format::WithVideos => {
+            let head = ChainHead::from_bytes(reader.take()?);
+            let padding: [u8; RECORD_HEAD_BYTES - 8 - 1 - 32] = reader.take()?;
+            return (padding == [0; 10] && reader.0.is_empty()).then_some(Record::Head(seq, head));
+        }
         _ => return None,
     };
     let entry = decode_entry(&mut reader, format).ok()?;
     reader
         .0
         .is_empty()
-        .then_some((seq, ListChange { op, entry }))
+        .then_some(Record::Change(seq, ListChange { op, entry }))
 }
 
 /// Reads fixed-size fields off the front of a byte slice.
@@ -644,6 +725,11 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A chain head to save and read back.
+    fn head(n: u8) -> ChainHead {
+        ChainHead::from_bytes([n; 32])
+    }
 
     fn change(id: i64, op: ChangeOp, byte: u8) -> ListChange {
         ListChange {
@@ -678,20 +764,23 @@ mod tests {
         let first: Vec<(i64, ListChange)> = (1..=6)
             .map(|id| (id, change(id, ChangeOp::Add, id as u8)))
             .collect();
-        files.append(&first).expect("append");
+        files.append(&first, head(1)).expect("append");
         let changes: Vec<ListChange> = first.iter().map(|(_, c)| c.clone()).collect();
         loaded.list.apply(&changes);
-        files.write_snapshot(&loaded.list, 6).expect("snapshot");
+        files
+            .write_snapshot(&loaded.list, 6, head(2))
+            .expect("snapshot");
         let later = [
             (7, change(2, ChangeOp::Remove, 0)),
             (8, change(3, ChangeOp::Add, 9)),
         ];
-        files.append(&later).expect("append");
+        files.append(&later, head(3)).expect("append");
         loaded.list.apply(&[later[0].1.clone(), later[1].1.clone()]);
         drop(files);
 
         let (files, again) = ListFiles::open(dir.path(), "https://a").expect("reopen");
         assert_eq!((again.cursor, again.complete), (8, true));
+        assert_eq!(again.head, Some(head(3)));
         assert_eq!(files.journal_records(), 2);
         assert_eq!(sorted(&again.list), sorted(&loaded.list));
 
@@ -708,25 +797,42 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary directory");
         let (mut files, _) = ListFiles::open(dir.path(), "o").expect("open");
         files
-            .append(&[
-                (1, change(1, ChangeOp::Add, 1)),
-                (2, change(2, ChangeOp::Add, 2)),
-            ])
+            .append(
+                &[
+                    (1, change(1, ChangeOp::Add, 1)),
+                    (2, change(2, ChangeOp::Add, 2)),
+                ],
+                head(1),
+            )
             .expect("append");
         drop(files);
         let path = dir.path().join(JOURNAL_FILE);
         let length = fs::metadata(&path).expect("journal").len();
         let file = OpenOptions::new().write(true).open(&path).expect("journal");
+        // Into the head record: the changes are kept, but their head is unknown.
         file.set_len(length - 5).expect("truncate");
+        let (files, loaded) = ListFiles::open(dir.path(), "o").expect("reopen");
+        assert_eq!(
+            (loaded.cursor, loaded.list.len(), loaded.head),
+            (2, 2, None)
+        );
+        drop(files);
+        // Into the second change: the first is kept, and no head says where it led.
+        let head_record = (RECORD_HEAD_BYTES + CRC_BYTES) as u64;
+        file.set_len(length - head_record - 5).expect("truncate");
         let (mut files, loaded) = ListFiles::open(dir.path(), "o").expect("reopen");
-        assert_eq!((loaded.cursor, loaded.list.len()), (1, 1));
+        assert_eq!(
+            (loaded.cursor, loaded.list.len(), loaded.head),
+            (1, 1, None)
+        );
         // Appending after the cut continues cleanly.
         files
-            .append(&[(2, change(2, ChangeOp::Add, 2))])
+            .append(&[(2, change(2, ChangeOp::Add, 2))], head(4))
             .expect("append");
         drop(files);
         let (_, loaded) = ListFiles::open(dir.path(), "o").expect("reopen");
         assert_eq!((loaded.cursor, loaded.list.len()), (2, 2));
+        assert_eq!(loaded.head, Some(head(4)));
     }
 
     /// A snapshot file holding no entries, at `generation` and `cursor`.
@@ -759,7 +865,7 @@ mod tests {
             "the record after the end is dropped"
         );
         files
-            .write_snapshot(&loaded.list, i64::MAX)
+            .write_snapshot(&loaded.list, i64::MAX, head(2))
             .expect("snapshot");
         drop(files);
         let (_, again) = ListFiles::open(dir.path(), "o").expect("reopen");
@@ -771,7 +877,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary directory");
         let (mut files, loaded) = ListFiles::open(dir.path(), "o").expect("open");
         loaded.list.apply(&[change(1, ChangeOp::Add, 1)]);
-        files.write_snapshot(&loaded.list, 1).expect("snapshot");
+        files
+            .write_snapshot(&loaded.list, 1, head(2))
+            .expect("snapshot");
         drop(files);
         let path = dir.path().join(SNAPSHOT_FILE);
         let mut bytes = fs::read(&path).expect("snapshot");
@@ -830,9 +938,11 @@ mod tests {
                 video(5, 200, false, ChangeOp::Add),
             ],
         );
-        files.append(&first).expect("append");
+        files.append(&first, head(1)).expect("append");
         apply(&loaded.list, &first);
-        files.write_snapshot(&loaded.list, 5).expect("snapshot");
+        files
+            .write_snapshot(&loaded.list, 5, head(2))
+            .expect("snapshot");
         // After the snapshot: a video replaced by another, one removed as the feed removes
         // it (no frames), a picture's entry turned into a video, a new video.
         let later = numbered(
@@ -844,7 +954,7 @@ mod tests {
                 video(6, 2, true, ChangeOp::Add),
             ],
         );
-        files.append(&later).expect("append");
+        files.append(&later, head(1)).expect("append");
         apply(&loaded.list, &later);
         drop(files);
 
@@ -874,7 +984,7 @@ mod tests {
                 video(2, 2, false, ChangeOp::Remove),
             ],
         );
-        files.append(&changes).expect("append");
+        files.append(&changes, head(1)).expect("append");
         drop(files);
         let journal = fs::read(dir.path().join(JOURNAL_FILE)).expect("journal");
         let mut reader = &journal[24..];
@@ -884,8 +994,14 @@ mod tests {
                 read_record(&mut reader, Format::WithVideos, u64::MAX, &mut record).expect("read")
             );
             let decoded = decode_record(&record, Format::WithVideos).expect("a record");
-            assert_eq!(&decoded, &(*seq, expected.clone()));
+            assert_eq!(decoded, Record::Change(*seq, expected.clone()));
         }
+        let mut record = Vec::new();
+        assert!(read_record(&mut reader, Format::WithVideos, u64::MAX, &mut record).expect("read"));
+        assert_eq!(
+            decode_record(&record, Format::WithVideos),
+            Some(Record::Head(2, head(1)))
+        );
         assert!(reader.is_empty());
     }
 
@@ -894,29 +1010,45 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary directory");
         let (mut files, _) = ListFiles::open(dir.path(), "o").expect("open");
         files
-            .append(&numbered(1, vec![video(1, 3, true, ChangeOp::Add)]))
+            .append(
+                &numbered(1, vec![video(1, 3, true, ChangeOp::Add)]),
+                head(1),
+            )
             .expect("append");
         let path = dir.path().join(JOURNAL_FILE);
         let kept = fs::metadata(&path).expect("journal").len() as usize;
         files
-            .append(&numbered(2, vec![video(2, 4, false, ChangeOp::Add)]))
+            .append(
+                &numbered(2, vec![video(2, 4, false, ChangeOp::Add)]),
+                head(2),
+            )
             .expect("append");
         drop(files);
         let whole = fs::read(&path).expect("journal");
-        assert_eq!(
-            whole.len() - kept,
-            RECORD_HEAD_BYTES + 4 + 4 * FRAME_BYTES + 4
-        );
+        let video_record = RECORD_HEAD_BYTES + 4 + 4 * FRAME_BYTES + 4;
+        let head_record = RECORD_HEAD_BYTES + CRC_BYTES;
+        assert_eq!(whole.len() - kept, video_record + head_record);
         for cut in kept..whole.len() {
             fs::write(&path, &whole[..cut]).expect("write");
             let (files, loaded) = ListFiles::open(dir.path(), "o").expect("reopen");
+            // Cut in the video, the page is lost; cut in its head record, only the head.
+            let (expected, length) = if cut < kept + video_record {
+                ((1, 1, 1, Some(head(1))), kept)
+            } else {
+                ((2, 2, 2, None), kept + video_record)
+            };
             assert_eq!(
-                (loaded.cursor, loaded.list.len(), files.journal_records()),
-                (1, 1, 1),
+                (
+                    loaded.cursor,
+                    loaded.list.len(),
+                    files.journal_records(),
+                    loaded.head
+                ),
+                expected,
                 "cut at {cut}"
             );
             drop(files);
-            assert_eq!(fs::metadata(&path).expect("journal").len() as usize, kept);
+            assert_eq!(fs::metadata(&path).expect("journal").len() as usize, length);
         }
         fs::write(&path, &whole).expect("write");
         let (_, loaded) = ListFiles::open(dir.path(), "o").expect("reopen");
@@ -1107,7 +1239,7 @@ mod tests {
         let converted = fs::read(&path).expect("journal");
         assert_eq!(&converted[..24], journal_header(Format::WithVideos, 3, "o"));
         let next = numbered(8, vec![video(6, 3, true, ChangeOp::Add)]);
-        files.append(&next).expect("append");
+        files.append(&next, head(1)).expect("append");
         apply(&expected, &next);
         drop(files);
 
@@ -1115,12 +1247,15 @@ mod tests {
         let (mut files, again) = ListFiles::open(dir.path(), "o").expect("reopen");
         assert_eq!((again.cursor, again.refetch), (8, true));
         assert_eq!(sorted(&again.list), sorted(&expected));
-        files.write_snapshot(&again.list, 8).expect("snapshot");
+        files
+            .write_snapshot(&again.list, 8, head(2))
+            .expect("snapshot");
         drop(files);
         let snapshot = fs::read(dir.path().join(SNAPSHOT_FILE)).expect("snapshot");
-        assert_eq!(&snapshot[..8], b"TBLIST02");
+        assert_eq!(&snapshot[..8], b"TBLIST03");
         let (_, last) = ListFiles::open(dir.path(), "o").expect("reopen");
         assert_eq!((last.cursor, last.complete, last.refetch), (8, true, false));
+        assert_eq!(last.head, Some(head(2)));
         assert_eq!(sorted(&last.list), sorted(&expected));
     }
 

@@ -7,6 +7,7 @@ use crate::outbox::Outbox;
 use crate::state::ListFiles;
 use crate::types::{ListChange, ListEntry, ListMatch, OutcomeReport, QueryHashes};
 use std::path::Path;
+use takeback_wire::chain::ChainHead;
 use takeback_wire::{ChangeOp, FeedbackBatch};
 
 /// A change as the feed gives it.
@@ -24,6 +25,7 @@ pub struct FollowedList {
     list: SourceList,
     files: ListFiles,
     cursor: i64,
+    head: Option<ChainHead>,
 }
 
 impl FollowedList {
@@ -34,6 +36,7 @@ impl FollowedList {
             list: loaded.list,
             files,
             cursor: loaded.cursor,
+            head: loaded.head,
         })
     }
 
@@ -55,7 +58,24 @@ impl FollowedList {
                 (self.cursor + 1 + i as i64, change)
             })
             .collect();
-        self.files.append(&numbered)?;
+        // The chain over the changes as the feed would have given them.
+        let mut head = self.head.unwrap_or(ChainHead::GENESIS);
+        for (seq, change) in &numbered {
+            head = head.extend(&takeback_wire::ListChange {
+                seq: *seq,
+                op: change.op,
+                id: change.entry.id,
+                algorithm: change.entry.algorithm(),
+                value: change.entry.hash.to_hex(),
+                quality: None,
+                verified: change.entry.verified,
+                frames: None,
+            });
+        }
+        self.files.append(&numbered, head)?;
+        if !numbered.is_empty() {
+            self.head = Some(head);
+        }
         let changes: Vec<ListChange> = numbered.into_iter().map(|(_, c)| c).collect();
         self.list.apply(&changes);
         self.cursor += changes.len() as i64;
@@ -64,7 +84,11 @@ impl FollowedList {
 
     /// Saves the whole list and starts a new journal.
     pub fn snapshot(&mut self) -> Result<(), StateError> {
-        self.files.write_snapshot(&self.list, self.cursor)
+        self.files.write_snapshot(
+            &self.list,
+            self.cursor,
+            self.head.unwrap_or(ChainHead::GENESIS),
+        )
     }
 
     /// Every entry.
@@ -83,12 +107,17 @@ impl FollowedList {
     pub fn cursor(&self) -> i64 {
         self.cursor
     }
+
+    /// The feed's chain head at the cursor, if the files say it.
+    pub fn head(&self) -> Option<ChainHead> {
+        self.head
+    }
 }
 
 /// Reads a page of the feed as the follower does (after its cursor `after`) and applies it
 /// to an empty list: the entries it leaves, or why the page was refused.
 pub fn apply_feed_page(body: &[u8], after: i64) -> Result<Vec<ListEntry>, String> {
-    let page = crate::wire::parse_page(body, after)?;
+    let page = crate::wire::parse_page(body, after, ChainHead::GENESIS)?;
     let list = SourceList::default();
     let changes: Vec<ListChange> = page.changes.into_iter().map(|(_, c)| c).collect();
     list.apply(&changes);

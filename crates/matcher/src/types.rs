@@ -181,8 +181,32 @@ pub struct SourceStatus {
     pub age_seconds: Option<f64>,
     /// The last sync's error, if it failed (a much shorter list refused, too).
     pub last_error: Option<String>,
-    /// A warning about how the list is followed (plain `http://` off this machine).
+    /// A warning about how the list is followed (plain `http://` off this machine, or no
+    /// public key to check the hotline's signatures).
     pub warning: Option<String>,
+    /// The hotline's last checkpoint that the list held agrees with: what the hotline
+    /// vouched for, and when.
+    pub checkpoint: Option<CheckpointStatus>,
+    /// Pages refused since start-up because they were not what the hotline signed (altered
+    /// on the way); `last_error` says why the last one was.
+    pub pages_refused: u64,
+}
+
+/// A checkpoint of the hotline's feed, as the status shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckpointStatus {
+    /// The last change it covers.
+    pub seq: i64,
+    /// The feed's chain head after that change (hex).
+    pub head: String,
+    /// Entries on the hotline's list then.
+    pub size: i64,
+    /// When the hotline signed it (Unix milliseconds).
+    pub signed_at: i64,
+    /// The key it names (a public key, base64).
+    pub key: String,
+    /// Whether its signature was checked (the hotline's public key is configured).
+    pub signature_checked: bool,
 }
 
 /// Largest count in one outcome report.

@@ -1,10 +1,13 @@
 //! The hotline's feed as the matcher reads it: a page (the wire crate's
-//! [`HashListPage`]) checked whole before anything in it is used.
+//! [`HashListPage`]) checked whole before anything in it is used, and the chain head its
+//! changes lead to from the head held (see `takeback_wire::chain`); whether that head is the
+//! one the hotline signed is the follower's check (`trust`).
 
 use crate::list::MAX_ENTRY_ID;
 use crate::types::{ListChange, ListEntry, ListedHash, ListedVideo, MAX_VIDEO_FRAMES};
 use std::sync::Arc;
 use takeback_vpdq::VpdqFrame;
+use takeback_wire::chain::{ChainHead, Checkpoint};
 use takeback_wire::{Algorithm, ChangeOp, HashListPage, Sha256Digest};
 
 /// A page of the feed that follows on from `after`: changes numbered `after + 1`,
@@ -13,17 +16,24 @@ use takeback_wire::{Algorithm, ChangeOp, HashListPage, Sha256Digest};
 pub(crate) struct CheckedPage {
     pub(crate) changes: Vec<(i64, ListChange)>,
     pub(crate) next: i64,
+    /// The chain's head after the page's changes, extended from the head it was read from.
+    pub(crate) head: ChainHead,
+    /// What the hotline signed after `next`, unchecked as yet.
+    pub(crate) checkpoint: Option<Checkpoint>,
 }
 
 /// Reads a page of the feed and checks all of it: a page that is cut short, malformed or
-/// out of sequence is refused whole, with the reason.
-pub(crate) fn parse_page(body: &[u8], after: i64) -> Result<CheckedPage, String> {
+/// out of sequence is refused whole, with the reason. `head` is the chain's head at
+/// `after`.
+pub(crate) fn parse_page(body: &[u8], after: i64, head: ChainHead) -> Result<CheckedPage, String> {
     let page: HashListPage =
         serde_json::from_slice(body).map_err(|e| format!("not a hash list page: {e}"))?;
     let mut changes = Vec::with_capacity(page.changes.len());
     // The last position held; no change can follow i64::MAX (checked, not overflowed).
     let mut last = after;
+    let mut head = head;
     for change in page.changes {
+        head = head.extend(&change);
         if last.checked_add(1) != Some(change.seq) {
             return Err(format!(
                 "change {} out of sequence: expected {}",
@@ -80,6 +90,8 @@ pub(crate) fn parse_page(body: &[u8], after: i64) -> Result<CheckedPage, String>
     Ok(CheckedPage {
         changes,
         next: page.next,
+        head,
+        checkpoint: page.checkpoint,
     })
 }
 
@@ -120,6 +132,10 @@ fn video_of(change: &takeback_wire::ListChange) -> Result<ListedVideo, String> {
 mod tests {
     use super::*;
 
+    fn parse(body: &[u8], after: i64) -> Result<CheckedPage, String> {
+        parse_page(body, after, ChainHead::GENESIS)
+    }
+
     const PDQ: &str = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
 
     fn page(changes: &str, next: i64) -> Vec<u8> {
@@ -138,15 +154,10 @@ mod tests {
             &[change(5, "pdq", PDQ), change(6, "md5", &PDQ[..32])].join(","),
             6,
         );
-        let checked = parse_page(&body, 4).expect("valid");
+        let checked = parse(&body, 4).expect("valid");
         assert_eq!(checked.next, 6);
         assert_eq!(checked.changes.len(), 2);
-        assert!(
-            parse_page(&page("", 4), 4)
-                .expect("empty")
-                .changes
-                .is_empty()
-        );
+        assert!(parse(&page("", 4), 4).expect("empty").changes.is_empty());
     }
 
     #[test]
@@ -157,17 +168,17 @@ mod tests {
         let end = i64::MAX;
         let last_change = change(end, "pdq", PDQ).replace(&format!("\"id\": {end}"), "\"id\": 1");
         assert!(
-            parse_page(&page("", end), end)
+            parse(&page("", end), end)
                 .expect("empty")
                 .changes
                 .is_empty()
         );
-        let error = parse_page(&page(&last_change, end), end).expect_err("past the end");
+        let error = parse(&page(&last_change, end), end).expect_err("past the end");
         assert!(error.contains("expected 9223372036854775808"), "{error}");
-        let last = parse_page(&page(&last_change, end), end - 1).expect("the last");
+        let last = parse(&page(&last_change, end), end - 1).expect("the last");
         assert_eq!((last.next, last.changes.len()), (end, 1));
         let after_last = format!("{last_change},{last_change}");
-        assert!(parse_page(&page(&after_last, end), end - 1).is_err());
+        assert!(parse(&page(&after_last, end), end - 1).is_err());
     }
 
     #[test]
@@ -185,7 +196,7 @@ mod tests {
             .join(","),
             7,
         );
-        let checked = parse_page(&body, 4).expect("valid");
+        let checked = parse(&body, 4).expect("valid");
         assert_eq!(checked.next, 7);
         let (seq, added) = &checked.changes[1];
         assert_eq!((*seq, added.op, added.entry.id), (6, ChangeOp::Add, 6));
@@ -202,23 +213,23 @@ mod tests {
         let removal = format!(
             r#"{{"seq": 6, "op": "remove", "id": 6, "algorithm": "vpdq", "value": "{sha}", "quality": null, "verified": false}}"#
         );
-        let checked = parse_page(&page(&removal, 6), 5).expect("a removal needs no frames");
+        let checked = parse(&page(&removal, 6), 5).expect("a removal needs no frames");
         assert_eq!(checked.changes[0].1.op, ChangeOp::Remove);
 
         let no_frames = video.replace(
             r#", "frames": [{"timestamp": 0.0"#,
             r#", "none": [{"timestamp": 0.0"#,
         );
-        let error = parse_page(&page(&no_frames, 6), 5).expect_err("no frames");
+        let error = parse(&page(&no_frames, 6), 5).expect_err("no frames");
         assert!(error.contains("without frames"), "{error}");
         let bad_frame = video.replacen(&format!(r#""value": "{PDQ}""#), r#""value": "zz""#, 1);
-        let error = parse_page(&page(&bad_frame, 6), 5).expect_err("bad frame");
+        let error = parse(&page(&bad_frame, 6), 5).expect_err("bad frame");
         assert!(error.contains("frame 1"), "{error}");
         let bad_quality = video.replace(r#""quality": 40"#, r#""quality": 140"#);
-        let error = parse_page(&page(&bad_quality, 6), 5).expect_err("bad quality");
+        let error = parse(&page(&bad_quality, 6), 5).expect_err("bad quality");
         assert!(error.contains("frame 2"), "{error}");
         let bad_identity = video.replace(&sha, "ab");
-        let error = parse_page(&page(&bad_identity, 6), 5).expect_err("bad identity");
+        let error = parse(&page(&bad_identity, 6), 5).expect_err("bad identity");
         assert!(error.contains("malformed vpdq"), "{error}");
     }
 
@@ -269,7 +280,7 @@ mod tests {
             (b"<html>Bad gateway</html>".to_vec(), "not a hash list page"),
         ];
         for (body, reason) in cases {
-            let error = parse_page(&body, 0).expect_err(reason);
+            let error = parse(&body, 0).expect_err(reason);
             assert!(error.contains(reason), "{error} should say {reason}");
         }
     }

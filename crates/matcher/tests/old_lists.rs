@@ -236,7 +236,7 @@ fn a_list_saved_before_videos_answers_then_is_fetched_again_once_and_holds_them(
         "{first_run:?}"
     );
     let snapshot = std::fs::read(list_dir.join("list.snapshot")).unwrap();
-    assert_eq!(&snapshot[..8], b"TBLIST02");
+    assert_eq!(&snapshot[..8], b"TBLIST03");
 
     // After a restart the video is there from the saved list, and nothing is refetched.
     let matcher = Matcher::open(config).unwrap();

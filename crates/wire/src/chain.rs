@@ -59,6 +59,11 @@ impl ChainHead {
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
+
+    /// The head with these raw bytes, as [`as_bytes`](Self::as_bytes) gave them.
+    pub fn from_bytes(bytes: [u8; 32]) -> ChainHead {
+        ChainHead(bytes)
+    }
 }
 
 impl fmt::Display for ChainHead {
@@ -199,6 +204,40 @@ pub struct PublishedKey {
     pub created_at: i64,
     /// When it stopped signing, if it has.
     pub retired_at: Option<i64>,
+    /// The key that announced this one when it took over (a rotation): its public key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endorsed_by: Option<String>,
+    /// `endorsed_by`'s Ed25519 signature over [`PublishedKey::endorsed_text`], base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endorsement: Option<String>,
+}
+
+impl PublishedKey {
+    /// What an endorsement signs: the new key and when it was made.
+    pub fn endorsed_text(public_key: &str, created_at: i64) -> String {
+        format!("takeback key v1\n{public_key}\n{created_at}\n")
+    }
+
+    /// This key, if `by` endorsed it: a partner that trusts `by` may trust it too.
+    pub fn endorsed(&self, by: &FeedPublicKey) -> Result<FeedPublicKey, ChainError> {
+        if self.endorsed_by.as_deref() != Some(by.to_string().as_str()) {
+            return Err(ChainError::BadSignature);
+        }
+        let signature = self
+            .endorsement
+            .as_deref()
+            .ok_or(ChainError::BadSignature)?;
+        let bytes = BASE64
+            .decode(signature.trim())
+            .map_err(|_| ChainError::SignatureText)?;
+        let signature = Signature::from_slice(&bytes).map_err(|_| ChainError::SignatureText)?;
+        by.0.verify(
+            Self::endorsed_text(&self.public_key, self.created_at).as_bytes(),
+            &signature,
+        )
+        .map_err(|_| ChainError::BadSignature)?;
+        self.public_key.parse()
+    }
 }
 
 /// The hotline's public key, as partners configure it: 32 bytes in base64.
@@ -250,6 +289,13 @@ impl FeedSigningKey {
     /// Its public half.
     pub fn public_key(&self) -> FeedPublicKey {
         FeedPublicKey(self.0.verifying_key())
+    }
+
+    /// The announcement of `next`, made at `created_at` (Unix ms), that takes over from
+    /// this key: the signature for [`PublishedKey::endorsement`].
+    pub fn endorse(&self, next: &FeedPublicKey, created_at: i64) -> String {
+        let text = PublishedKey::endorsed_text(&next.to_string(), created_at);
+        BASE64.encode(self.0.sign(text.as_bytes()).to_bytes())
     }
 
     /// A checkpoint after change `seq`, signed now (`time`, Unix ms).
@@ -347,5 +393,35 @@ mod tests {
         assert_eq!("abc".parse::<FeedPublicKey>(), Err(ChainError::PublicKey));
         // Debug never shows the secret.
         assert!(!format!("{key:?}").contains(&BASE64.encode(key.seed())));
+    }
+
+    #[test]
+    fn a_new_key_is_trusted_only_through_the_old_ones_endorsement() {
+        let old = FeedSigningKey::from_seed([1; 32]);
+        let new = FeedSigningKey::from_seed([2; 32]);
+        let stranger = FeedSigningKey::from_seed([3; 32]);
+        let published = PublishedKey {
+            algorithm: "ed25519".into(),
+            public_key: new.public_key().to_string(),
+            created_at: 1_700_000_000_000,
+            retired_at: None,
+            endorsed_by: Some(old.public_key().to_string()),
+            endorsement: Some(old.endorse(&new.public_key(), 1_700_000_000_000)),
+        };
+        assert_eq!(published.endorsed(&old.public_key()), Ok(new.public_key()));
+        assert!(published.endorsed(&stranger.public_key()).is_err());
+        // Signed by someone else, or for another time or key: refused.
+        let mut forged = published.clone();
+        forged.endorsement = Some(stranger.endorse(&new.public_key(), 1_700_000_000_000));
+        assert_eq!(
+            forged.endorsed(&old.public_key()),
+            Err(ChainError::BadSignature)
+        );
+        let mut moved = published.clone();
+        moved.created_at += 1;
+        assert!(moved.endorsed(&old.public_key()).is_err());
+        let mut swapped = published;
+        swapped.public_key = stranger.public_key().to_string();
+        assert!(swapped.endorsed(&old.public_key()).is_err());
     }
 }

@@ -6,7 +6,7 @@
 use crate::support::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use takeback_wire::chain::{ChainHead, Checkpoint, FeedPublicKey};
+use takeback_wire::chain::{ChainHead, Checkpoint, FeedPublicKey, PublishedKeys};
 use takeback_wire::feed::{ChangeOp, HashListPage};
 
 /// The hotline's one published key.
@@ -154,4 +154,53 @@ fn the_keys_are_public_and_the_openapi_document_lists_them() {
         "{}",
         spec["components"]
     );
+}
+
+#[test]
+fn a_rotated_key_is_announced_by_the_old_one_and_signs_after_a_restart() {
+    for db in Database::all() {
+        let mut server = Server::start(&db, &[]);
+        let key = add("partner", "P", &db);
+        let old = published_key(&server);
+        server.report(&report_of(&[pdq(11)], &[]));
+        let rotate = |database: &str| {
+            let output = takeback()
+                .args(["partner", "rotate-key", "--database", database])
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{output:?}");
+            String::from_utf8(output.stdout).unwrap().trim().to_owned()
+        };
+        let new_text = rotate(&db.url);
+        let new: FeedPublicKey = new_text.parse().unwrap();
+        let (status, keys) = server.get("/api/v1/keys", None);
+        assert_eq!(status, 200);
+        let keys: PublishedKeys = serde_json::from_value(keys).unwrap();
+        assert_eq!(keys.keys.len(), 2);
+        // Newest first: the new key, announced by the old, which is retired.
+        assert_eq!(keys.keys[0].endorsed(&old), Ok(new.clone()));
+        assert!(keys.keys[0].retired_at.is_none());
+        assert_eq!(keys.keys[1].public_key, old.to_string());
+        assert!(keys.keys[1].retired_at.is_some());
+        assert!(keys.keys[1].endorsed_by.is_none());
+        // A stranger's announcement of the same key does not verify.
+        let stranger = takeback_wire::chain::FeedSigningKey::from_seed([9; 32]);
+        assert!(keys.keys[0].endorsed(&stranger.public_key()).is_err());
+
+        // A running server signs with the key it started with until restarted.
+        let checkpoint = follow_checked(&server, &key, &old, 5);
+        assert_eq!(checkpoint.last().unwrap().key_id, old.to_string());
+        server.restart();
+        assert_eq!(server.public_key(), new_text);
+        let after = follow_checked(&server, &key, &new, 5);
+        assert_eq!(after.last().unwrap().seq, 1);
+        // The rotation is in the audit log, naming both keys.
+        let audit = rows(
+            &db.url,
+            "SELECT actor, detail FROM audit_log WHERE action = 'signing_key_rotated'",
+        );
+        assert_eq!(audit.len(), 1, "{audit:?}");
+        assert_eq!(audit[0][0], "command line");
+        assert!(audit[0][1].contains(&new_text) && audit[0][1].contains(&old.to_string()));
+    }
 }

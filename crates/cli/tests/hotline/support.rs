@@ -194,6 +194,14 @@ impl Server {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// The public key the hotline signs its list's checkpoints with now (the newest of
+    /// `GET /api/v1/keys`), as partners configure it.
+    pub fn public_key(&self) -> String {
+        let (status, keys) = self.get("/api/v1/keys", None);
+        assert_eq!(status, 200, "{keys}");
+        keys["keys"][0]["public_key"].as_str().unwrap().to_owned()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

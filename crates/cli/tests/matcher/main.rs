@@ -14,6 +14,7 @@ mod clips;
 mod proc;
 
 mod api;
+mod chain;
 mod end_to_end;
 mod faults;
 mod scan;

@@ -195,6 +195,20 @@ pub enum Fault {
     Unavailable,
 }
 
+/// A change to a page of the list made on the way, as a compromised proxy or mirror would,
+/// leaving the hotline's signed checkpoint as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tamper {
+    /// One listed hash changed to another well-formed one.
+    FlipHash,
+    /// The first change left out, the rest numbered down to close the gap.
+    DropChange,
+    /// The first two changes swapped (their numbers kept in order).
+    Reorder,
+    /// An old page with changes, served again in place of the new one.
+    Replay,
+}
+
 #[derive(Default)]
 struct ProxyState {
     upstream: String,
@@ -204,6 +218,10 @@ struct ProxyState {
     delay: Duration,
     /// The `after` of each list request passed on.
     afters: Vec<i64>,
+    /// Applied, one each, to the next list pages of at least two changes.
+    tampers: VecDeque<Tamper>,
+    /// The first list page of at least two changes passed on, for `Tamper::Replay`.
+    recorded: Option<Value>,
 }
 
 /// An HTTP proxy in front of a hotline that can break its list answers.
@@ -252,6 +270,15 @@ impl Proxy {
         self.state.lock().unwrap().faults.len()
     }
 
+    /// Alters the next list pages of at least two changes, one alteration each.
+    pub fn tamper(&self, tampers: &[Tamper]) {
+        self.state.lock().unwrap().tampers.extend(tampers);
+    }
+
+    pub fn tampers_left(&self) -> usize {
+        self.state.lock().unwrap().tampers.len()
+    }
+
     /// Holds each list answer back this long.
     pub fn slow_down(&self, delay: Duration) {
         self.state.lock().unwrap().delay = delay;
@@ -261,6 +288,36 @@ impl Proxy {
     pub fn afters(&self) -> Vec<i64> {
         self.state.lock().unwrap().afters.clone()
     }
+}
+
+/// `page` altered by `tamper`; its checkpoint left as the hotline signed it.
+fn tampered(tamper: Tamper, mut page: Value, recorded: Value) -> Value {
+    let changes = page["changes"].as_array_mut().unwrap();
+    match tamper {
+        Tamper::FlipHash => {
+            let value = changes[0]["value"].as_str().unwrap().to_owned();
+            let first = if value.starts_with('0') { "1" } else { "0" };
+            changes[0]["value"] = json!(format!("{first}{}", &value[1..]));
+        }
+        Tamper::DropChange => {
+            changes.remove(0);
+            for change in changes.iter_mut() {
+                change["seq"] = json!(change["seq"].as_i64().unwrap() - 1);
+            }
+            page["next"] = json!(page["next"].as_i64().unwrap() - 1);
+        }
+        Tamper::Reorder => {
+            let (first, second) = (changes[0].clone(), changes[1].clone());
+            changes[0] = json!({"seq": first["seq"], "op": second["op"], "id": second["id"],
+                "algorithm": second["algorithm"], "value": second["value"],
+                "quality": second["quality"], "verified": second["verified"]});
+            changes[1] = json!({"seq": second["seq"], "op": first["op"], "id": first["id"],
+                "algorithm": first["algorithm"], "value": first["value"],
+                "quality": first["quality"], "verified": first["verified"]});
+        }
+        Tamper::Replay => return recorded,
+    }
+    page
 }
 
 fn serve(mut client: TcpStream, state: &Mutex<ProxyState>) -> std::io::Result<()> {
@@ -332,10 +389,24 @@ fn serve(mut client: TcpStream, state: &Mutex<ProxyState>) -> std::io::Result<()
                     .map(|(_, value)| value.trim().to_owned())
             })
             .unwrap_or_else(|| "application/json".into());
-        let (status, value) = match method {
+        let (status, mut value) = match method {
             "POST" => request("POST", &url, token, Some((&content_type, &body))),
             _ => request(method, &url, token, None),
         };
+        if is_list && status == 200 {
+            let mut state = state.lock().unwrap();
+            let changes = value["changes"].as_array().map_or(0, Vec::len);
+            if changes >= 2 {
+                match state.recorded.clone() {
+                    None => state.recorded = Some(value.clone()),
+                    Some(recorded) => {
+                        if let Some(tamper) = state.tampers.pop_front() {
+                            value = tampered(tamper, value, recorded);
+                        }
+                    }
+                }
+            }
+        }
         if status == 0 {
             (
                 502,

@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
-use takeback_wire::chain::{PublishedKey, PublishedKeys};
+use takeback_wire::chain::PublishedKeys;
 use utoipa::IntoParams;
 
 /// Where to read the feed from.
@@ -51,18 +51,7 @@ pub(super) fn number_param(
     responses((status = 200, body = PublishedKeys)),
 )]
 pub(super) async fn keys(State(state): State<AppState>) -> Result<Json<PublishedKeys>, ApiError> {
-    let keys = state
-        .store
-        .signing_keys()
-        .await?
-        .into_iter()
-        .map(|(public_key, created_at, retired_at)| PublishedKey {
-            algorithm: "ed25519".to_owned(),
-            public_key,
-            created_at,
-            retired_at,
-        })
-        .collect();
+    let keys = state.store.signing_keys().await?;
     Ok(Json(PublishedKeys { keys }))
 }
 

@@ -6,13 +6,14 @@
 //! under the lock it already holds to hand out sequence numbers, so links are made in
 //! `seq` order even with several processes on one PostgreSQL.
 
+use super::audit::audit;
 use super::{Backend, Store, StoreError, now_ms, push_placeholder};
 use crate::model::{ChangeOp, ListChange};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use sqlx::{Any, Transaction};
 use std::collections::HashMap;
-use takeback_wire::chain::{ChainHead, Checkpoint, FeedSigningKey};
+use takeback_wire::chain::{ChainHead, Checkpoint, FeedPublicKey, FeedSigningKey, PublishedKey};
 
 /// Changes chained per statement batch when old changes are chained at start-up.
 const BACKFILL_BATCH: i64 = 10_000;
@@ -274,15 +275,79 @@ impl Store {
         Ok(key)
     }
 
-    /// The public keys checkpoints may be signed with, newest first, as (public key, made,
-    /// retired), Unix ms.
-    pub async fn signing_keys(&self) -> Result<Vec<(String, i64, Option<i64>)>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT public_key, created_at, retired_at FROM signing_keys \
-             ORDER BY created_at DESC, public_key",
+    /// The public keys checkpoints are and were signed with, newest first, each with the
+    /// endorsement of the key it took over from.
+    pub async fn signing_keys(&self) -> Result<Vec<PublishedKey>, StoreError> {
+        let rows = sqlx::query_as::<_, SigningKeyRow>(
+            "SELECT public_key, created_at, retired_at, endorsed_by, endorsement \
+             FROM signing_keys ORDER BY created_at DESC, public_key",
         )
         .fetch_all(&self.read)
-        .await?)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| PublishedKey {
+                algorithm: "ed25519".to_owned(),
+                public_key: row.public_key,
+                created_at: row.created_at,
+                retired_at: row.retired_at,
+                endorsed_by: row.endorsed_by,
+                endorsement: row.endorsement,
+            })
+            .collect())
+    }
+
+    /// Makes a new signing key, announced by the one signing now (which it retires), and
+    /// returns both public halves (old, new). A running `takeback serve` signs with the new
+    /// key from its next start; partners who trust the old key trust the new one through
+    /// the announcement (`GET /api/v1/keys`). `by` is who did it, for the audit log.
+    pub async fn rotate_signing_key(
+        &self,
+        by: (&str, &str),
+    ) -> Result<(FeedPublicKey, FeedPublicKey), StoreError> {
+        let old = self.signing_key().await?;
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed)?;
+        let new = FeedSigningKey::from_seed(seed);
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        // Only the key that is still signing can hand over: two rotations at once cannot
+        // both retire it.
+        let retired = sqlx::query(
+            "UPDATE signing_keys SET retired_at = $1 \
+             WHERE public_key = $2 AND retired_at IS NULL",
+        )
+        .bind(now)
+        .bind(old.public_key().to_string())
+        .execute(&mut *tx)
+        .await?;
+        if retired.rows_affected() != 1 {
+            return Err(StoreError::RotationRace);
+        }
+        sqlx::query(
+            "INSERT INTO signing_keys (public_key, seed, created_at, endorsed_by, endorsement) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(new.public_key().to_string())
+        .bind(BASE64.encode(seed))
+        .bind(now)
+        .bind(old.public_key().to_string())
+        .bind(old.endorse(&new.public_key(), now))
+        .execute(&mut *tx)
+        .await?;
+        let detail = format!("{} took over from {}", new.public_key(), old.public_key());
+        audit(
+            &mut *tx,
+            now,
+            by.0,
+            by.1,
+            "signing_key_rotated",
+            None,
+            Some(&detail),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((old.public_key(), new.public_key()))
     }
 
     /// A checkpoint after change `seq`, signed now with `key`; `None` if there is no such
@@ -297,6 +362,16 @@ impl Store {
             .await?
             .map(|state| key.sign(state.seq, state.head, state.size, now_ms())))
     }
+}
+
+/// A `signing_keys` row, without its secret.
+#[derive(sqlx::FromRow)]
+struct SigningKeyRow {
+    public_key: String,
+    created_at: i64,
+    retired_at: Option<i64>,
+    endorsed_by: Option<String>,
+    endorsement: Option<String>,
 }
 
 fn stored_key(seed: &str) -> Result<FeedSigningKey, StoreError> {

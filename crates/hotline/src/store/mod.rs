@@ -137,6 +137,11 @@ pub enum StoreError {
         /// The entry's id.
         entry: i64,
     },
+    /// Two key rotations at once: the other retired the signing key first.
+    #[error(
+        "another rotation retired the signing key first; list the keys and run it again if need be"
+    )]
+    RotationRace,
     /// A stored value could not be read back (a bug or a damaged database).
     #[error("unexpected value in the database: {0}")]
     Corrupt(String),
