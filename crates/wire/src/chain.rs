@@ -258,6 +258,15 @@ impl FromStr for FeedPublicKey {
     }
 }
 
+impl FeedPublicKey {
+    /// Checks an Ed25519 signature over `message`.
+    pub fn verify_bytes(&self, message: &[u8], signature: &[u8; 64]) -> Result<(), ChainError> {
+        self.0
+            .verify(message, &Signature::from_bytes(signature))
+            .map_err(|_| ChainError::BadSignature)
+    }
+}
+
 impl fmt::Display for FeedPublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&BASE64.encode(self.0.as_bytes()))
@@ -296,6 +305,11 @@ impl FeedSigningKey {
     pub fn endorse(&self, next: &FeedPublicKey, created_at: i64) -> String {
         let text = PublishedKey::endorsed_text(&next.to_string(), created_at);
         BASE64.encode(self.0.sign(text.as_bytes()).to_bytes())
+    }
+
+    /// An Ed25519 signature over `message` (a snapshot's trailer).
+    pub fn sign_bytes(&self, message: &[u8]) -> [u8; 64] {
+        self.0.sign(message).to_bytes()
     }
 
     /// A checkpoint after change `seq`, signed now (`time`, Unix ms).

@@ -10,6 +10,7 @@
 //! - [`feed`]: `GET /api/v1/hashlist` (a page of [`ListChange`]s; a video's carry its
 //!   [`VideoFrame`]s).
 //! - [`chain`]: the feed's hash chain and signed [`Checkpoint`](chain::Checkpoint)s.
+//! - [`snapshot`]: `GET /api/v1/hashlist/snapshot`, the whole list in one signed stream.
 //! - [`feedback`]: `POST /api/v1/feedback`.
 //! - [`error`]: the one error body, `{"error": {"code", "message"}}`, and the codes a
 //!   client acts on.
@@ -40,6 +41,7 @@ pub mod feed;
 pub mod feedback;
 mod hash;
 pub mod matching;
+pub mod snapshot;
 
 pub use digest::{Md5Digest, Sha256Digest};
 pub use error::{ErrorBody, ErrorDetail};

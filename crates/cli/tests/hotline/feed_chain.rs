@@ -8,6 +8,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use takeback_wire::chain::{ChainHead, Checkpoint, FeedPublicKey, PublishedKeys};
 use takeback_wire::feed::{ChangeOp, HashListPage};
+use takeback_wire::snapshot::SnapshotReader;
 
 /// The hotline's one published key.
 fn published_key(server: &Server) -> FeedPublicKey {
@@ -202,5 +203,119 @@ fn a_rotated_key_is_announced_by_the_old_one_and_signs_after_a_restart() {
         assert_eq!(audit.len(), 1, "{audit:?}");
         assert_eq!(audit[0][0], "command line");
         assert!(audit[0][1].contains(&new_text) && audit[0][1].contains(&old.to_string()));
+    }
+}
+
+/// `GET /api/v1/hashlist/snapshot` with `token`: status, body, content type.
+fn fetch_snapshot(server: &Server, token: Option<&str>) -> (u16, Vec<u8>, String) {
+    let mut request = ureq::get(server.url("/api/v1/hashlist/snapshot"))
+        .config()
+        .http_status_as_error(false)
+        .build();
+    if let Some(token) = token {
+        request = request.header("authorization", &format!("Bearer {token}"));
+    }
+    let mut response = request.call().unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(1 << 30)
+        .read_to_vec()
+        .unwrap();
+    (status, body, content_type)
+}
+
+/// A snapshot's entries as `replay_list` gives the feed's, and the checked trailer.
+fn read_snapshot(
+    bytes: &[u8],
+) -> (
+    BTreeMap<i64, (String, String, bool)>,
+    takeback_wire::snapshot::SignedSnapshot,
+) {
+    let mut reader = SnapshotReader::open(bytes).unwrap();
+    let mut list = BTreeMap::new();
+    while let Some(entry) = reader.next_entry().unwrap() {
+        list.insert(
+            entry.id,
+            (
+                entry.algorithm.as_str().to_owned(),
+                entry.hash.to_hex(),
+                entry.verified,
+            ),
+        );
+    }
+    (list, reader.finish().unwrap())
+}
+
+#[test]
+fn the_snapshot_is_the_list_the_feed_gives_signed_at_its_position() {
+    for db in Database::all() {
+        let server = Server::start(&db, &[]);
+        let key = add("partner", "P", &db);
+        let public = published_key(&server);
+        let (status, body, content_type) = fetch_snapshot(&server, Some(&key));
+        assert_eq!(status, 200);
+        assert_eq!(content_type, "application/vnd.takeback.snapshot");
+        let (empty, signed) = read_snapshot(&body);
+        assert!(empty.is_empty());
+        assert_eq!(
+            (signed.header.seq, signed.header.head, signed.header.size),
+            (0, ChainHead::GENESIS, 0)
+        );
+        signed.verify(&public).unwrap();
+
+        // Pictures, a file's MD5, a video; then a withdrawal takes some off again.
+        let frames: Vec<Value> = (0..3)
+            .map(|i| serde_json::json!({"timestamp": i as f64 + 0.5, "value": pdq(900 + i), "quality": 90}))
+            .collect();
+        let mut first = report_of(&[pdq(21), pdq(22)], &[]);
+        first["hashes"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"algorithm": "vpdq", "frames": frames}));
+        server.report(&first);
+        let mut second = report_of(&[pdq(23)], &[]);
+        second["hashes"].as_array_mut().unwrap().push(
+            serde_json::json!({"algorithm": "md5", "value": "9e107d9d372bb6826bd81d3542a419d6"}),
+        );
+        let (case, secret) = server.report(&second);
+        server.report(&report_of(&[pdq(24)], &[]));
+        withdraw_at(&server.base, &case, &secret);
+
+        let (status, body, _) = fetch_snapshot(&server, Some(&key));
+        assert_eq!(status, 200);
+        let (list, signed) = read_snapshot(&body);
+        signed.verify(&public).unwrap();
+        assert_eq!(list, server.replay_list(&key, 1000));
+        assert_eq!(list.len(), 4, "{list:?}");
+        assert!(list.values().any(|(algorithm, _, _)| algorithm == "vpdq"));
+        // At the feed's position, with the head and size its checkpoint there signs.
+        let checkpoints = follow_checked(&server, &key, &public, 1000);
+        let last = checkpoints.last().unwrap();
+        assert_eq!(
+            (signed.header.seq, signed.header.head, signed.header.size),
+            (last.seq, last.head, last.size)
+        );
+        // Another key's check fails; so does a byte changed anywhere.
+        let stranger = takeback_wire::chain::FeedSigningKey::from_seed([9; 32]);
+        assert!(signed.verify(&stranger.public_key()).is_err());
+        let mut altered = body.clone();
+        let middle = altered.len() / 2;
+        altered[middle] ^= 1;
+        let verdict = SnapshotReader::open(altered.as_slice())
+            .and_then(SnapshotReader::finish)
+            .map(|signed| signed.verify(&public).is_ok());
+        assert!(!matches!(verdict, Ok(true)));
+
+        // Partners only.
+        assert_eq!(fetch_snapshot(&server, None).0, 401);
+        let analyst = add("analyst", "A", &db);
+        assert_eq!(fetch_snapshot(&server, Some(&analyst)).0, 403);
     }
 }

@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
             get(reports::status).delete(reports::withdraw),
         )
         .route("/api/v1/hashlist", get(partners::hashlist))
+        .route("/api/v1/hashlist/snapshot", get(partners::snapshot))
         .route("/api/v1/keys", get(partners::keys))
         .route("/api/v1/feedback", post(partners::feedback))
         .route("/api/v1/analyst/queue", get(analysts::queue))

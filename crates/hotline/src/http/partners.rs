@@ -6,9 +6,12 @@ use super::state::AppState;
 use crate::model::{FeedbackBatch, HashListPage};
 use crate::store::{FeedbackOutcome, StoreError};
 use axum::Json;
+use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use std::sync::Arc;
 use takeback_wire::chain::PublishedKeys;
 use utoipa::IntoParams;
 
@@ -53,6 +56,73 @@ pub(super) fn number_param(
 pub(super) async fn keys(State(state): State<AppState>) -> Result<Json<PublishedKeys>, ApiError> {
     let keys = state.store.signing_keys().await?;
     Ok(Json(PublishedKeys { keys }))
+}
+
+/// The whole current list in one signed stream, as of one moment.
+///
+/// The body is `takeback_wire::snapshot`'s format (the README describes it): a header with
+/// the feed position `seq`, the chain head there and the entry count; the listed entries
+/// in id order; a trailer signed with the key `GET /api/v1/keys` publishes. A new partner
+/// loads it, checks the trailer, and follows `GET /api/v1/hashlist?after={seq}` from there.
+#[utoipa::path(
+    get, path = "/api/v1/hashlist/snapshot", tag = "partners",
+    security(("partner_key" = [])),
+    responses(
+        (status = 200, description = "The snapshot", content_type = "application/vnd.takeback.snapshot"),
+        (status = 401, description = "No key or unknown key", body = super::error::ErrorBody),
+        (status = 403, description = "An analyst token", body = super::error::ErrorBody),
+        (status = 503, description = "Too many snapshots being sent: try again after Retry-After", body = super::error::ErrorBody),
+    )
+)]
+pub(super) async fn snapshot(
+    State(state): State<AppState>,
+    Partner(partner): Partner,
+) -> Result<Response, ApiError> {
+    let Some(key) = state.feed_key.clone() else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_signed",
+            "This hotline does not sign its list, so it offers no snapshot: follow \
+             /api/v1/hashlist from the start.",
+        ));
+    };
+    let Ok(permit) = Arc::clone(&state.snapshots).try_acquire_owned() else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "Other partners are fetching the whole list just now. Try again in a minute, or \
+             follow /api/v1/hashlist meanwhile.",
+        )
+        .retry_after(60));
+    };
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    let store = state.store.clone();
+    let name = partner.name.clone();
+    tokio::spawn(async move {
+        let _permit = permit;
+        let result = store.write_snapshot(&key, &sender).await;
+        match result {
+            Ok(()) => {
+                metrics::counter!("takeback_hashlist_snapshots_served_total").increment(1);
+            }
+            Err(error) => {
+                // The body ends in an error: the partner sees a cut-off snapshot, whose
+                // trailer it cannot check, and uses none of it.
+                tracing::error!(partner = name, %error, "a snapshot of the list failed");
+                let _ = sender
+                    .send(Err(std::io::Error::other(error.to_string())))
+                    .await;
+            }
+        }
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, takeback_wire::snapshot::CONTENT_TYPE),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(receiver)),
+    )
+        .into_response())
 }
 
 /// Follows the hash list: changes after a cursor, in order.

@@ -37,7 +37,13 @@ pub struct AppState {
     pub(crate) service_figures: Arc<ServiceFiguresCache>,
     /// The key that signs the feed's checkpoints (none: pages carry no checkpoint).
     pub(crate) feed_key: Option<Arc<FeedSigningKey>>,
+    /// Snapshots of the whole list being streamed at once: each holds a read transaction
+    /// and a core for seconds, so only a few at a time.
+    pub(crate) snapshots: Arc<tokio::sync::Semaphore>,
 }
+
+/// Snapshots streamed at once; more wait for a 503's `Retry-After`.
+const MAX_SNAPSHOTS_AT_ONCE: usize = 2;
 
 impl AppState {
     /// State for a server on `store` with `config` and the guard list `guard`; starts the
@@ -73,6 +79,7 @@ impl AppState {
             takedown: None,
             service_figures: Arc::default(),
             feed_key: None,
+            snapshots: Arc::new(tokio::sync::Semaphore::new(MAX_SNAPSHOTS_AT_ONCE)),
         }
     }
 

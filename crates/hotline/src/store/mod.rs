@@ -275,6 +275,7 @@ mod notices;
 mod principals;
 mod rechecks;
 mod reports;
+mod snapshot;
 mod takedown;
 mod takedown_stats;
 mod takedown_view;
