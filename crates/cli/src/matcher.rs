@@ -99,6 +99,10 @@ pub struct MatcherArgs {
     /// refused and the list held kept. 100 accepts any. [default: 50]
     #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
     max_shrink_percent: Option<u8>,
+    /// Load a whole list by paging through the hotline's feed from the start, not from its
+    /// signed snapshot (`use_snapshot = false` in the file).
+    #[arg(long)]
+    no_snapshot: bool,
     /// Largest PDQ distance that counts as a match (0-256). [default: 31]
     #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u32).range(0..=256))]
     max_distance: Option<u32>,
@@ -209,6 +213,9 @@ fn config(args: MatcherArgs) -> Result<MatcherConfig> {
     }
     if let Some(value) = args.max_shrink_percent {
         config.sync.max_shrink_percent = value;
+    }
+    if args.no_snapshot {
+        config.sync.use_snapshot = false;
     }
     if let Some(value) = args.max_distance {
         config.matching.max_distance = value;

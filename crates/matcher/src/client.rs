@@ -10,6 +10,10 @@ use takeback_wire::{ErrorBody, FeedbackBatch};
 
 /// Largest page body read; the hotline's largest pages are a few megabytes.
 const MAX_PAGE_BYTES: u64 = 256 * 1024 * 1024;
+/// Largest snapshot read: some 400 bytes an entry would take 100 million entries.
+const MAX_SNAPSHOT_BYTES: u64 = 64 << 30;
+/// Longest a snapshot may take to arrive whole, however short the sync timeout.
+const MIN_SNAPSHOT_TIME: Duration = Duration::from_secs(30 * 60);
 /// Largest answer to a feedback batch read: a small JSON object.
 const MAX_FEEDBACK_ANSWER_BYTES: u64 = 1024 * 1024;
 
@@ -42,6 +46,7 @@ pub(crate) struct Answer {
 #[derive(Debug)]
 pub(crate) struct HotlineClient {
     agent: ureq::Agent,
+    timeout: Duration,
     url: String,
     authorization: String,
 }
@@ -52,6 +57,7 @@ impl HotlineClient {
     pub(crate) fn new(url: &str, key: &str, sync: &SyncSettings) -> Self {
         HotlineClient {
             agent: agent(sync.timeout),
+            timeout: sync.timeout,
             url: url.to_owned(),
             authorization: format!("Bearer {key}"),
         }
@@ -93,6 +99,45 @@ impl HotlineClient {
         wire::parse_page(&body, after, head)
             .map(Fetched::Page)
             .map_err(ClientError::Garbage)
+    }
+
+    /// The hotline's snapshot of its whole list, handed to `read` as it arrives; `None` if
+    /// the hotline offers none (404: an older hotline, or one that does not sign).
+    pub(crate) fn fetch_snapshot<T>(
+        &self,
+        read: impl FnOnce(&mut dyn std::io::Read) -> T,
+    ) -> Result<Option<T>, ClientError> {
+        let mut response = self
+            .agent
+            .get(format!("{}/api/v1/hashlist/snapshot", self.url))
+            .header("authorization", &self.authorization)
+            .config()
+            .timeout_global(Some(self.timeout.max(MIN_SNAPSHOT_TIME)))
+            .build()
+            .call()
+            .map_err(|e| ClientError::Transport(e.to_string()))?;
+        let status = response.status().as_u16();
+        if status == 404 {
+            return Ok(None);
+        }
+        if status != 200 {
+            let body = response
+                .body_mut()
+                .with_config()
+                .limit(MAX_FEEDBACK_ANSWER_BYTES)
+                .read_to_vec()
+                .unwrap_or_default();
+            return Err(ClientError::Status {
+                status,
+                code: ErrorBody::code_of(&body),
+            });
+        }
+        let mut body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_SNAPSHOT_BYTES)
+            .reader();
+        Ok(Some(read(&mut body)))
     }
 
     /// The keys the hotline signs and signed checkpoints with (`GET /api/v1/keys`).

@@ -214,6 +214,11 @@ pub struct SyncSettings {
     /// refused: the list held is kept, and the refusal logged, counted and shown in
     /// `/v1/status`. Set 100 to confirm a shrink the operator expects.
     pub max_shrink_percent: u8,
+    /// Whether a whole list (the first, and after the hotline's history changed) is loaded
+    /// from the hotline's signed snapshot (`GET /api/v1/hashlist/snapshot`) rather than by
+    /// paging through its feed from the start; default yes. A hotline without snapshots,
+    /// or a snapshot that cannot be used, falls back to the feed.
+    pub use_snapshot: bool,
 }
 
 /// The largest page size a matcher asks for: the hotline's own largest page.
@@ -229,6 +234,7 @@ impl Default for SyncSettings {
             page_size: None,
             max_pages_per_sync: 1_000,
             max_shrink_percent: 50,
+            use_snapshot: true,
         }
     }
 }
@@ -371,6 +377,9 @@ impl MatcherConfig {
         }
         if let Some(v) = file.max_shrink_percent {
             s.max_shrink_percent = v;
+        }
+        if let Some(v) = file.use_snapshot {
+            s.use_snapshot = v;
         }
         for hotline in file.hotline {
             let key = match (hotline.key, hotline.key_file, hotline.key_env) {
@@ -571,6 +580,7 @@ struct FileConfig {
     page_size: Option<u32>,
     max_pages_per_sync: Option<u32>,
     max_shrink_percent: Option<u8>,
+    use_snapshot: Option<bool>,
     #[serde(default)]
     hotline: Vec<HotlineEntry>,
     #[serde(default)]
@@ -696,14 +706,32 @@ mod tests {
             config.sync.feedback_interval,
             defaults.sync.feedback_interval
         );
+        assert_eq!(config.sync.use_snapshot, defaults.sync.use_snapshot);
         assert_eq!(config.state_dir, PathBuf::from("/var/lib/takeback-matcher"));
+        let public_key = "MFw2CGG/j/MkFVA6o/d3yeQ+sHo5hV99edv3I9TeJUM="
+            .parse()
+            .expect("the example's public key");
         assert_eq!(
             config.sources,
             [SourceConfig::hotline(
                 "hotline",
                 "https://hotline.example.org",
                 PartnerKey::new("tbp_example".into())
-            )]
+            )
+            .with_public_key(public_key)]
+        );
+        // A public key that is not one is refused with the hotline's name.
+        let text = std::fs::read_to_string(&path)
+            .expect("example")
+            .replace("MFw2CGG/j/MkFVA6o/d3yeQ+sHo5hV99edv3I9TeJUM=", "not a key");
+        let broken = dir.path().join("broken.toml");
+        std::fs::write(&broken, text).expect("write");
+        let error = MatcherConfig::from_file(&broken).expect_err("a bad key");
+        assert!(
+            error
+                .to_string()
+                .contains("hotline \"hotline\": public_key"),
+            "{error}"
         );
     }
 }

@@ -13,9 +13,9 @@ use crate::state::ListFiles;
 use crate::trust::{Trust, TrustError, Verdict};
 use std::path::Path;
 use std::sync::{Arc, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 use takeback_wire::ChangeOp;
-use takeback_wire::chain::ChainHead;
+use takeback_wire::chain::{ChainHead, Checkpoint};
 
 /// Why a sync stopped short.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +54,25 @@ impl From<TrustError> for SyncError {
             TrustError::Refused(reason) => SyncError::Refused(reason),
         }
     }
+}
+
+/// What a stretch of following ended with.
+enum Followed {
+    /// The hotline has nothing newer.
+    UpToDate,
+    /// The list held cannot be followed on: the hotline's feed is behind it or has another
+    /// history. The whole list is fetched again.
+    Refetch,
+}
+
+/// A whole list fetched fresh, not yet in use.
+struct FreshList {
+    list: SourceList,
+    /// The feed position it is at, and the chain's head there.
+    cursor: i64,
+    head: ChainHead,
+    /// The hotline's checkpoint it agrees with.
+    checkpoint: Option<Checkpoint>,
 }
 
 /// When the saved list was last written: how old it is after a restart.
@@ -136,25 +155,56 @@ impl Follower {
         }
     }
 
-    /// Fetches and applies pages until the hotline has nothing newer.
+    /// Fetches and applies pages until the hotline has nothing newer; first loads the whole
+    /// list from the hotline's snapshot when there is none yet, or fetches it again when
+    /// the one held cannot be followed on.
     fn sync_once(&mut self) -> Result<(), SyncError> {
-        if self.source.health().refetch {
+        let (refetch, head_known, first) = {
+            let health = self.source.health();
+            (
+                health.refetch,
+                health.head.is_some(),
+                !health.loaded && health.cursor == 0,
+            )
+        };
+        if refetch {
             tracing::warn!(
                 hotline = self.source.config.name,
                 "the saved list was written by a matcher that kept no videos, and may lack \
                  them; fetching the whole list again, once (the list held answers meanwhile)"
             );
-            return self.refetch_all();
-        }
-        if self.source.health().head.is_none() {
+            self.refetch_all()?;
+        } else if !head_known {
             tracing::warn!(
                 hotline = self.source.config.name,
                 "the saved list does not say where the feed's chain stood (saved by an older \
                  matcher, or cut short by a crash); fetching the whole list again to check it \
                  from the start (the list held answers meanwhile)"
             );
-            return self.refetch_all();
+            self.refetch_all()?;
+        } else if first && let Some(fresh) = self.snapshot_list()? {
+            // Without a snapshot, the feed is followed from the start, page by page, each
+            // page journaled: a restart goes on from the last one.
+            self.install(fresh)?;
         }
+        match self.follow()? {
+            Followed::UpToDate => Ok(()),
+            Followed::Refetch => {
+                self.refetch_all()?;
+                match self.follow()? {
+                    Followed::UpToDate => Ok(()),
+                    Followed::Refetch => Err(ClientError::Garbage(
+                        "the hotline's list changed its history again while it was fetched".into(),
+                    )
+                    .into()),
+                }
+            }
+        }
+    }
+
+    /// Follows the feed from the position held until the hotline has nothing newer, or
+    /// until it says the list held cannot be followed on.
+    fn follow(&mut self) -> Result<Followed, SyncError> {
         let Some(client) = self.source.client.as_ref() else {
             return Err(ClientError::Garbage("a list file has no hotline to follow".into()).into());
         };
@@ -176,7 +226,7 @@ impl Follower {
                     pages,
                     "the sync stopped at max_pages_per_sync; it goes on at the next one"
                 );
-                return Ok(());
+                return Ok(Followed::UpToDate);
             }
             pages += 1;
             let (cursor, head) = {
@@ -192,7 +242,7 @@ impl Follower {
                         "the hotline's list ends before the position held; fetching the whole \
                          list again"
                     );
-                    return self.refetch_all();
+                    return Ok(Followed::Refetch);
                 }
             };
             match self.trust.judge(&page, client)? {
@@ -213,7 +263,7 @@ impl Follower {
                         );
                         metrics::counter!("takeback_matcher_divergences_total", "hotline" => name.clone())
                             .increment(1);
-                        return self.refetch_all();
+                        return Ok(Followed::Refetch);
                     }
                     return Err(SyncError::Refused(format!(
                         "changes {} to {} do not lead to the chain head the hotline signed after \
@@ -262,16 +312,95 @@ impl Follower {
         }
         health.loaded = true;
         health.synced_at = Some(SystemTime::now());
-        Ok(())
+        Ok(Followed::UpToDate)
     }
 
-    /// Fetches the whole list into a fresh index while the old one goes on answering,
-    /// checking every page from the chain's start, then swaps it in and saves it: when the
-    /// hotline's list is behind the cursor held or has another history (restored from a
-    /// backup, say), and once after files that do not say where the chain stood or that
-    /// come from a matcher that kept no videos.
+    /// Fetches the whole list into a fresh index while the old one goes on answering (from
+    /// the hotline's snapshot, else page by page, checking every page from the chain's
+    /// start), then swaps it in and saves it: when the hotline's list is behind the cursor
+    /// held or has another history (restored from a backup, say), and once after files that
+    /// do not say where the chain stood or that come from a matcher that kept no videos.
     fn refetch_all(&mut self) -> Result<(), SyncError> {
+        let fresh = match self.snapshot_list()? {
+            Some(fresh) => fresh,
+            None => self.page_whole_list()?,
+        };
+        self.install(fresh)
+    }
+
+    /// The whole list from the hotline's signed snapshot; `None` when it offers none, or
+    /// when the one it sent cannot be used (said in the log): the feed is paged instead.
+    fn snapshot_list(&mut self) -> Result<Option<FreshList>, SyncError> {
+        if !self.sync.use_snapshot {
+            return Ok(None);
+        }
         let name = &self.source.config.name;
+        let Some(client) = self.source.client.as_ref() else {
+            return Err(ClientError::Garbage("a list file has no hotline to follow".into()).into());
+        };
+        let started = Instant::now();
+        let read = match client.fetch_snapshot(crate::wire::read_snapshot) {
+            Ok(Some(read)) => read,
+            Ok(None) => {
+                tracing::info!(
+                    hotline = name,
+                    "the hotline offers no snapshot; following its feed from the start"
+                );
+                return Ok(None);
+            }
+            Err(error) => {
+                tracing::warn!(hotline = name, %error, "the hotline's snapshot could not be fetched; following its feed from the start instead");
+                return Ok(None);
+            }
+        };
+        if self.stop.is_stopped() {
+            return Err(SyncError::Stopped);
+        }
+        let checked = read
+            .map_err(TrustError::Refused)
+            .and_then(|(entries, signed)| {
+                self.trust.check_snapshot(&signed, client)?;
+                Ok((entries, signed))
+            });
+        let (entries, signed) = match checked {
+            Ok(checked) => checked,
+            Err(error) => {
+                let error = SyncError::from(error);
+                tracing::warn!(hotline = name, %error, "the hotline's snapshot is refused; following its feed from the start instead");
+                if matches!(error, SyncError::Refused(_)) {
+                    metrics::counter!("takeback_matcher_pages_refused_total", "hotline" => name.clone())
+                        .increment(1);
+                    self.source.health().pages_refused += 1;
+                }
+                return Ok(None);
+            }
+        };
+        let list = SourceList::from_entries(entries);
+        let header = &signed.header;
+        tracing::info!(
+            hotline = name,
+            entries = list.len(),
+            position = header.seq,
+            seconds = started.elapsed().as_secs_f64(),
+            "read the hotline's snapshot of its whole list"
+        );
+        Ok(Some(FreshList {
+            cursor: header.seq,
+            head: header.head,
+            checkpoint: Some(Checkpoint {
+                seq: header.seq,
+                head: header.head,
+                size: header.size,
+                time: header.time,
+                key_id: header.key_id.clone(),
+                signature: signed.signature_base64(),
+            }),
+            list,
+        }))
+    }
+
+    /// The whole list, page by page from the start of the feed, each page checked.
+    fn page_whole_list(&mut self) -> Result<FreshList, SyncError> {
         let Some(client) = self.source.client.as_ref() else {
             return Err(ClientError::Garbage("a list file has no hotline to follow".into()).into());
         };
@@ -317,6 +446,24 @@ impl Follower {
             at = page.next;
             head = page.head;
         }
+        Ok(FreshList {
+            list: fresh,
+            cursor: at,
+            head,
+            checkpoint: vouched,
+        })
+    }
+
+    /// Swaps a whole list fetched fresh in for the one held, unless it is much shorter,
+    /// and saves it.
+    fn install(&mut self, fresh: FreshList) -> Result<(), SyncError> {
+        let name = &self.source.config.name;
+        let FreshList {
+            list: fresh,
+            cursor: at,
+            head,
+            checkpoint: vouched,
+        } = fresh;
         fresh.compact();
         let held = self.source.list.load().len();
         let max_percent = self.sync.max_shrink_percent;

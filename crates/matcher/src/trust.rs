@@ -11,6 +11,7 @@
 use crate::client::{ClientError, Fetched, HotlineClient};
 use crate::wire::CheckedPage;
 use takeback_wire::chain::{ChainHead, Checkpoint, FeedPublicKey};
+use takeback_wire::snapshot::SignedSnapshot;
 
 /// Why a page, or the hotline's word about a position, cannot be taken.
 #[derive(Debug, thiserror::Error)]
@@ -114,6 +115,31 @@ impl Trust {
             )));
         }
         Ok(Some(checkpoint.head))
+    }
+
+    /// Checks a snapshot's trailer under a trusted key (nothing without one).
+    pub(crate) fn check_snapshot(
+        &mut self,
+        snapshot: &SignedSnapshot,
+        client: &HotlineClient,
+    ) -> Result<(), TrustError> {
+        if !self.checks_signatures() {
+            return Ok(());
+        }
+        let key_id = &snapshot.header.key_id;
+        if self.key(key_id).is_none() {
+            self.learn(client)?;
+        }
+        let Some(key) = self.key(key_id) else {
+            return Err(TrustError::Refused(format!(
+                "the snapshot is signed with key {key_id}, which is neither the hotline's \
+                 public key configured here ({}) nor one announced by it",
+                self.keys[0]
+            )));
+        };
+        snapshot
+            .verify(key)
+            .map_err(|error| TrustError::Refused(format!("the snapshot: {error}")))
     }
 
     /// Checks the checkpoint's signature under a trusted key, learning the hotline's newer

@@ -8,6 +8,7 @@ use crate::types::{ListChange, ListEntry, ListedHash, ListedVideo, MAX_VIDEO_FRA
 use std::sync::Arc;
 use takeback_vpdq::VpdqFrame;
 use takeback_wire::chain::{ChainHead, Checkpoint};
+use takeback_wire::snapshot::{SignedSnapshot, SnapshotError, SnapshotReader};
 use takeback_wire::{Algorithm, ChangeOp, HashListPage, Sha256Digest};
 
 /// A page of the feed that follows on from `after`: changes numbered `after + 1`,
@@ -93,6 +94,49 @@ pub(crate) fn parse_page(body: &[u8], after: i64, head: ChainHead) -> Result<Che
         head,
         checkpoint: page.checkpoint,
     })
+}
+
+/// Reads a whole snapshot of the list (`takeback_wire::snapshot`), checking each entry as
+/// a page's are and that ids rise; the signature is the caller's to check.
+pub(crate) fn read_snapshot(
+    input: &mut dyn std::io::Read,
+) -> Result<(Vec<ListEntry>, SignedSnapshot), String> {
+    let input = std::io::BufReader::with_capacity(1 << 20, input);
+    let problem = |e: SnapshotError| e.to_string();
+    let mut reader = SnapshotReader::open(input).map_err(problem)?;
+    // Not sized from the header: a damaged count must not allocate.
+    let mut entries = Vec::new();
+    let mut last = 0;
+    while let Some(entry) = reader.next_entry().map_err(problem)? {
+        if entry.id <= last || entry.id > MAX_ENTRY_ID {
+            return Err(format!(
+                "entry {} out of order or out of range in the snapshot",
+                entry.id
+            ));
+        }
+        last = entry.id;
+        let video = entry.frames.map(|frames| {
+            Arc::new(ListedVideo {
+                frames: (0..)
+                    .zip(frames)
+                    .map(|(number, frame)| VpdqFrame {
+                        frame: number,
+                        hash: frame.hash,
+                        quality: frame.quality,
+                        timestamp: frame.timestamp,
+                    })
+                    .collect(),
+            })
+        });
+        entries.push(ListEntry {
+            id: entry.id,
+            hash: entry.hash,
+            verified: entry.verified,
+            video,
+        });
+    }
+    let signed = reader.finish().map_err(problem)?;
+    Ok((entries, signed))
 }
 
 /// A video change's frames, checked as the rest of the page is: an `add` carries at least

@@ -62,6 +62,9 @@ fn pages_altered_on_the_way_are_refused_and_the_last_good_list_kept() {
     let proxy = Proxy::start(&hotline.base);
     let dir = database.dir.path();
     let config = write_config(dir, &proxy.url, &key, &hotline.public_key(), 25);
+    // Paged from the start, so that the proxy has an old page to replay.
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("use_snapshot = false\n{text}")).unwrap();
     let matcher = MatcherProcess::start(&dir.join("matcher.log"), &["--config", &config]);
     let before = hotline.replay_list(&key, 1000);
     settles_on(&matcher, &before);
@@ -253,4 +256,41 @@ fn a_rotated_key_is_followed_through_the_old_keys_announcement() {
     report_hashes(&hotline, 80, 10);
     settles_on(&matcher, &hotline.replay_list(&key, 1000));
     assert_eq!(matcher.list_status()["pages_refused"], 0);
+}
+
+#[test]
+fn the_first_list_comes_from_the_signed_snapshot_and_an_altered_one_is_refused() {
+    let database = Database::sqlite();
+    let hotline = Server::start(&database, &[]);
+    let key = add("partner", "platform", &database);
+    report_hashes(&hotline, 0, 40);
+    let proxy = Proxy::start(&hotline.base);
+    let dir = database.dir.path();
+    let config = write_config(dir, &proxy.url, &key, &hotline.public_key(), 10);
+    let matcher = MatcherProcess::start(&dir.join("matcher.log"), &["--config", &config]);
+    settles_on(&matcher, &hotline.replay_list(&key, 1000));
+    // One snapshot, then the feed only from its position: no page from the start.
+    assert_eq!(proxy.snapshots(), 1);
+    let afters = proxy.afters();
+    assert!(afters.iter().all(|&after| after == 40), "{afters:?}");
+    let status = matcher.list_status();
+    assert_eq!(status["checkpoint"]["seq"], 40, "{status}");
+    assert!(matcher.logs().contains("read the hotline's snapshot"));
+    // Changes after the snapshot follow from its chain head.
+    report_hashes(&hotline, 100, 10);
+    settles_on(&matcher, &hotline.replay_list(&key, 1000));
+
+    // A second matcher whose snapshot is altered on the way refuses it, and pages through
+    // the feed instead (each page checked), to the same list.
+    proxy.tamper(&[Tamper::SnapshotByte]);
+    let second = dir.join("second");
+    std::fs::create_dir_all(&second).unwrap();
+    let config = write_config(&second, &proxy.url, &key, &hotline.public_key(), 10);
+    let other = MatcherProcess::start(&second.join("matcher.log"), &["--config", &config]);
+    settles_on(&other, &hotline.replay_list(&key, 1000));
+    assert_eq!(proxy.tampers_left(), 0);
+    let logs = other.logs();
+    assert!(logs.contains("the hotline's snapshot is refused"), "{logs}");
+    assert!(proxy.afters().contains(&0), "{:?}", proxy.afters());
+    assert_eq!(other.list_status()["pages_refused"], 1);
 }

@@ -42,6 +42,13 @@ fn write_config(dir: &Path, url: &str, key: &str, page: u32) -> String {
     path.to_str().unwrap().to_owned()
 }
 
+/// The config at `path` made to load a whole list page by page through the feed (each
+/// page journaled), not from the hotline's snapshot: what the tests of paging look at.
+fn feed_only(path: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, format!("use_snapshot = false\n{text}")).unwrap();
+}
+
 fn settles_on(matcher: &MatcherProcess, list: &BTreeMap<i64, (String, String, bool)>) {
     let mut last = Ok(());
     let settled = eventually(WAIT, || {
@@ -103,6 +110,7 @@ fn a_hotline_killed_and_restarted_during_a_sync_is_followed_to_the_end() {
     proxy.slow_down(Duration::from_millis(100));
     let dir = database.dir.path();
     let config = write_config(dir, &proxy.url, &key, 20);
+    feed_only(&config);
     let matcher = MatcherProcess::start(&dir.join("matcher.log"), &["--config", &config]);
     // Partway through the 15 pages, the hotline dies and comes back on another address.
     assert!(eventually(WAIT, || proxy.afters().len() >= 4));
@@ -127,6 +135,7 @@ fn a_matcher_killed_mid_sync_resumes_from_its_journal() {
     proxy.slow_down(Duration::from_millis(100));
     let dir = database.dir.path();
     let config = write_config(dir, &proxy.url, &key, 20);
+    feed_only(&config);
     let mut matcher = MatcherProcess::start(&dir.join("matcher.log"), &["--config", &config]);
     assert!(eventually(WAIT, || proxy.afters().len() >= 6));
     matcher.kill();
@@ -246,6 +255,7 @@ fn a_sync_fetches_at_most_max_pages_per_sync_and_goes_on_at_the_next() {
     let (hotline, key) = hotline_with(&database, 3, 10, 0);
     let dir = database.dir.path();
     let config = write_config(dir, &hotline.base, &key, 5);
+    feed_only(&config);
     let mut text = std::fs::read_to_string(&config).unwrap();
     text = text.replacen("page_size", "max_pages_per_sync = 2\npage_size", 1);
     std::fs::write(&config, text).unwrap();

@@ -207,6 +207,8 @@ pub enum Tamper {
     Reorder,
     /// An old page with changes, served again in place of the new one.
     Replay,
+    /// One byte in the middle of the next snapshot flipped.
+    SnapshotByte,
 }
 
 #[derive(Default)]
@@ -222,6 +224,8 @@ struct ProxyState {
     tampers: VecDeque<Tamper>,
     /// The first list page of at least two changes passed on, for `Tamper::Replay`.
     recorded: Option<Value>,
+    /// Snapshot requests passed on.
+    snapshots: usize,
 }
 
 /// An HTTP proxy in front of a hotline that can break its list answers.
@@ -275,6 +279,11 @@ impl Proxy {
         self.state.lock().unwrap().tampers.extend(tampers);
     }
 
+    /// Snapshot requests so far.
+    pub fn snapshots(&self) -> usize {
+        self.state.lock().unwrap().snapshots
+    }
+
     pub fn tampers_left(&self) -> usize {
         self.state.lock().unwrap().tampers.len()
     }
@@ -288,6 +297,56 @@ impl Proxy {
     pub fn afters(&self) -> Vec<i64> {
         self.state.lock().unwrap().afters.clone()
     }
+}
+
+/// Passes a snapshot on as bytes, flipping one in the middle if a `Tamper::SnapshotByte`
+/// is queued; counts it in `snapshots`.
+fn pass_snapshot(
+    mut client: TcpStream,
+    state: &Mutex<ProxyState>,
+    path: &str,
+    authorization: &str,
+) -> std::io::Result<()> {
+    let (upstream, tamper) = {
+        let mut state = state.lock().unwrap();
+        state.snapshots += 1;
+        let tamper = state.tampers.front() == Some(&Tamper::SnapshotByte);
+        if tamper {
+            state.tampers.pop_front();
+        }
+        (state.upstream.clone(), tamper)
+    };
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let (status, mut body) = match agent
+        .get(format!("{upstream}{path}"))
+        .header("authorization", authorization)
+        .call()
+    {
+        Ok(mut response) => (
+            response.status().as_u16(),
+            response
+                .body_mut()
+                .with_config()
+                .limit(1 << 30)
+                .read_to_vec()
+                .unwrap_or_default(),
+        ),
+        Err(_) => (502, Vec::new()),
+    };
+    if tamper && body.len() > 2 {
+        let middle = body.len() / 2;
+        body[middle] ^= 0x10;
+    }
+    write!(
+        client,
+        "HTTP/1.1 {status} X\r\ncontent-type: application/vnd.takeback.snapshot\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    )?;
+    client.write_all(&body)?;
+    client.flush()
 }
 
 /// `page` altered by `tamper`; its checkpoint left as the hotline signed it.
@@ -316,6 +375,7 @@ fn tampered(tamper: Tamper, mut page: Value, recorded: Value) -> Value {
                 "quality": first["quality"], "verified": first["verified"]});
         }
         Tamper::Replay => return recorded,
+        Tamper::SnapshotByte => {}
     }
     page
 }
@@ -351,6 +411,9 @@ fn serve(mut client: TcpStream, state: &Mutex<ProxyState>) -> std::io::Result<()
                 .map(|(_, value)| value.trim().to_owned())
         })
         .unwrap_or_default();
+    if path.starts_with("/api/v1/hashlist/snapshot") {
+        return pass_snapshot(client, state, path, &authorization);
+    }
     let is_list = path.starts_with("/api/v1/hashlist");
     let (upstream, fault, delay) = {
         let mut state = state.lock().unwrap();
