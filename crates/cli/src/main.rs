@@ -15,6 +15,7 @@ mod scan;
 mod server;
 #[cfg(feature = "hotline")]
 mod takedown;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::io::{self, IsTerminal};
@@ -47,6 +48,7 @@ enum Command {
     Matcher(Box<matcher::MatcherArgs>),
     #[cfg(feature = "matcher")]
     Scan(scan::ScanArgs),
+    Verify(verify::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         Command::Matcher(args) => matcher::run(*args).map(|()| Outcome::Done),
         #[cfg(feature = "matcher")]
         Command::Scan(args) => scan::run(&args),
+        Command::Verify(args) => verify::run(&args),
     };
     match result {
         Ok(outcome) => outcome.exit_code(),

@@ -97,7 +97,7 @@ pub enum ChainError {
     #[error("the checkpoint's signature does not verify under the hotline's key")]
     BadSignature,
     /// The checkpoint names another key.
-    #[error("the checkpoint is signed by key {found}, not the expected {expected}")]
+    #[error("signed by key {found}, not the expected {expected}")]
     OtherKey {
         /// The key the checkpoint names.
         found: String,

@@ -313,6 +313,49 @@ fn the_snapshot_is_the_list_the_feed_gives_signed_at_its_position() {
             .map(|signed| signed.verify(&public).is_ok());
         assert!(!matches!(verdict, Ok(true)));
 
+        // `takeback verify` says the same of the saved file.
+        let saved = db.dir.path().join("list.snapshot");
+        let verify = |bytes: &[u8], key: &str| {
+            std::fs::write(&saved, bytes).unwrap();
+            takeback()
+                .arg("verify")
+                .arg(&saved)
+                .args(["--public-key", key])
+                .output()
+                .unwrap()
+        };
+        let good = verify(&body, &public.to_string());
+        assert!(good.status.success(), "{good:?}");
+        let printed = String::from_utf8_lossy(&good.stdout);
+        assert!(
+            printed.contains(&format!("position\t{}", last.seq)),
+            "{printed}"
+        );
+        assert!(
+            printed.contains(&format!("entries\t{}", last.size)),
+            "{printed}"
+        );
+        for (bytes, key, says) in [
+            (&altered[..], public.to_string(), "does NOT verify"),
+            (
+                &body[..body.len() - 10],
+                public.to_string(),
+                "does NOT verify",
+            ),
+            (
+                &body[..],
+                stranger.public_key().to_string(),
+                "not the expected",
+            ),
+        ] {
+            let refused = verify(bytes, &key);
+            assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+            let stderr = String::from_utf8_lossy(&refused.stderr);
+            assert!(stderr.contains(says), "{stderr}");
+        }
+        let unreadable = verify(&body, "not-a-key");
+        assert_eq!(unreadable.status.code(), Some(2));
+
         // Partners only.
         assert_eq!(fetch_snapshot(&server, None).0, 401);
         let analyst = add("analyst", "A", &db);
