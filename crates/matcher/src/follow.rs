@@ -505,7 +505,7 @@ impl Follower {
             hotline = name,
             entries = self.source.list.load().len(),
             cursor = at,
-            "the whole list was fetched again"
+            "the whole list was fetched and is in use"
         );
         Ok(())
     }

@@ -10,6 +10,7 @@
 use super::frames::parse_frames;
 use super::{Backend, Store, StoreError, algorithm, now_ms, quality};
 use crate::model::Algorithm;
+use std::collections::HashMap;
 use takeback_wire::ListedHash;
 use takeback_wire::chain::{ChainHead, FeedSigningKey};
 use takeback_wire::snapshot::{SnapshotEntry, SnapshotFrame, SnapshotHeader, SnapshotWriter};
@@ -20,52 +21,64 @@ const BATCH: i64 = 20_000;
 /// Bytes gathered before they are handed on.
 const CHUNK_BYTES: usize = 1 << 20;
 
-/// A listed entry's row, with a video's frames.
-#[derive(Debug, sqlx::FromRow)]
-struct ListedRow {
-    id: i64,
-    algorithm: String,
-    value: String,
-    quality: Option<i64>,
-    verified: i64,
-    frames: Option<String>,
+/// One listed entry, as the batch query spells it (see [`batch_sql`]).
+fn parse_entry(text: &str, frames: &mut HashMap<i64, String>) -> Result<SnapshotEntry, StoreError> {
+    let corrupt = || StoreError::Corrupt(format!("a listed entry read as {text:?}"));
+    let mut fields = text.split(' ');
+    let mut next = || fields.next().ok_or_else(corrupt);
+    let id: i64 = next()?.parse().map_err(|_| corrupt())?;
+    let algorithm = algorithm(next()?)?;
+    let value = next()?;
+    let stored_quality: i64 = next()?.parse().map_err(|_| corrupt())?;
+    let verified = next()? != "0";
+    let corrupt_value = || StoreError::Corrupt(format!("value of entry {id}"));
+    let (hash, frames) = if algorithm == Algorithm::Vpdq {
+        let identity = value.parse().map_err(|_| corrupt_value())?;
+        let text = frames
+            .remove(&id)
+            .ok_or_else(|| StoreError::Corrupt(format!("video entry {id} has no frames")))?;
+        let frames = parse_frames(id, &text)?
+            .frames
+            .iter()
+            .map(|frame| SnapshotFrame {
+                hash: frame.hash,
+                quality: frame.quality,
+                // As the feed gives them (frames.rs: wire_frames).
+                timestamp: (frame.timestamp * 1000.0).round() / 1000.0,
+            })
+            .collect();
+        (ListedHash::Sha256(identity), Some(frames))
+    } else {
+        (
+            ListedHash::parse(algorithm, value).map_err(|_| corrupt_value())?,
+            None,
+        )
+    };
+    Ok(SnapshotEntry {
+        id,
+        hash,
+        algorithm,
+        quality: quality((stored_quality >= 0).then_some(stored_quality)),
+        verified,
+        frames,
+    })
 }
 
-impl ListedRow {
-    fn into_entry(self) -> Result<SnapshotEntry, StoreError> {
-        let algorithm = algorithm(&self.algorithm)?;
-        let corrupt = || StoreError::Corrupt(format!("value of entry {}", self.id));
-        let (hash, frames) = if algorithm == Algorithm::Vpdq {
-            let identity = self.value.parse().map_err(|_| corrupt())?;
-            let text = self.frames.as_deref().ok_or_else(|| {
-                StoreError::Corrupt(format!("video entry {} has no frames", self.id))
-            })?;
-            let frames = parse_frames(self.id, text)?
-                .frames
-                .iter()
-                .map(|frame| SnapshotFrame {
-                    hash: frame.hash,
-                    quality: frame.quality,
-                    // As the feed gives them (frames.rs: wire_frames).
-                    timestamp: (frame.timestamp * 1000.0).round() / 1000.0,
-                })
-                .collect();
-            (ListedHash::Sha256(identity), Some(frames))
-        } else {
-            (
-                ListedHash::parse(algorithm, &self.value).map_err(|_| corrupt())?,
-                None,
-            )
-        };
-        Ok(SnapshotEntry {
-            id: self.id,
-            hash,
-            algorithm,
-            quality: quality(self.quality),
-            verified: self.verified != 0,
-            frames,
-        })
-    }
+/// The next `$2` listed entries after id `$1`, as one text: `id algorithm value quality
+/// verified` (quality -1 for none), comma-separated. One row a batch rather than one a
+/// entry: SQLite's driver hands each row from its worker thread on its own, and at ten
+/// million rows that hand-over, not the reading, was most of the time.
+fn batch_sql(backend: Backend) -> String {
+    let entry = "CAST(id AS TEXT) || ' ' || algorithm || ' ' || value || ' ' || \
+                 CAST(COALESCE(quality, -1) AS TEXT) || ' ' || CAST(verified AS TEXT)";
+    let aggregate = match backend {
+        Backend::Postgres => format!("string_agg({entry}, ',' ORDER BY id)"),
+        Backend::Sqlite => format!("group_concat({entry}, ',')"),
+    };
+    format!(
+        "SELECT {aggregate}, MAX(id) FROM (SELECT id, algorithm, value, quality, verified \
+         FROM entries WHERE state = 'listed' AND id > $1 ORDER BY id LIMIT $2) AS batch"
+    )
 }
 
 impl Store {
@@ -103,24 +116,39 @@ impl Store {
             key_id: key.public_key().to_string(),
         };
         let (mut writer, mut chunk) = SnapshotWriter::new(header);
+        let sql = batch_sql(self.backend());
         let mut after = 0;
         let mut written: i64 = 0;
         loop {
-            let rows = sqlx::query_as::<_, ListedRow>(
-                "SELECT e.id, e.algorithm, e.value, e.quality, e.verified, ef.frames \
-                 FROM entries e LEFT JOIN entry_frames ef ON ef.entry_id = e.id \
-                 WHERE e.state = 'listed' AND e.id > $1 ORDER BY e.id LIMIT $2",
-            )
-            .bind(after)
-            .bind(BATCH)
-            .fetch_all(&mut *tx)
-            .await?;
-            let Some(last) = rows.last() else {
+            let (text, last): (Option<String>, Option<i64>) = sqlx::query_as(&sql)
+                .bind(after)
+                .bind(BATCH)
+                .fetch_one(&mut *tx)
+                .await?;
+            let (Some(text), Some(last)) = (text, last) else {
                 break;
             };
-            after = last.id;
-            for row in rows {
-                writer.entry(&row.into_entry()?, &mut chunk);
+            // The batch's videos' frames, by id.
+            let mut frames: HashMap<i64, String> = sqlx::query_as(
+                "SELECT ef.entry_id, ef.frames FROM entry_frames ef \
+                 JOIN entries e ON e.id = ef.entry_id \
+                 WHERE e.state = 'listed' AND e.id > $1 AND e.id <= $2",
+            )
+            .bind(after)
+            .bind(last)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
+            let mut entries = text
+                .split(',')
+                .map(|entry| parse_entry(entry, &mut frames))
+                .collect::<Result<Vec<_>, _>>()?;
+            // In id order whatever order the aggregate kept.
+            entries.sort_unstable_by_key(|entry| entry.id);
+            after = last;
+            for entry in entries {
+                writer.entry(&entry, &mut chunk);
                 written += 1;
                 if chunk.len() >= CHUNK_BYTES
                     && sink.send(Ok(std::mem::take(&mut chunk))).await.is_err()
