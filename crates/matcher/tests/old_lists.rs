@@ -78,6 +78,15 @@ fn answer(mut stream: TcpStream, asked: &Mutex<Vec<i64>>) {
             break;
         }
     }
+    // A hotline from before snapshots: the feed only.
+    let target = request.split_whitespace().nth(1).unwrap_or_default();
+    if !target.starts_with("/api/v1/hashlist?") {
+        let _ = write!(
+            stream,
+            "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        );
+        return;
+    }
     let query = request
         .split_whitespace()
         .nth(1)
