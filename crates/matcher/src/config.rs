@@ -219,6 +219,11 @@ pub struct SyncSettings {
     /// paging through its feed from the start; default yes. A hotline without snapshots,
     /// or a snapshot that cannot be used, falls back to the feed.
     pub use_snapshot: bool,
+    /// Oldest a page's checkpoint may be when it arrives; default an hour. The hotline signs
+    /// each answer when it sends it, so an older one is an old answer served again: a
+    /// proxy or mirror withholding the list's news behind "nothing new" (or a hotline clock
+    /// far off). Such a page is refused, and the status says so.
+    pub max_checkpoint_age: Duration,
 }
 
 /// The largest page size a matcher asks for: the hotline's own largest page.
@@ -235,6 +240,7 @@ impl Default for SyncSettings {
             max_pages_per_sync: 1_000,
             max_shrink_percent: 50,
             use_snapshot: true,
+            max_checkpoint_age: Duration::from_secs(3600),
         }
     }
 }
@@ -380,6 +386,9 @@ impl MatcherConfig {
         }
         if let Some(v) = file.use_snapshot {
             s.use_snapshot = v;
+        }
+        if let Some(v) = file.max_checkpoint_age_seconds {
+            s.max_checkpoint_age = seconds("max_checkpoint_age_seconds", v)?;
         }
         for hotline in file.hotline {
             let key = match (hotline.key, hotline.key_file, hotline.key_env) {
@@ -581,6 +590,7 @@ struct FileConfig {
     max_pages_per_sync: Option<u32>,
     max_shrink_percent: Option<u8>,
     use_snapshot: Option<bool>,
+    max_checkpoint_age_seconds: Option<f64>,
     #[serde(default)]
     hotline: Vec<HotlineEntry>,
     #[serde(default)]
@@ -707,6 +717,10 @@ mod tests {
             defaults.sync.feedback_interval
         );
         assert_eq!(config.sync.use_snapshot, defaults.sync.use_snapshot);
+        assert_eq!(
+            config.sync.max_checkpoint_age,
+            defaults.sync.max_checkpoint_age
+        );
         assert_eq!(config.state_dir, PathBuf::from("/var/lib/takeback-matcher"));
         let public_key = "MFw2CGG/j/MkFVA6o/d3yeQ+sHo5hV99edv3I9TeJUM="
             .parse()

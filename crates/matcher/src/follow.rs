@@ -109,7 +109,7 @@ impl Follower {
             files,
             sync: config.sync,
             stop,
-            trust: Trust::new(key),
+            trust: Trust::new(key, config.sync.max_checkpoint_age),
         }
     }
 

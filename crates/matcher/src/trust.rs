@@ -10,6 +10,7 @@
 
 use crate::client::{ClientError, Fetched, HotlineClient};
 use crate::wire::CheckedPage;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use takeback_wire::chain::{ChainHead, Checkpoint, FeedPublicKey};
 use takeback_wire::snapshot::SignedSnapshot;
 
@@ -40,13 +41,17 @@ pub(crate) enum Verdict {
 #[derive(Debug)]
 pub(crate) struct Trust {
     keys: Vec<FeedPublicKey>,
+    /// Oldest a checkpoint may be when it arrives.
+    max_age: Duration,
 }
 
 impl Trust {
-    /// Trusts `key` (none: signatures are not checked, the chain still is).
-    pub(crate) fn new(key: Option<FeedPublicKey>) -> Self {
+    /// Trusts `key` (none: signatures are not checked, the chain still is), and no
+    /// checkpoint signed more than `max_age` before it arrives.
+    pub(crate) fn new(key: Option<FeedPublicKey>, max_age: Duration) -> Self {
         Trust {
             keys: key.into_iter().collect(),
+            max_age,
         }
     }
 
@@ -77,6 +82,20 @@ impl Trust {
             return Err(TrustError::Refused(format!(
                 "the page ends at change {} but its checkpoint covers change {}",
                 page.next, checkpoint.seq
+            )));
+        }
+        // The hotline signs each answer as it sends it.
+        let now_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_millis());
+        let age_ms = now_ms.saturating_sub(u128::try_from(checkpoint.time).unwrap_or(0));
+        if age_ms > self.max_age.as_millis() {
+            return Err(TrustError::Refused(format!(
+                "the page's checkpoint was signed {:.1} s ago, longer than \
+                 max_checkpoint_age_seconds = {}: an old answer served again (or the \
+                 hotline's clock is far off)",
+                age_ms as f64 / 1000.0,
+                self.max_age.as_secs_f64()
             )));
         }
         if checkpoint.head != page.head {

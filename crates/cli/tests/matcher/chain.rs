@@ -294,3 +294,32 @@ fn the_first_list_comes_from_the_signed_snapshot_and_an_altered_one_is_refused()
     assert!(proxy.afters().contains(&0), "{:?}", proxy.afters());
     assert_eq!(other.list_status()["pages_refused"], 1);
 }
+
+#[test]
+fn an_old_answer_served_again_is_refused_by_its_age() {
+    let database = Database::sqlite();
+    let hotline = Server::start(&database, &[]);
+    let key = add("partner", "platform", &database);
+    report_hashes(&hotline, 0, 10);
+    let proxy = Proxy::start(&hotline.base);
+    let dir = database.dir.path();
+    let config = write_config(dir, &proxy.url, &key, &hotline.public_key(), 25);
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("max_checkpoint_age_seconds = 1\n{text}")).unwrap();
+    let matcher = MatcherProcess::start(&dir.join("matcher.log"), &["--config", &config]);
+    settles_on(&matcher, &hotline.replay_list(&key, 1000));
+    // The proxy withholds the news: new reports, but "nothing new" as it last was.
+    proxy.freeze(20);
+    report_hashes(&hotline, 100, 10);
+    let refused = eventually(WAIT, || {
+        matcher.list_status()["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("max_checkpoint_age_seconds"))
+    });
+    assert!(refused, "{}", matcher.logs());
+    assert_eq!(matcher.list_status()["entries"], 10);
+    // Once the hotline's own answers come through again, the list catches up.
+    assert!(eventually(WAIT, || proxy.frozen_left() == 0));
+    settles_on(&matcher, &hotline.replay_list(&key, 1000));
+    assert!(matcher.list_status()["last_error"].is_null());
+}

@@ -226,6 +226,10 @@ struct ProxyState {
     recorded: Option<Value>,
     /// Snapshot requests passed on.
     snapshots: usize,
+    /// The last list answer passed on, and how many list requests more get it again
+    /// instead of a fresh one (a proxy withholding news).
+    last_list: Option<Value>,
+    frozen: usize,
 }
 
 /// An HTTP proxy in front of a hotline that can break its list answers.
@@ -277,6 +281,16 @@ impl Proxy {
     /// Alters the next list pages of at least two changes, one alteration each.
     pub fn tamper(&self, tampers: &[Tamper]) {
         self.state.lock().unwrap().tampers.extend(tampers);
+    }
+
+    /// Answers the next `requests` list requests with the last answer passed on, as it
+    /// was, instead of asking the hotline.
+    pub fn freeze(&self, requests: usize) {
+        self.state.lock().unwrap().frozen = requests;
+    }
+
+    pub fn frozen_left(&self) -> usize {
+        self.state.lock().unwrap().frozen
     }
 
     /// Snapshot requests so far.
@@ -458,6 +472,13 @@ fn serve(mut client: TcpStream, state: &Mutex<ProxyState>) -> std::io::Result<()
         };
         if is_list && status == 200 {
             let mut state = state.lock().unwrap();
+            match state.last_list.clone() {
+                Some(last) if state.frozen > 0 => {
+                    state.frozen -= 1;
+                    value = last;
+                }
+                _ => state.last_list = Some(value.clone()),
+            }
             let changes = value["changes"].as_array().map_or(0, Vec::len);
             if changes >= 2 {
                 match state.recorded.clone() {
