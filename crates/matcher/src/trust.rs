@@ -145,17 +145,7 @@ impl Trust {
         if !self.checks_signatures() {
             return Ok(());
         }
-        let key_id = &snapshot.header.key_id;
-        if self.key(key_id).is_none() {
-            self.learn(client)?;
-        }
-        let Some(key) = self.key(key_id) else {
-            return Err(TrustError::Refused(format!(
-                "the snapshot is signed with key {key_id}, which is neither the hotline's \
-                 public key configured here ({}) nor one announced by it",
-                self.keys[0]
-            )));
-        };
+        let key = self.trusted_key(&snapshot.header.key_id, "snapshot", client)?;
         snapshot
             .verify(key)
             .map_err(|error| TrustError::Refused(format!("the snapshot: {error}")))
@@ -171,18 +161,29 @@ impl Trust {
         if !self.checks_signatures() {
             return Ok(());
         }
-        if self.key(&checkpoint.key_id).is_none() {
-            self.learn(client)?;
-        }
-        let Some(key) = self.key(&checkpoint.key_id) else {
-            return Err(TrustError::Refused(format!(
-                "the checkpoint is signed with key {}, which is neither the hotline's public \
-                 key configured here ({}) nor one announced by it",
-                checkpoint.key_id, self.keys[0]
-            )));
-        };
+        let key = self.trusted_key(&checkpoint.key_id, "checkpoint", client)?;
         checkpoint.verify(key).map_err(|error| {
             TrustError::Refused(format!("checkpoint at change {}: {error}", checkpoint.seq))
+        })
+    }
+
+    /// The trusted key with this id, learning the hotline's newer keys first if it is not
+    /// trusted yet; refused if it is still not. `what` names what it signed.
+    fn trusted_key(
+        &mut self,
+        id: &str,
+        what: &str,
+        client: &HotlineClient,
+    ) -> Result<&FeedPublicKey, TrustError> {
+        if self.key(id).is_none() {
+            self.learn(client)?;
+        }
+        let configured = self.keys[0].to_string();
+        self.key(id).ok_or_else(|| {
+            TrustError::Refused(format!(
+                "the {what} is signed with key {id}, which is neither the hotline's public key \
+                 configured here ({configured}) nor one announced by it"
+            ))
         })
     }
 

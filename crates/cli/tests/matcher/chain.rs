@@ -4,9 +4,8 @@
 //! recognised and its new history fetched whole; a rotated key is followed through the old
 //! key's announcement.
 
-use crate::proc::{MatcherProcess, Proxy, Tamper};
+use crate::proc::{MatcherProcess, Proxy, Tamper, prepend_setting};
 use crate::support::{Database, Server, add, eventually, pdq, report_of, takeback};
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -35,24 +34,6 @@ fn write_config(dir: &Path, url: &str, key: &str, public_key: &str, page: u32) -
     path.to_str().unwrap().to_owned()
 }
 
-fn metric_text(base: &str) -> String {
-    ureq::get(format!("{base}/metrics"))
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_to_string()
-        .unwrap()
-}
-
-fn settles_on(matcher: &MatcherProcess, list: &BTreeMap<i64, (String, String, bool)>) {
-    let mut last = Ok(());
-    let settled = eventually(WAIT, || {
-        last = matcher.holds_exactly(list);
-        last.is_ok()
-    });
-    assert!(settled, "{last:?}\n{}", matcher.logs());
-}
-
 #[test]
 fn pages_altered_on_the_way_are_refused_and_the_last_good_list_kept() {
     let database = Database::sqlite();
@@ -63,11 +44,10 @@ fn pages_altered_on_the_way_are_refused_and_the_last_good_list_kept() {
     let dir = database.dir.path();
     let config = write_config(dir, &proxy.url, &key, &hotline.public_key(), 25);
     // Paged from the start, so that the proxy has an old page to replay.
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, format!("use_snapshot = false\n{text}")).unwrap();
+    prepend_setting(&config, "use_snapshot = false");
     let matcher = MatcherProcess::start(&dir.join("matcher.log"), &["--config", &config]);
     let before = hotline.replay_list(&key, 1000);
-    settles_on(&matcher, &before);
+    matcher.settles_on(&before);
     let status = matcher.list_status();
     assert_eq!(status["checkpoint"]["seq"], 30, "{status}");
     assert_eq!(status["checkpoint"]["size"], 30, "{status}");
@@ -90,7 +70,7 @@ fn pages_altered_on_the_way_are_refused_and_the_last_good_list_kept() {
     );
     // No altered page was taken: had one been, the list would hold a wrong hash or miss a
     // change for good, since the cursor moves past a page once it is applied.
-    settles_on(&matcher, &hotline.replay_list(&key, 1000));
+    matcher.settles_on(&hotline.replay_list(&key, 1000));
     let logs = matcher.logs();
     for reason in [
         // FlipHash and Reorder.
@@ -109,9 +89,11 @@ fn pages_altered_on_the_way_are_refused_and_the_last_good_list_kept() {
     assert!(status["pages_refused"].as_u64() >= Some(3), "{status}");
     assert_eq!(status["checkpoint"]["seq"], 40, "{status}");
     assert!(
-        metric_text(&matcher.base).contains("takeback_matcher_pages_refused_total"),
+        matcher
+            .metrics()
+            .contains("takeback_matcher_pages_refused_total"),
         "{}",
-        metric_text(&matcher.base)
+        matcher.metrics()
     );
 }
 
@@ -178,7 +160,7 @@ fn a_hotline_restored_from_an_older_backup_and_written_to_is_followed_into_its_n
     let dir = database.dir.path();
     let config = write_config(dir, &proxy.url, &key, &public_key, 8);
     let matcher = MatcherProcess::start(&dir.join("matcher.log"), &["--config", &config]);
-    settles_on(&matcher, &hotline.replay_list(&key, 1000));
+    matcher.settles_on(&hotline.replay_list(&key, 1000));
     assert_eq!(matcher.list_status()["cursor"], 20);
 
     // Restored from the backup, then written to: its feed passes change 20 again, with
@@ -191,7 +173,7 @@ fn a_hotline_restored_from_an_older_backup_and_written_to_is_followed_into_its_n
     report_hashes(&hotline, 500, 15);
     let restored = hotline.replay_list(&key, 1000);
     assert_eq!(restored.len(), 25);
-    settles_on(&matcher, &restored);
+    matcher.settles_on(&restored);
     let logs = matcher.logs();
     assert!(logs.contains("another history"), "{logs}");
     assert_eq!(matcher.list_status()["cursor"], 25);
@@ -215,7 +197,7 @@ fn a_rotated_key_is_followed_through_the_old_keys_announcement() {
     let dir = database.dir.path();
     let config = write_config(dir, &proxy.url, &key, &old_key, 25);
     let mut matcher = MatcherProcess::start(&dir.join("matcher.log"), &["--config", &config]);
-    settles_on(&matcher, &hotline.replay_list(&key, 1000));
+    matcher.settles_on(&hotline.replay_list(&key, 1000));
 
     let output = takeback()
         .args(["partner", "rotate-key", "--database", &database.url])
@@ -244,7 +226,7 @@ fn a_rotated_key_is_followed_through_the_old_keys_announcement() {
     proxy.retarget(&hotline.base);
     assert_eq!(hotline.public_key(), new_key);
     report_hashes(&hotline, 50, 10);
-    settles_on(&matcher, &hotline.replay_list(&key, 1000));
+    matcher.settles_on(&hotline.replay_list(&key, 1000));
     assert_eq!(matcher.list_status()["checkpoint"]["key"], new_key.as_str());
     assert!(
         matcher.logs().contains("announced by one trusted"),
@@ -254,7 +236,7 @@ fn a_rotated_key_is_followed_through_the_old_keys_announcement() {
     // Configured with the old key still, a restarted matcher follows on just the same.
     matcher.restart();
     report_hashes(&hotline, 80, 10);
-    settles_on(&matcher, &hotline.replay_list(&key, 1000));
+    matcher.settles_on(&hotline.replay_list(&key, 1000));
     assert_eq!(matcher.list_status()["pages_refused"], 0);
 }
 
@@ -268,7 +250,7 @@ fn the_first_list_comes_from_the_signed_snapshot_and_an_altered_one_is_refused()
     let dir = database.dir.path();
     let config = write_config(dir, &proxy.url, &key, &hotline.public_key(), 10);
     let matcher = MatcherProcess::start(&dir.join("matcher.log"), &["--config", &config]);
-    settles_on(&matcher, &hotline.replay_list(&key, 1000));
+    matcher.settles_on(&hotline.replay_list(&key, 1000));
     // One snapshot, then the feed only from its position: no page from the start.
     assert_eq!(proxy.snapshots(), 1);
     let afters = proxy.afters();
@@ -278,7 +260,7 @@ fn the_first_list_comes_from_the_signed_snapshot_and_an_altered_one_is_refused()
     assert!(matcher.logs().contains("read the hotline's snapshot"));
     // Changes after the snapshot follow from its chain head.
     report_hashes(&hotline, 100, 10);
-    settles_on(&matcher, &hotline.replay_list(&key, 1000));
+    matcher.settles_on(&hotline.replay_list(&key, 1000));
 
     // A second matcher whose snapshot is altered on the way refuses it, and pages through
     // the feed instead (each page checked), to the same list.
@@ -287,7 +269,7 @@ fn the_first_list_comes_from_the_signed_snapshot_and_an_altered_one_is_refused()
     std::fs::create_dir_all(&second).unwrap();
     let config = write_config(&second, &proxy.url, &key, &hotline.public_key(), 10);
     let other = MatcherProcess::start(&second.join("matcher.log"), &["--config", &config]);
-    settles_on(&other, &hotline.replay_list(&key, 1000));
+    other.settles_on(&hotline.replay_list(&key, 1000));
     assert_eq!(proxy.tampers_left(), 0);
     let logs = other.logs();
     assert!(logs.contains("the hotline's snapshot is refused"), "{logs}");
@@ -304,10 +286,9 @@ fn an_old_answer_served_again_is_refused_by_its_age() {
     let proxy = Proxy::start(&hotline.base);
     let dir = database.dir.path();
     let config = write_config(dir, &proxy.url, &key, &hotline.public_key(), 25);
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, format!("max_checkpoint_age_seconds = 1\n{text}")).unwrap();
+    prepend_setting(&config, "max_checkpoint_age_seconds = 1");
     let matcher = MatcherProcess::start(&dir.join("matcher.log"), &["--config", &config]);
-    settles_on(&matcher, &hotline.replay_list(&key, 1000));
+    matcher.settles_on(&hotline.replay_list(&key, 1000));
     // The proxy withholds the news: new reports, but "nothing new" as it last was.
     proxy.freeze(20);
     report_hashes(&hotline, 100, 10);
@@ -320,6 +301,6 @@ fn an_old_answer_served_again_is_refused_by_its_age() {
     assert_eq!(matcher.list_status()["entries"], 10);
     // Once the hotline's own answers come through again, the list catches up.
     assert!(eventually(WAIT, || proxy.frozen_left() == 0));
-    settles_on(&matcher, &hotline.replay_list(&key, 1000));
+    matcher.settles_on(&hotline.replay_list(&key, 1000));
     assert!(matcher.list_status()["last_error"].is_null());
 }

@@ -2,7 +2,7 @@
 //! older backup; and the matcher itself killed mid-sync. Each ends holding exactly the
 //! hotline's list.
 
-use crate::proc::{Fault, MatcherProcess, Proxy};
+use crate::proc::{Fault, MatcherProcess, Proxy, prepend_setting};
 use crate::support::{Database, Server, add, eventually, pdq, report_of};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -45,17 +45,11 @@ fn write_config(dir: &Path, url: &str, key: &str, page: u32) -> String {
 /// The config at `path` made to load a whole list page by page through the feed (each
 /// page journaled), not from the hotline's snapshot: what the tests of paging look at.
 fn feed_only(path: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    std::fs::write(path, format!("use_snapshot = false\n{text}")).unwrap();
+    prepend_setting(path, "use_snapshot = false");
 }
 
 fn settles_on(matcher: &MatcherProcess, list: &BTreeMap<i64, (String, String, bool)>) {
-    let mut last = Ok(());
-    let settled = eventually(WAIT, || {
-        last = matcher.holds_exactly(list);
-        last.is_ok()
-    });
-    assert!(settled, "{last:?}\n{}", matcher.logs());
+    matcher.settles_on(list);
 }
 
 #[test]
@@ -188,12 +182,7 @@ fn a_cursor_from_the_future_fetches_the_whole_list_again_only_if_not_much_shorte
             .match_hashes(&serde_json::json!({"pdq": pdq(100)}))
             .is_empty()
     );
-    let metrics = ureq::get(format!("{}/metrics", matcher.base))
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_to_string()
-        .unwrap();
+    let metrics = matcher.metrics();
     assert!(
         metrics.contains("takeback_matcher_list_shrink_refused_total"),
         "{metrics}"

@@ -115,6 +115,27 @@ impl MatcherProcess {
         body["matches"].as_array().unwrap().clone()
     }
 
+    /// Waits (up to 30 s) until it holds exactly `list`; panics with the last difference and
+    /// its log otherwise.
+    pub fn settles_on(&self, list: &std::collections::BTreeMap<i64, (String, String, bool)>) {
+        let mut last = Ok(());
+        let settled = crate::support::eventually(Duration::from_secs(30), || {
+            last = self.holds_exactly(list);
+            last.is_ok()
+        });
+        assert!(settled, "{last:?}\n{}", self.logs());
+    }
+
+    /// Its `/metrics` page.
+    pub fn metrics(&self) -> String {
+        ureq::get(format!("{}/metrics", self.base))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+    }
+
     /// The first list's status.
     pub fn list_status(&self) -> Value {
         let (status, body) = self.get("/v1/status");
@@ -193,6 +214,12 @@ pub enum Fault {
     Html,
     /// 503.
     Unavailable,
+}
+
+/// Puts `line` (a setting) first in the config file at `path`, before any table.
+pub fn prepend_setting(path: &str, line: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, format!("{line}\n{text}")).unwrap();
 }
 
 /// A change to a page of the list made on the way, as a compromised proxy or mirror would,
