@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/hashlist", get(partners::hashlist))
         .route("/api/v1/hashlist/snapshot", get(partners::snapshot))
+        .route("/api/v1/hashlist/entry", get(partners::entry))
         .route("/api/v1/keys", get(partners::keys))
         .route("/api/v1/feedback", post(partners::feedback))
         .route("/api/v1/analyst/queue", get(analysts::queue))

@@ -13,7 +13,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     ),
     paths(
         super::reports::create, super::reports::status, super::reports::withdraw,
-        super::partners::hashlist, super::partners::snapshot, super::partners::keys, super::partners::feedback,
+        super::partners::hashlist, super::partners::snapshot, super::partners::keys, super::partners::entry, super::partners::feedback,
         super::analysts::queue, super::analysts::entry, super::analysts::decide,
         super::takedown::urls, super::takedown::assess, super::takedown::recheck,
         super::takedown::stats,

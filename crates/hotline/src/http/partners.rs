@@ -193,6 +193,78 @@ pub(super) async fn hashlist(
     }))
 }
 
+/// Which fingerprint to look up.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Signal {
+    /// `pdq`, `md5`, `sha256` or `vpdq`.
+    algorithm: Option<String>,
+    /// The fingerprint as the feed gives it: lowercase hex (a video's identity for `vpdq`).
+    value: Option<String>,
+}
+
+/// A list entry's id, found by its fingerprint.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(super) struct EntryId {
+    /// The id feedback names.
+    id: i64,
+}
+
+/// The id of the list entry with exactly this fingerprint: for partners whose systems keep
+/// signals rather than ids (python-threatexchange, Hasher-Matcher-Actioner), to name it in
+/// feedback. Only entries that have been in the feed are found.
+#[utoipa::path(
+    get, path = "/api/v1/hashlist/entry", tag = "partners",
+    params(Signal),
+    security(("partner_key" = [])),
+    responses(
+        (status = 200, body = EntryId),
+        (status = 400, description = "No algorithm or value, or a malformed one", body = super::error::ErrorBody),
+        (status = 401, description = "No key or unknown key", body = super::error::ErrorBody),
+        (status = 403, description = "An analyst token", body = super::error::ErrorBody),
+        (status = 404, description = "`unknown_entry`: no entry with this fingerprint has been on the list", body = super::error::ErrorBody),
+    )
+)]
+pub(super) async fn entry(
+    State(state): State<AppState>,
+    Partner(_partner): Partner,
+    query: Result<Query<Signal>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<EntryId>, ApiError> {
+    let Query(signal) = query
+        .map_err(|rejection| ApiError::bad_request("invalid_parameter", rejection.body_text()))?;
+    let (Some(algorithm), Some(value)) = (signal.algorithm, signal.value) else {
+        return Err(ApiError::bad_request(
+            "invalid_parameter",
+            "give both algorithm (pdq, md5, sha256 or vpdq) and value (lowercase hex)",
+        ));
+    };
+    let algorithm: takeback_wire::Algorithm = algorithm.parse().map_err(|_| {
+        ApiError::bad_request(
+            "invalid_parameter",
+            format!("unknown algorithm {algorithm:?}: pdq, md5, sha256 or vpdq"),
+        )
+    })?;
+    let value = value.trim().to_ascii_lowercase();
+    if value.len() != algorithm.hex_len() || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ApiError::bad_request(
+            "invalid_parameter",
+            format!("a {algorithm} value is {} hex digits", algorithm.hex_len()),
+        ));
+    }
+    match state
+        .store
+        .published_entry_id(algorithm.as_str(), &value)
+        .await?
+    {
+        Some(id) => Ok(Json(EntryId { id })),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_entry",
+            format!("no {algorithm} entry with this value has been on the list"),
+        )),
+    }
+}
+
 /// Most items in one feedback batch.
 const MAX_FEEDBACK_ITEMS: usize = 10_000;
 

@@ -6,6 +6,26 @@ use super::{FeedbackOutcome, Principal, Store, StoreError, now_ms};
 use crate::model::{ChangeOp, EntryState, FeedbackBatch};
 
 impl Store {
+    /// The id of the entry with this fingerprint (`vpdq`: its identity, the SHA-256 of its
+    /// frames), if it has ever been in the feed: how a partner that holds a signal but not
+    /// its id (a python-threatexchange bank) names it in feedback. Entries never published
+    /// are not found, as for feedback by id.
+    pub async fn published_entry_id(
+        &self,
+        algorithm: &str,
+        value: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        let id: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM entries e WHERE algorithm = $1 AND value = $2 \
+             AND EXISTS (SELECT 1 FROM list_changes c WHERE c.entry_id = e.id)",
+        )
+        .bind(algorithm)
+        .bind(value)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(id.map(|(id,)| id))
+    }
+
     /// Adds a partner's outcomes. Unknown entry ids refuse the whole batch. When
     /// `suspend_after` distinct partners have reported an entry as a false positive since
     /// an analyst last decided on it, it is suspended.
