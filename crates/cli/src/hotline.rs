@@ -216,6 +216,9 @@ pub enum PartnerCommand {
     /// now, which is retired. Partners who trust the old key follow the announcement; restart
     /// `takeback serve` to sign with the new key.
     RotateKey(DatabaseArg),
+    /// Write the current list to a file in a format other systems read (python-threatexchange's
+    /// signal file, CSV, TSV, JSON lines), sealed with the signing key beside it.
+    Export(crate::export::ExportArgs),
 }
 
 /// Analysts: the people who review held and suspended entries.
@@ -285,7 +288,7 @@ pub struct NamedArgs {
 }
 
 impl DatabaseArg {
-    fn url(&self) -> DatabaseUrl {
+    pub(crate) fn url(&self) -> DatabaseUrl {
         self.database
             .clone()
             .unwrap_or_else(|| DatabaseUrl::new(DEFAULT_DATABASE))
@@ -498,6 +501,7 @@ pub fn partner(command: &PartnerCommand) -> Result<()> {
         PartnerCommand::Revoke(args) => revoke_principal(TokenKind::Partner, args),
         PartnerCommand::List(database) => list_principals(TokenKind::Partner, database),
         PartnerCommand::Keys(database) => list_signing_keys(database),
+        PartnerCommand::Export(args) => crate::export::run(args),
         PartnerCommand::RotateKey(database) => {
             let (old, new) = with_store(database, async |store| {
                 store.rotate_signing_key(COMMAND_LINE).await

@@ -3,6 +3,8 @@
 //! The binary stays thin: argument parsing, output formatting and error reporting. The
 //! work happens in the library crates, which tests call directly.
 
+#[cfg(feature = "hotline")]
+mod export;
 mod hash;
 #[cfg(feature = "hotline")]
 mod hotline;

@@ -379,6 +379,35 @@ mod tests {
         assert_eq!("zz".parse::<ChainHead>(), Err(ChainError::Head));
     }
 
+    /// Pinned, with the same figures in the python-threatexchange exchange's tests
+    /// (`integrations/python-threatexchange/tests/test_chain.py`): both sides compute
+    /// the chain alike.
+    #[test]
+    fn a_known_feed_chains_to_a_known_head() {
+        let md5 = "9e107d9d372bb6826bd81d3542a419d6";
+        let mut removed = change(2, md5);
+        (removed.op, removed.id, removed.verified) = (ChangeOp::Remove, 7, true);
+        let mut first = change(1, md5);
+        first.id = 7;
+        let picture = ListChange {
+            seq: 3,
+            op: ChangeOp::Add,
+            id: 8,
+            algorithm: Algorithm::Pdq,
+            value: "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22".into(),
+            quality: Some(100),
+            verified: true,
+            frames: None,
+        };
+        let head = [first, removed, picture]
+            .iter()
+            .fold(ChainHead::GENESIS, |head, change| head.extend(change));
+        assert_eq!(
+            head.to_string(),
+            "25256e989ed882b4f55c46e2e9fbe3bafb86cd39028fa533755120299598316c"
+        );
+    }
+
     #[test]
     fn a_checkpoint_verifies_under_its_key_only() {
         let key = FeedSigningKey::from_seed([7; 32]);

@@ -11,6 +11,8 @@
 //!   [`VideoFrame`]s).
 //! - [`chain`]: the feed's hash chain and signed [`Checkpoint`](chain::Checkpoint)s.
 //! - [`snapshot`]: `GET /api/v1/hashlist/snapshot`, the whole list in one signed stream.
+//! - [`export`]: `takeback partner export`'s seal, which binds an exported file to a
+//!   signed checkpoint.
 //! - [`feedback`]: `POST /api/v1/feedback`.
 //! - [`error`]: the one error body, `{"error": {"code", "message"}}`, and the codes a
 //!   client acts on.
@@ -37,6 +39,7 @@
 pub mod chain;
 mod digest;
 pub mod error;
+pub mod export;
 pub mod feed;
 pub mod feedback;
 mod hash;

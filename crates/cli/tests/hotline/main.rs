@@ -18,6 +18,7 @@ mod console_admin;
 mod console_records;
 mod defences;
 mod durability;
+mod exports;
 mod faults;
 mod feed_chain;
 mod guard_reload;
