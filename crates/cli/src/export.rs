@@ -33,6 +33,10 @@ pub struct ExportArgs {
     /// The collab name the CSV and TSV formats give each row.
     #[arg(long, default_value = "takeback")]
     collab: String,
+    /// The signing key's file, when `takeback serve` is given one (its
+    /// --signing-key-file). [default: the key kept in the database]
+    #[arg(long, env = "TAKEBACK_SIGNING_KEY_FILE", value_name = "FILE")]
+    signing_key_file: Option<PathBuf>,
     #[command(flatten)]
     database: DatabaseArg,
 }
@@ -64,9 +68,26 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     let store = runtime
         .block_on(Store::connect(url.expose(), 2))
         .with_context(|| format!("cannot open the database {url}"))?;
-    let key = runtime
-        .block_on(store.signing_key())
-        .context("cannot read the list's signing key")?;
+    let key = match &args.signing_key_file {
+        Some(path) => {
+            let key = takeback_hotline::read_signing_key_file(path)?;
+            // Only the key signing now: a seal by another would not verify for partners.
+            let published = runtime.block_on(store.signing_keys())?;
+            let public = key.public_key().to_string();
+            anyhow::ensure!(
+                published
+                    .iter()
+                    .any(|p| p.public_key == public && p.retired_at.is_none()),
+                "{} holds key {public}, which is not the one signing the list: give the file \
+                 takeback serve uses",
+                path.display()
+            );
+            key
+        }
+        None => runtime
+            .block_on(store.signing_key())
+            .context("cannot read the list's signing key")?,
+    };
 
     // The store writes the list as a snapshot (one consistent read); it is read back here,
     // entry by entry, without holding the list in memory.

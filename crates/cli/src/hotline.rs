@@ -176,6 +176,13 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     metrics_token: Option<String>,
+    /// The file holding the key that signs the hash list's checkpoints: a PKCS#8 PEM
+    /// Ed25519 private key (`openssl genpkey -algorithm ed25519 -out FILE`) or its 32-byte
+    /// seed in base64. Its secret is never stored in the database (nor in its backups);
+    /// a new file takes over from the key signing until then, which announces it when its
+    /// secret is at hand. [default: a key made on first start, kept in the database]
+    #[arg(long, env = "TAKEBACK_SIGNING_KEY_FILE", value_name = "FILE")]
+    signing_key_file: Option<PathBuf>,
     /// Log format: `json` lines, or `text` for people. [default: text on a terminal, json
     /// otherwise]
     #[arg(long, env = "TAKEBACK_LOG_FORMAT", value_enum)]
@@ -341,6 +348,9 @@ pub fn serve(args: ServeArgs) -> Result<()> {
     if args.exact_guard_list.is_some() {
         config.exact_guard_list = args.exact_guard_list;
     }
+    if args.signing_key_file.is_some() {
+        config.signing_key_file = args.signing_key_file;
+    }
     if args.metrics_listen.is_some() {
         config.metrics_listen = args.metrics_listen;
     }
@@ -505,6 +515,15 @@ pub fn partner(command: &PartnerCommand) -> Result<()> {
         PartnerCommand::RotateKey(database) => {
             let (old, new) = with_store(database, async |store| {
                 store.rotate_signing_key(COMMAND_LINE).await
+            })
+            .map_err(|error| match error.downcast_ref() {
+                Some(takeback_hotline::StoreError::SigningKeyInFile(key)) => anyhow::anyhow!(
+                    "the key that signs the list ({key}) is kept in a file: to rotate it, make \
+                     a new key (openssl genpkey -algorithm ed25519 -out FILE) and restart \
+                     takeback serve with --signing-key-file FILE; tell partners the new key, \
+                     which the old one cannot announce from here"
+                ),
+                _ => error,
             })?;
             let mut stdout = std::io::stdout();
             writeln!(stdout, "{new}")?;
@@ -523,7 +542,11 @@ pub fn partner(command: &PartnerCommand) -> Result<()> {
 fn list_signing_keys(database: &DatabaseArg) -> Result<()> {
     let keys = with_store(database, async |store| {
         // Made on first use, as `takeback serve` does: a new hotline has one to give out.
-        store.signing_key().await?;
+        // One kept in a file is listed all the same.
+        match store.signing_key().await {
+            Ok(_) | Err(takeback_hotline::StoreError::SigningKeyInFile(_)) => {}
+            Err(error) => return Err(error),
+        }
         store.signing_keys().await
     })?;
     let mut stdout = std::io::stdout().lock();

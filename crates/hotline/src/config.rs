@@ -78,6 +78,10 @@ pub struct HotlineConfig {
     pub metrics_listen: Option<SocketAddr>,
     /// The bearer token `/metrics` asks for, if any.
     pub metrics_token: Option<Secret>,
+    /// The file holding the key that signs the feed's checkpoints (a PKCS#8 PEM Ed25519
+    /// private key, or its seed in base64), kept out of the database and its backups.
+    /// Without it the hotline makes a key on first start and keeps it in the database.
+    pub signing_key_file: Option<std::path::PathBuf>,
     /// The reporter pages (`[pages]`).
     pub pages: PagesSettings,
     /// Where the pages tell people to get help (`[support]`): set these for your country.
@@ -143,6 +147,7 @@ impl Default for HotlineConfig {
             hashlist_page_limit: 10_000,
             metrics_listen: None,
             metrics_token: None,
+            signing_key_file: None,
             pages: PagesSettings::default(),
             support: SupportContacts::default(),
             takedown: TakedownSettings::default(),

@@ -57,6 +57,9 @@ pub enum ServeError {
     /// The takedown settings or the contacts file are unusable.
     #[error(transparent)]
     Takedown(#[from] takedown::worker::TakedownError),
+    /// The signing key file could not be read.
+    #[error(transparent)]
+    SigningKey(#[from] SigningKeyFileError),
     /// The address could not be bound, or serving failed.
     #[error("cannot listen on {address}: {source}")]
     Listen {
@@ -65,6 +68,44 @@ pub enum ServeError {
         /// Why.
         source: std::io::Error,
     },
+}
+
+/// Why a signing key file (`signing_key_file`) could not be used.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot use the signing key file {}: {reason}", path.display())]
+pub struct SigningKeyFileError {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// Why.
+    pub reason: String,
+}
+
+/// Reads the key that signs the feed from its file: a PKCS#8 PEM Ed25519 private key
+/// (`openssl genpkey -algorithm ed25519 -out FILE`) or its 32-byte seed in base64. Warns
+/// when others than its owner may read it.
+pub fn read_signing_key_file(
+    path: &std::path::Path,
+) -> Result<takeback_wire::chain::FeedSigningKey, SigningKeyFileError> {
+    let error = |reason: String| SigningKeyFileError {
+        path: path.to_owned(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
+    let key = takeback_wire::chain::FeedSigningKey::from_file_text(&text)
+        .map_err(|e| error(e.to_string()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(metadata) = std::fs::metadata(path)
+            && metadata.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(
+                path = %path.display(),
+                "the signing key file can be read by others than its owner: chmod 600 it"
+            );
+        }
+    }
+    Ok(key)
 }
 
 /// Runs the hotline until `shutdown` completes. `on_listening` is told the bound address
@@ -93,13 +134,21 @@ pub async fn serve(
         guard_list_hashes = guard.len(),
         "database ready"
     );
-    let feed_key = store
-        .signing_key()
-        .await
-        .map_err(|source| ServeError::Store {
-            database: config.database.redacted(),
-            source,
-        })?;
+    let store_error = |source| ServeError::Store {
+        database: config.database.redacted(),
+        source,
+    };
+    let feed_key = match &config.signing_key_file {
+        Some(path) => {
+            let key = read_signing_key_file(path)?;
+            store
+                .adopt_signing_key(&key, ("system", "signing_key_file"))
+                .await
+                .map_err(store_error)?;
+            key
+        }
+        None => store.signing_key().await.map_err(store_error)?,
+    };
     tracing::info!(
         public_key = %feed_key.public_key(),
         "the feed's checkpoints are signed with this Ed25519 key: partners configure it \

@@ -96,6 +96,12 @@ pub enum ChainError {
     /// The signature does not verify under the key.
     #[error("the checkpoint's signature does not verify under the hotline's key")]
     BadSignature,
+    /// Not a signing key file: a base64 seed, or a PKCS#8 PEM Ed25519 private key.
+    #[error(
+        "a signing key is an Ed25519 private key in PKCS#8 PEM (`openssl genpkey -algorithm \
+         ed25519`) or its 32-byte seed in base64"
+    )]
+    SecretKey,
     /// The checkpoint names another key.
     #[error("signed by key {found}, not the expected {expected}")]
     OtherKey {
@@ -290,6 +296,33 @@ impl FeedSigningKey {
         FeedSigningKey(SigningKey::from_bytes(&seed))
     }
 
+    /// The key in a key file's text: a PKCS#8 PEM Ed25519 private key, as `openssl genpkey
+    /// -algorithm ed25519` writes it, or the 32-byte seed in base64.
+    pub fn from_file_text(text: &str) -> Result<Self, ChainError> {
+        // An Ed25519 PKCS#8 v1 private key is 48 bytes of DER: this fixed prefix (version 0,
+        // algorithm id 1.3.101.112, an octet string wrapping the 32-byte seed), then the seed.
+        const PKCS8_PREFIX: [u8; 16] = [
+            0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22,
+            0x04, 0x20,
+        ];
+        let text = text.trim();
+        let bytes = if let Some(pem) = text.strip_prefix("-----BEGIN PRIVATE KEY-----") {
+            let body = pem
+                .strip_suffix("-----END PRIVATE KEY-----")
+                .ok_or(ChainError::SecretKey)?;
+            let body: String = body.split_whitespace().collect();
+            let der = BASE64.decode(body).map_err(|_| ChainError::SecretKey)?;
+            match der.strip_prefix(&PKCS8_PREFIX[..]) {
+                Some(seed) => seed.to_vec(),
+                None => return Err(ChainError::SecretKey),
+            }
+        } else {
+            BASE64.decode(text).map_err(|_| ChainError::SecretKey)?
+        };
+        let seed: [u8; 32] = bytes.try_into().map_err(|_| ChainError::SecretKey)?;
+        Ok(FeedSigningKey::from_seed(seed))
+    }
+
     /// The secret seed, to store.
     pub fn seed(&self) -> [u8; 32] {
         self.0.to_bytes()
@@ -436,6 +469,34 @@ mod tests {
         assert_eq!("abc".parse::<FeedPublicKey>(), Err(ChainError::PublicKey));
         // Debug never shows the secret.
         assert!(!format!("{key:?}").contains(&BASE64.encode(key.seed())));
+    }
+
+    #[test]
+    fn a_key_file_holds_a_pem_key_or_a_base64_seed() {
+        // `openssl genpkey -algorithm ed25519` of the seed 0x01 × 32.
+        let pem = "-----BEGIN PRIVATE KEY-----\n\
+                   MC4CAQAwBQYDK2VwBCIEIAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB\n\
+                   -----END PRIVATE KEY-----\n";
+        let key = FeedSigningKey::from_file_text(pem).expect("reads");
+        assert_eq!(key.seed(), [1; 32]);
+        let seed = format!("{}\n", BASE64.encode([2; 32]));
+        assert_eq!(
+            FeedSigningKey::from_file_text(&seed).expect("reads").seed(),
+            [2; 32]
+        );
+        for bad in [
+            "",
+            "not base64!",
+            &BASE64.encode([3; 31]),
+            "-----BEGIN PRIVATE KEY-----\nMC4CAQ==\n-----END PRIVATE KEY-----",
+            "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB\n",
+        ] {
+            assert_eq!(
+                FeedSigningKey::from_file_text(bad).map(|_| ()),
+                Err(ChainError::SecretKey),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

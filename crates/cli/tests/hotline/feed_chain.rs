@@ -362,3 +362,148 @@ fn the_snapshot_is_the_list_the_feed_gives_signed_at_its_position() {
         assert_eq!(fetch_snapshot(&server, Some(&analyst)).0, 403);
     }
 }
+
+/// Makes an Ed25519 key file with OpenSSL, as an operator would; returns its path and the
+/// public key as `GET /api/v1/keys` gives it.
+fn openssl_key(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String) {
+    let path = dir.join(name);
+    let made = std::process::Command::new("openssl")
+        .args(["genpkey", "-algorithm", "ed25519", "-out"])
+        .arg(&path)
+        .output()
+        .expect("openssl is installed (Debian's openssl package)");
+    assert!(made.status.success(), "{made:?}");
+    // The DER public key ends with the 32 raw bytes.
+    let public = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("openssl pkey -pubout -outform DER -in \"$0\" | tail -c 32 | base64")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(public.status.success(), "{public:?}");
+    (
+        path,
+        String::from_utf8(public.stdout).unwrap().trim().to_owned(),
+    )
+}
+
+/// Runs `takeback serve` that must refuse to start; returns its stderr.
+fn serve_refuses(db: &Database, args: &[&str]) -> String {
+    let log = db.dir.path().join("refused.log");
+    let _ = std::fs::remove_file(&log);
+    let mut command = takeback();
+    command
+        .args(["serve", "--listen", "127.0.0.1:0", "--database", &db.url])
+        .args(args)
+        .env_remove("TAKEBACK_DATABASE_URL")
+        .env_remove("TAKEBACK_CONFIG")
+        .env_remove("TAKEBACK_SIGNING_KEY_FILE");
+    let mut child = spawn_logged(command, &log);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("takeback serve {args:?} started when it should have refused");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    std::fs::read_to_string(&log).unwrap()
+}
+
+#[test]
+fn a_signing_key_file_signs_without_its_secret_in_the_database() {
+    for db in Database::all() {
+        let dir = db.dir.path();
+        // A hotline that made its own key, and then is given one in a file.
+        let first = Server::start(&db, &[]);
+        let key = add("partner", "P", &db);
+        first.report(&report_of(&[pdq(61)], &[]));
+        let made: FeedPublicKey = published_key(&first);
+        drop(first);
+        let (file, public) = openssl_key(dir, "signing.pem");
+        let file_arg = file.display().to_string();
+        let server = Server::start(&db, &["--signing-key-file", &file_arg]);
+        let (_, keys) = server.get("/api/v1/keys", None);
+        let keys: PublishedKeys = serde_json::from_value(keys).unwrap();
+        assert_eq!(keys.keys.len(), 2);
+        // Announced by the key made before, which retires.
+        let adopted = keys.keys[0]
+            .endorsed(&made)
+            .expect("announced by the old key");
+        assert_eq!(adopted.to_string(), public);
+        assert!(keys.keys[1].retired_at.is_some());
+        let checkpoints = follow_checked(&server, &key, &adopted, 5);
+        assert_eq!(checkpoints.last().unwrap().key_id, public);
+        // Its secret is not in the database.
+        let stored = rows(
+            &db.url,
+            &format!("SELECT seed FROM signing_keys WHERE public_key = '{public}'"),
+        );
+        assert_eq!(stored, [[""]]);
+        let audit = rows(
+            &db.url,
+            "SELECT detail FROM audit_log WHERE action = 'signing_key_configured'",
+        );
+        assert!(audit[0][0].contains(&public), "{audit:?}");
+        drop(server);
+
+        // Without the file, nothing can sign: said, at start and by the commands.
+        let refused = serve_refuses(&db, &[]);
+        assert!(refused.contains("signing_key_file"), "{refused}");
+        let export = |extra: &[&str]| {
+            takeback()
+                .args(["partner", "export", "--format", "jsonl", "--output"])
+                .arg(dir.join("list.jsonl"))
+                .args(["--database", &db.url])
+                .args(extra)
+                .env_remove("TAKEBACK_SIGNING_KEY_FILE")
+                .output()
+                .unwrap()
+        };
+        let without = export(&[]);
+        assert_eq!(without.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&without.stderr).contains("signing_key_file"));
+        let with = export(&["--signing-key-file", &file_arg]);
+        assert!(with.status.success(), "{with:?}");
+        let verified = takeback()
+            .arg("verify")
+            .arg(dir.join("list.jsonl"))
+            .args(["--public-key", &public])
+            .output()
+            .unwrap();
+        assert!(verified.status.success(), "{verified:?}");
+        let rotate = takeback()
+            .args(["partner", "rotate-key", "--database", &db.url])
+            .output()
+            .unwrap();
+        assert_eq!(rotate.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&rotate.stderr).contains("kept in a file"));
+        let listed = takeback()
+            .args(["partner", "keys", "--database", &db.url])
+            .output()
+            .unwrap();
+        assert!(listed.status.success(), "{listed:?}");
+        assert!(String::from_utf8_lossy(&listed.stdout).contains(&public));
+
+        // Another file takes over, unannounced (the old secret is not at hand); the old
+        // one, retired, is refused; so are a missing and a malformed file.
+        let (second, second_public) = openssl_key(dir, "second.pem");
+        let server = Server::start(&db, &["--signing-key-file", &second.display().to_string()]);
+        assert_eq!(server.public_key(), second_public);
+        let (_, keys) = server.get("/api/v1/keys", None);
+        assert!(keys["keys"][0].get("endorsed_by").is_none(), "{keys}");
+        drop(server);
+        let retired = serve_refuses(&db, &["--signing-key-file", &file_arg]);
+        assert!(retired.contains("retired"), "{retired}");
+        let missing = serve_refuses(&db, &["--signing-key-file", "/no/such/key.pem"]);
+        assert!(missing.contains("/no/such/key.pem"), "{missing}");
+        let garbage = dir.join("garbage.pem");
+        std::fs::write(&garbage, "not a key").unwrap();
+        let malformed = serve_refuses(&db, &["--signing-key-file", &garbage.display().to_string()]);
+        assert!(malformed.contains("PKCS#8"), "{malformed}");
+    }
+}

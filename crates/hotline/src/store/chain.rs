@@ -248,7 +248,7 @@ impl Store {
         .fetch_optional(&self.read)
         .await?;
         if let Some(seed) = newest {
-            return stored_key(&seed);
+            return self.stored_or_in_file(&seed).await;
         }
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed)?;
@@ -270,9 +270,112 @@ impl Store {
         )
         .fetch_one(&self.write)
         .await?;
-        let key = stored_key(&first)?;
+        let key = self.stored_or_in_file(&first).await?;
         tracing::info!(public_key = %key.public_key(), "made the key that signs the feed's checkpoints");
         Ok(key)
+    }
+
+    /// The signing key from its stored seed; [`StoreError::SigningKeyInFile`] when the seed
+    /// is kept in a file instead (stored empty).
+    async fn stored_or_in_file(&self, seed: &str) -> Result<FeedSigningKey, StoreError> {
+        if !seed.is_empty() {
+            return stored_key(seed);
+        }
+        let public: String = sqlx::query_scalar(
+            "SELECT public_key FROM signing_keys WHERE retired_at IS NULL \
+             ORDER BY created_at DESC, public_key LIMIT 1",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        Err(StoreError::SigningKeyInFile(public))
+    }
+
+    /// Signs with `key`, whose secret is kept in a file (`signing_key_file`) and never
+    /// stored: its public half is published (`GET /api/v1/keys`). A key met for the first
+    /// time takes over from the one signing until now, which announces it (endorses it)
+    /// when its secret is at hand (kept in the database), and retires; the audit log says
+    /// so. A retired key is refused. `by` is who did it, for the audit log.
+    pub async fn adopt_signing_key(
+        &self,
+        key: &FeedSigningKey,
+        by: (&str, &str),
+    ) -> Result<(), StoreError> {
+        let public = key.public_key().to_string();
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        let known: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT retired_at FROM signing_keys WHERE public_key = $1")
+                .bind(&public)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match known {
+            Some(None) => return Ok(()),
+            Some(Some(_)) => return Err(StoreError::RetiredSigningKey(public)),
+            None => {}
+        }
+        let signing: Option<(String, String)> = sqlx::query_as(
+            "SELECT public_key, seed FROM signing_keys WHERE retired_at IS NULL \
+             ORDER BY created_at DESC, public_key LIMIT 1",
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let mut endorsement = None;
+        if let Some((old_public, old_seed)) = &signing {
+            sqlx::query("UPDATE signing_keys SET retired_at = $1 WHERE public_key = $2")
+                .bind(now)
+                .bind(old_public)
+                .execute(&mut *tx)
+                .await?;
+            if !old_seed.is_empty() {
+                let old = stored_key(old_seed)?;
+                endorsement = Some((old_public.clone(), old.endorse(&key.public_key(), now)));
+            }
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO signing_keys (public_key, seed, created_at, endorsed_by, endorsement) \
+             VALUES ($1, '', $2, $3, $4) ON CONFLICT (public_key) DO NOTHING",
+        )
+        .bind(&public)
+        .bind(now)
+        .bind(endorsement.as_ref().map(|(by, _)| by.as_str()))
+        .bind(
+            endorsement
+                .as_ref()
+                .map(|(_, signature)| signature.as_str()),
+        )
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            // Another server given the same file adopted it first: nothing more to do.
+            return Ok(());
+        }
+        let detail = match (&signing, &endorsement) {
+            (Some((old, _)), Some(_)) => format!("{public} (from a file) took over from {old}"),
+            (Some((old, _)), None) => format!(
+                "{public} (from a file) took over from {old}, whose secret is not at hand to \
+                 announce it: partners must be given the new key"
+            ),
+            (None, _) => format!("{public} (from a file) signs the feed"),
+        };
+        audit(
+            &mut *tx,
+            now,
+            by.0,
+            by.1,
+            "signing_key_configured",
+            None,
+            Some(&detail),
+        )
+        .await?;
+        tx.commit().await?;
+        if signing.is_some() && endorsement.is_none() {
+            tracing::warn!(
+                public_key = %public,
+                "the new signing key could not be announced by the old one, whose secret was in \
+                 a file: give partners the new public key"
+            );
+        }
+        Ok(())
     }
 
     /// The public keys checkpoints are and were signed with, newest first, each with the

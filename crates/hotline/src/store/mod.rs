@@ -142,6 +142,20 @@ pub enum StoreError {
         "another rotation retired the signing key first; list the keys and run it again if need be"
     )]
     RotationRace,
+    /// The signing key is kept in a file (`signing_key_file`), not the database: this
+    /// process was not given it.
+    #[error(
+        "the key that signs the feed ({0}) is kept in a file, not in the database: give this \
+         command or server the same signing_key_file (TAKEBACK_SIGNING_KEY_FILE)"
+    )]
+    SigningKeyInFile(String),
+    /// A signing key file holds a key that was retired: signing with it again would undo a
+    /// rotation partners have followed.
+    #[error(
+        "the signing key file holds key {0}, which was retired: make a new key (openssl \
+         genpkey -algorithm ed25519) and give that"
+    )]
+    RetiredSigningKey(String),
     /// A stored value could not be read back (a bug or a damaged database).
     #[error("unexpected value in the database: {0}")]
     Corrupt(String),
