@@ -375,13 +375,17 @@ impl Follower {
                 return Ok(None);
             }
         };
+        let read_seconds = started.elapsed().as_secs_f64();
         let list = SourceList::from_entries(entries);
         let header = &signed.header;
+        // The split shows where a slow start goes (bench/matcher/ready.py reads it).
         tracing::info!(
             hotline = name,
             entries = list.len(),
             position = header.seq,
             seconds = started.elapsed().as_secs_f64(),
+            read_seconds,
+            index_seconds = started.elapsed().as_secs_f64() - read_seconds,
             "read the hotline's snapshot of its whole list"
         );
         Ok(Some(FreshList {
@@ -479,9 +483,11 @@ impl Follower {
                 .increment(1);
             return Err(refused);
         }
+        let writing = Instant::now();
         if let Some(files) = self.files.as_mut() {
             files.write_snapshot(&fresh, at, head)?;
         }
+        let write_seconds = writing.elapsed().as_secs_f64();
         // Outcomes may still come in for entries that were on the old list.
         let old_ids: Vec<i64> = self
             .source
@@ -505,6 +511,7 @@ impl Follower {
             hotline = name,
             entries = self.source.list.load().len(),
             cursor = at,
+            write_seconds,
             "the whole list was fetched and is in use"
         );
         Ok(())

@@ -100,10 +100,16 @@ pub(super) async fn snapshot(
     let name = partner.name.clone();
     tokio::spawn(async move {
         let _permit = permit;
+        let started = std::time::Instant::now();
         let result = store.write_snapshot(&key, &sender).await;
         match result {
             Ok(()) => {
                 metrics::counter!("takeback_hashlist_snapshots_served_total").increment(1);
+                tracing::info!(
+                    partner = name,
+                    seconds = started.elapsed().as_secs_f64(),
+                    "sent a snapshot of the list"
+                );
             }
             Err(error) => {
                 // The body ends in an error: the partner sees a cut-off snapshot, whose
