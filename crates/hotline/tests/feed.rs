@@ -1,7 +1,8 @@
 //! Model-based test of the hash list feed: after any sequence of reports, withdrawals,
 //! analyst decisions and false-positive reports, replaying the feed from the beginning
 //! gives exactly the entries the database holds as listed, with consecutive numbers, and
-//! every listed entry is still named by an open report.
+//! every listed entry is still named by an open report; and the snapshot of the list is
+//! exactly that list, at the feed's last position.
 
 #![allow(clippy::unwrap_used)]
 
@@ -212,6 +213,43 @@ async fn check(store: &Store, cases: &[(CaseId, String, Vec<usize>, bool)]) {
     for (value, _) in listed.values() {
         assert!(open.contains(value), "a listed entry no open report names");
     }
+    snapshot_is_the_replayed_feed(store, &replayed, changes.len() as i64).await;
+}
+
+/// The snapshot (`GET /api/v1/hashlist/snapshot`'s body) holds exactly the list the feed
+/// replays to, at the feed's last position, signed.
+async fn snapshot_is_the_replayed_feed(
+    store: &Store,
+    replayed: &BTreeMap<i64, (String, bool)>,
+    last_seq: i64,
+) {
+    let key = takeback_wire::chain::FeedSigningKey::from_seed([4; 32]);
+    let (sender, mut receiver) = tokio::sync::mpsc::channel(4);
+    // The sender goes with the writer, so that the reader sees the end when it is done.
+    let write = async move { store.write_snapshot(&key, &sender).await };
+    let (written, bytes) = tokio::join!(write, async {
+        let mut bytes = Vec::new();
+        while let Some(chunk) = receiver.recv().await {
+            bytes.extend(chunk.unwrap());
+        }
+        bytes
+    });
+    written.unwrap();
+    let mut reader = takeback_wire::snapshot::SnapshotReader::open(bytes.as_slice()).unwrap();
+    let mut held = BTreeMap::new();
+    while let Some(entry) = reader.next_entry().unwrap() {
+        held.insert(entry.id, (entry.hash.to_hex(), entry.verified));
+    }
+    let signed = reader.finish().unwrap();
+    signed
+        .verify(&takeback_wire::chain::FeedSigningKey::from_seed([4; 32]).public_key())
+        .unwrap();
+    assert_eq!(
+        &held, replayed,
+        "the snapshot is the list the feed replays to"
+    );
+    assert_eq!(signed.header.seq, last_seq);
+    assert_eq!(signed.header.size, replayed.len() as i64);
 }
 
 proptest! {
