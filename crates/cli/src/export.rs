@@ -216,18 +216,18 @@ fn write_export(args: &ExportArgs, input: impl Read, path: &Path) -> Result<Writ
 fn signal_of(entry: &SnapshotEntry) -> String {
     match &entry.frames {
         Some(frames) if entry.algorithm == Algorithm::Vpdq => {
-            let frames: Vec<String> = frames
-                .iter()
-                .map(|frame| {
-                    format!(
-                        "{},{},{:.3}",
-                        frame.hash.to_hex(),
-                        frame.quality,
-                        frame.timestamp
-                    )
-                })
-                .collect();
-            serde_json::to_string(&frames).unwrap_or_default()
+            let video = takeback_vpdq::VideoFingerprint {
+                frames: (0..)
+                    .zip(frames)
+                    .map(|(number, frame)| takeback_vpdq::VpdqFrame {
+                        frame: number,
+                        hash: frame.hash,
+                        quality: frame.quality,
+                        timestamp: frame.timestamp,
+                    })
+                    .collect(),
+            };
+            takeback_vpdq::format::write_signal(&video)
         }
         _ => entry.hash.to_hex(),
     }

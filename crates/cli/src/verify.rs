@@ -74,20 +74,12 @@ fn verify_snapshot(args: &VerifyArgs, file: File) -> Result<Outcome> {
         header.time,
         &header.key_id,
     )?;
-    if let Err(error) = signed.verify(&args.public_key) {
-        eprintln!(
-            "{} does NOT verify under {}: {error}",
-            args.file.display(),
-            args.public_key
-        );
-        return Ok(Outcome::SomeFailed);
-    }
-    eprintln!(
-        "{} verifies: it is the list the hotline signed at position {}.",
-        args.file.display(),
-        header.seq
-    );
-    Ok(Outcome::Done)
+    Ok(verdict(
+        args,
+        signed.verify(&args.public_key),
+        "signed",
+        header.seq,
+    ))
 }
 
 fn verify_export(args: &VerifyArgs, mut file: File) -> Result<Outcome> {
@@ -117,20 +109,38 @@ fn verify_export(args: &VerifyArgs, mut file: File) -> Result<Outcome> {
         checkpoint.time,
         &checkpoint.key_id,
     )?;
-    if let Err(error) = seal.verify(&args.public_key, &digest) {
-        eprintln!(
-            "{} does NOT verify under {}: {error}",
-            args.file.display(),
-            args.public_key
-        );
-        return Ok(Outcome::SomeFailed);
+    Ok(verdict(
+        args,
+        seal.verify(&args.public_key, &digest),
+        "sealed",
+        checkpoint.seq,
+    ))
+}
+
+/// Says whether the file verified (the hotline `signed` or `sealed` it at `seq`).
+fn verdict(
+    args: &VerifyArgs,
+    checked: Result<(), impl std::fmt::Display>,
+    how: &str,
+    seq: i64,
+) -> Outcome {
+    match checked {
+        Ok(()) => {
+            eprintln!(
+                "{} verifies: it is the list the hotline {how} at position {seq}.",
+                args.file.display()
+            );
+            Outcome::Done
+        }
+        Err(error) => {
+            eprintln!(
+                "{} does NOT verify under {}: {error}",
+                args.file.display(),
+                args.public_key
+            );
+            Outcome::SomeFailed
+        }
     }
-    eprintln!(
-        "{} verifies: it is the list the hotline sealed at position {}.",
-        args.file.display(),
-        checkpoint.seq
-    );
-    Ok(Outcome::Done)
 }
 
 fn print_position(

@@ -36,6 +36,19 @@ def command(state: pathlib.Path, *args: str, expect: int = 0, verbose: bool = Fa
     return output
 
 
+def add_collab(state: pathlib.Path, hotline: Hotline, url: str) -> None:
+    """The issue's sequence: the extension enabled, and the collab `hotline` following
+    `url` (the hotline, or a proxy in front of it) as a new partner."""
+    config = {
+        "name": "hotline",
+        "hotline_url": url,
+        "api_key": hotline.partner("platform"),
+        "public_key": hotline.public_key(),
+    }
+    command(state, "threatexchange", "config", "extensions", "add", "takeback_threatexchange")
+    command(state, "threatexchange", "config", "collab", "edit", "takeback", "--create", "--json", json.dumps(config))
+
+
 @pytest.fixture
 def quorum_of_one(tmp_path: pathlib.Path) -> t.Iterator[Hotline]:
     dir = tmp_path / "hotline"
@@ -56,14 +69,7 @@ def test_fetch_match_and_a_false_positive_with_the_threatexchange_command(
     # facebook/ThreatExchange#1318.)
     hotline.report(hashes[:2] + hashes[3:])
     state = tmp_path / "state"
-    config = {
-        "name": "hotline",
-        "hotline_url": hotline.url,
-        "api_key": hotline.partner("platform"),
-        "public_key": hotline.public_key(),
-    }
-    command(state, "threatexchange", "config", "extensions", "add", "takeback_threatexchange")
-    command(state, "threatexchange", "config", "collab", "edit", "takeback", "--create", "--json", json.dumps(config))
+    add_collab(state, hotline, hotline.url)
     command(state, "threatexchange", "fetch")
 
     matched = command(state, "threatexchange", "match", "photo", str(pictures[0]))
@@ -100,14 +106,7 @@ def test_the_threatexchange_command_refuses_an_altered_page(hotline: Hotline, tm
     try:
         proxy.tamper = "flip"
         state = tmp_path / "state"
-        config = {
-            "name": "hotline",
-            "hotline_url": proxy.url,
-            "api_key": hotline.partner("platform"),
-            "public_key": hotline.public_key(),
-        }
-        command(state, "threatexchange", "config", "extensions", "add", "takeback_threatexchange")
-        command(state, "threatexchange", "config", "collab", "edit", "takeback", "--create", "--json", json.dumps(config))
+        add_collab(state, hotline, proxy.url)
         output = command(state, "threatexchange", "fetch", expect=3, verbose=True)
         assert "failed to fetch" in output, output
         assert "altered on the way" in output, output
