@@ -95,7 +95,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     let writer_task = runtime.spawn({
         let store = store.clone();
         let key = key.clone();
-        async move { store.write_snapshot(&key, &sender).await }
+        async move { store.write_snapshot(&key, &sender, None).await }
     });
     let partial = partial_path(&args.output);
     let result = write_export(args, ChannelReader::new(receiver), &partial);

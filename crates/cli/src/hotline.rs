@@ -147,6 +147,13 @@ pub struct ServeArgs {
     /// frames). [default: 3670016]
     #[arg(long, env = "TAKEBACK_MAX_BODY_BYTES", value_name = "BYTES")]
     max_body_bytes: Option<usize>,
+    /// How long, in seconds, the entries of a snapshot of the list
+    /// (/api/v1/hashlist/snapshot) are sent again, signed afresh, after the list has
+    /// changed, instead of being read from the database again for each partner (who then
+    /// follows the feed from the snapshot's position); 0: read each from the database.
+    /// The copy is kept in an unnamed temporary file (under TMPDIR). [default: 300]
+    #[arg(long, env = "TAKEBACK_SNAPSHOT_REUSE_SECONDS", value_name = "SECONDS")]
+    snapshot_reuse_seconds: Option<u64>,
     /// Most PostgreSQL connections per server process. [default: 10]
     #[arg(long, env = "TAKEBACK_MAX_CONNECTIONS", value_name = "N")]
     max_connections: Option<u32>,
@@ -337,7 +344,8 @@ pub fn serve(args: ServeArgs) -> Result<()> {
         max_hashes_per_report,
         max_videos_per_report,
         max_body_bytes,
-        max_connections
+        max_connections,
+        snapshot_reuse_seconds
     );
     if let Some(frames) = args.max_frames_per_video {
         config.max_frames_per_video = usize::try_from(frames).unwrap_or(usize::MAX);

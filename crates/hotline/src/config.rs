@@ -74,6 +74,11 @@ pub struct HotlineConfig {
     pub hsts: Hsts,
     /// Most changes in one page of the hash list.
     pub hashlist_page_limit: u32,
+    /// How long, in seconds, the entries of a snapshot of the list are sent again (signed
+    /// afresh) after the list has changed, rather than read from the database again for
+    /// each partner; a partner given an older position follows the feed from it (0: every
+    /// snapshot is read from the database).
+    pub snapshot_reuse_seconds: u64,
     /// A separate address for `/metrics` (then the main address does not serve it).
     pub metrics_listen: Option<SocketAddr>,
     /// The bearer token `/metrics` asks for, if any.
@@ -145,6 +150,7 @@ impl Default for HotlineConfig {
             trust_forwarded_for: false,
             hsts: Hsts::Auto,
             hashlist_page_limit: 10_000,
+            snapshot_reuse_seconds: 300,
             metrics_listen: None,
             metrics_token: None,
             signing_key_file: None,

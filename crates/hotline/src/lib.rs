@@ -23,6 +23,7 @@ pub mod http;
 pub mod model;
 pub mod report;
 pub mod secrets;
+mod snapshots;
 pub mod store;
 pub mod takedown;
 pub mod throttle;

@@ -226,7 +226,7 @@ async fn snapshot_is_the_replayed_feed(
     let key = takeback_wire::chain::FeedSigningKey::from_seed([4; 32]);
     let (sender, mut receiver) = tokio::sync::mpsc::channel(4);
     // The sender goes with the writer, so that the reader sees the end when it is done.
-    let write = async move { store.write_snapshot(&key, &sender).await };
+    let write = async move { store.write_snapshot(&key, &sender, None).await };
     let (written, bytes) = tokio::join!(write, async {
         let mut bytes = Vec::new();
         while let Some(chunk) = receiver.recv().await {

@@ -376,7 +376,7 @@ impl Follower {
             }
         };
         let read_seconds = started.elapsed().as_secs_f64();
-        let list = SourceList::from_entries(entries);
+        let list = entries.finish();
         let header = &signed.header;
         // The split shows where a slow start goes (bench/matcher/ready.py reads it).
         tracing::info!(

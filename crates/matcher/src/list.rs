@@ -57,6 +57,76 @@ fn frame_rows(entry: &ListEntry) -> Vec<(PdqHash, u64)> {
         .collect()
 }
 
+/// Builds a [`SourceList`] from entries of distinct ids, as a snapshot gives them: in one
+/// go at the end, faster than applying them as changes.
+#[derive(Debug, Default)]
+pub(crate) struct ListBuilder {
+    pdq: Vec<(PdqHash, u64)>,
+    pdq_ids: Vec<i64>,
+    frames: Vec<(PdqHash, u64)>,
+    exact: ExactEntries,
+    videos: HashMap<i64, ListEntry>,
+}
+
+impl ListBuilder {
+    /// A builder expecting about `entries` entries (only a hint).
+    pub(crate) fn with_capacity(entries: usize) -> Self {
+        ListBuilder {
+            pdq: Vec::with_capacity(entries),
+            pdq_ids: Vec::with_capacity(entries),
+            ..ListBuilder::default()
+        }
+    }
+
+    /// Adds an entry; its id must not have been pushed before.
+    pub(crate) fn push(&mut self, entry: ListEntry) {
+        let id = entry.id;
+        if entry.video.is_some() {
+            self.frames.extend(frame_rows(&entry));
+            self.videos.insert(id, entry);
+            return;
+        }
+        match entry.hash {
+            ListedHash::Pdq(hash) => {
+                self.pdq_ids.push(id);
+                self.pdq.push((hash, index_key(id, entry.verified)));
+            }
+            other => self.exact.insert(id, other, entry.verified),
+        }
+    }
+
+    /// The list, its indexes built (on all cores).
+    pub(crate) fn finish(self) -> SourceList {
+        let ListBuilder {
+            pdq,
+            pdq_ids,
+            frames,
+            exact,
+            videos,
+        } = self;
+        let list = SourceList {
+            exact: RwLock::new(exact),
+            videos: RwLock::new(videos),
+            ..SourceList::default()
+        };
+        // The id set goes up on one core while the index's tables take the others.
+        let ((), ids) = rayon::join(
+            || {
+                list.pdq.extend(pdq);
+                list.frames.extend(frames);
+                list.compact();
+            },
+            || pdq_ids.into_iter().collect::<IdSet>(),
+        );
+        *list.pdq_ids.lock().unwrap_or_else(PoisonError::into_inner) = ids;
+        list
+    }
+}
+
+/// Entry ids; the hotline's, signed, so a fast hasher will do (hashing ten million ids
+/// with std's hasher took a second).
+type IdSet = rustc_hash::FxHashSet<i64>;
+
 /// A list as one source last gave it. Queries run while changes are applied: within a
 /// page, removals land before additions, so an entry replaced (re-listed as verified, say)
 /// can be missing from a query made in that moment; a page as a whole is not atomic.
@@ -65,7 +135,7 @@ pub(crate) struct SourceList {
     pdq: HashIndex,
     exact: RwLock<ExactEntries>,
     /// Ids of the PDQ entries (their hashes live in the index); the writer's alone.
-    pdq_ids: Mutex<HashSet<i64>>,
+    pdq_ids: Mutex<IdSet>,
     /// Listed videos' distinct frame hashes, keyed as PDQ entries are: where a picture
     /// finds a video it is a frame of, and a video the listed videos it shares frames with.
     frames: HashIndex,
@@ -117,45 +187,17 @@ impl SourceList {
     /// A list holding `entries`, built in one go.
     pub(crate) fn from_entries(entries: impl IntoIterator<Item = ListEntry>) -> Self {
         // A repeated id replaces the earlier entry, as in the feed: a stable sort keeps
-        // repeats in order, and the last of each is kept. Entries from a snapshot come in
-        // id order already, which the sort only has to see (a hash map of ten million
-        // entries took seconds).
+        // repeats in order, and the last of each is kept.
         let mut entries: Vec<ListEntry> = entries.into_iter().collect();
         entries.sort_by_key(|entry| entry.id);
-        let count = entries.len();
+        let mut builder = ListBuilder::with_capacity(entries.len());
         let mut entries = entries.into_iter().peekable();
-        let list = SourceList::default();
-        let mut pdq = Vec::with_capacity(count);
-        let mut frames = Vec::new();
-        {
-            let mut exact = list.exact.write().unwrap_or_else(PoisonError::into_inner);
-            let mut pdq_ids = list.pdq_ids.lock().unwrap_or_else(PoisonError::into_inner);
-            pdq_ids.reserve(count);
-            let mut videos = list.videos.write().unwrap_or_else(PoisonError::into_inner);
-            while let Some(entry) = entries.next() {
-                let id = entry.id;
-                if entries.peek().is_some_and(|next| next.id == id) {
-                    continue;
-                }
-                if entry.video.is_some() {
-                    frames.extend(frame_rows(&entry));
-                    videos.insert(id, entry);
-                    continue;
-                }
-                match entry.hash {
-                    ListedHash::Pdq(hash) => {
-                        pdq_ids.insert(id);
-                        pdq.push((hash, index_key(id, entry.verified)));
-                    }
-                    other => exact.insert(id, other, entry.verified),
-                }
+        while let Some(entry) = entries.next() {
+            if entries.peek().is_none_or(|next| next.id != entry.id) {
+                builder.push(entry);
             }
         }
-        list.pdq.extend(pdq);
-        list.pdq.compact();
-        list.frames.extend(frames);
-        list.frames.compact();
-        list
+        builder.finish()
     }
 
     /// Applies changes in order: `add` inserts or replaces the entry with its id, `remove`

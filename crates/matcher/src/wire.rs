@@ -3,7 +3,7 @@
 //! changes lead to from the head held (see `takeback_wire::chain`); whether that head is the
 //! one the hotline signed is the follower's check (`trust`).
 
-use crate::list::MAX_ENTRY_ID;
+use crate::list::{ListBuilder, MAX_ENTRY_ID};
 use crate::types::{ListChange, ListEntry, ListedHash, ListedVideo, MAX_VIDEO_FRAMES};
 use std::sync::Arc;
 use takeback_vpdq::VpdqFrame;
@@ -96,16 +96,21 @@ pub(crate) fn parse_page(body: &[u8], after: i64, head: ChainHead) -> Result<Che
     })
 }
 
+/// Entries a snapshot's header may make room for before they are read.
+const MAX_PRESIZED_ENTRIES: usize = 1 << 24;
+
 /// Reads a whole snapshot of the list (`takeback_wire::snapshot`), checking each entry as
-/// a page's are and that ids rise; the signature is the caller's to check.
+/// a page's are and that ids rise, into a list to be built once the caller has checked
+/// the signature.
 pub(crate) fn read_snapshot(
     input: &mut dyn std::io::Read,
-) -> Result<(Vec<ListEntry>, SignedSnapshot), String> {
+) -> Result<(ListBuilder, SignedSnapshot), String> {
     let input = std::io::BufReader::with_capacity(1 << 20, input);
     let problem = |e: SnapshotError| e.to_string();
     let mut reader = SnapshotReader::open(input).map_err(problem)?;
-    // Not sized from the header: a damaged count must not allocate.
-    let mut entries = Vec::new();
+    // Sized from the header only so far: a damaged count must not allocate much.
+    let expected = usize::try_from(reader.header().size).unwrap_or(0);
+    let mut entries = ListBuilder::with_capacity(expected.min(MAX_PRESIZED_ENTRIES));
     let mut last = 0;
     while let Some(entry) = reader.next_entry().map_err(problem)? {
         if entry.id <= last || entry.id > MAX_ENTRY_ID {

@@ -3,7 +3,7 @@
 //!
 //! The format (`application/vnd.takeback.snapshot`; numbers little-endian):
 //!
-//! - header: `TBSNAP01`, the feed position `seq` (i64) the list is at, the chain's `head`
+//! - header: `TBSNAP02`, the feed position `seq` (i64) the list is at, the chain's `head`
 //!   there (32 bytes), the entry count `size` (i64), the signing `time` (i64, Unix ms), and
 //!   the signing key's id (u16 length, then its base64 public key, as `GET /api/v1/keys`
 //!   lists it);
@@ -12,11 +12,15 @@
 //!   a video's identity, a SHA-256), and for a video its frame count (u32) and frames (PDQ
 //!   hash 32 bytes, quality, timestamp f64);
 //! - trailer: an Ed25519 signature (64 bytes) over
-//!   `"takeback snapshot v1\n{seq}\n{head}\n{size}\n{time}\n{sha256}\n"`, where `sha256` is
-//!   the hex SHA-256 of every byte before the trailer.
+//!   `"takeback snapshot v2\n{seq}\n{head}\n{size}\n{time}\n{key_id}\n{sha256}\n"`, where
+//!   `sha256` is the hex SHA-256 of the entries' bytes (from the end of the header to the
+//!   trailer).
 //!
 //! A reader that checks the trailer holds the list the hotline vouched for at `seq`, and
-//! follows the feed from there, extending the chain from `head`.
+//! follows the feed from there, extending the chain from `head`. The digest leaves out the
+//! header, whose fields the signed text names one by one, so that a hotline can keep the
+//! entries of a recent position and sign them afresh for each reader ([`sign_entries`])
+//! instead of reading ten million rows again.
 
 use crate::chain::{ChainError, ChainHead, FeedPublicKey, FeedSigningKey};
 use crate::{Algorithm, ListedHash, Md5Digest, Sha256Digest};
@@ -27,13 +31,13 @@ use takeback_pdq::PdqHash;
 /// The snapshot's media type.
 pub const CONTENT_TYPE: &str = "application/vnd.takeback.snapshot";
 /// The first eight bytes.
-pub const MAGIC: &[u8; 8] = b"TBSNAP01";
+pub const MAGIC: &[u8; 8] = b"TBSNAP02";
 /// Most frames a video in a snapshot may have (as in the matcher's files).
 pub const MAX_FRAMES: u32 = 1_000_000;
 /// Longest key id read.
 const MAX_KEY_ID: usize = 256;
 /// What the trailer's signature covers, before the digest.
-const SIGNED_PREFIX: &str = "takeback snapshot v1";
+const SIGNED_PREFIX: &str = "takeback snapshot v2";
 
 /// What a snapshot is of: the list after change `seq`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,15 +112,15 @@ impl SnapshotHeader {
         out
     }
 
-    /// What the trailer signs, given the digest of every byte before it.
+    /// What the trailer signs, given the digest of the entries' bytes.
     pub fn signed_text(&self, digest: &[u8; 32]) -> String {
         let mut hex = String::with_capacity(64);
         for byte in digest {
             hex.push_str(&format!("{byte:02x}"));
         }
         format!(
-            "{SIGNED_PREFIX}\n{}\n{}\n{}\n{}\n{hex}\n",
-            self.seq, self.head, self.size, self.time
+            "{SIGNED_PREFIX}\n{}\n{}\n{}\n{}\n{}\n{hex}\n",
+            self.seq, self.head, self.size, self.time, self.key_id
         )
     }
 }
@@ -151,6 +155,11 @@ impl SnapshotEntry {
     }
 }
 
+/// The trailer of a snapshot with this header whose entries' bytes have this SHA-256.
+pub fn sign_entries(header: &SnapshotHeader, digest: &[u8; 32], key: &FeedSigningKey) -> [u8; 64] {
+    key.sign_bytes(header.signed_text(digest).as_bytes())
+}
+
 /// Writes a snapshot: the header, then each entry, hashing as it goes, then the trailer.
 #[derive(Debug)]
 pub struct SnapshotWriter {
@@ -162,9 +171,18 @@ impl SnapshotWriter {
     /// Starts a snapshot; returns the writer and the header's bytes to send first.
     pub fn new(header: SnapshotHeader) -> (Self, Vec<u8>) {
         let bytes = header.encode();
-        let mut digest = Sha256::new();
-        digest.update(&bytes);
-        (SnapshotWriter { header, digest }, bytes)
+        (
+            SnapshotWriter {
+                header,
+                digest: Sha256::new(),
+            },
+            bytes,
+        )
+    }
+
+    /// What the snapshot is of.
+    pub fn header(&self) -> &SnapshotHeader {
+        &self.header
     }
 
     /// Appends an entry's bytes to `out` (which the caller sends).
@@ -176,9 +194,14 @@ impl SnapshotWriter {
 
     /// The trailer: the signature over everything written.
     pub fn finish(self, key: &FeedSigningKey) -> Vec<u8> {
-        let digest: [u8; 32] = self.digest.finalize().into();
-        key.sign_bytes(self.header.signed_text(&digest).as_bytes())
-            .to_vec()
+        let SnapshotWriter { header, digest } = self;
+        sign_entries(&header, &digest.finalize().into(), key).to_vec()
+    }
+
+    /// The SHA-256 of the entries written, for signing them again later with
+    /// [`sign_entries`].
+    pub fn entries_digest(self) -> [u8; 32] {
+        self.digest.finalize().into()
     }
 }
 
@@ -227,13 +250,11 @@ impl SignedSnapshot {
 impl<R: Read> SnapshotReader<R> {
     /// Reads the header.
     pub fn open(mut input: R) -> Result<Self, SnapshotError> {
-        let mut digest = Sha256::new();
         let mut fixed = [0u8; 8 + 8 + 32 + 8 + 8 + 2];
         input.read_exact(&mut fixed)?;
-        digest.update(fixed);
         if &fixed[..8] != MAGIC {
             return Err(SnapshotError::Format(
-                "it does not start with TBSNAP01".into(),
+                "it does not start with TBSNAP02 (an older hotline's snapshot?)".into(),
             ));
         }
         let number = |at: usize| {
@@ -249,7 +270,6 @@ impl<R: Read> SnapshotReader<R> {
         }
         let mut key = vec![0u8; key_length];
         input.read_exact(&mut key)?;
-        digest.update(&key);
         let key_id = String::from_utf8(key)
             .map_err(|_| SnapshotError::Format("a key id that is not text".into()))?;
         let header = SnapshotHeader {
@@ -266,7 +286,7 @@ impl<R: Read> SnapshotReader<R> {
             input,
             left: header.size,
             header,
-            digest,
+            digest: Sha256::new(),
         })
     }
 

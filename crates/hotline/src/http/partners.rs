@@ -4,6 +4,7 @@ use super::error::{ApiError, no_entry_message};
 use super::extract::{JsonBody, Partner};
 use super::state::AppState;
 use crate::model::{FeedbackBatch, HashListPage};
+use crate::snapshots::SnapshotRefused;
 use crate::store::{FeedbackOutcome, StoreError};
 use axum::Json;
 use axum::body::Body;
@@ -11,7 +12,6 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use std::sync::Arc;
 use takeback_wire::chain::PublishedKeys;
 use utoipa::IntoParams;
 
@@ -64,6 +64,8 @@ pub(super) async fn keys(State(state): State<AppState>) -> Result<Json<Published
 /// the feed position `seq`, the chain head there and the entry count; the listed entries
 /// in id order; a trailer signed with the key `GET /api/v1/keys` publishes. A new partner
 /// loads it, checks the trailer, and follows `GET /api/v1/hashlist?after={seq}` from there.
+/// Partners asking within `snapshot_reuse_seconds` of one another, or while the list has
+/// not changed, get the same entries, signed afresh.
 #[utoipa::path(
     get, path = "/api/v1/hashlist/snapshot", tag = "partners",
     security(("partner_key" = [])),
@@ -86,41 +88,19 @@ pub(super) async fn snapshot(
              /api/v1/hashlist from the start.",
         ));
     };
-    let Ok(permit) = Arc::clone(&state.snapshots).try_acquire_owned() else {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "busy",
-            "Other partners are fetching the whole list just now. Try again in a minute, or \
-             follow /api/v1/hashlist meanwhile.",
-        )
-        .retry_after(60));
-    };
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    let store = state.store.clone();
-    let name = partner.name.clone();
-    tokio::spawn(async move {
-        let _permit = permit;
-        let started = std::time::Instant::now();
-        let result = store.write_snapshot(&key, &sender).await;
-        match result {
-            Ok(()) => {
-                metrics::counter!("takeback_hashlist_snapshots_served_total").increment(1);
-                tracing::info!(
-                    partner = name,
-                    seconds = started.elapsed().as_secs_f64(),
-                    "sent a snapshot of the list"
-                );
-            }
-            Err(error) => {
-                // The body ends in an error: the partner sees a cut-off snapshot, whose
-                // trailer it cannot check, and uses none of it.
-                tracing::error!(partner = name, %error, "a snapshot of the list failed");
-                let _ = sender
-                    .send(Err(std::io::Error::other(error.to_string())))
-                    .await;
-            }
+    let receiver = match state.snapshots.send(&state.store, key, partner.name).await {
+        Ok(receiver) => receiver,
+        Err(SnapshotRefused::Busy) => {
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "Other partners are fetching the whole list just now. Try again in a minute, \
+                 or follow /api/v1/hashlist meanwhile.",
+            )
+            .retry_after(60));
         }
-    });
+        Err(SnapshotRefused::Store(error)) => return Err(error.into()),
+    };
     Ok((
         [
             (header::CONTENT_TYPE, takeback_wire::snapshot::CONTENT_TYPE),

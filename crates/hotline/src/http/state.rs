@@ -5,11 +5,13 @@ use crate::config::HotlineConfig;
 use crate::console::ServiceFiguresCache;
 use crate::guard::CurrentGuardList;
 use crate::report::ReportLimits;
+use crate::snapshots::Snapshots;
 use crate::store::{ListingRules, Store};
 use crate::takedown::worker::TakedownWorker;
 use crate::throttle::Throttles;
 use crate::writer::ReportWriter;
 use std::sync::Arc;
+use std::time::Duration;
 use takeback_pages::Pages;
 use takeback_service::metrics::MetricsToken;
 use takeback_wire::chain::FeedSigningKey;
@@ -37,18 +39,15 @@ pub struct AppState {
     pub(crate) service_figures: Arc<ServiceFiguresCache>,
     /// The key that signs the feed's checkpoints (none: pages carry no checkpoint).
     pub(crate) feed_key: Option<Arc<FeedSigningKey>>,
-    /// Snapshots of the whole list being streamed at once: each holds a read transaction
-    /// and a core for seconds, so only a few at a time.
-    pub(crate) snapshots: Arc<tokio::sync::Semaphore>,
+    /// Snapshots of the whole list being sent, and the copy kept for the next partners.
+    pub(crate) snapshots: Arc<Snapshots>,
 }
-
-/// Snapshots streamed at once; more wait for a 503's `Retry-After`.
-const MAX_SNAPSHOTS_AT_ONCE: usize = 2;
 
 impl AppState {
     /// State for a server on `store` with `config` and the guard list `guard`; starts the
     /// report writer (and, on PostgreSQL, the sweeper of the throttles' ended windows).
     pub fn new(store: Store, config: HotlineConfig, guard: CurrentGuardList) -> Self {
+        let snapshot_reuse_seconds = config.snapshot_reuse_seconds;
         AppState {
             throttles: Throttles::new(&config, &store),
             writer: ReportWriter::start(
@@ -79,7 +78,7 @@ impl AppState {
             takedown: None,
             service_figures: Arc::default(),
             feed_key: None,
-            snapshots: Arc::new(tokio::sync::Semaphore::new(MAX_SNAPSHOTS_AT_ONCE)),
+            snapshots: Arc::new(Snapshots::new(Duration::from_secs(snapshot_reuse_seconds))),
         }
     }
 

@@ -297,6 +297,7 @@ mod throttles;
 mod tls;
 
 pub use chain::ChainState;
+pub use snapshot::SnapshotWritten;
 pub use console::{
     AnalystRole, ConsoleAnalyst, EntryProvenance, PartnerOutcomes, QueuedEntry, SessionLimits,
 };

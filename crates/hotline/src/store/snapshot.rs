@@ -11,6 +11,7 @@ use super::frames::parse_frames;
 use super::{Backend, Store, StoreError, algorithm, now_ms, quality};
 use crate::model::Algorithm;
 use std::collections::HashMap;
+use std::io::Write;
 use takeback_wire::ListedHash;
 use takeback_wire::chain::{ChainHead, FeedSigningKey};
 use takeback_wire::snapshot::{SnapshotEntry, SnapshotFrame, SnapshotHeader, SnapshotWriter};
@@ -81,14 +82,29 @@ fn batch_sql(backend: Backend) -> String {
     )
 }
 
+/// A snapshot written whole: what it was of, and the digest of its entries (which
+/// [`takeback_wire::snapshot::sign_entries`] signs again for another reader).
+#[derive(Debug, Clone)]
+pub struct SnapshotWritten {
+    /// Its header (the time is when it was written).
+    pub header: SnapshotHeader,
+    /// The SHA-256 of its entries' bytes.
+    pub entries_digest: [u8; 32],
+    /// Whether all the entries' bytes went into the `keep` file.
+    pub kept: bool,
+}
+
 impl Store {
     /// Writes the current list as a signed snapshot into `sink` a megabyte or so at a
-    /// time; stops early (`Ok`) when the receiver is gone (the reader went away).
+    /// time, and its entries' bytes (not the header or trailer) into `keep` if given.
+    /// Returns `None` when it stopped early because the receiver is gone (the reader went
+    /// away).
     pub async fn write_snapshot(
         &self,
         key: &FeedSigningKey,
         sink: &mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
-    ) -> Result<(), StoreError> {
+        mut keep: Option<&mut std::fs::File>,
+    ) -> Result<Option<SnapshotWritten>, StoreError> {
         let mut tx = self.read.begin().await?;
         if self.backend() == Backend::Postgres {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -116,6 +132,19 @@ impl Store {
             key_id: key.public_key().to_string(),
         };
         let (mut writer, mut chunk) = SnapshotWriter::new(header);
+        // Where the entries start in `chunk`: after the header in the first one.
+        let mut entries_from = chunk.len();
+        // A plain write: a megabyte into the page cache does not hold the runtime up. The
+        // copy only spares the next reader a read: if it cannot be written, the reader
+        // being served still gets the snapshot.
+        let kept = |chunk: &[u8], keep: &mut Option<&mut std::fs::File>| {
+            if let Some(file) = keep
+                && let Err(error) = file.write_all(chunk)
+            {
+                tracing::warn!(%error, "cannot keep a copy of the snapshot's entries");
+                *keep = None;
+            }
+        };
         let sql = batch_sql(self.backend());
         let mut after = 0;
         let mut written: i64 = 0;
@@ -150,10 +179,12 @@ impl Store {
             for entry in entries {
                 writer.entry(&entry, &mut chunk);
                 written += 1;
-                if chunk.len() >= CHUNK_BYTES
-                    && sink.send(Ok(std::mem::take(&mut chunk))).await.is_err()
-                {
-                    return Ok(());
+                if chunk.len() >= CHUNK_BYTES {
+                    kept(&chunk[entries_from..], &mut keep);
+                    entries_from = 0;
+                    if sink.send(Ok(std::mem::take(&mut chunk))).await.is_err() {
+                        return Ok(None);
+                    }
                 }
             }
         }
@@ -164,8 +195,22 @@ impl Store {
                 "the list holds {written} listed entries but the feed's chain counts {size}"
             )));
         }
-        chunk.extend(writer.finish(key));
-        let _ = sink.send(Ok(chunk)).await;
-        Ok(())
+        kept(&chunk[entries_from..], &mut keep);
+        let header = writer.header().clone();
+        let kept = keep.is_some();
+        let entries_digest = writer.entries_digest();
+        chunk.extend(takeback_wire::snapshot::sign_entries(
+            &header,
+            &entries_digest,
+            key,
+        ));
+        if sink.send(Ok(chunk)).await.is_err() {
+            return Ok(None);
+        }
+        Ok(Some(SnapshotWritten {
+            header,
+            entries_digest,
+            kept,
+        }))
     }
 }
