@@ -84,7 +84,11 @@ impl Snapshots {
         partner: String,
     ) -> Result<SnapshotBody, SnapshotRefused> {
         let (sender, receiver) = mpsc::channel(4);
-        let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         if let Some(copy) = &kept {
             let good = copy.made.elapsed() < self.reuse_for
                 || store.last_seq().await.map_err(SnapshotRefused::Store)? == copy.seq;
@@ -154,7 +158,8 @@ impl Snapshots {
                         length,
                         made: Instant::now(),
                     };
-                    *self.kept.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(copy));
+                    *self.kept.lock().unwrap_or_else(PoisonError::into_inner) =
+                        Some(Arc::new(copy));
                 }
             }
             Ok(None) => {

@@ -225,8 +225,12 @@ async fn snapshot_is_the_replayed_feed(
 ) {
     let key = takeback_wire::chain::FeedSigningKey::from_seed([4; 32]);
     let (sender, mut receiver) = tokio::sync::mpsc::channel(4);
-    // The sender goes with the writer, so that the reader sees the end when it is done.
-    let write = async move { store.write_snapshot(&key, &sender, None).await };
+    let mut kept = tempfile::tempfile().unwrap();
+    let write = async {
+        // The sender goes with the writer, so that the reader sees the end when it is done.
+        let sender = sender;
+        store.write_snapshot(&key, &sender, Some(&mut kept)).await
+    };
     let (written, bytes) = tokio::join!(write, async {
         let mut bytes = Vec::new();
         while let Some(chunk) = receiver.recv().await {
@@ -234,7 +238,19 @@ async fn snapshot_is_the_replayed_feed(
         }
         bytes
     });
-    written.unwrap();
+    let written = written.unwrap().expect("read to the end");
+    // The copy kept is the entries' bytes, between the header and the trailer, and the
+    // digest kept signs to the same trailer.
+    assert!(written.kept);
+    let mut copy = Vec::new();
+    std::io::Seek::rewind(&mut kept).unwrap();
+    std::io::Read::read_to_end(&mut kept, &mut copy).unwrap();
+    let header_length = written.header.encode().len();
+    assert_eq!(copy, bytes[header_length..bytes.len() - 64]);
+    assert_eq!(
+        takeback_wire::snapshot::sign_entries(&written.header, &written.entries_digest, &key),
+        bytes[bytes.len() - 64..]
+    );
     let mut reader = takeback_wire::snapshot::SnapshotReader::open(bytes.as_slice()).unwrap();
     let mut held = BTreeMap::new();
     while let Some(entry) = reader.next_entry().unwrap() {

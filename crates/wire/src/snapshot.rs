@@ -462,6 +462,40 @@ mod tests {
     }
 
     #[test]
+    fn entries_kept_can_be_signed_again_at_another_time() {
+        let key = FeedSigningKey::from_seed([4; 32]);
+        let bytes = snapshot(&key);
+        let mut reader = SnapshotReader::open(bytes.as_slice()).expect("header");
+        let header_length = reader.header().encode().len();
+        let mut writer = SnapshotWriter::new(reader.header().clone()).0;
+        let mut copy = Vec::new();
+        while let Some(entry) = reader.next_entry().expect("entry") {
+            writer.entry(&entry, &mut copy);
+        }
+        assert_eq!(copy, bytes[header_length..bytes.len() - 64]);
+        let digest = writer.entries_digest();
+        let later = SnapshotHeader {
+            time: 1_700_000_300_000,
+            ..reader.header().clone()
+        };
+        let mut again = later.encode();
+        again.extend_from_slice(&copy);
+        again.extend_from_slice(&sign_entries(&later, &digest, &key));
+        let signed = SnapshotReader::open(again.as_slice())
+            .and_then(SnapshotReader::finish)
+            .expect("read");
+        assert_eq!(signed.header, later);
+        assert!(signed.verify(&key.public_key()).is_ok());
+        // The old trailer does not vouch for the new time.
+        let mut replayed = later.encode();
+        replayed.extend_from_slice(&bytes[header_length..]);
+        let signed = SnapshotReader::open(replayed.as_slice())
+            .and_then(SnapshotReader::finish)
+            .expect("read");
+        assert!(signed.verify(&key.public_key()).is_err());
+    }
+
+    #[test]
     fn any_byte_changed_or_cut_is_caught() {
         let key = FeedSigningKey::from_seed([4; 32]);
         let bytes = snapshot(&key);

@@ -256,7 +256,8 @@ fn read_snapshot(
 #[test]
 fn the_snapshot_is_the_list_the_feed_gives_signed_at_its_position() {
     for db in Database::all() {
-        let server = Server::start(&db, &[]);
+        // Each snapshot read from the database (the copy kept is another test's).
+        let server = Server::start(&db, &["--snapshot-reuse-seconds", "0"]);
         let key = add("partner", "P", &db);
         let public = published_key(&server);
         let (status, body, content_type) = fetch_snapshot(&server, Some(&key));
@@ -360,6 +361,90 @@ fn the_snapshot_is_the_list_the_feed_gives_signed_at_its_position() {
         assert_eq!(fetch_snapshot(&server, None).0, 401);
         let analyst = add("analyst", "A", &db);
         assert_eq!(fetch_snapshot(&server, Some(&analyst)).0, 403);
+    }
+}
+
+/// The list after following the feed from `seq` with `list` in hand.
+fn follow_on(
+    server: &Server,
+    key: &str,
+    mut list: BTreeMap<i64, (String, String, bool)>,
+    mut seq: i64,
+) -> BTreeMap<i64, (String, String, bool)> {
+    loop {
+        let (status, body) = server.get(&format!("/api/v1/hashlist?after={seq}"), Some(key));
+        assert_eq!(status, 200, "{body}");
+        let changes = body["changes"].as_array().unwrap();
+        if changes.is_empty() {
+            return list;
+        }
+        for change in changes {
+            seq = change["seq"].as_i64().unwrap();
+            crate::support::apply_change(&mut list, change);
+        }
+    }
+}
+
+#[test]
+fn a_recent_snapshot_is_sent_again_signed_afresh_and_the_feed_brings_it_up_to_date() {
+    for db in Database::all() {
+        let mut server = Server::start(&db, &[]);
+        let key = add("partner", "P", &db);
+        let public = published_key(&server);
+        server.report(&report_of(&[pdq(31), pdq(32)], &[]));
+        let (status, first, _) = fetch_snapshot(&server, Some(&key));
+        assert_eq!(status, 200);
+        let (first_list, first_signed) = read_snapshot(&first);
+        first_signed.verify(&public).unwrap();
+        assert_eq!(first_list.len(), 2);
+
+        // The list changes; the next partner within snapshot_reuse_seconds gets the same
+        // entries at the same position, signed at its own time, and the feed from there
+        // gives the list as it is now.
+        let (case, secret) = server.report(&report_of(&[pdq(33)], &[]));
+        withdraw_at(&server.base, &case, &secret);
+        server.report(&report_of(&[pdq(34)], &[]));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        let (status, again, _) = fetch_snapshot(&server, Some(&key));
+        assert_eq!(status, 200);
+        let (again_list, again_signed) = read_snapshot(&again);
+        again_signed.verify(&public).unwrap();
+        assert_eq!(again_list, first_list);
+        assert_eq!(
+            (
+                again_signed.header.seq,
+                again_signed.header.head,
+                again_signed.header.size
+            ),
+            (
+                first_signed.header.seq,
+                first_signed.header.head,
+                first_signed.header.size
+            )
+        );
+        assert!(again_signed.header.time > first_signed.header.time);
+        let now = server.replay_list(&key, 1000);
+        assert_eq!(now.len(), 3);
+        assert_eq!(
+            follow_on(&server, &key, again_list, again_signed.header.seq),
+            now
+        );
+        // A byte of the copy changed is still caught.
+        let mut altered = again.clone();
+        let middle = altered.len() / 2;
+        altered[middle] ^= 1;
+        let verdict = SnapshotReader::open(altered.as_slice())
+            .and_then(SnapshotReader::finish)
+            .map(|signed| signed.verify(&public).is_ok());
+        assert!(!matches!(verdict, Ok(true)));
+
+        // A hotline started again has no copy: the list is read again.
+        server.restart();
+        let (_, fresh, _) = fetch_snapshot(&server, Some(&key));
+        let (fresh_list, fresh_signed) = read_snapshot(&fresh);
+        fresh_signed.verify(&public).unwrap();
+        assert_eq!(fresh_list, now);
+        assert!(fresh_signed.header.seq > first_signed.header.seq);
     }
 }
 

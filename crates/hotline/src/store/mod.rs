@@ -297,7 +297,6 @@ mod throttles;
 mod tls;
 
 pub use chain::ChainState;
-pub use snapshot::SnapshotWritten;
 pub use console::{
     AnalystRole, ConsoleAnalyst, EntryProvenance, PartnerOutcomes, QueuedEntry, SessionLimits,
 };
@@ -311,6 +310,7 @@ pub use console_records::{AuditFilter, CaseAddress, CaseCursor, CaseEntry, CaseS
 pub use notices::{ItemToNotify, LeasedNotice, NewNotice};
 pub use principals::COMMAND_LINE;
 pub use rechecks::{CheckFinding, DueRecheck, REFUSED_IN_A_ROW_IS_GONE, RecheckRules};
+pub use snapshot::SnapshotWritten;
 pub use takedown_stats::TakedownRecord;
 pub use throttles::WINDOW_KEY_BYTES;
 
