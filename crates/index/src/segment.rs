@@ -71,6 +71,8 @@ pub(crate) struct Table {
 const EMPTY: u32 = u32::MAX;
 /// Set in a slot whose rows are in `spill`.
 const SPILLED: u32 = 1 << 31;
+/// While a table is built: the slot of a bucket whose one row is yet to be placed.
+const ONE_TO_COME: u32 = u32::MAX - 1;
 
 /// What a slot says.
 enum Slot {
@@ -81,40 +83,60 @@ enum Slot {
 
 impl Table {
     fn build(part: Part, hashes: &[Words]) -> Table {
+        // Both passes over the rows are random accesses to arrays far larger than the
+        // caches, one cache miss each; looking `AHEAD` rows ahead and asking for their
+        // buckets meanwhile keeps many misses in flight instead of one.
+        const AHEAD: usize = 16;
         let buckets = 1usize << part.bits;
+        let key_at = |row: usize| hashes.get(row).map(|hash| part.key(hash) as usize);
+        // Rows per bucket; then, for a spilled bucket, where its next row goes in `spill`.
         let mut counts = large_vec(buckets);
         counts.resize(buckets, 0u32);
-        for hash in hashes {
+        for (row, hash) in hashes.iter().enumerate() {
+            if let Some(ahead) = key_at(row + AHEAD) {
+                prefetch(&counts[ahead]);
+            }
             counts[part.key(hash) as usize] += 1;
         }
         // Lay out the spilled buckets: count, then rows.
-        let mut slots = large_vec(buckets);
-        slots.resize(buckets, EMPTY);
-        let mut cursor = large_vec(buckets);
-        cursor.resize(buckets, 0u32);
-        let mut spill_len = 0usize;
-        for (key, &count) in counts.iter().enumerate() {
-            if count >= 2 {
-                slots[key] = SPILLED | spill_len as u32;
-                cursor[key] = spill_len as u32 + 1;
-                spill_len += 1 + count as usize;
-            }
-        }
-        assert!(spill_len < SPILLED as usize, "spill area fits in 31 bits");
+        let spill_len: usize = counts
+            .iter()
+            .filter(|&&count| count >= 2)
+            .map(|&count| 1 + count as usize)
+            .sum();
+        assert!(
+            spill_len < (ONE_TO_COME & !SPILLED) as usize,
+            "spill area fits in 31 bits"
+        );
         let mut spill = large_vec(spill_len);
         spill.resize(spill_len, 0u32);
-        for (key, &count) in counts.iter().enumerate() {
-            if count >= 2 {
-                spill[(slots[key] & !SPILLED) as usize] = count;
-            }
+        let mut slots = large_vec(buckets);
+        let mut at = 0usize;
+        for count in counts.iter_mut() {
+            slots.push(match *count {
+                0 => EMPTY,
+                1 => ONE_TO_COME,
+                rows => {
+                    spill[at] = rows;
+                    let slot = SPILLED | at as u32;
+                    *count = at as u32 + 1;
+                    at += 1 + rows as usize;
+                    slot
+                }
+            });
         }
         for (row, hash) in hashes.iter().enumerate() {
+            if let Some(ahead) = key_at(row + AHEAD) {
+                prefetch(&slots[ahead]);
+                prefetch(&counts[ahead]);
+            }
             let key = part.key(hash) as usize;
-            if counts[key] == 1 {
+            if slots[key] == ONE_TO_COME {
                 slots[key] = row as u32;
             } else {
-                spill[cursor[key] as usize] = row as u32;
-                cursor[key] += 1;
+                let next = &mut counts[key];
+                spill[*next as usize] = row as u32;
+                *next += 1;
             }
         }
         Table { part, slots, spill }
