@@ -47,7 +47,8 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
     let mut file =
         File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
     let mut magic = [0; 8];
-    let is_snapshot = file.read_exact(&mut magic).is_ok() && &magic == MAGIC;
+    // Any version of the snapshot format, so that an older one is named as such.
+    let is_snapshot = file.read_exact(&mut magic).is_ok() && magic[..6] == MAGIC[..6];
     file.rewind()
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     if is_snapshot {

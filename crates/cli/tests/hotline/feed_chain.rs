@@ -356,6 +356,13 @@ fn the_snapshot_is_the_list_the_feed_gives_signed_at_its_position() {
         }
         let unreadable = verify(&body, "not-a-key");
         assert_eq!(unreadable.status.code(), Some(2));
+        // A snapshot of the first format (its digest took in the header) is named as such.
+        let mut first_format = body.clone();
+        first_format[..8].copy_from_slice(b"TBSNAP01");
+        let older = verify(&first_format, &public.to_string());
+        assert_eq!(older.status.code(), Some(1), "{older:?}");
+        let stderr = String::from_utf8_lossy(&older.stderr);
+        assert!(stderr.contains("an older hotline's snapshot"), "{stderr}");
 
         // Partners only.
         assert_eq!(fetch_snapshot(&server, None).0, 401);
