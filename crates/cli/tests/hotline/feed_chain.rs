@@ -455,6 +455,38 @@ fn a_recent_snapshot_is_sent_again_signed_afresh_and_the_feed_brings_it_up_to_da
     }
 }
 
+#[test]
+fn a_snapshot_is_sent_when_no_copy_of_it_can_be_kept() {
+    for db in Database::all() {
+        // No temporary directory to keep a copy in.
+        let missing = db.dir.path().join("no-such-directory");
+        let server = Server::start_with_env(&db, &[], &[("TMPDIR", missing.to_str().unwrap())]);
+        let key = add("partner", "P", &db);
+        let public = published_key(&server);
+        server.report(&report_of(&[pdq(41)], &[]));
+        let (status, first, _) = fetch_snapshot(&server, Some(&key));
+        assert_eq!(status, 200);
+        let (first_list, signed) = read_snapshot(&first);
+        signed.verify(&public).unwrap();
+        assert_eq!(first_list.len(), 1);
+        // With nothing kept, the next partner gets the list as it is now.
+        server.report(&report_of(&[pdq(42)], &[]));
+        let (status, again, _) = fetch_snapshot(&server, Some(&key));
+        assert_eq!(status, 200);
+        let (again_list, again_signed) = read_snapshot(&again);
+        again_signed.verify(&public).unwrap();
+        assert_eq!(again_list, server.replay_list(&key, 1000));
+        assert_eq!(again_list.len(), 2);
+        assert!(
+            server
+                .logs()
+                .contains("cannot make a file to keep a copy of the snapshot in"),
+            "{}",
+            server.logs()
+        );
+    }
+}
+
 /// Makes an Ed25519 key file with OpenSSL, as an operator would; returns its path and the
 /// public key as `GET /api/v1/keys` gives it.
 fn openssl_key(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String) {

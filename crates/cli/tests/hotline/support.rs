@@ -150,15 +150,32 @@ impl Server {
         Self::start_url(&database.url, database.dir.path(), args)
     }
 
+    /// Starts a server on `database` with extra options and environment variables (which
+    /// a restart does not keep).
+    pub fn start_with_env(database: &Database, args: &[&str], env: &[(&str, &str)]) -> Self {
+        Self::start_url_with_env(&database.url, database.dir.path(), args, env)
+    }
+
     pub fn start_url(database_url: &str, dir: &Path, args: &[&str]) -> Self {
+        Self::start_url_with_env(database_url, dir, args, &[])
+    }
+
+    fn start_url_with_env(
+        database_url: &str,
+        dir: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Self {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let log = dir.join(format!(
             "server-{}.log",
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
         let all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let mut command = serve_command(database_url, &all);
+        command.envs(env.iter().copied());
         let mut server = Server {
-            child: spawn(database_url, &log, &all),
+            child: spawn_logged(command, &log),
             base: String::new(),
             log,
             database_url: database_url.to_owned(),
@@ -313,6 +330,11 @@ impl Drop for Server {
 }
 
 fn spawn(database_url: &str, log: &Path, args: &[String]) -> Child {
+    spawn_logged(serve_command(database_url, args), log)
+}
+
+/// `takeback serve` on `database_url` with `args`, on a port of its choosing.
+fn serve_command(database_url: &str, args: &[String]) -> Command {
     let mut command = takeback();
     command
         .args([
@@ -331,7 +353,7 @@ fn spawn(database_url: &str, log: &Path, args: &[String]) -> Child {
         .env("TAKEBACK_FAILED_CASE_LOOKUPS_PER_CASE_PER_HOUR", "0")
         .env_remove("TAKEBACK_DATABASE_URL")
         .env_remove("TAKEBACK_CONFIG");
-    spawn_logged(command, log)
+    command
 }
 
 /// Starts a service with its stderr appended to `log` and its stdout piped, for
