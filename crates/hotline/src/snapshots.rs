@@ -10,10 +10,10 @@
 //! an older position follows the feed from it, as after any snapshot. The copy holds
 //! hashes only, as the database does; it is gone when the process ends.
 
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, now_ms};
 use std::fs::File;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 use takeback_wire::chain::{ChainHead, FeedSigningKey};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
@@ -188,14 +188,11 @@ impl KeptEntries {
         use std::os::unix::fs::FileExt;
         use takeback_wire::snapshot::{SnapshotHeader, sign_entries};
         let started = Instant::now();
-        let time = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         let header = SnapshotHeader {
             seq: self.seq,
             head: self.head,
             size: self.size,
-            time,
+            time: now_ms(),
             key_id: key.public_key().to_string(),
         };
         if sender.blocking_send(Ok(header.encode())).is_err() {

@@ -231,6 +231,20 @@ fn fetch_snapshot(server: &Server, token: Option<&str>) -> (u16, Vec<u8>, String
     (status, body, content_type)
 }
 
+/// The bytes with one bit of the middle one flipped.
+fn middle_byte_flipped(bytes: &[u8]) -> Vec<u8> {
+    let mut altered = bytes.to_vec();
+    altered[bytes.len() / 2] ^= 1;
+    altered
+}
+
+/// Whether the bytes read as a snapshot whose trailer verifies under `key`.
+fn verifies(bytes: &[u8], key: &FeedPublicKey) -> bool {
+    SnapshotReader::open(bytes)
+        .and_then(SnapshotReader::finish)
+        .is_ok_and(|signed| signed.verify(key).is_ok())
+}
+
 /// A snapshot's entries as `replay_list` gives the feed's, and the checked trailer.
 fn read_snapshot(
     bytes: &[u8],
@@ -306,13 +320,8 @@ fn the_snapshot_is_the_list_the_feed_gives_signed_at_its_position() {
         // Another key's check fails; so does a byte changed anywhere.
         let stranger = takeback_wire::chain::FeedSigningKey::from_seed([9; 32]);
         assert!(signed.verify(&stranger.public_key()).is_err());
-        let mut altered = body.clone();
-        let middle = altered.len() / 2;
-        altered[middle] ^= 1;
-        let verdict = SnapshotReader::open(altered.as_slice())
-            .and_then(SnapshotReader::finish)
-            .map(|signed| signed.verify(&public).is_ok());
-        assert!(!matches!(verdict, Ok(true)));
+        let altered = middle_byte_flipped(&body);
+        assert!(!verifies(&altered, &public));
 
         // `takeback verify` says the same of the saved file.
         let saved = db.dir.path().join("list.snapshot");
@@ -371,27 +380,6 @@ fn the_snapshot_is_the_list_the_feed_gives_signed_at_its_position() {
     }
 }
 
-/// The list after following the feed from `seq` with `list` in hand.
-fn follow_on(
-    server: &Server,
-    key: &str,
-    mut list: BTreeMap<i64, (String, String, bool)>,
-    mut seq: i64,
-) -> BTreeMap<i64, (String, String, bool)> {
-    loop {
-        let (status, body) = server.get(&format!("/api/v1/hashlist?after={seq}"), Some(key));
-        assert_eq!(status, 200, "{body}");
-        let changes = body["changes"].as_array().unwrap();
-        if changes.is_empty() {
-            return list;
-        }
-        for change in changes {
-            seq = change["seq"].as_i64().unwrap();
-            crate::support::apply_change(&mut list, change);
-        }
-    }
-}
-
 #[test]
 fn a_recent_snapshot_is_sent_again_signed_afresh_and_the_feed_brings_it_up_to_date() {
     for db in Database::all() {
@@ -433,17 +421,11 @@ fn a_recent_snapshot_is_sent_again_signed_afresh_and_the_feed_brings_it_up_to_da
         let now = server.replay_list(&key, 1000);
         assert_eq!(now.len(), 3);
         assert_eq!(
-            follow_on(&server, &key, again_list, again_signed.header.seq),
+            server.replay_from(&key, 1000, again_list, again_signed.header.seq),
             now
         );
         // A byte of the copy changed is still caught.
-        let mut altered = again.clone();
-        let middle = altered.len() / 2;
-        altered[middle] ^= 1;
-        let verdict = SnapshotReader::open(altered.as_slice())
-            .and_then(SnapshotReader::finish)
-            .map(|signed| signed.verify(&public).is_ok());
-        assert!(!matches!(verdict, Ok(true)));
+        assert!(!verifies(&middle_byte_flipped(&again), &public));
 
         // A hotline started again has no copy: the list is read again.
         server.restart();

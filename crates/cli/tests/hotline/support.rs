@@ -273,8 +273,18 @@ impl Server {
         key: &str,
         page: usize,
     ) -> std::collections::BTreeMap<i64, (String, String, bool)> {
-        let mut list = std::collections::BTreeMap::new();
-        let mut cursor = 0;
+        self.replay_from(key, page, std::collections::BTreeMap::new(), 0)
+    }
+
+    /// `list`, as held at feed position `cursor`, brought up to date by following the feed
+    /// from there.
+    pub fn replay_from(
+        &self,
+        key: &str,
+        page: usize,
+        mut list: std::collections::BTreeMap<i64, (String, String, bool)>,
+        mut cursor: i64,
+    ) -> std::collections::BTreeMap<i64, (String, String, bool)> {
         loop {
             let (status, body) = self.get(
                 &format!("/api/v1/hashlist?after={cursor}&limit={page}"),

@@ -409,7 +409,7 @@ pub enum FeedbackOutcome {
 const HOUR_MS: i64 = 3_600_000;
 
 /// Milliseconds since 1970.
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
