@@ -18,8 +18,9 @@ pub mod support;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -29,7 +30,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use catalogue::{Catalogue, CatalogueError};
+use render::LanguageLink;
 pub use support::{Contact, SupportContacts};
+use unic_langid::LanguageIdentifier;
 
 /// What pages may load and where they may connect: only the hotline itself. WebAssembly
 /// compilation (`'wasm-unsafe-eval'`) is the one exception to "no code but our files";
@@ -46,12 +49,15 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
 pub struct PagesSettings {
     /// Serve the pages at all (an API-only hotline turns them off).
     pub enabled: bool,
-    /// The language of the pages (the `lang` of every page): one of the catalogues under
-    /// `web/messages`, or the language of `messages`.
+    /// The languages offered, by code (`es`, `pt-BR`): each gets its pages under
+    /// `/{code}/`. Empty (the default): every built-in language and every file in
+    /// `messages`.
+    pub languages: Vec<String>,
+    /// The language for a reader whose browser asks for none of those offered.
     pub language: String,
-    /// A message catalogue file of the hotline's own, used instead of the built-in one: a
-    /// translation, or the English one with words adjusted. It must have every key of
-    /// `web/messages/en.toml`, with the same placeholders.
+    /// A folder of message catalogues of the hotline's own, `<code>.ftl` (Project
+    /// Fluent): a language Takeback lacks, or a built-in one with words adjusted. Each
+    /// must have the messages of `web/messages/en.ftl`, with the same variables.
     pub messages: Option<PathBuf>,
     /// The service's name as people see it.
     pub service_name: String,
@@ -64,6 +70,7 @@ impl Default for PagesSettings {
     fn default() -> Self {
         PagesSettings {
             enabled: true,
+            languages: Vec::new(),
             language: "en".to_owned(),
             messages: None,
             service_name: "Takeback".to_owned(),
@@ -100,6 +107,28 @@ pub enum PagesError {
         /// The address given.
         url: String,
     },
+    /// The default language is not among those offered.
+    #[error("[pages] language {language:?} must be one of the languages offered: {offered}")]
+    DefaultLanguage {
+        /// The default asked for.
+        language: String,
+        /// What is offered.
+        offered: String,
+    },
+    /// A language is offered twice.
+    #[error("[pages] languages lists {language:?} twice")]
+    DuplicateLanguage {
+        /// The language.
+        language: String,
+    },
+    /// The hotline's own catalogue folder cannot be read.
+    #[error("cannot read the message catalogues in {}: {source}", folder.display())]
+    Messages {
+        /// The folder.
+        folder: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// A template failed to render: a missing message, say. A bug, caught by the tests.
     #[error("cannot render the {page} page: {problem}")]
     Render {
@@ -110,22 +139,40 @@ pub enum PagesError {
     },
 }
 
-/// The pages, rendered, and the files they load.
+/// The pages in every language offered, for every country's help, rendered; and the
+/// files they load.
 pub struct Pages {
-    documents: BTreeMap<&'static str, Vec<u8>>,
-    not_found: Vec<u8>,
+    /// The default language's first.
+    languages: Vec<LanguagePages>,
+    /// The countries' codes, in [`SupportContacts::countries`] order.
+    countries: Vec<String>,
+}
+
+/// One language's pages.
+struct LanguagePages {
+    code: String,
+    identifier: LanguageIdentifier,
+    /// By page and country.
+    documents: BTreeMap<(&'static str, usize), Bytes>,
+    /// By country.
+    not_found: Vec<Bytes>,
+    /// The country its readers see first.
+    default_country: usize,
 }
 
 impl std::fmt::Debug for Pages {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The pages' names and sizes, not their bytes.
+        // The languages and the pages' sizes, not their bytes.
         let sizes: BTreeMap<&str, usize> = self
-            .documents
+            .languages
             .iter()
-            .map(|(name, body)| (*name, body.len()))
+            .map(|language| {
+                let size = language.documents.values().map(Bytes::len).sum();
+                (language.code.as_str(), size)
+            })
             .collect();
         f.debug_struct("Pages")
-            .field("documents", &sizes)
+            .field("languages", &sizes)
             .finish_non_exhaustive()
     }
 }
@@ -158,6 +205,7 @@ static ASSETS: &[Asset] = &[
         "text/css; charset=utf-8"
     ),
     asset!("icon.svg", "assets/icon.svg", "image/svg+xml"),
+    asset!("language.svg", "assets/language.svg", "image/svg+xml"),
     asset!("js/exit.js", "assets/js/exit.js", JS),
     asset!("js/page.js", "assets/js/page.js", JS),
     asset!("js/messages.js", "assets/js/messages.js", JS),
@@ -185,8 +233,8 @@ static ASSETS: &[Asset] = &[
 ];
 
 impl Pages {
-    /// Renders every page for `settings.language`, with `support` and the hotline's
-    /// `limits`.
+    /// Renders every page in every language offered (`settings.languages`), with
+    /// `support` and the hotline's `limits`.
     pub fn new(
         settings: &PagesSettings,
         support: &SupportContacts,
@@ -199,41 +247,297 @@ impl Pages {
             });
         }
         support.validate()?;
-        let catalogue = match &settings.messages {
-            Some(path) => {
-                let (catalogue, missing) = Catalogue::from_file(&settings.language, path)?;
-                if !missing.is_empty() {
-                    tracing::warn!(
-                        file = %path.display(),
-                        missing = missing.join("; "),
-                        "the message catalogue lacks messages; they are shown in English"
-                    );
-                }
-                catalogue
-            }
-            None => Catalogue::load(&settings.language)?,
-        };
-        let rendered = render::render_all(&catalogue, settings, support, limits)?;
+        let catalogues = offered_catalogues(settings)?;
+        let unreviewed: Vec<&str> = catalogues
+            .iter()
+            .filter(|catalogue| !catalogue.reviewed() && catalogue.code() != "en")
+            .map(Catalogue::code)
+            .collect();
+        if !unreviewed.is_empty() {
+            tracing::warn!(
+                languages = unreviewed.join(", "),
+                "these languages' words have not been reviewed by a native speaker with \
+                 safeguarding experience (each catalogue's header says so): have them \
+                 reviewed, or offer fewer in [pages] languages"
+            );
+        }
+        let links: Vec<LanguageLink> = catalogues
+            .iter()
+            .map(|catalogue| LanguageLink {
+                code: catalogue.code().to_owned(),
+                name: catalogue.name().to_owned(),
+                dir: catalogue.direction(),
+            })
+            .collect();
+        let mut languages = Vec::with_capacity(catalogues.len());
+        for catalogue in &catalogues {
+            let rendered = render::render_all(catalogue, &links, settings, support, limits)?;
+            languages.push(LanguagePages {
+                code: catalogue.code().to_owned(),
+                identifier: catalogue.language().clone(),
+                documents: rendered
+                    .documents
+                    .into_iter()
+                    .map(|(key, body)| (key, Bytes::from(body)))
+                    .collect(),
+                not_found: rendered.not_found.into_iter().map(Bytes::from).collect(),
+                default_country: rendered.default_country,
+            });
+        }
+        let countries = support
+            .countries()
+            .iter()
+            .map(|country| country.code.to_owned())
+            .collect();
         Ok(Pages {
-            documents: rendered.documents,
-            not_found: rendered.not_found,
+            languages,
+            countries,
         })
     }
 
-    /// The pages and their assets, with the security headers every page needs.
+    /// The pages and their assets, with the security headers every page needs:
+    /// `/{language}/{page}` in that language, and `/{page}` in the one the browser asks
+    /// for (`Accept-Language`).
     pub fn router<S: Clone + Send + Sync + 'static>(self: Arc<Self>) -> Router<S> {
         Router::new()
-            .route("/", get(document))
-            .route("/{page}", get(document))
+            .route("/", get(home))
+            .route("/{first}", get(page_or_language))
+            .route("/{language}/", get(language_home))
+            .route("/{language}/{page}", get(language_page))
             .route("/assets/{*path}", get(asset))
             .layer(middleware::from_fn(page_headers))
             .with_state(self)
     }
 
-    /// The "page not found" page, for addresses outside the API.
-    pub fn not_found(&self) -> Response {
-        with_page_headers(html(StatusCode::NOT_FOUND, self.not_found.clone()))
+    /// The "page not found" page for `path` (outside the API): in the language its first
+    /// segment names, else in the one `headers` ask for.
+    pub fn not_found(&self, path: &str, headers: &HeaderMap) -> Response {
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+        let (language, negotiated) = match self.language(first) {
+            Some(language) => (language, false),
+            None => (self.negotiate(headers), true),
+        };
+        let request = PageRequest {
+            language,
+            negotiated,
+            country: None,
+        };
+        with_page_headers(request.respond(StatusCode::NOT_FOUND, None))
     }
+
+    /// The page request for `language` (else the browser's choice) and `query`'s country.
+    fn request<'a>(
+        &'a self,
+        language: Option<&'a LanguagePages>,
+        headers: &HeaderMap,
+        query: Option<&str>,
+    ) -> PageRequest<'a> {
+        let country = query.and_then(|query| {
+            url::form_urlencoded::parse(query.as_bytes())
+                .find(|(name, _)| name == "country")
+                .and_then(|(_, code)| {
+                    self.countries
+                        .iter()
+                        .position(|known| !known.is_empty() && known.eq_ignore_ascii_case(&code))
+                })
+        });
+        match language {
+            Some(language) => PageRequest {
+                language,
+                negotiated: false,
+                country,
+            },
+            None => PageRequest {
+                language: self.negotiate(headers),
+                negotiated: true,
+                country,
+            },
+        }
+    }
+
+    /// The language offered under `code`, in any letter case.
+    fn language(&self, code: &str) -> Option<&LanguagePages> {
+        self.languages
+            .iter()
+            .find(|language| language.code.eq_ignore_ascii_case(code))
+    }
+
+    /// The offered language that best fits the browser's `Accept-Language`, else the
+    /// default.
+    fn negotiate(&self, headers: &HeaderMap) -> &LanguagePages {
+        let default = &self.languages[0];
+        let Some(accepted) = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok())
+        else {
+            return default;
+        };
+        let requested = accepted_languages(accepted);
+        let available: Vec<&LanguageIdentifier> = self
+            .languages
+            .iter()
+            .map(|language| &language.identifier)
+            .collect();
+        let fallback = &default.identifier;
+        let chosen = fluent_langneg::negotiate_languages(
+            &requested,
+            &available,
+            Some(&fallback),
+            fluent_langneg::NegotiationStrategy::Lookup,
+        );
+        chosen
+            .first()
+            .and_then(|identifier| {
+                self.languages
+                    .iter()
+                    .find(|language| &&language.identifier == *identifier)
+            })
+            .unwrap_or(default)
+    }
+}
+
+/// What a request for a page settles: its language (and whether `Accept-Language`
+/// chose it) and the country whose help it shows (`None`: the language's own).
+struct PageRequest<'a> {
+    language: &'a LanguagePages,
+    negotiated: bool,
+    country: Option<usize>,
+}
+
+impl PageRequest<'_> {
+    /// `page` (or the not-found page). A page `Accept-Language` chose must be kept by
+    /// caches once per language asked for.
+    fn respond(&self, status: StatusCode, page: Option<&str>) -> Response {
+        let language = self.language;
+        let country = self.country.unwrap_or(language.default_country);
+        let found = page.and_then(|page| language.documents.get(&(page, country)));
+        let (status, body) = match found {
+            Some(body) => (status, body.clone()),
+            None => (
+                StatusCode::NOT_FOUND,
+                language.not_found.get(country).cloned().unwrap_or_default(),
+            ),
+        };
+        let mut response = html(status, body);
+        let headers = response.headers_mut();
+        if let Ok(code) = HeaderValue::from_str(&language.code) {
+            headers.insert(header::CONTENT_LANGUAGE, code);
+        }
+        if self.negotiated {
+            headers.insert(header::VARY, HeaderValue::from_static("accept-language"));
+        }
+        response
+    }
+}
+
+/// The languages an `Accept-Language` value asks for, most wanted first (by `q`, then
+/// in order); those it refuses (`q=0`) and what does not parse left out.
+fn accepted_languages(value: &str) -> Vec<LanguageIdentifier> {
+    let mut weighted: Vec<(f32, LanguageIdentifier)> = value
+        .split(',')
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let tag = parts.next()?.trim();
+            let weight = parts
+                .find_map(|part| part.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            let language = tag.parse::<LanguageIdentifier>().ok()?;
+            (weight > 0.0 && tag != "*").then_some((weight, language))
+        })
+        .collect();
+    // A stable sort keeps the browser's order among equals.
+    weighted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    weighted.into_iter().map(|(_, language)| language).collect()
+}
+
+/// The catalogues of the languages `settings` offer, the default language's first.
+fn offered_catalogues(settings: &PagesSettings) -> Result<Vec<Catalogue>, PagesError> {
+    let own = own_catalogue_files(settings.messages.as_deref())?;
+    let mut codes: Vec<String> = if settings.languages.is_empty() {
+        let mut codes: Vec<String> = catalogue::languages()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        for code in own.keys() {
+            if !codes.iter().any(|c| c.eq_ignore_ascii_case(code)) {
+                codes.push(code.clone());
+            }
+        }
+        codes
+    } else {
+        settings.languages.clone()
+    };
+    let Some(default) = codes
+        .iter()
+        .position(|code| code.eq_ignore_ascii_case(&settings.language))
+    else {
+        return Err(PagesError::DefaultLanguage {
+            language: settings.language.clone(),
+            offered: codes.join(", "),
+        });
+    };
+    let default = codes.remove(default);
+    codes.insert(0, default);
+    let mut catalogues: Vec<Catalogue> = Vec::with_capacity(codes.len());
+    for code in &codes {
+        let file = own
+            .iter()
+            .find(|(own_code, _)| own_code.eq_ignore_ascii_case(code));
+        let catalogue = match file {
+            Some((own_code, path)) => {
+                let (catalogue, missing) = Catalogue::from_file(own_code, path)?;
+                if !missing.is_empty() {
+                    tracing::warn!(
+                        file = %path.display(),
+                        missing = missing.join("; "),
+                        "the message catalogue lacks messages; they are shown from the \
+                         built-in catalogue"
+                    );
+                }
+                catalogue
+            }
+            None => Catalogue::load(code)?,
+        };
+        if catalogues
+            .iter()
+            .any(|other| other.code().eq_ignore_ascii_case(catalogue.code()))
+        {
+            return Err(PagesError::DuplicateLanguage {
+                language: code.clone(),
+            });
+        }
+        catalogues.push(catalogue);
+    }
+    Ok(catalogues)
+}
+
+/// The `<code>.ftl` files in the hotline's own catalogue folder, by code.
+fn own_catalogue_files(
+    folder: Option<&std::path::Path>,
+) -> Result<BTreeMap<String, PathBuf>, PagesError> {
+    let Some(folder) = folder else {
+        return Ok(BTreeMap::new());
+    };
+    let unreadable = |source: std::io::Error| PagesError::Messages {
+        folder: folder.to_owned(),
+        source,
+    };
+    if folder.is_file() {
+        return Err(unreadable(std::io::Error::other(
+            "[pages] messages names a folder of <language>.ftl files (Project Fluent), \
+             one per language; a single file is not read",
+        )));
+    }
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(folder).map_err(unreadable)? {
+        let path = entry.map_err(unreadable)?.path();
+        if path.extension().is_some_and(|extension| extension == "ftl")
+            && let Some(code) = path.file_stem().and_then(|stem| stem.to_str())
+        {
+            files.insert(code.to_owned(), path);
+        }
+    }
+    Ok(files)
 }
 
 /// The pages' addresses and their templates.
@@ -244,11 +548,58 @@ pub(crate) const DOCUMENTS: &[(&str, &str)] = &[
     ("adult", "adult.html"),
 ];
 
-async fn document(State(pages): State<Arc<Pages>>, page: Option<Path<String>>) -> Response {
-    let name = page.as_ref().map_or("", |Path(name)| name.as_str());
-    match pages.documents.get(name) {
-        Some(body) => html(StatusCode::OK, body.clone()),
-        None => html(StatusCode::NOT_FOUND, pages.not_found.clone()),
+async fn home(
+    State(pages): State<Arc<Pages>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let request = pages.request(None, &headers, query.as_deref());
+    request.respond(StatusCode::OK, Some(""))
+}
+
+/// `/report` (in the language the browser asks for) or `/es` (Spanish's start page).
+async fn page_or_language(
+    State(pages): State<Arc<Pages>>,
+    Path(first): Path<String>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    match pages.language(&first) {
+        Some(language) => {
+            let request = pages.request(Some(language), &headers, query.as_deref());
+            request.respond(StatusCode::OK, Some(""))
+        }
+        None => {
+            let request = pages.request(None, &headers, query.as_deref());
+            request.respond(StatusCode::OK, Some(&first))
+        }
+    }
+}
+
+async fn language_home(
+    State(pages): State<Arc<Pages>>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    query: RawQuery,
+) -> Response {
+    language_page(State(pages), Path((code, String::new())), headers, query).await
+}
+
+async fn language_page(
+    State(pages): State<Arc<Pages>>,
+    Path((code, page)): Path<(String, String)>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    match pages.language(&code) {
+        Some(language) => {
+            let request = pages.request(Some(language), &headers, query.as_deref());
+            request.respond(StatusCode::OK, Some(&page))
+        }
+        None => {
+            let request = pages.request(None, &headers, query.as_deref());
+            request.respond(StatusCode::NOT_FOUND, None)
+        }
     }
 }
 
@@ -262,11 +613,16 @@ async fn asset(State(pages): State<Arc<Pages>>, Path(path): Path<String>) -> Res
             Body::from(asset.body),
         )
             .into_response(),
-        None => html(StatusCode::NOT_FOUND, pages.not_found.clone()),
+        None => PageRequest {
+            language: &pages.languages[0],
+            negotiated: false,
+            country: None,
+        }
+        .respond(StatusCode::NOT_FOUND, None),
     }
 }
 
-fn html(status: StatusCode, body: Vec<u8>) -> Response {
+fn html(status: StatusCode, body: Bytes) -> Response {
     (
         status,
         [(

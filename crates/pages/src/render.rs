@@ -1,9 +1,10 @@
-//! Rendering the templates, once, with the catalogue's words and the hotline's settings.
+//! Rendering the templates, once per language, with the catalogue's words and the
+//! hotline's settings.
 
-use crate::catalogue::{Catalogue, Message, fill};
-use crate::support::{Contact, SupportContacts, dial_string};
+use crate::catalogue::{Argument, Catalogue, Message, ScriptMessage};
+use crate::support::{Contact, Country, SupportContacts, dial_string};
 use crate::{DOCUMENTS, PageLimits, PagesError, PagesSettings};
-use minijinja::value::{Kwargs, Serde, Value};
+use minijinja::value::{Kwargs, Serde, Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,10 +50,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Every page, rendered.
+/// Every page of one language, rendered for each country.
 pub(crate) struct Rendered {
-    pub documents: BTreeMap<&'static str, Vec<u8>>,
-    pub not_found: Vec<u8>,
+    /// By page and country (its place in [`SupportContacts::countries`]).
+    pub documents: BTreeMap<(&'static str, usize), Vec<u8>>,
+    /// By country.
+    pub not_found: Vec<Vec<u8>>,
+    /// The country this language's readers see first.
+    pub default_country: usize,
     /// The catalogue keys the templates used: the tests check that none is left unused.
     #[cfg_attr(not(test), allow(dead_code))]
     pub used_keys: BTreeSet<String>,
@@ -90,13 +95,50 @@ impl<'a> From<&'a Contact> for ContactView<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ScriptSettings<'a> {
+    lang: &'a str,
     service_name: &'a str,
     quick_exit_url: &'a str,
     min_pdq_quality: u8,
     max_hashes: usize,
     max_urls: usize,
     max_videos: usize,
-    messages: BTreeMap<&'a str, &'a Message>,
+    messages: &'a BTreeMap<String, ScriptMessage>,
+}
+
+/// A language in the switcher.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct LanguageLink {
+    /// Its code, as in the addresses.
+    pub code: String,
+    /// Its name in itself.
+    pub name: String,
+    /// `ltr` or `rtl`.
+    pub dir: &'static str,
+}
+
+/// A country in the chooser.
+#[derive(Serialize)]
+struct CountryChoice<'a> {
+    code: &'a str,
+    name: &'a str,
+}
+
+/// The country whose contacts a page shows.
+#[derive(Serialize)]
+struct CountryView<'a> {
+    code: &'a str,
+    name: Option<&'a str>,
+    emergency_dial: Option<String>,
+}
+
+impl<'a> CountryView<'a> {
+    fn new(country: &Country<'a>) -> Self {
+        CountryView {
+            code: country.code,
+            name: country.name,
+            emergency_dial: dial_string(country.emergency_number),
+        }
+    }
 }
 
 /// The contacts as the templates see them.
@@ -115,67 +157,110 @@ fn script_json(value: &impl Serialize) -> Result<String, serde_json::Error> {
         .replace('&', "\\u0026"))
 }
 
+/// Renders every page in `catalogue`'s language; `languages` are the ones the switcher
+/// offers.
 pub(crate) fn render_all(
     catalogue: &Catalogue,
+    languages: &[LanguageLink],
     settings: &PagesSettings,
     support: &SupportContacts,
     limits: PageLimits,
 ) -> Result<Rendered, PagesError> {
     let used = Arc::new(Mutex::new(BTreeSet::new()));
-    let environment = environment(catalogue, settings, support, Arc::clone(&used));
+    let environment = environment(catalogue, settings, Arc::clone(&used));
     let script = ScriptSettings {
+        lang: catalogue.code(),
         service_name: &settings.service_name,
         quick_exit_url: &settings.quick_exit_url,
         min_pdq_quality: limits.min_pdq_quality,
         max_hashes: limits.max_hashes_per_report,
         max_urls: limits.max_urls_per_report,
         max_videos: limits.max_videos_per_report,
-        messages: catalogue.section("js"),
+        messages: catalogue.script_messages(),
     };
     let script = script_json(&script).map_err(|e| PagesError::Render {
         page: "settings".to_owned(),
         problem: e.to_string(),
     })?;
-    let emergency_dial = dial_string(&support.emergency_number);
-    // What every page shows alike, made once.
-    let helplines = contacts(&support.helplines);
-    let exploitation_reporting = contacts(&support.exploitation_reporting);
-    let adult_helplines = contacts(&support.adult_helplines);
     let script_settings = Value::from_safe_string(script);
-    let render = |template: &str, page: &str| -> Result<Vec<u8>, PagesError> {
-        let failed = |e: Error| PagesError::Render {
-            page: template.to_owned(),
-            problem: format!("{e:#}"),
-        };
-        let context = minijinja::context! {
-            lang => catalogue.language(),
-            page => page,
-            service => &settings.service_name,
-            quick_exit_url => &settings.quick_exit_url,
-            emergency_number => &support.emergency_number,
-            emergency_dial => &emergency_dial,
-            helplines => helplines.clone(),
-            exploitation_reporting => exploitation_reporting.clone(),
-            adult_helplines => adult_helplines.clone(),
-            max_pictures => limits.max_hashes_per_report / 3,
-            max_urls => limits.max_urls_per_report,
-            script_settings => script_settings.clone(),
-        };
-        environment
-            .get_template(template)
-            .and_then(|t| t.render(context))
-            .map(String::into_bytes)
-            .map_err(failed)
-    };
+    let languages = Value::from(Serde(languages));
+    let base = format!("/{}", catalogue.code());
+    let countries = support.countries();
+    let choices: Vec<CountryChoice> = countries
+        .iter()
+        .map(|country| CountryChoice {
+            code: country.code,
+            name: country.name.unwrap_or(country.code),
+        })
+        .collect();
+    let choices = Value::from(Serde(choices));
+    let default_country = countries
+        .iter()
+        .position(|country| {
+            country
+                .languages
+                .iter()
+                .any(|language| language.eq_ignore_ascii_case(catalogue.code()))
+        })
+        .unwrap_or(0);
     let mut documents = BTreeMap::new();
-    for (path, template) in DOCUMENTS {
-        documents.insert(*path, render(template, path)?);
+    let mut not_found = Vec::with_capacity(countries.len());
+    for (index, country) in countries.iter().enumerate() {
+        // The reader's own choice of country stays in every link; the language's own
+        // needs none.
+        let query = if index == default_country {
+            String::new()
+        } else {
+            format!("?country={}", country.code)
+        };
+        let view = CountryView::new(country);
+        let render = |template: &str, page: &str| -> Result<Vec<u8>, PagesError> {
+            let failed = |e: Error| PagesError::Render {
+                page: format!("{} {template}", catalogue.code()),
+                problem: format!("{e:#}"),
+            };
+            let here = match page {
+                "not_found" => format!("{base}/"),
+                page => format!("{base}/{page}"),
+            };
+            let context = minijinja::context! {
+                lang => catalogue.code(),
+                dir => catalogue.direction(),
+                language_name => catalogue.name(),
+                languages => languages.clone(),
+                base => &base,
+                here => here,
+                query => &query,
+                page => page,
+                service => &settings.service_name,
+                quick_exit_url => &settings.quick_exit_url,
+                country => Value::from(Serde(&view)),
+                countries => choices.clone(),
+                emergency_number => country.emergency_number,
+                emergency_dial => &view.emergency_dial,
+                helplines => contacts(country.helplines),
+                exploitation_reporting => contacts(country.exploitation_reporting),
+                adult_helplines => contacts(country.adult_helplines),
+                max_pictures => limits.max_hashes_per_report / 3,
+                max_urls => limits.max_urls_per_report,
+                script_settings => script_settings.clone(),
+            };
+            environment
+                .get_template(template)
+                .and_then(|t| t.render(context))
+                .map(String::into_bytes)
+                .map_err(failed)
+        };
+        for (path, template) in DOCUMENTS {
+            documents.insert((*path, index), render(template, path)?);
+        }
+        not_found.push(render("not_found.html", "not_found")?);
     }
-    let not_found = render("not_found.html", "not_found")?;
     let used_keys = used.lock().map(|keys| keys.clone()).unwrap_or_default();
     Ok(Rendered {
         documents,
         not_found,
+        default_country,
         used_keys,
     })
 }
@@ -183,7 +268,6 @@ pub(crate) fn render_all(
 fn environment(
     catalogue: &Catalogue,
     settings: &PagesSettings,
-    support: &SupportContacts,
     used: Arc<Mutex<BTreeSet<String>>>,
 ) -> Environment<'static> {
     let mut environment = Environment::new();
@@ -196,43 +280,38 @@ fn environment(
     }
     let catalogue = catalogue.clone();
     let service = settings.service_name.clone();
-    let emergency = support.emergency_number.clone();
-    // `t("key", name=value, …)`: the message, placeholders filled; a list for a list.
-    // `{service}` and `{emergency}` are always available.
+    // `t("message-id", name=value, …)`: the message in the page's language, a list for a
+    // list. `$service` is always given; a name the message does not use is an error (a
+    // misspelling).
     environment.add_function(
         "t",
         move |key: &str, arguments: Kwargs| -> Result<Value, Error> {
             if let Ok(mut used) = used.lock() {
                 used.insert(key.to_owned());
             }
-            let message = catalogue.get(key).ok_or_else(|| {
-                Error::new(ErrorKind::InvalidOperation, format!("no message {key:?}"))
-            })?;
-            let mut values: Vec<(String, String)> = vec![
-                ("service".to_owned(), service.clone()),
-                ("emergency".to_owned(), emergency.clone()),
-            ];
+            let invalid = |problem: String| Error::new(ErrorKind::InvalidOperation, problem);
+            let variables = catalogue
+                .variables(key)
+                .ok_or_else(|| invalid(format!("no message {key:?}")))?;
+            let mut values: Vec<(&str, Argument)> =
+                vec![("service", Argument::Text(service.clone()))];
             for name in arguments.args() {
+                if !variables.contains(name) {
+                    return Err(invalid(format!("{key} has no variable ${name}")));
+                }
                 let value: Value = arguments.get(name)?;
-                values.push((name.to_owned(), value.to_string()));
+                let value = match value.kind() {
+                    ValueKind::Number => f64::try_from(value.clone())
+                        .map(Argument::Number)
+                        .unwrap_or_else(|_| Argument::Text(value.to_string())),
+                    _ => Argument::Text(value.to_string()),
+                };
+                values.push((name, value));
             }
             arguments.assert_all_used()?;
-            let pairs: Vec<(&str, &str)> = values
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let fill = |text: &str| {
-                fill(text, &pairs)
-                    .map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("{key}: {e}")))
-            };
-            Ok(match message {
-                Message::Text(text) => Value::from(fill(text)?),
-                Message::List(items) => Value::from(
-                    items
-                        .iter()
-                        .map(|item| fill(item))
-                        .collect::<Result<Vec<_>, _>>()?,
-                ),
+            Ok(match catalogue.format(key, &values).map_err(invalid)? {
+                Message::Text(text) => Value::from(text),
+                Message::List(items) => Value::from(items),
             })
         },
     );

@@ -1,8 +1,13 @@
-//! Where to get help: the contacts every page shows, set by the hotline for its country.
+//! Where to get help: the contacts every page shows, set by the hotline for its country,
+//! and for more countries where its readers live (`[[support.countries]]`).
 //!
 //! The defaults are generic (a directory of children's helplines, "your local emergency
 //! number", the police), so a page is never without help; a hotline must replace them with
 //! its own country's, and the server warns at start-up until it has.
+//!
+//! Which country's contacts a page shows: the one the reader chose on the page (in the
+//! address, `?country=IE`), else the first whose `languages` include the page's
+//! language, else the hotline's own. Never a guess from the reader's network address.
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +26,59 @@ pub struct SupportContacts {
     pub exploitation_reporting: Vec<Contact>,
     /// Advice lines for adults worried about a child: shown on the adult's page.
     pub adult_helplines: Vec<Contact>,
+    /// The country these contacts are for, as an ISO 3166 code (`GB`); needed when there
+    /// are `countries`.
+    pub country: Option<String>,
+    /// That country's name as its people write it (`United Kingdom`), for the chooser.
+    pub country_name: Option<String>,
+    /// The languages whose readers see this country's contacts first (`["cy"]`); the
+    /// hotline's own country is the fallback for every language anyway.
+    pub languages: Vec<String>,
+    /// More countries, each with contacts of its own: the pages let the reader choose.
+    pub countries: Vec<CountryContacts>,
+}
+
+/// One more country's help contacts (`[[support.countries]]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountryContacts {
+    /// Its ISO 3166 code (`IE`).
+    pub code: String,
+    /// Its name as its people write it (`Éire / Ireland`).
+    pub name: String,
+    /// The languages whose readers see it first (`["ga"]`).
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// As [`SupportContacts::emergency_number`].
+    pub emergency_number: String,
+    /// As [`SupportContacts::helplines`].
+    #[serde(default)]
+    pub helplines: Vec<Contact>,
+    /// As [`SupportContacts::exploitation_reporting`].
+    #[serde(default)]
+    pub exploitation_reporting: Vec<Contact>,
+    /// As [`SupportContacts::adult_helplines`].
+    #[serde(default)]
+    pub adult_helplines: Vec<Contact>,
+}
+
+/// One country's contacts, as the pages use them: the hotline's own first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Country<'a> {
+    /// Its code (empty for a hotline that names none).
+    pub code: &'a str,
+    /// Its name, if set.
+    pub name: Option<&'a str>,
+    /// The languages that see it first.
+    pub languages: &'a [String],
+    /// The number to call in an emergency.
+    pub emergency_number: &'a str,
+    /// Helplines for young people.
+    pub helplines: &'a [Contact],
+    /// Where to report grooming, threats and blackmail.
+    pub exploitation_reporting: &'a [Contact],
+    /// Advice lines for adults.
+    pub adult_helplines: &'a [Contact],
 }
 
 /// One organisation to contact.
@@ -71,6 +129,10 @@ impl Default for SupportContacts {
                 hours: None,
             }],
             adult_helplines: Vec::new(),
+            country: None,
+            country_name: None,
+            languages: Vec::new(),
+            countries: Vec::new(),
         }
     }
 }
@@ -103,44 +165,104 @@ impl SupportContacts {
         unreplaced
     }
 
-    /// Checks every contact: a name, web addresses that are `http(s)`, phone numbers made
-    /// of digits, spaces and `+-()`.
+    /// Every country's contacts, the hotline's own first.
+    pub fn countries(&self) -> Vec<Country<'_>> {
+        let home = Country {
+            code: self.country.as_deref().unwrap_or(""),
+            name: self.country_name.as_deref(),
+            languages: &self.languages,
+            emergency_number: &self.emergency_number,
+            helplines: &self.helplines,
+            exploitation_reporting: &self.exploitation_reporting,
+            adult_helplines: &self.adult_helplines,
+        };
+        let others = self.countries.iter().map(|country| Country {
+            code: &country.code,
+            name: Some(&country.name),
+            languages: &country.languages,
+            emergency_number: &country.emergency_number,
+            helplines: &country.helplines,
+            exploitation_reporting: &country.exploitation_reporting,
+            adult_helplines: &country.adult_helplines,
+        });
+        std::iter::once(home).chain(others).collect()
+    }
+
+    /// Checks every country and contact: with more than one country, each has a code (two
+    /// capital letters) and a name, and no code twice; each contact has a name, web
+    /// addresses that are `http(s)`, phone numbers made of digits, spaces and `+-()`.
     pub fn validate(&self) -> Result<(), InvalidContact> {
-        if self.emergency_number.trim().is_empty() {
-            return Err(InvalidContact {
-                name: "emergency_number".to_owned(),
-                problem: "must not be empty".to_owned(),
-            });
-        }
-        let all = self
-            .helplines
-            .iter()
-            .chain(&self.exploitation_reporting)
-            .chain(&self.adult_helplines);
-        for contact in all {
+        let countries = self.countries();
+        let mut codes = std::collections::BTreeSet::new();
+        for country in &countries {
+            let label = if country.code.is_empty() {
+                "[support]".to_owned()
+            } else {
+                format!("country {}", country.code)
+            };
             let invalid = |problem: &str| InvalidContact {
-                name: contact.name.clone(),
+                name: label.clone(),
                 problem: problem.to_owned(),
             };
-            if contact.name.trim().is_empty() {
-                return Err(invalid("has no name"));
+            if country.emergency_number.trim().is_empty() {
+                return Err(invalid("emergency_number must not be empty"));
             }
-            if let Some(url) = &contact.url {
-                let parsed = url::Url::parse(url).map_err(|e| invalid(&format!("url: {e}")))?;
-                if !matches!(parsed.scheme(), "https" | "http") {
-                    return Err(invalid("url must start with https:// or http://"));
+            if countries.len() > 1 {
+                let well_formed =
+                    country.code.len() == 2 && country.code.chars().all(|c| c.is_ascii_uppercase());
+                if !well_formed {
+                    return Err(invalid(
+                        "with more than one country, each needs its ISO 3166 code, two \
+                         capital letters (country = \"GB\" for the hotline's own)",
+                    ));
+                }
+                if country.name.is_none_or(|name| name.trim().is_empty()) {
+                    return Err(invalid(
+                        "with more than one country, each needs its name (country_name for \
+                         the hotline's own)",
+                    ));
+                }
+                if !codes.insert(country.code) {
+                    return Err(invalid("is listed twice"));
                 }
             }
-            for number in [&contact.phone, &contact.text].into_iter().flatten() {
-                if dial_string(number).is_none() {
-                    return Err(invalid(&format!(
-                        "{number:?} is not a phone number (digits, spaces and +-() only)"
-                    )));
-                }
-            }
+            let all = country
+                .helplines
+                .iter()
+                .chain(country.exploitation_reporting)
+                .chain(country.adult_helplines);
+            validate_contacts(all)?;
         }
         Ok(())
     }
+}
+
+/// Each contact: a name, web addresses that are `http(s)`, phone numbers made of digits,
+/// spaces and `+-()`.
+fn validate_contacts<'a>(all: impl Iterator<Item = &'a Contact>) -> Result<(), InvalidContact> {
+    for contact in all {
+        let invalid = |problem: &str| InvalidContact {
+            name: contact.name.clone(),
+            problem: problem.to_owned(),
+        };
+        if contact.name.trim().is_empty() {
+            return Err(invalid("has no name"));
+        }
+        if let Some(url) = &contact.url {
+            let parsed = url::Url::parse(url).map_err(|e| invalid(&format!("url: {e}")))?;
+            if !matches!(parsed.scheme(), "https" | "http") {
+                return Err(invalid("url must start with https:// or http://"));
+            }
+        }
+        for number in [&contact.phone, &contact.text].into_iter().flatten() {
+            if dial_string(number).is_none() {
+                return Err(invalid(&format!(
+                    "{number:?} is not a phone number (digits, spaces and +-() only)"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The number as a `tel:`/`sms:` link wants it (digits and a leading `+`), if `number` is

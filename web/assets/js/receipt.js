@@ -11,7 +11,7 @@ export function showReceipt({ case_id: caseId, case_secret: secret }) {
     const copied = await copyText(
       `${label("case-id")}: ${caseId}\n${label("case-secret")}: ${secret}`,
     );
-    status.textContent = t(copied ? "copied" : "copy_failed");
+    status.textContent = t(copied ? "copied" : "copy-failed");
   });
 }
 

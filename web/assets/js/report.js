@@ -54,19 +54,19 @@ let videoModule = null;
 
 /** The message for each state a picture can be in. */
 const PICTURE_MESSAGES = {
-  working: "file_working",
-  ready: "file_ready",
-  exact_only: "file_exact_only",
-  unreadable: "file_unreadable",
-  duplicate: "file_duplicate",
-  failed: "file_failed",
-  video_waiting: "video_waiting",
-  video_working: "video_working",
-  video_ready: "video_ready",
-  video_exact_only: "video_exact_only",
-  video_too_long: "video_too_long",
-  video_too_large: "video_too_large",
-  video_unreadable: "video_unreadable",
+  working: "file-working",
+  ready: "file-ready",
+  exact_only: "file-exact-only",
+  unreadable: "file-unreadable",
+  duplicate: "file-duplicate",
+  failed: "file-failed",
+  video_waiting: "video-waiting",
+  video_working: "video-working",
+  video_ready: "video-ready",
+  video_exact_only: "video-exact-only",
+  video_too_long: "video-too-long",
+  video_too_large: "video-too-large",
+  video_unreadable: "video-unreadable",
 };
 
 const pageTitle = document.title;
@@ -95,12 +95,12 @@ input.addEventListener("change", () => {
   hideError("pictures-error", input);
   for (const file of input.files) {
     if (pictures.length >= limit) {
-      showError("pictures-error", t("pictures_too_many", { max: limit }), input);
+      showError("pictures-error", t("pictures-too-many", { max: limit }), input);
       break;
     }
     if (isVideo(file)) {
       if (pictures.filter((p) => p.video).length >= videoLimit) {
-        showError("pictures-error", t("videos_too_many", { max: videoLimit }), input);
+        showError("pictures-error", t("videos-too-many", { max: videoLimit }), input);
         continue;
       }
       addVideo(file);
@@ -126,7 +126,7 @@ function listFile(file, entry, onRemove = () => {}) {
   const remove = element("button", {
     className: "link-button",
     text: t("remove"),
-    attributes: { type: "button", "aria-label": t("file_remove", { name: file.name }) },
+    attributes: { type: "button", "aria-label": t("file-remove", { name: file.name }) },
   });
   const removeEntry = () => {
     onRemove();
@@ -176,12 +176,12 @@ function addVideo(file) {
   const { item, removeEntry } = listFile(file, video, () => stop.abort());
   const progress = element("progress", {
     className: "file-progress",
-    attributes: { max: "100", value: "0", "aria-label": t("video_progress", { name: file.name }) },
+    attributes: { max: "100", value: "0", "aria-label": t("video-progress", { name: file.name }) },
   });
   const cancel = element("button", {
     className: "link-button file-stop",
-    text: t("video_stop"),
-    attributes: { type: "button", "aria-label": t("video_stop_label", { name: file.name }) },
+    text: t("video-stop"),
+    attributes: { type: "button", "aria-label": t("video-stop-label", { name: file.name }) },
   });
   cancel.addEventListener("click", removeEntry);
   const work = async () => {
@@ -236,12 +236,12 @@ function usable() {
 
 document.getElementById("pictures-continue").addEventListener("click", () => {
   if (pictures.length === 0) {
-    showError("pictures-error", t("pictures_none"), input);
+    showError("pictures-error", t("pictures-none"), input);
     input.focus();
   } else if (pictures.some((p) => ["working", "video_waiting", "video_working"].includes(p.state))) {
-    showError("pictures-error", t("pictures_busy"), input);
+    showError("pictures-error", t("pictures-busy"), input);
   } else if (usable().length === 0) {
-    showError("pictures-error", t("pictures_none_usable"), input);
+    showError("pictures-error", t("pictures-none-usable"), input);
     input.focus();
   } else {
     hideError("pictures-error", input);
@@ -282,7 +282,7 @@ function fillCheck() {
   fillList("check-codes", chosen.flatMap((p) => p.hashes), (hash) =>
     element("li", {
       text: hash.frames
-        ? `${hash.algorithm}: ${t("video_codes", { count: hash.frames.length })}`
+        ? `${hash.algorithm}: ${t("video-codes", { count: hash.frames.length })}`
         : `${hash.algorithm}: ${hash.value}`,
     }),
   );

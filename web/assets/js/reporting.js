@@ -31,15 +31,15 @@ export function parseUrls(text, { max, required = false }) {
     if (!line) continue;
     // The hotline counts bytes of UTF-8, not characters.
     if (new TextEncoder().encode(line).length > MAX_URL_LENGTH) {
-      return { urls: [], error: { key: "urls_too_long", args: { line: index + 1 } } };
+      return { urls: [], error: { key: "urls-too-long", args: { line: index + 1 } } };
     }
     if (!isWebAddress(line)) {
-      return { urls: [], error: { key: "urls_bad_line", args: { line: index + 1 } } };
+      return { urls: [], error: { key: "urls-bad-line", args: { line: index + 1 } } };
     }
     if (!urls.includes(line)) urls.push(line);
   }
-  if (urls.length > max) return { urls: [], error: { key: "urls_too_many", args: { max } } };
-  if (required && urls.length === 0) return { urls: [], error: { key: "urls_none", args: {} } };
+  if (urls.length > max) return { urls: [], error: { key: "urls-too-many", args: { max } } };
+  if (required && urls.length === 0) return { urls: [], error: { key: "urls-none", args: {} } };
   return { urls, error: null };
 }
 
@@ -133,19 +133,19 @@ export function maxPictures(maxHashes) {
  * reached). Only a failure that may pass says "try again".
  */
 export function sendErrorKey(status) {
-  if (status === 0) return "send_offline";
-  if (status === 429) return "send_throttled";
+  if (status === 0) return "send-offline";
+  if (status === 429) return "send-throttled";
   // A timeout (408) may pass; other 4xx answers refuse this report as it is.
-  if (status >= 400 && status < 500 && status !== 408) return "send_rejected";
-  return "send_failed";
+  if (status >= 400 && status < 500 && status !== 408) return "send-rejected";
+  return "send-failed";
 }
 
 /** The `[js]` message key for a failed case look-up (status 0: no answer). */
 export function statusErrorKey(status) {
-  if (status === 0) return "status_offline";
-  if (status === 404 || status === 401 || status === 400) return "status_not_found";
-  if (status === 429) return "status_throttled";
-  return "status_failed";
+  if (status === 0) return "status-offline";
+  if (status === 404 || status === 401 || status === 400) return "status-not-found";
+  if (status === 429) return "status-throttled";
+  return "status-failed";
 }
 
 /** The states of a file whose fingerprints are sent, and so can repeat another's. */
@@ -170,27 +170,27 @@ export function markDuplicates(pictures) {
 }
 
 /** The `[js]` message naming each kind of fingerprint; exact ones (MD5, SHA-256) else. */
-const FINGERPRINT_KINDS = { pdq: "fingerprint_pdq", vpdq: "fingerprint_vpdq" };
+const FINGERPRINT_KINDS = { pdq: "fingerprint-pdq", vpdq: "fingerprint-vpdq" };
 
 /** The `[js]` message for each state of a fingerprint, and of a URL. */
 const HASH_STATES = {
-  pending: "state_pending",
-  listed: "state_listed",
-  withdrawn: "state_withdrawn",
-  suspended: "state_suspended",
-  not_listed: "state_not_listed",
+  pending: "state-pending",
+  listed: "state-listed",
+  withdrawn: "state-withdrawn",
+  suspended: "state-suspended",
+  not_listed: "state-not-listed",
 };
 // A web address's takedown state (the hotline's `TakedownState`) and its words.
 const URL_STATES = {
-  reported: "url_reported",
-  actionable: "url_actionable",
-  not_actionable: "url_not_actionable",
-  no_contact: "url_no_contact",
-  notice_sent: "url_notice_sent",
-  still_up: "url_still_up",
-  escalated: "url_escalated",
-  removed: "url_removed",
-  withdrawn: "url_withdrawn",
+  reported: "url-reported",
+  actionable: "url-actionable",
+  not_actionable: "url-not-actionable",
+  no_contact: "url-no-contact",
+  notice_sent: "url-notice-sent",
+  still_up: "url-still-up",
+  escalated: "url-escalated",
+  removed: "url-removed",
+  withdrawn: "url-withdrawn",
 };
 
 /**
@@ -205,19 +205,19 @@ export function describeCase(status) {
     caseId: status.case_id,
     open,
     receivedAt: new Date(status.created_at * 1000),
-    summaryKey: open ? "status_open" : "status_withdrawn",
+    summaryKey: open ? "status-open" : "status-withdrawn",
     outcomes: anyOutcome
       ? {
-          key: "status_totals",
+          key: "status-totals",
           args: {
             matched: totals.matched,
             removed: totals.removed,
             blocked: totals.blocked_upload,
           },
         }
-      : { key: "status_no_outcomes", args: {} },
+      : { key: "status-no-outcomes", args: {} },
     hashes: status.hashes.map((hash) => ({
-      kindKey: FINGERPRINT_KINDS[hash.algorithm] ?? "fingerprint_exact",
+      kindKey: FINGERPRINT_KINDS[hash.algorithm] ?? "fingerprint-exact",
       algorithm: hash.algorithm,
       shortValue: `${hash.value.slice(0, 8)}…${hash.value.slice(-4)}`,
       stateKey: HASH_STATES[hash.state] ?? HASH_STATES.pending,

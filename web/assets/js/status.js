@@ -36,14 +36,14 @@ form.addEventListener("submit", async (event) => {
   const caseId = caseField.value.replace(/\s+/g, "");
   const secret = secretField.value.replace(/\s+/g, "");
   if (!caseId || !secret) {
-    showError("status-error", t("status_missing"), caseId ? secretField : caseField);
+    showError("status-error", t("status-missing"), caseId ? secretField : caseField);
     (caseId ? secretField : caseField).focus();
     return;
   }
   hideError("status-error", caseField);
   hideError("status-error", secretField);
   withdrawResult.textContent = "";
-  progress.textContent = t("status_loading");
+  progress.textContent = t("status-loading");
   const response = await call("GET", caseId, secret);
   progress.textContent = "";
   if (!response.ok) {
@@ -66,7 +66,7 @@ function render(status) {
   });
   const date = dates.format(view.receivedAt);
   document.getElementById("case-summary").textContent =
-    `${t("status_received", { date })} ${t(view.summaryKey)}`;
+    `${t("status-received", { date })} ${t(view.summaryKey)}`;
   document.getElementById("case-outcomes").textContent = t(view.outcomes.key, view.outcomes.args);
   document.getElementById("case-hashes").replaceChildren(
     ...view.hashes.map((hash) => {
@@ -115,12 +115,12 @@ document.getElementById("withdraw-yes").addEventListener("click", async () => {
   if (!shown) return;
   const response = await call("DELETE", shown.caseId, shown.secret);
   if (!response.ok) {
-    withdrawResult.textContent = t("withdraw_failed");
+    withdrawResult.textContent = t("withdraw-failed");
     return;
   }
   const refreshed = await call("GET", shown.caseId, shown.secret);
   if (refreshed.ok) render(await refreshed.json());
-  withdrawResult.textContent = t("withdrawn_done");
+  withdrawResult.textContent = t("withdrawn-done");
   // The withdraw button has gone; the case's heading is where the reader is.
   document.getElementById("case-title").focus();
 });

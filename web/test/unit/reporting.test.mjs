@@ -36,19 +36,19 @@ test("URLs: the first bad line is named", () => {
   for (const bad of ["example.com/a", "ftp://example.com/", "javascript:alert(1)", "https://", "http://exa mple.com", "not a url"]) {
     const { urls, error } = parseUrls(`https://ok.example/\n${bad}`, { max: 10 });
     assert.deepEqual(urls, [], bad);
-    assert.deepEqual(error, { key: "urls_bad_line", args: { line: 2 } }, bad);
+    assert.deepEqual(error, { key: "urls-bad-line", args: { line: 2 } }, bad);
   }
 });
 
 test("URLs: too long, too many, and required", () => {
   const long = `https://example.com/${"a".repeat(MAX_URL_LENGTH)}`;
-  assert.equal(parseUrls(long, { max: 10 }).error.key, "urls_too_long");
+  assert.equal(parseUrls(long, { max: 10 }).error.key, "urls-too-long");
   const exactly = `https://example.com/${"a".repeat(MAX_URL_LENGTH - 20)}`;
   assert.equal(exactly.length, MAX_URL_LENGTH);
   assert.equal(parseUrls(exactly, { max: 10 }).error, null);
   const three = "https://a.example/\nhttps://b.example/\nhttps://c.example/";
-  assert.deepEqual(parseUrls(three, { max: 2 }).error, { key: "urls_too_many", args: { max: 2 } });
-  assert.equal(parseUrls(" \n", { max: 2, required: true }).error.key, "urls_none");
+  assert.deepEqual(parseUrls(three, { max: 2 }).error, { key: "urls-too-many", args: { max: 2 } });
+  assert.equal(parseUrls(" \n", { max: 2, required: true }).error.key, "urls-none");
 });
 
 test("web addresses need http(s) and a host", () => {
@@ -115,12 +115,12 @@ test("pictures per report follow the hotline's fingerprint limit", () => {
 });
 
 test("failed requests map to kind messages", () => {
-  assert.equal(sendErrorKey(0), "send_offline");
-  assert.equal(sendErrorKey(500), "send_failed");
-  assert.equal(statusErrorKey(404), "status_not_found");
-  assert.equal(statusErrorKey(401), "status_not_found");
-  assert.equal(statusErrorKey(429), "status_throttled");
-  assert.equal(statusErrorKey(503), "status_failed");
+  assert.equal(sendErrorKey(0), "send-offline");
+  assert.equal(sendErrorKey(500), "send-failed");
+  assert.equal(statusErrorKey(404), "status-not-found");
+  assert.equal(statusErrorKey(401), "status-not-found");
+  assert.equal(statusErrorKey(429), "status-throttled");
+  assert.equal(statusErrorKey(503), "status-failed");
 });
 
 test("a case is described with its states and outcomes", () => {
@@ -142,34 +142,57 @@ test("a case is described with its states and outcomes", () => {
   };
   const view = describeCase(status);
   assert.equal(view.open, true);
-  assert.equal(view.summaryKey, "status_open");
-  assert.deepEqual(view.outcomes, { key: "status_totals", args: { matched: 3, removed: 2, blocked: 1 } });
+  assert.equal(view.summaryKey, "status-open");
+  assert.deepEqual(view.outcomes, { key: "status-totals", args: { matched: 3, removed: 2, blocked: 1 } });
   assert.equal(view.receivedAt.getTime(), 1_763_856_000_000);
-  assert.equal(view.hashes[0].kindKey, "fingerprint_pdq");
-  assert.equal(view.hashes[0].stateKey, "state_listed");
+  assert.equal(view.hashes[0].kindKey, "fingerprint-pdq");
+  assert.equal(view.hashes[0].stateKey, "state-listed");
   assert.equal(view.hashes[0].shortValue, "ffffffff…ffff");
-  assert.equal(view.hashes[1].kindKey, "fingerprint_exact");
+  assert.equal(view.hashes[1].kindKey, "fingerprint-exact");
   // A state from a newer hotline reads as waiting, not as a broken key.
-  assert.equal(view.hashes[1].stateKey, "state_pending");
+  assert.equal(view.hashes[1].stateKey, "state-pending");
   assert.deepEqual(view.urls, [
-    { url: "https://a.example/", stateKey: "url_reported", since: null, reason: null },
-    { url: "https://b.example/", stateKey: "url_notice_sent", since: new Date(1_763_942_400_000), reason: null },
-    { url: "https://c.example/", stateKey: "url_not_actionable", since: null, reason: "It is a search page." },
+    { url: "https://a.example/", stateKey: "url-reported", since: null, reason: null },
+    { url: "https://b.example/", stateKey: "url-notice-sent", since: new Date(1_763_942_400_000), reason: null },
+    { url: "https://c.example/", stateKey: "url-not-actionable", since: null, reason: "It is a search page." },
   ]);
 
   const withdrawn = describeCase({ ...status, state: "withdrawn", platform_outcomes: { matched: 0, removed: 0, blocked_upload: 0 } });
-  assert.equal(withdrawn.summaryKey, "status_withdrawn");
-  assert.equal(withdrawn.outcomes.key, "status_no_outcomes");
+  assert.equal(withdrawn.summaryKey, "status-withdrawn");
+  assert.equal(withdrawn.outcomes.key, "status-no-outcomes");
 });
 
-test("messages fill their placeholders, and show a missing one rather than hide it", () => {
-  assert.equal(format("Line {line} of {total}", { line: 2, total: 3 }), "Line 2 of 3");
-  assert.equal(format("Call {number}", {}), "Call {number}");
-  assert.equal(format("{a}{a}", { a: "x" }), "xx");
-  assert.equal(format("no placeholders"), "no placeholders");
-  // Inherited properties are not arguments.
-  assert.equal(format("{toString}", {}), "{toString}");
-  setPageSettings({ serviceName: "Takeback", messages: { hello: "Hi from {service}, {name}" } });
+test("messages put in their values, in the language's plural forms", () => {
+  const line = ["Line ", { var: "line" }, " of ", { var: "total" }];
+  assert.equal(format(line, { line: 2, total: 3 }), "Line 2 of 3");
+  // A value missing shows rather than vanishes; inherited properties are not values.
+  assert.equal(format(["Call ", { var: "number" }], {}), "Call {number}");
+  assert.equal(format([{ var: "toString" }], {}), "{toString}");
+  assert.equal(format("no variables"), "no variables");
+  // Numbers are written the language's way.
+  assert.equal(format([{ var: "n" }], { n: 12345 }, "de"), "12.345");
+  // Polish: one, few, many; an exact number first.
+  const copies = [{
+    select: "n",
+    default: "many",
+    variants: [
+      ["0", ["no copies"]],
+      ["one", [{ var: "n" }, " kopia"]],
+      ["few", [{ var: "n" }, " kopie"]],
+      ["many", [{ var: "n" }, " kopii"]],
+    ],
+  }];
+  const polish = [0, 1, 2, 5, 21, 22, 101].map((n) => format(copies, { n }, "pl"));
+  assert.deepEqual(polish, ["no copies", "1 kopia", "2 kopie", "5 kopii", "21 kopii", "22 kopie", "101 kopii"]);
+  // Arabic has six categories; a category without a variant takes the default.
+  const arabic = [{ select: "n", default: "other", variants: [["two", ["two"]], ["other", ["other"]]] }];
+  assert.equal(format(arabic, { n: 2 }, "ar"), "two");
+  assert.equal(format(arabic, { n: 3 }, "ar"), "other");
+  setPageSettings({
+    lang: "en",
+    serviceName: "Takeback",
+    messages: { hello: ["Hi from ", { var: "service" }, ", ", { var: "name" }] },
+  });
   assert.equal(t("hello", { name: "Sam" }), "Hi from Takeback, Sam");
   const error = console.error;
   console.error = () => {};
@@ -194,15 +217,15 @@ test("URL length is counted in bytes, as the hotline counts it", () => {
   const base = "https://example.com/";
   const wide = `${base}${"ж".repeat(1100)}`; // 2 bytes each: 2,220 bytes, 1,120 characters
   assert.ok(wide.length < MAX_URL_LENGTH);
-  assert.equal(parseUrls(wide, { max: 1 }).error.key, "urls_too_long");
+  assert.equal(parseUrls(wide, { max: 1 }).error.key, "urls-too-long");
 });
 
 test("only failures that may pass ask to try again", () => {
-  assert.equal(sendErrorKey(429), "send_throttled");
-  for (const status of [400, 413, 415, 422]) assert.equal(sendErrorKey(status), "send_rejected");
-  assert.equal(sendErrorKey(503), "send_failed");
-  assert.equal(sendErrorKey(408), "send_failed");
-  assert.equal(statusErrorKey(0), "status_offline");
+  assert.equal(sendErrorKey(429), "send-throttled");
+  for (const status of [400, 413, 415, 422]) assert.equal(sendErrorKey(status), "send-rejected");
+  assert.equal(sendErrorKey(503), "send-failed");
+  assert.equal(sendErrorKey(408), "send-failed");
+  assert.equal(statusErrorKey(0), "status-offline");
 });
 
 test("a video sends its frames at or above the floor as one vpdq fingerprint, and its digests", () => {

@@ -17,7 +17,7 @@ mod takedown;
 
 use crate::config::Hsts;
 use axum::extract::State;
-use axum::http::{Uri, header};
+use axum::http::{HeaderMap, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -138,11 +138,11 @@ fn log_request(served: &Served<'_>) {
 
 /// JSON for the API's addresses; the pages' own "not found" page for anything a browser
 /// may have been sent to.
-async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
+async fn not_found(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
     if let Some(pages) = &state.pages
         && !uri.path().starts_with("/api/")
     {
-        return pages.not_found();
+        return pages.not_found(uri.path(), &headers);
     }
     ApiError::not_found().into_response()
 }
