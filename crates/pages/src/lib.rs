@@ -122,12 +122,21 @@ pub enum PagesError {
         language: String,
     },
     /// The hotline's own catalogue folder cannot be read.
-    #[error("cannot read the message catalogues in {}: {source}", folder.display())]
+    #[error("cannot read the message catalogues in {}", folder.display())]
     Messages {
         /// The folder.
         folder: PathBuf,
         /// Why.
         source: std::io::Error,
+    },
+    /// `[pages] messages` names a file, where a folder is wanted.
+    #[error(
+        "[pages] messages = {path:?} names a folder of <language>.ftl files (Project \
+         Fluent), one per language, not a file"
+    )]
+    MessagesNotAFolder {
+        /// What it names.
+        path: PathBuf,
     },
     /// A template failed to render: a missing message, say. A bug, caught by the tests.
     #[error("cannot render the {page} page: {problem}")]
@@ -523,10 +532,9 @@ fn own_catalogue_files(
         source,
     };
     if folder.is_file() {
-        return Err(unreadable(std::io::Error::other(
-            "[pages] messages names a folder of <language>.ftl files (Project Fluent), \
-             one per language; a single file is not read",
-        )));
+        return Err(PagesError::MessagesNotAFolder {
+            path: folder.to_owned(),
+        });
     }
     let mut files = BTreeMap::new();
     for entry in std::fs::read_dir(folder).map_err(unreadable)? {

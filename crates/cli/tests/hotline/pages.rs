@@ -79,6 +79,34 @@ url = "https://www.ceop.police.uk/"
 }
 
 #[test]
+fn languages_not_reviewed_are_named_at_start_and_the_operator_chooses_which_to_offer() {
+    const UNREVIEWED: &str = "have not been reviewed by a native speaker";
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[]);
+    let logs = server.logs();
+    assert!(
+        logs.contains(UNREVIEWED) && logs.contains("pt-BR"),
+        "{logs}"
+    );
+    let (status, _, _, page) = get_page(&server.url("/uk/report"));
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"<html lang="uk" dir="ltr">"#));
+
+    let config = config_file(
+        &db,
+        "two.toml",
+        "[pages]\nlanguages = [\"es\", \"en\"]\nlanguage = \"es\"\n",
+    );
+    let server = Server::start(&db, &["--config", &config]);
+    assert!(!server.logs().contains("pt-BR"), "{}", server.logs());
+    let (status, _, _, _) = get_page(&server.url("/uk/report"));
+    assert_eq!(status, 404, "not offered");
+    // The default for a browser that asks for none of them.
+    let (_, _, _, page) = get_page(&server.url("/report"));
+    assert!(page.contains(r#"<html lang="es" dir="ltr">"#));
+}
+
+#[test]
 fn the_pages_follow_the_hotlines_limits() {
     let db = Database::sqlite();
     let server = Server::start(
@@ -114,7 +142,15 @@ fn unusable_page_settings_stop_the_server_with_a_message() {
         ),
         (
             "[pages]\nlanguage = \"xx\"\n",
+            "language \"xx\" must be one of the languages offered",
+        ),
+        (
+            "[pages]\nlanguages = [\"es\", \"xx\"]\nlanguage = \"es\"\n",
             "no messages for language \"xx\"",
+        ),
+        (
+            "[pages]\nmessages = \"/etc/hostname\"\n",
+            "names a folder of <language>.ftl files",
         ),
         ("[pages]\ncolour = \"red\"\n", "unknown field"),
         (

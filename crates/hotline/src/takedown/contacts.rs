@@ -13,6 +13,11 @@
 //! [[contact]]
 //! host = "203.0.113.7"             # an address reported by its IP
 //! email = "noc@example.org"
+//!
+//! [[contact]]
+//! host = ".beispiel.de"
+//! email = "abuse@beispiel.de"
+//! language = "de"                  # notices carry [takedown.notice_wordings] de
 //! ```
 //!
 //! An exact host wins over a suffix, and a longer suffix over a shorter one.
@@ -65,9 +70,17 @@ impl std::fmt::Debug for Contact {
 /// The contacts file, read and checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contacts {
-    exact: HashMap<String, Contact>,
+    exact: HashMap<String, Listed>,
     /// Suffixes without their leading dot.
-    suffixes: HashMap<String, Contact>,
+    suffixes: HashMap<String, Listed>,
+}
+
+/// One `[[contact]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Listed {
+    contact: Contact,
+    /// The language its notices' own wording is in, if not the default.
+    language: Option<String>,
 }
 
 /// Why the contacts file cannot be used.
@@ -117,6 +130,7 @@ struct Entry {
     email: Option<String>,
     webhook: Option<String>,
     webhook_secret: Option<String>,
+    language: Option<String>,
 }
 
 impl Contacts {
@@ -144,6 +158,13 @@ impl Contacts {
                 problem,
             };
             let contact = contact_of(&entry).map_err(fail)?;
+            let language = match &entry.language {
+                Some(code) if code.parse::<unic_langid::LanguageIdentifier>().is_err() => {
+                    return Err(fail(format!("{code:?} is not a language code (de, pt-BR)")));
+                }
+                language => language.clone(),
+            };
+            let contact = Listed { contact, language };
             let (table, key) = match entry.host.trim().strip_prefix('.') {
                 Some(suffix) => (&mut contacts.suffixes, host_key(suffix)),
                 None => (&mut contacts.exact, host_key(entry.host.trim())),
@@ -158,9 +179,19 @@ impl Contacts {
 
     /// Whom the notices about an address on `host` (a normalised URL's host) go to.
     pub fn for_host(&self, host: &str) -> Option<&Contact> {
+        self.listed(host).map(|listed| &listed.contact)
+    }
+
+    /// The language of the wording in notices about an address on `host`, if its contact
+    /// names one.
+    pub fn language_for_host(&self, host: &str) -> Option<&str> {
+        self.listed(host)?.language.as_deref()
+    }
+
+    fn listed(&self, host: &str) -> Option<&Listed> {
         let host = host.trim_start_matches('[').trim_end_matches(']');
-        if let Some(contact) = self.exact.get(host) {
-            return Some(contact);
+        if let Some(listed) = self.exact.get(host) {
+            return Some(listed);
         }
         if host.parse::<IpAddr>().is_ok() {
             return None;
@@ -168,8 +199,8 @@ impl Contacts {
         // The host itself, then each parent domain: the longest suffix first.
         let mut rest = host;
         loop {
-            if let Some(contact) = self.suffixes.get(rest) {
-                return Some(contact);
+            if let Some(listed) = self.suffixes.get(rest) {
+                return Some(listed);
             }
             rest = rest.split_once('.')?.1;
         }
@@ -180,6 +211,7 @@ impl Contacts {
         self.exact
             .values()
             .chain(self.suffixes.values())
+            .map(|listed| &listed.contact)
             .filter(|contact| matches!(contact, Contact::Webhook { .. }))
     }
 

@@ -42,13 +42,16 @@ pub struct NoticeBody {
 }
 
 impl NoticeBody {
-    /// A notice about `url`, first reported at `first_reported_ms` (Unix ms).
+    /// A notice about `url`, first reported at `first_reported_ms` (Unix ms), with the
+    /// operator's words in `language` (else the default).
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         notice_id: &str,
         hotline: &str,
         url: &str,
         first_reported_ms: i64,
         settings: &TakedownSettings,
+        language: Option<&str>,
         public_url: &str,
         token: &str,
     ) -> Self {
@@ -65,7 +68,7 @@ impl NoticeBody {
                  person under 18 (child sexual abuse material). Please remove it and keep \
                  it from being uploaded again."
             ),
-            message: settings.notice_wording.clone(),
+            message: settings.wording_for(language).to_owned(),
             confirm_removal_url: format!(
                 "{}{CONFIRM_PATH}/{token}",
                 public_url.trim_end_matches('/')
@@ -316,6 +319,53 @@ mod tests {
     }
 
     #[test]
+    fn a_contacts_language_chooses_the_operators_words() {
+        let settings = TakedownSettings {
+            notice_wording: "Reply to takedown@hotline.example.".into(),
+            notice_wordings: [(
+                "de".to_owned(),
+                "Antworten an takedown@hotline.example.".to_owned(),
+            )]
+            .into(),
+            ..TakedownSettings::default()
+        };
+        let notice = |language| {
+            NoticeBody::new(
+                "TN",
+                "Hotline",
+                "https://a.example/",
+                0,
+                &settings,
+                language,
+                "https://h/",
+                "T",
+            )
+            .message
+        };
+        assert_eq!(notice(Some("de")), "Antworten an takedown@hotline.example.");
+        assert_eq!(notice(Some("DE")), "Antworten an takedown@hotline.example.");
+        assert_eq!(notice(Some("fr")), "Reply to takedown@hotline.example.");
+        assert_eq!(notice(None), "Reply to takedown@hotline.example.");
+        let contacts = Contacts::parse(
+            "[[contact]]\nhost = \".beispiel.de\"\nemail = \"abuse@beispiel.de\"\nlanguage = \"de\"\n\
+             [[contact]]\nhost = \"a.example\"\nemail = \"abuse@a.example\"\n",
+            "contacts.toml",
+        )
+        .unwrap();
+        assert_eq!(contacts.language_for_host("img.beispiel.de"), Some("de"));
+        assert_eq!(contacts.language_for_host("a.example"), None);
+        let error = Contacts::parse(
+            "[[contact]]\nhost = \"a.example\"\nemail = \"abuse@a.example\"\nlanguage = \"not a language\"\n",
+            "contacts.toml",
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("is not a language code"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn a_notice_names_the_address_and_nothing_of_the_case() {
         let settings = TakedownSettings {
             notice_wording: "Sent under the Online Safety Act. Reply to takedown@hotline.example."
@@ -328,6 +378,7 @@ mod tests {
             "https://images.example/p/1.jpg",
             1_764_932_400_000,
             &settings,
+            None,
             "https://hotline.example/",
             "TOKEN",
         );

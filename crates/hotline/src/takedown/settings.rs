@@ -3,6 +3,7 @@
 
 use crate::config::Secret;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -22,6 +23,9 @@ pub struct TakedownSettings {
     /// The operator's own words at the end of every notice: the legal basis, and how to
     /// reach the hotline.
     pub notice_wording: String,
+    /// The same words in other languages, by language code (`de = "…"`): a notice to a
+    /// contact whose `language` is one of these carries them instead.
+    pub notice_wordings: BTreeMap<String, String>,
     /// The address at which hosts reach this hotline (the base of the removal confirmation
     /// link in every notice), e.g. `https://hotline.example`. Without it the link is built
     /// from `listen`, which a host outside cannot usually reach.
@@ -55,6 +59,19 @@ pub struct TakedownSettings {
     pub rdap_bootstrap_url: String,
 }
 
+impl TakedownSettings {
+    /// The operator's words for a notice in `language` (its own, else the default).
+    pub fn wording_for(&self, language: Option<&str>) -> &str {
+        language
+            .and_then(|code| {
+                self.notice_wordings
+                    .iter()
+                    .find(|(known, _)| known.eq_ignore_ascii_case(code))
+            })
+            .map_or(self.notice_wording.as_str(), |(_, words)| words.as_str())
+    }
+}
+
 impl Default for TakedownSettings {
     fn default() -> Self {
         const HOUR: u64 = 3600;
@@ -63,6 +80,7 @@ impl Default for TakedownSettings {
             smtp_url: None,
             notice_from: "Takeback hotline <takedown@hotline.invalid>".into(),
             notice_wording: String::new(),
+            notice_wordings: BTreeMap::new(),
             public_url: None,
             // The IWF reports most notified content down within a working day; Project
             // Arachnid notices again every 24 hours (shared/REFERENCES.md).

@@ -188,7 +188,8 @@ impl TakedownWorker {
         let contacts = self.contacts();
         for item in &items {
             if let Some(contact) = contacts.for_host(&item.host) {
-                self.queue(item, contact).await?;
+                self.queue(item, contact, contacts.language_for_host(&item.host))
+                    .await?;
                 continue;
             }
             let Some(rdap) = &self.rdap else {
@@ -198,7 +199,7 @@ impl TakedownWorker {
             };
             match rdap.abuse_contact(&item.host).await {
                 Ok(Some(email)) if email.parse::<lettre::Address>().is_ok() => {
-                    self.queue(item, &Contact::Email(email)).await?;
+                    self.queue(item, &Contact::Email(email), None).await?;
                 }
                 Ok(_) => {
                     tracing::info!(item = item.id, host = %item.host, "takedown: no contact for the host, nor an abuse contact in RDAP");
@@ -221,7 +222,12 @@ impl TakedownWorker {
         Ok(items.len())
     }
 
-    async fn queue(&self, item: &ItemToNotify, contact: &Contact) -> Result<(), StoreError> {
+    async fn queue(
+        &self,
+        item: &ItemToNotify,
+        contact: &Contact,
+        language: Option<&str>,
+    ) -> Result<(), StoreError> {
         let (Ok(id), Ok(token)) = (NoticeId::generate(), RemovalToken::generate()) else {
             return Err(StoreError::Corrupt(
                 "the system's random generator failed".into(),
@@ -233,6 +239,7 @@ impl TakedownWorker {
             &item.url,
             item.first_reported_at,
             &self.settings,
+            language,
             &self.public_url,
             token.expose(),
         );
