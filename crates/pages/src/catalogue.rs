@@ -224,7 +224,15 @@ impl Catalogue {
         let built_in = CATALOGUES
             .iter()
             .find(|(code, _)| code.eq_ignore_ascii_case(language))
-            .map_or(english_text(), |(_, text)| text);
+            .map(|(_, text)| *text);
+        // The switcher must name a language Takeback does not know in its own words.
+        if built_in.is_none() && !own.shapes.contains_key("language-name") {
+            return Err(CatalogueError::Mismatch {
+                language: language.to_owned(),
+                problems: "language-name (the language's name in itself) is missing".to_owned(),
+            });
+        }
+        let built_in = built_in.unwrap_or(english_text());
         // Later resources override earlier ones, message by message.
         let mut catalogue = Catalogue::build(language, &[built_in, &text], false)?;
         catalogue.reviewed = own.reviewed;
@@ -300,6 +308,11 @@ impl Catalogue {
         bundle.set_use_isolating(false);
         if pseudo {
             bundle.set_transform(Some(pseudo_text));
+        }
+        // Numbers as the browser's Intl writes them for the language, so that the
+        // server's and the scripts' agree on one page.
+        if language.language.as_str() == "fa" {
+            bundle.set_formatter(Some(persian_digits));
         }
         let mut shapes = BTreeMap::new();
         let mut script = BTreeMap::new();
@@ -573,6 +586,27 @@ fn script_parts(pattern: &ast::Pattern<&str>, pseudo: bool) -> Result<Vec<Script
         }
     }
     Ok(parts)
+}
+
+/// A whole number in Persian digits (as `Intl.NumberFormat("fa")` writes it); other
+/// values as Fluent writes them.
+fn persian_digits<M>(value: &FluentValue, _: &M) -> Option<String> {
+    let FluentValue::Number(number) = value else {
+        return None;
+    };
+    if number.value.fract() != 0.0 || number.value.abs() >= 1e15 {
+        return None;
+    }
+    let digits = format!("{}", number.value as i64);
+    Some(
+        digits
+            .chars()
+            .map(|c| match c.to_digit(10) {
+                Some(d) => char::from_u32(0x06F0 + d).unwrap_or(c),
+                None => c,
+            })
+            .collect(),
+    )
 }
 
 /// The pseudo-locale's text: letters accented, vowels doubled (about 40% longer), so that

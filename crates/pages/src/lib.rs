@@ -19,8 +19,9 @@ pub mod support;
 use axum::Router;
 use axum::body::Body;
 use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -114,6 +115,12 @@ pub enum PagesError {
         language: String,
         /// What is offered.
         offered: String,
+    },
+    /// A language's code is the name of a page or route.
+    #[error("[pages] languages: {language:?} is the name of a page or route, not a language")]
+    ReservedLanguage {
+        /// The code.
+        language: String,
     },
     /// A language is offered twice.
     #[error("[pages] languages lists {language:?} twice")]
@@ -308,12 +315,19 @@ impl Pages {
     /// `/{language}/{page}` in that language, and `/{page}` in the one the browser asks
     /// for (`Accept-Language`).
     pub fn router<S: Clone + Send + Sync + 'static>(self: Arc<Self>) -> Router<S> {
-        Router::new()
+        let mut router = Router::new()
             .route("/", get(home))
             .route("/{first}", get(page_or_language))
-            .route("/{language}/", get(language_home))
-            .route("/{language}/{page}", get(language_page))
-            .route("/assets/{*path}", get(asset))
+            .route("/assets/{*path}", get(asset));
+        // Each language's own routes, not `/{language}/{page}`: any other two-segment
+        // address (`/api/nothing`) stays the hotline's, answered by its fallback.
+        for language in &self.languages {
+            let code = &language.code;
+            router = router
+                .route(&format!("/{code}/"), get(language_home))
+                .route(&format!("/{code}/{{page}}"), get(language_page));
+        }
+        router
             .layer(middleware::from_fn(page_headers))
             .with_state(self)
     }
@@ -487,6 +501,22 @@ fn offered_catalogues(settings: &PagesSettings) -> Result<Vec<Catalogue>, PagesE
     };
     let default = codes.remove(default);
     codes.insert(0, default);
+    // A language's start page is `/{code}`: it must not hide a page or another route.
+    let reserved = DOCUMENTS.iter().map(|(path, _)| *path).chain([
+        "assets",
+        "api",
+        "console",
+        "healthz",
+        "metrics",
+        "not_found",
+    ]);
+    for name in reserved {
+        if let Some(code) = codes.iter().find(|code| code.eq_ignore_ascii_case(name)) {
+            return Err(PagesError::ReservedLanguage {
+                language: code.clone(),
+            });
+        }
+    }
     let mut catalogues: Vec<Catalogue> = Vec::with_capacity(codes.len());
     for code in &codes {
         let file = own
@@ -565,49 +595,53 @@ async fn home(
     request.respond(StatusCode::OK, Some(""))
 }
 
-/// `/report` (in the language the browser asks for) or `/es` (Spanish's start page).
+/// `/report` (in the language the browser asks for) or `/es` (Spanish's start page). An
+/// address that does not decode is simply not a page.
 async fn page_or_language(
     State(pages): State<Arc<Pages>>,
-    Path(first): Path<String>,
+    first: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
+    let request = |language| pages.request(language, &headers, query.as_deref());
+    let Ok(Path(first)) = first else {
+        return request(None).respond(StatusCode::NOT_FOUND, None);
+    };
     match pages.language(&first) {
-        Some(language) => {
-            let request = pages.request(Some(language), &headers, query.as_deref());
-            request.respond(StatusCode::OK, Some(""))
-        }
-        None => {
-            let request = pages.request(None, &headers, query.as_deref());
-            request.respond(StatusCode::OK, Some(&first))
-        }
+        Some(language) => request(Some(language)).respond(StatusCode::OK, Some("")),
+        None => request(None).respond(StatusCode::OK, Some(&first)),
     }
+}
+
+/// The language whose route `uri` took (the routes are each language's own).
+fn routed_language<'a>(pages: &'a Pages, uri: &Uri) -> Option<&'a LanguagePages> {
+    let first = uri.path().trim_start_matches('/').split('/').next()?;
+    pages.language(first)
 }
 
 async fn language_home(
     State(pages): State<Arc<Pages>>,
-    Path(code): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
-    query: RawQuery,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    language_page(State(pages), Path((code, String::new())), headers, query).await
+    let language = routed_language(&pages, &uri);
+    let request = pages.request(language, &headers, query.as_deref());
+    request.respond(StatusCode::OK, Some(""))
 }
 
 async fn language_page(
     State(pages): State<Arc<Pages>>,
-    Path((code, page)): Path<(String, String)>,
+    uri: Uri,
+    page: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    match pages.language(&code) {
-        Some(language) => {
-            let request = pages.request(Some(language), &headers, query.as_deref());
-            request.respond(StatusCode::OK, Some(&page))
-        }
-        None => {
-            let request = pages.request(None, &headers, query.as_deref());
-            request.respond(StatusCode::NOT_FOUND, None)
-        }
+    let language = routed_language(&pages, &uri);
+    let request = pages.request(language, &headers, query.as_deref());
+    match page {
+        Ok(Path(page)) => request.respond(StatusCode::OK, Some(&page)),
+        Err(_) => request.respond(StatusCode::NOT_FOUND, None),
     }
 }
 

@@ -206,12 +206,18 @@ pub(crate) fn render_all(
     let mut documents = BTreeMap::new();
     let mut not_found = Vec::with_capacity(countries.len());
     for (index, country) in countries.iter().enumerate() {
-        // The reader's own choice of country stays in every link; the language's own
-        // needs none.
+        // A country other than the language's own stays in every link.
         let query = if index == default_country {
             String::new()
         } else {
             format!("?country={}", country.code)
+        };
+        // Another language may see another country first: the switcher keeps the one
+        // shown here.
+        let switch_query = if countries.len() > 1 {
+            format!("?country={}", country.code)
+        } else {
+            String::new()
         };
         let view = CountryView::new(country);
         let render = |template: &str, page: &str| -> Result<Vec<u8>, PagesError> {
@@ -231,6 +237,7 @@ pub(crate) fn render_all(
                 base => &base,
                 here => here,
                 query => &query,
+                switch_query => &switch_query,
                 page => page,
                 service => &settings.service_name,
                 quick_exit_url => &settings.quick_exit_url,

@@ -415,6 +415,15 @@ fn a_hotline_can_use_its_own_catalogue_files() {
     assert!(welsh.contains("<h1>Cymorth</h1>") && welsh.contains(">Quick exit<"));
     assert!(welsh.contains(">Cymraeg</a>"), "in the switcher");
 
+    // A language Takeback lacks must say its own name.
+    std::fs::write(
+        dir.path().join("cy.ftl"),
+        english.replace("language-name = English\n", ""),
+    )
+    .unwrap();
+    let error = Pages::new(&settings, &support, LIMITS).unwrap_err();
+    assert!(error.to_string().contains("language-name"), "{error}");
+
     // A variable misspelt: refused, naming the message.
     std::fs::write(
         dir.path().join("cy.ftl"),
@@ -482,7 +491,7 @@ async fn the_language_is_in_the_address_or_else_the_browsers_choice() {
         assert_eq!(headers["content-language"], language, "{accept}");
     }
     // A language's start page, with or without the slash, in any letter case.
-    for path in ["/fa", "/fa/", "/FA/", "/pt-br/"] {
+    for path in ["/fa", "/fa/", "/FA", "/pt-BR/", "/pt-br"] {
         let (status, _, body) = page(path, "en").await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(!body.contains(r#"<html lang="en""#), "{path}");
@@ -491,9 +500,22 @@ async fn the_language_is_in_the_address_or_else_the_browsers_choice() {
     let (status, _, body) = page("/es/nowhere", "en").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains(r#"<html lang="es""#));
-    let (status, _, body) = page("/xx/report", "fr").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(body.contains(r#"<html lang="fr""#));
+    // Elsewhere the hotline's fallback answers, with the pages' not-found page.
+    let mut french = axum::http::HeaderMap::new();
+    french.insert("accept-language", HeaderValue::from_static("fr"));
+    let response = pages.not_found("/xx/report", &french);
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(response.headers()["content-language"], "fr");
+    assert_eq!(response.headers()["vary"], "accept-language");
+    // An address that does not decode is no page either.
+    for path in ["/%FF", "/es/%FF"] {
+        let (status, headers, _) = page(path, "en").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            headers["content-type"], "text/html; charset=utf-8",
+            "{path}"
+        );
+    }
     let response = pages.not_found("/it/a/b", &axum::http::HeaderMap::new());
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(response.headers()["content-language"], "it");

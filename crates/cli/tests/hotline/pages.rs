@@ -33,11 +33,18 @@ fn the_pages_are_served_at_the_root_with_their_policy() {
         (404, "text/html; charset=utf-8")
     );
     assert!(body.contains("Page not found"));
-    let (status, body) = server.get("/api/v1/nothing", None);
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (404, Some("not_found"))
-    );
+    for path in ["/api/v1/nothing", "/api/nothing", "/api/v1"] {
+        let (status, body) = server.get(path, None);
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (404, Some("not_found")),
+            "{path}"
+        );
+    }
+    // In the language the address names, even where nothing is.
+    let (status, _, _, body) = get_page(&server.url("/es/a/b"));
+    assert_eq!(status, 404);
+    assert!(body.contains(r#"<html lang="es""#));
     // JSON answers may load nothing at all.
     let (_, _, policy, _) = get_page(&server.url("/healthz"));
     assert_eq!(policy, "default-src 'none'; frame-ancestors 'none'");

@@ -206,6 +206,15 @@ impl Contacts {
         }
     }
 
+    /// The languages the contacts name, each once.
+    pub fn languages(&self) -> std::collections::BTreeSet<&str> {
+        self.exact
+            .values()
+            .chain(self.suffixes.values())
+            .filter_map(|listed| listed.language.as_deref())
+            .collect()
+    }
+
     /// Every webhook contact.
     pub fn webhooks(&self) -> impl Iterator<Item = &Contact> {
         self.exact

@@ -346,6 +346,12 @@ mod tests {
         assert_eq!(notice(Some("DE")), "Antworten an takedown@hotline.example.");
         assert_eq!(notice(Some("fr")), "Reply to takedown@hotline.example.");
         assert_eq!(notice(None), "Reply to takedown@hotline.example.");
+        let regional = TakedownSettings {
+            notice_wordings: [("pt".to_owned(), "Responda".to_owned())].into(),
+            ..TakedownSettings::default()
+        };
+        assert_eq!(regional.wording_for(Some("pt-BR")), "Responda");
+        assert_eq!(regional.own_wording(Some("pl")), None);
         let contacts = Contacts::parse(
             "[[contact]]\nhost = \".beispiel.de\"\nemail = \"abuse@beispiel.de\"\nlanguage = \"de\"\n\
              [[contact]]\nhost = \"a.example\"\nemail = \"abuse@a.example\"\n",
@@ -354,6 +360,7 @@ mod tests {
         .unwrap();
         assert_eq!(contacts.language_for_host("img.beispiel.de"), Some("de"));
         assert_eq!(contacts.language_for_host("a.example"), None);
+        assert_eq!(contacts.languages().into_iter().collect::<Vec<_>>(), ["de"]);
         let error = Contacts::parse(
             "[[contact]]\nhost = \"a.example\"\nemail = \"abuse@a.example\"\nlanguage = \"not a language\"\n",
             "contacts.toml",

@@ -61,14 +61,23 @@ pub struct TakedownSettings {
 
 impl TakedownSettings {
     /// The operator's words for a notice in `language` (its own, else the default).
+    /// A regional language falls back to its language (`pt-BR` to `pt`).
     pub fn wording_for(&self, language: Option<&str>) -> &str {
-        language
-            .and_then(|code| {
-                self.notice_wordings
-                    .iter()
-                    .find(|(known, _)| known.eq_ignore_ascii_case(code))
-            })
-            .map_or(self.notice_wording.as_str(), |(_, words)| words.as_str())
+        self.own_wording(language)
+            .unwrap_or(self.notice_wording.as_str())
+    }
+
+    /// The words `notice_wordings` has for `language` or, for a regional one, its
+    /// language; `None`: the default's.
+    pub fn own_wording(&self, language: Option<&str>) -> Option<&str> {
+        let code = language?;
+        let find = |code: &str| {
+            self.notice_wordings
+                .iter()
+                .find(|(known, _)| known.eq_ignore_ascii_case(code))
+                .map(|(_, words)| words.as_str())
+        };
+        find(code).or_else(|| find(code.split(['-', '_']).next()?))
     }
 }
 

@@ -118,6 +118,19 @@ impl TakedownWorker {
         public_url: String,
     ) -> Result<Self, TakedownError> {
         let contacts = ContactsFile::open(settings.contacts_file.clone())?;
+        let unworded: Vec<&str> = contacts
+            .contacts
+            .languages()
+            .into_iter()
+            .filter(|language| settings.own_wording(Some(language)).is_none())
+            .collect();
+        if !unworded.is_empty() {
+            tracing::warn!(
+                languages = unworded.join(", "),
+                "takedown: contacts name languages that [takedown.notice_wordings] has no \
+                 words for: their notices carry notice_wording"
+            );
+        }
         let sender = NoticeSender::new(&settings)?;
         let fetcher = Fetcher::new(FetchLimits {
             allow_private_targets: settings.allow_private_targets,
