@@ -4,10 +4,16 @@
 //!   the browser by the WebAssembly hasher, so the picture never leaves the device;
 //!   `/status`: a case's state and withdrawal; `/adult`: guidance for a trusted adult, who
 //!   reports URLs only.
+//! - Every page is in every language offered, under `/{code}/` (`/es/report`); a plain
+//!   address is served in the language the browser asks for (`Accept-Language`). A
+//!   switcher on every page links to the same page in each language. Nothing is stored:
+//!   the language, and the country whose help is shown (`?country=IE`), live in the
+//!   address.
 //! - Every page shows the help contacts ([`SupportContacts`]) and a quick exit.
-//! - The words come from a message catalogue ([`catalogue`]), the markup from templates
-//!   under `web/templates`, the scripts and styles from `web/assets`; all of it is
-//!   embedded in the binary and rendered once, at start-up ([`Pages::new`]).
+//! - The words come from Project Fluent catalogues ([`catalogue`]), the markup from
+//!   templates under `web/templates`, the scripts and styles from `web/assets`; all of it
+//!   is embedded in the binary and rendered once per language and country, at start-up
+//!   ([`Pages::new`]).
 //! - The pages talk to nothing but the hotline that serves them: the
 //!   [`CONTENT_SECURITY_POLICY`] forbids every other host, inline script and style, and
 //!   framing.
