@@ -320,7 +320,10 @@ describe("a young person's video", () => {
       let answer;
       for (let tries = 0; tries < 100; tries++) {
         answer = await matcher.match(bytes, contentType);
-        if (answer.status === 200 && answer.body.matches.some((m) => m.algorithm === "vpdq")) break;
+        // Until this report's entries are synced: its exact digests (the same test
+        // pattern listed by the test before can match by frames sooner).
+        const has = (algorithm) => answer.body.matches?.some((m) => m.algorithm === algorithm);
+        if (answer.status === 200 && has("md5") && has("vpdq")) break;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       assert.equal(answer.status, 200, JSON.stringify(answer.body));
