@@ -56,7 +56,11 @@ FAISS = ("faiss_flat", "faiss_multihash")
 
 # Targets at 10M, distance 31, one thread.
 TARGET_SPEEDUP = 10.0
-TARGET_MEDIAN_US = 250.0
+TARGET_MEDIAN_US = {"uniform": 80.0, "clustered": 150.0, "realistic": 250.0}
+TARGET_DIHEDRAL_RATIO = 4.0
+# takeback-index's own measurement runs per list (a fresh build each); its figures are the
+# medians of the runs' figures, since this shared machine's noise moves one run by 20%.
+TAKEBACK_REPEATS = 3
 TARGET_BUILD_S = 10.0
 TARGET_BYTES = 128.0
 
@@ -125,13 +129,20 @@ def ensure_data(binary, folder, kind, size, photos):
 def measure(binary, folder, size):
     p = plan(size)
     results = {}
-    rust = run_json([binary, "measure", "--data", folder, "--distance", str(DISTANCE),
-                     "--queries", str(p["takeback"]["queries"]),
-                     "--scan-queries", str(p["takeback_scan"]["queries"]),
-                     "--batch-repeats", str(p["takeback"]["batch_repeats"]),
-                     "--scan-batch-repeats", str(p["takeback_scan"]["batch_repeats"]), "--threads", "2"])
+    repeats = []
+    for repeat in range(TAKEBACK_REPEATS):
+        # The brute-force scan only once: it is the baseline, not a target.
+        scan_queries = p["takeback_scan"]["queries"] if repeat == 0 else 1
+        repeats.append(run_json([binary, "measure", "--data", folder, "--distance", str(DISTANCE),
+                                 "--queries", str(p["takeback"]["queries"]),
+                                 "--scan-queries", str(scan_queries),
+                                 "--batch-repeats", str(p["takeback"]["batch_repeats"]),
+                                 "--scan-batch-repeats", str(p["takeback_scan"]["batch_repeats"]),
+                                 "--threads", "2"]))
+    rust = repeats[0]
     results["takeback"] = rust["systems"]["takeback"]
     results["takeback"]["segments"] = rust["segments"]
+    results["takeback"]["repeats"] = [r["systems"]["takeback"] for r in repeats]
     results["takeback_scan"] = rust["systems"]["takeback_scan"]
     for system in FAISS:
         index = system.split("_", 1)[1]
@@ -142,7 +153,28 @@ def measure(binary, folder, size):
 
 
 def summarise(result):
-    """Statistics of one system's raw samples."""
+    """Statistics of one system's raw samples; for takeback-index, the median over its repeated
+    runs of each figure (every run must be exact)."""
+    if "repeats" in result:
+        each = [summarise_one(r) for r in result["repeats"]]
+        out = summarise_one(result)
+        for sort in ("match", "unrelated"):
+            for stat in ("median", "p99", "mean"):
+                out[sort][stat] = float(np.median([e[sort][stat] for e in each]))
+            if "dihedral" in out:
+                out["dihedral"][sort] = float(np.median([e["dihedral"][sort] for e in each]))
+        for key in ("single_thread_qps", "batch_qps"):
+            out[key] = float(np.median([e[key] for e in each]))
+        out["exact"] = all(e["exact"] for e in each)
+        out["dihedral_exact"] = all(e.get("dihedral_exact", True) for e in each)
+        out["repeats"] = len(each)
+        out["build_s"] = float(np.median([r["build_s"] for r in result["repeats"]]))
+        return out
+    return summarise_one(result)
+
+
+def summarise_one(result):
+    """Statistics of one run's raw samples."""
     latency = result["latency_us"]
     out = {}
     for sort in ("match", "unrelated"):
@@ -157,6 +189,10 @@ def summarise(result):
     check = result["check"]
     out["recall"] = check["found"] / check["expected"] if check["expected"] else None
     out["exact"] = check["inexact_answers"] == 0
+    if "dihedral_latency_us" in result:
+        out["dihedral"] = {sort: float(np.median(result["dihedral_latency_us"][sort]))
+                           for sort in ("match", "unrelated")}
+        out["dihedral_exact"] = result["dihedral_check"]["inexact_answers"] == 0
     return out
 
 
@@ -245,7 +281,8 @@ def render(runs, environment, failures):
     for run in runs:
         for system, label in SYSTEMS:
             result, s = run["results"][system], run["stats"][system]
-            build = f"{result['build_s']:.2f}" if "build_s" in result else "(same)"
+            build_s = s.get("build_s", result.get("build_s"))
+            build = f"{build_s:.2f}" if build_s is not None else "(same)"
             per_entry = bytes_per_entry(system, result, run["size"])
             lines.append(
                 f"| {run['kind']} | {fmt_size(run['size'])} | {label} | {build} | "
@@ -296,17 +333,42 @@ def render(runs, environment, failures):
         best = run["stats"][run["faster_faiss"]]
         speedup = ours["single_thread_qps"] / best["single_thread_qps"]
         median = max(ours["match"]["median"], ours["unrelated"]["median"])
+        target_median = TARGET_MEDIAN_US[run["kind"]]
         per_entry = bytes_per_entry("takeback", result, run["size"])
         checks = [
             (f"throughput {speedup:.1f}× the faster FAISS index (≥ {TARGET_SPEEDUP:g}×)", speedup >= TARGET_SPEEDUP),
             (f"recall {fmt_recall(ours['recall'])}, every answer exact", ours["exact"] and ours["recall"] in (1.0, None)),
-            (f"median {median:.0f} µs (the slower of match / no match; < {TARGET_MEDIAN_US:g})", median < TARGET_MEDIAN_US),
-            (f"build {result['build_s']:.1f} s (< {TARGET_BUILD_S:g})", result["build_s"] < TARGET_BUILD_S),
+            (f"median {median:.0f} µs (the slower of match / no match; < {target_median:g})", median < target_median),
+            (f"build {ours['build_s']:.1f} s (< {TARGET_BUILD_S:g})", ours["build_s"] < TARGET_BUILD_S),
             (f"{per_entry:.0f} bytes/entry (≤ {TARGET_BYTES:g})", per_entry <= TARGET_BYTES),
         ]
+        if "dihedral" in ours:
+            ratio = max(ours["dihedral"][s] / ours[s]["median"] for s in ("match", "unrelated"))
+            checks.append((f"dihedral {ratio:.1f}× a plain query (< {TARGET_DIHEDRAL_RATIO:g}×), exact",
+                           ratio < TARGET_DIHEDRAL_RATIO and ours["dihedral_exact"]))
         lines.append(f"- **{run['kind']}**: " + "; ".join(
             f"{text}: {'met' if ok else '**NOT MET**'}" for text, ok in checks) + ".")
 
+    lines += [
+        "",
+        "## Eight orientations at once",
+        "",
+        "`query_dihedral`: a picture's eight orientations searched together, one call at a time on one "
+        "thread (each query with seven other queries of the set standing in for its other orientations; "
+        "answers checked against the union of the eight's brute-force results). Medians µs, and the ratio to "
+        f"one plain query; takeback-index figures are medians of {TAKEBACK_REPEATS} runs.",
+        "",
+        "| List | Size | Plain, match | Eight, match | × | Plain, no match | Eight, no match | × | Exact |",
+        "|---|---|--:|--:|--:|--:|--:|--:|---|",
+    ]
+    for run in runs:
+        ours = run["stats"]["takeback"]
+        if "dihedral" not in ours:
+            continue
+        d, m, u = ours["dihedral"], ours["match"]["median"], ours["unrelated"]["median"]
+        lines.append(f"| {run['kind']} | {fmt_size(run['size'])} | {fmt_us(m)} | {fmt_us(d['match'])} "
+                     f"| {d['match'] / m:.1f} | {fmt_us(u)} | {fmt_us(d['unrelated'])} | {d['unrelated'] / u:.1f} "
+                     f"| {'yes' if ours['dihedral_exact'] else '**NO**'} |")
     lines += [
         "",
         "## Where takeback-index is slow",
@@ -431,10 +493,14 @@ def main():
     failures = []
     for run in runs:
         for system in ("takeback", "takeback_scan"):
-            check = run["results"][system]["check"]
-            if check["inexact_answers"] or check["found"] != check["expected"]:
-                failures.append(f"{run['kind']} {fmt_size(run['size'])}: {system} gave {check['inexact_answers']} "
-                                f"answers that differ from brute force ({check})")
+            result = run["results"][system]
+            checks = [(system, result["check"])]
+            for r in result.get("repeats", []):
+                checks += [(system, r["check"]), (system + " dihedral", r["dihedral_check"])]
+            for name, check in checks:
+                if check["inexact_answers"] or check["found"] != check["expected"]:
+                    failures.append(f"{run['kind']} {fmt_size(run['size'])}: {name} gave {check['inexact_answers']} "
+                                    f"answers that differ from brute force ({check})")
     report = render(runs, environment, failures)
     os.makedirs(args.results, exist_ok=True)
     with open(os.path.join(args.results, "index.md"), "w") as f:

@@ -312,7 +312,17 @@ fn measure(dir: &Path, distance: u32, queries: Option<usize>, runs: Runs) -> Res
             })
         },
     );
+    eprintln!("  takeback-index dihedral: timing {n} + {n} queries of eight hashes");
+    let (dihedral, dihedral_check) = time_dihedral(&set, n, runs.warmup, |eight| {
+        index
+            .query_dihedral(eight, distance)
+            .into_iter()
+            .map(|m| (m.id as u32, m.distance))
+            .collect()
+    });
     let mut takeback = ours;
+    takeback.insert("dihedral_latency_us".into(), dihedral);
+    takeback.insert("dihedral_check".into(), dihedral_check.to_json());
     takeback.insert("build_s".into(), json!(build_seconds));
     takeback.insert("memory_bytes".into(), json!(memory));
     takeback.insert(
@@ -399,6 +409,44 @@ fn run_system(
     out
 }
 
+/// Times `query_dihedral` one call at a time, as a matcher searching a picture's eight
+/// orientations calls it: query `t` with seven other queries of the set standing in for its
+/// other orientations (the cost does not depend on how the eight are related), checked
+/// against the union of the eight's truths, each row at its smallest distance.
+fn time_dihedral(
+    set: &QuerySet,
+    n: usize,
+    warmup: usize,
+    query: impl Fn(&[PdqHash; 8]) -> Vec<(u32, u32)>,
+) -> (Value, Check) {
+    let all: Vec<PdqHash> = set.matching.iter().chain(set.unrelated).copied().collect();
+    let eight = |t: usize| -> [usize; 8] { std::array::from_fn(|j| (t + j * 61) % all.len()) };
+    let mut check = Check::default();
+    let mut latency = serde_json::Map::new();
+    for (name, first, count) in [
+        ("match", 0, n.min(set.matching.len())),
+        ("unrelated", set.matching.len(), n.min(set.unrelated.len())),
+    ] {
+        let members: Vec<[usize; 8]> = (first..first + count).map(eight).collect();
+        let hashes: Vec<[PdqHash; 8]> = members.iter().map(|m| m.map(|t| all[t])).collect();
+        for h in hashes.iter().take(warmup) {
+            black_box(query(h));
+        }
+        let mut samples = Vec::with_capacity(count);
+        for (h, m) in hashes.iter().zip(&members) {
+            let started = Instant::now();
+            let results = black_box(query(h));
+            samples.push(started.elapsed().as_secs_f64() * 1e6);
+            let mut expected: Vec<(u32, u32)> = m.iter().flat_map(|&t| set.truth.of(t)).collect();
+            expected.sort_unstable();
+            expected.dedup_by_key(|e| e.0);
+            check.compare(&results, expected);
+        }
+        latency.insert(name.into(), json!(samples));
+    }
+    (Value::Object(latency), check)
+}
+
 /// Answers compared with the truth.
 #[derive(Debug, Default)]
 struct Check {
@@ -412,9 +460,14 @@ struct Check {
 
 impl Check {
     fn add(&mut self, truth: &Truth, q: usize, results: &[Match]) {
-        let mut got: Vec<(u32, u32)> = results.iter().map(|m| (m.id as u32, m.distance)).collect();
+        let got: Vec<(u32, u32)> = results.iter().map(|m| (m.id as u32, m.distance)).collect();
+        self.compare(&got, truth.of(q).collect());
+    }
+
+    /// `got` as (row, distance), against `expected` sorted by row.
+    fn compare(&mut self, got: &[(u32, u32)], expected: Vec<(u32, u32)>) {
+        let mut got = got.to_vec();
         got.sort_unstable();
-        let expected: Vec<(u32, u32)> = truth.of(q).collect();
         let (mut i, mut j, mut found) = (0, 0, 0);
         while i < got.len() && j < expected.len() {
             match got[i].0.cmp(&expected[j].0) {

@@ -12,7 +12,7 @@
 //! [`Plan`]'s job; a part with `t_i = -1` is not probed at all.
 //!
 //! A row can sit in the probed buckets of several parts (near-duplicates share most of
-//! them), so the rows found are deduplicated before their hashes are read.
+//! them), so the rows found are deduplicated once checked.
 
 use crate::memory::{large_vec, prefetch};
 use crate::plan::Plan;
@@ -73,13 +73,6 @@ const EMPTY: u32 = u32::MAX;
 const SPILLED: u32 = 1 << 31;
 /// While a table is built: the slot of a bucket whose one row is yet to be placed.
 const ONE_TO_COME: u32 = u32::MAX - 1;
-
-/// What a slot says.
-enum Slot {
-    Empty,
-    One(u32),
-    Spilled(u32),
-}
 
 impl Table {
     fn build(part: Part, hashes: &[Words]) -> Table {
@@ -142,15 +135,6 @@ impl Table {
         Table { part, slots, spill }
     }
 
-    #[inline(always)]
-    fn slot(&self, key: u32) -> Slot {
-        match self.slots[key as usize] {
-            EMPTY => Slot::Empty,
-            s if s & SPILLED == 0 => Slot::One(s),
-            s => Slot::Spilled(s & !SPILLED),
-        }
-    }
-
     /// The rows of a spilled bucket.
     #[inline(always)]
     fn spilled(&self, position: u32) -> &[u32] {
@@ -184,6 +168,8 @@ pub(crate) struct Segment {
 /// A row within distance of a query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Hit {
+    /// Which of the queries searched together (its position in their slice).
+    pub(crate) query: u32,
     pub(crate) row: u32,
     pub(crate) distance: u32,
 }
@@ -296,94 +282,122 @@ impl Segment {
         Plan::choose(&part_bits, self.rows(), max_distance)
     }
 
-    /// Appends every live row within `max_distance` of `query` to `hits`.
-    pub(crate) fn query(&self, query: &Words, max_distance: u32, hits: &mut Vec<Hit>) {
+    /// Appends every live row within `max_distance` of each of `queries` to `hits`, each
+    /// (query, row) once. Searching several queries together (the eight orientations of a
+    /// picture, say) costs less than searching them one by one: a scan reads each row once
+    /// for all of them, and probing keeps more reads in flight with fewer pauses.
+    pub(crate) fn query(&self, queries: &[Words], max_distance: u32, hits: &mut Vec<Hit>) {
         // Every hash is within 256 of every other.
         let max_distance = max_distance.min(256);
         let plan = self.plans[max_distance as usize].get_or_init(|| self.plan(max_distance));
         match plan {
-            Plan::Scan => self.scan(query, max_distance, hits),
-            Plan::Probe(thresholds) => self.probe(query, max_distance, thresholds, hits),
+            Plan::Scan => self.scan(queries, max_distance, hits),
+            Plan::Probe(thresholds) => self.probe(queries, max_distance, thresholds, hits),
         }
     }
 
-    /// Every row, checked.
-    pub(crate) fn scan(&self, query: &Words, max_distance: u32, hits: &mut Vec<Hit>) {
+    /// Every row, checked against every query.
+    pub(crate) fn scan(&self, queries: &[Words], max_distance: u32, hits: &mut Vec<Hit>) {
         for (row, hash) in self.hashes.iter().enumerate() {
-            let d = distance(hash, query);
-            if d <= max_distance && !self.is_removed(row as u32) {
-                hits.push(Hit {
-                    row: row as u32,
-                    distance: d,
-                });
+            for (query, words) in queries.iter().enumerate() {
+                let d = distance(hash, words);
+                if d <= max_distance && !self.is_removed(row as u32) {
+                    hits.push(Hit {
+                        query: query as u32,
+                        row: row as u32,
+                        distance: d,
+                    });
+                }
             }
         }
     }
 
     /// Multi-index probing with part thresholds `thresholds` (see the module docs).
     ///
-    /// The work is done in stages over all probes at once (bucket bounds, then bucket
-    /// contents, then candidate hashes) rather than probe by probe, because each stage is a
-    /// few thousand independent random reads: done together, the processor keeps many of
-    /// them in flight, where one probe's chain of three dependent cache misses would leave
-    /// it waiting on each in turn.
-    fn probe(&self, query: &Words, max_distance: u32, thresholds: &[i32], hits: &mut Vec<Hit>) {
+    /// A query is some 6,000 random reads of memory at 10 million rows, and nearly all of
+    /// its time is waiting for them. So the work is done in stages over all probes of all
+    /// queries at once (slots, then the rows of larger buckets, then candidate hashes), each
+    /// stage a stream of independent reads with the ones `LOOKAHEAD` ahead prefetched: the
+    /// processor keeps many misses in flight, where probe by probe it would wait on a chain
+    /// of dependent misses in turn. Nothing in a stage's loop branches on what it read.
+    fn probe(&self, queries: &[Words], max_distance: u32, thresholds: &[i32], hits: &mut Vec<Hit>) {
+        debug_assert!(self.tables.len() < 256 && queries.len() < 1 << 24);
         SCRATCH.with_borrow_mut(|scratch| {
             let Scratch {
-                query_keys,
                 keys,
-                probes,
+                spilled,
                 candidates,
-                seen,
             } = scratch;
-            query_keys.clear();
-            query_keys.extend(self.tables.iter().map(|t| t.part.key(query)));
-            // The buckets to visit, then their bounds.
+            // The buckets to visit: (query << 8 | table, key).
             keys.clear();
-            probes.clear();
-            for (i, table) in self.tables.iter().enumerate() {
-                let Ok(radius) = u32::try_from(thresholds[i]) else {
-                    continue;
-                };
-                let key = query_keys[i];
-                for_each_mask(table.part.bits, radius, |mask| {
-                    keys.push((i as u32, key ^ mask));
-                });
+            for (q, query) in queries.iter().enumerate() {
+                for (i, table) in self.tables.iter().enumerate() {
+                    let Ok(radius) = u32::try_from(thresholds[i]) else {
+                        continue;
+                    };
+                    let key = table.part.key(query);
+                    let tag = (q as u32) << 8 | i as u32;
+                    for_each_mask(table.part.bits, radius, |mask| keys.push((tag, key ^ mask)));
+                }
             }
-            // Their slots: most hold the bucket's one row or nothing.
+            // Their slots: most hold nothing or the bucket's one row. Written without
+            // branches: a slot's kind is random, and a mispredicted branch for every other
+            // slot costs more than the stores.
             candidates.clear();
-            for (k, &(i, key)) in keys.iter().enumerate() {
+            candidates.resize(keys.len(), (0, 0));
+            spilled.clear();
+            spilled.resize(keys.len(), (0, 0));
+            let (mut ones, mut larger) = (0, 0);
+            for (k, &(tag, key)) in keys.iter().enumerate() {
                 if let Some(&(ahead, ahead_key)) = keys.get(k + LOOKAHEAD) {
-                    prefetch(&self.tables[ahead as usize].slots[ahead_key as usize]);
+                    prefetch(&self.tables[(ahead & 0xff) as usize].slots[ahead_key as usize]);
                 }
-                match self.tables[i as usize].slot(key) {
-                    Slot::Empty => {}
-                    Slot::One(row) => candidates.push(row),
-                    Slot::Spilled(position) => probes.push((i, position)),
-                }
+                let slot = self.tables[(tag & 0xff) as usize].slots[key as usize];
+                let one = slot & SPILLED == 0;
+                candidates[ones] = (tag >> 8, slot);
+                ones += usize::from(one);
+                spilled[larger] = (tag, slot & !SPILLED);
+                larger += usize::from(!one & (slot != EMPTY));
             }
+            candidates.truncate(ones);
+            spilled.truncate(larger);
             // The rows of larger buckets.
-            for (k, &(i, position)) in probes.iter().enumerate() {
-                if let Some(&(ahead, ahead_position)) = probes.get(k + LOOKAHEAD) {
-                    prefetch(&self.tables[ahead as usize].spill[ahead_position as usize]);
+            for (k, &(tag, position)) in spilled.iter().enumerate() {
+                if let Some(&(ahead, ahead_position)) = spilled.get(k + LOOKAHEAD) {
+                    prefetch(&self.tables[(ahead & 0xff) as usize].spill[ahead_position as usize]);
                 }
-                let rows = self.tables[i as usize].spilled(position);
-                candidates.extend_from_slice(rows);
+                let rows = self.tables[(tag & 0xff) as usize].spilled(position);
+                candidates.extend(rows.iter().map(|&row| (tag >> 8, row)));
             }
-            // Each row once: near-duplicates share most parts with the query, so the same
-            // row turns up in many tables' buckets, and checking it once saves a random
-            // read per repeat (a set in cache is much cheaper than memory).
-            dedup(candidates, seen);
-            // Their distances.
-            for (k, &row) in candidates.iter().enumerate() {
-                if let Some(&ahead) = candidates.get(k + LOOKAHEAD) {
+            // Their distances. A row found in several buckets (near-duplicates share most
+            // parts) is read again, but from cache: cheaper than a set to skip it.
+            let first = hits.len();
+            for (k, &(query, row)) in candidates.iter().enumerate() {
+                if let Some(&(_, ahead)) = candidates.get(k + LOOKAHEAD) {
                     prefetch(&self.hashes[ahead as usize]);
                 }
-                let d = distance(&self.hashes[row as usize], query);
+                let d = distance(&self.hashes[row as usize], &queries[query as usize]);
                 if d <= max_distance && !self.is_removed(row) {
-                    hits.push(Hit { row, distance: d });
+                    hits.push(Hit {
+                        query,
+                        row,
+                        distance: d,
+                    });
                 }
             }
+            let found = &mut hits[first..];
+            found.sort_unstable_by_key(|hit| (hit.query, hit.row));
+            let mut kept = first;
+            for at in first..hits.len() {
+                let hit = hits[at];
+                if kept == first
+                    || (hits[kept - 1].query, hits[kept - 1].row) != (hit.query, hit.row)
+                {
+                    hits[kept] = hit;
+                    kept += 1;
+                }
+            }
+            hits.truncate(kept);
         });
     }
 }
@@ -394,38 +408,12 @@ const LOOKAHEAD: usize = 16;
 /// Per-thread buffers for [`Segment::probe`], kept between queries.
 #[derive(Default)]
 struct Scratch {
-    query_keys: Vec<u32>,
-    /// (table, key) of each bucket to visit.
+    /// (query << 8 | table, key) of each bucket to visit.
     keys: Vec<(u32, u32)>,
-    /// (table, position in its spill area) of each bucket of two rows or more.
-    probes: Vec<(u32, u32)>,
-    /// Each row found.
-    candidates: Vec<u32>,
-    /// An open-addressing set of rows, for [`dedup`].
-    seen: Vec<u32>,
-}
-
-/// Removes repeated rows from `rows`, keeping the first of each; `seen` is scratch.
-fn dedup(rows: &mut Vec<u32>, seen: &mut Vec<u32>) {
-    const FREE: u32 = u32::MAX;
-    let capacity = (rows.len() * 2).next_power_of_two().max(64);
-    seen.clear();
-    seen.resize(capacity, FREE);
-    let shift = 32 - capacity.trailing_zeros();
-    rows.retain(|&row| {
-        // Fibonacci hashing: the top bits of a multiplication spread consecutive rows.
-        let mut slot = (row.wrapping_mul(0x9e37_79b9) >> shift) as usize;
-        loop {
-            match seen[slot] {
-                FREE => {
-                    seen[slot] = row;
-                    return true;
-                }
-                seen_row if seen_row == row => return false,
-                _ => slot = (slot + 1) & (capacity - 1),
-            }
-        }
-    });
+    /// (query << 8 | table, position in its spill area) of each bucket of two rows or more.
+    spilled: Vec<(u32, u32)>,
+    /// (query, row) of each row found.
+    candidates: Vec<(u32, u32)>,
 }
 
 thread_local! {
@@ -493,21 +481,6 @@ pub(crate) fn for_each_mask(bits: u32, radius: u32, mut f: impl FnMut(u32)) {
 mod tests {
     use super::*;
     use crate::plan::mask_count;
-
-    proptest::proptest! {
-        #[test]
-        fn dedup_keeps_the_first_of_each_in_order(rows in proptest::collection::vec(0u32..50, 0..300)) {
-            let mut expected = Vec::new();
-            for &row in &rows {
-                if !expected.contains(&row) {
-                    expected.push(row);
-                }
-            }
-            let mut actual = rows.clone();
-            dedup(&mut actual, &mut Vec::new());
-            proptest::prop_assert_eq!(actual, expected);
-        }
-    }
 
     #[test]
     fn masks_are_every_combination_once() {

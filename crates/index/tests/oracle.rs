@@ -229,6 +229,28 @@ proptest! {
             actual.iter().map(|m| (m.distance, m.id, m.hash, m.variant as u8)).collect();
         prop_assert_eq!(actual, expected);
     }
+
+    #[test]
+    fn batches_equal_brute_force_query_by_query(
+        data in data(), seed in any::<u64>(), count in 0usize..30_000, queries in 0usize..20,
+        max_distance in 0u32..70,
+    ) {
+        // Searched a few at a time together: each query's answer must still be its own.
+        let mut source = Source::new(data, seed);
+        let entries: Vec<(PdqHash, u64)> = (0..count as u64).map(|id| (source.hash(), id)).collect();
+        let index = HashIndex::from_entries(entries.iter().copied());
+        let queries: Vec<PdqHash> = (0..queries)
+            .map(|q| match entries.get(q * 7 % count.max(1)) {
+                Some(&(hash, _)) if q % 2 == 0 => source.rng.near(hash, q as u32),
+                _ => source.hash(),
+            })
+            .collect();
+        let batch = index.query_batch(&queries, max_distance);
+        prop_assert_eq!(batch.len(), queries.len());
+        for (query, result) in queries.iter().zip(batch) {
+            prop_assert_eq!(result, model_query(&entries, query, max_distance));
+        }
+    }
 }
 
 #[test]
