@@ -327,6 +327,7 @@ impl Segment {
                 keys,
                 spilled,
                 candidates,
+                seen,
             } = scratch;
             // The buckets to visit: (query << 8 | table, key).
             keys.clear();
@@ -369,8 +370,16 @@ impl Segment {
                 let rows = self.tables[(tag & 0xff) as usize].spilled(position);
                 candidates.extend(rows.iter().map(|&row| (tag >> 8, row)));
             }
-            // Their distances. A row found in several buckets (near-duplicates share most
-            // parts) is read again, but from cache: cheaper than a set to skip it.
+            // A row found in several buckets (near-duplicates share most parts) need be read
+            // only once. Where buckets are crowded (clusters of near-duplicates), repeats are
+            // many and a set in cache saves reads; where they are not, repeats are rare and
+            // the set would cost more than it saves, so they are read again, from cache, and
+            // their hits dropped below.
+            let crowded = candidates.len() > CROWDED * keys.len();
+            if crowded {
+                dedup(candidates, seen);
+            }
+            // Their distances.
             let first = hits.len();
             for (k, &(query, row)) in candidates.iter().enumerate() {
                 if let Some(&(_, ahead)) = candidates.get(k + LOOKAHEAD) {
@@ -384,6 +393,9 @@ impl Segment {
                         distance: d,
                     });
                 }
+            }
+            if crowded {
+                return;
             }
             let found = &mut hits[first..];
             found.sort_unstable_by_key(|hit| (hit.query, hit.row));
@@ -414,6 +426,37 @@ struct Scratch {
     spilled: Vec<(u32, u32)>,
     /// (query, row) of each row found.
     candidates: Vec<(u32, u32)>,
+    /// An open-addressing set of (query, row), for [`dedup`].
+    seen: Vec<u64>,
+}
+
+/// Rows found per bucket visited above which a probe removes repeated rows before reading
+/// their hashes. A uniform list has about 1.2, a list of clusters of near-duplicates many more.
+const CROWDED: usize = 2;
+
+/// Removes repeated (query, row) pairs from `found`, keeping the first of each; `seen` is
+/// scratch.
+fn dedup(found: &mut Vec<(u32, u32)>, seen: &mut Vec<u64>) {
+    const FREE: u64 = u64::MAX;
+    let capacity = (found.len() * 2).next_power_of_two().max(64);
+    seen.clear();
+    seen.resize(capacity, FREE);
+    let shift = 64 - capacity.trailing_zeros();
+    found.retain(|&(query, row)| {
+        let key = u64::from(query) << 32 | u64::from(row);
+        // Fibonacci hashing: the top bits of a multiplication spread consecutive rows.
+        let mut slot = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize;
+        loop {
+            match seen[slot] {
+                FREE => {
+                    seen[slot] = key;
+                    return true;
+                }
+                seen_key if seen_key == key => return false,
+                _ => slot = (slot + 1) & (capacity - 1),
+            }
+        }
+    });
 }
 
 thread_local! {
@@ -481,6 +524,23 @@ pub(crate) fn for_each_mask(bits: u32, radius: u32, mut f: impl FnMut(u32)) {
 mod tests {
     use super::*;
     use crate::plan::mask_count;
+
+    proptest::proptest! {
+        #[test]
+        fn dedup_keeps_the_first_of_each_in_order(
+            found in proptest::collection::vec((0u32..3, 0u32..50), 0..300),
+        ) {
+            let mut expected = Vec::new();
+            for &pair in &found {
+                if !expected.contains(&pair) {
+                    expected.push(pair);
+                }
+            }
+            let mut actual = found.clone();
+            dedup(&mut actual, &mut Vec::new());
+            proptest::prop_assert_eq!(actual, expected);
+        }
+    }
 
     #[test]
     fn masks_are_every_combination_once() {
