@@ -243,6 +243,68 @@ def bytes_per_entry(system, result, size):
     return None
 
 
+SCALE_SIZES = (1_000_000, 10_000_000, 100_000_000)
+
+
+def scale(args):
+    """How takeback-index grows from 1M to 100M uniform entries: one measurement run per size
+    (100M takes minutes to build, and FAISS's multi-hash index would need some 28 GB there)."""
+    started = datetime.datetime.now(datetime.timezone.utc)
+    clock = time.monotonic()
+    load_before = os.getloadavg()
+    rows = []
+    failures = []
+    for size in SCALE_SIZES:
+        folder = os.path.join(args.results, "index-data", f"uniform-{fmt_size(size)}")
+        ensure_data(args.binary, folder, "uniform", size, None)
+        log(f"uniform {size:,}: measuring")
+        result = run_json([args.binary, "measure", "--data", folder, "--distance", str(DISTANCE),
+                           "--scan-queries", "1", "--batch-repeats", "1", "--scan-batch-repeats", "1",
+                           "--threads", "2"])["systems"]["takeback"]
+        stats = summarise_one(result)
+        for name, check in (("plain", result["check"]), ("dihedral", result["dihedral_check"])):
+            if check["inexact_answers"] or check["found"] != check["expected"]:
+                failures.append(f"uniform {fmt_size(size)}: {name} answers differ from brute force ({check})")
+        everything = np.array(result["latency_us"]["match"] + result["latency_us"]["unrelated"])
+        rows.append({"size": size, "build_s": result["build_s"], "bytes": result["memory_bytes"] / size,
+                     "median": float(np.median(everything)), "p99": float(np.percentile(everything, 99)),
+                     "dihedral": float(np.median(result["dihedral_latency_us"]["match"]
+                                                 + result["dihedral_latency_us"]["unrelated"])),
+                     "batch_qps": stats["batch_qps"], "exact": stats["exact"] and stats["dihedral_exact"]})
+    load_after = os.getloadavg()
+    lines = [
+        "# takeback-index from 1M to 100M entries",
+        "",
+        f"Run {started.strftime('%Y-%m-%d %H:%M UTC')} with `bench/index/run --scale` "
+        f"({(time.monotonic() - clock) / 60:.0f} minutes) on {cpu_model()}, {os.cpu_count()} CPUs, "
+        f"{memory_gib():.0f} GiB (load average {load_before[0]:.1f} before, {load_after[0]:.1f} after), "
+        f"takeback-index {command_output(['git', '-C', REPO, 'rev-parse', '--short', 'HEAD'])}. Uniform random "
+        f"lists, {QUERIES} matching and {QUERIES} unrelated queries, distance {DISTANCE}, one query per call on "
+        "one thread (median and p99 over both sorts), the eight-orientation call likewise, batch on 2 threads; "
+        "every answer checked against brute force. One run per size.",
+        "",
+        "| Entries | Build s | Bytes/entry | Median µs | p99 µs | Eight orientations, median µs | "
+        "Batch q/s, 2 threads | × median of the size before | Exact |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+    ]
+    for i, row in enumerate(rows):
+        growth = f"{row['median'] / rows[i - 1]['median']:.1f}×" if i else "–"
+        lines.append(f"| {fmt_size(row['size'])} | {row['build_s']:.1f} | {row['bytes']:.0f} | {fmt_us(row['median'])} "
+                     f"| {fmt_us(row['p99'])} | {fmt_us(row['dihedral'])} | {fmt_qps(row['batch_qps'])} | {growth} "
+                     f"| {'yes' if row['exact'] else '**NO**'} |")
+    if failures:
+        lines += ["", "## CORRECTNESS CHECK FAILED", ""] + [f"- {f}" for f in failures]
+    report = "\n".join(lines) + "\n"
+    os.makedirs(args.results, exist_ok=True)
+    with open(os.path.join(args.results, "index-scale.md"), "w") as f:
+        f.write(report)
+    with open(os.path.join(args.results, "index-scale.json"), "w") as f:
+        json.dump({"rows": rows, "failures": failures}, f)
+    print(report)
+    if failures:
+        sys.exit(1)
+
+
 def render(runs, environment, failures):
     e = environment
     lines = ["# Hash index benchmark: takeback-index against FAISS and brute force", ""]
@@ -442,7 +504,12 @@ def main():
     parser.add_argument("--results", required=True, help="folder for the data and reports")
     parser.add_argument("--quick", action="store_true", help="1M lists only")
     parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated subset of " + ",".join(KINDS))
+    parser.add_argument("--scale", action="store_true",
+                        help="takeback-index alone on uniform lists of 1M, 10M and 100M entries "
+                             "(index-scale.md; 100M needs about 13 GB of memory)")
     args = parser.parse_args()
+    if args.scale:
+        return scale(args)
     kinds = [k for k in args.kinds.split(",") if k]
     if not set(kinds) <= set(KINDS):
         sys.exit(f"driver.py: unknown kinds {set(kinds) - set(KINDS)}")

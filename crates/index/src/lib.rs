@@ -39,7 +39,9 @@
 //! that is cheaper (small segments, distances far beyond 31).
 //!
 //! Measured, not assumed, were the rest: random reads dominate, so a query issues them in
-//! stages with prefetching rather than one dependent chain at a time; buckets of one row
+//! stages with prefetching rather than one dependent chain at a time, and the eight
+//! orientations of a picture (or a batch's queries, a few at a time) go through the stages
+//! together; buckets of one row
 //! (most of them) are read in one access from a slot that holds the row itself; and the
 //! large buffers ask the kernel for huge pages, since on a virtual machine a TLB miss is a
 //! costly two-level page walk (a third off the median query). The tables are flat arrays,
