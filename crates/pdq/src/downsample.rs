@@ -35,6 +35,8 @@ pub(crate) fn downsample(pixels: &Pixels, engine: Engine) -> Buffer64 {
     match engine {
         #[cfg(target_arch = "x86_64")]
         Engine::Avx2 if crate::avx2::available() => crate::avx2::downsample(pixels, &mut out),
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        Engine::Simd128 => crate::simd128::downsample(pixels, &mut out),
         _ => Downsampler::new(width, height).run(pixels, &mut out),
     }
     out
@@ -49,19 +51,25 @@ pub enum Engine {
     /// Sixteen rows at a time in AVX2 vectors, on x86-64 CPUs that have them (Intel since
     /// 2013, AMD since 2015). Falls back to [`Engine::Portable`] elsewhere.
     Avx2,
+    /// Sixteen rows at a time in WebAssembly SIMD vectors, in a WebAssembly build compiled
+    /// with `-C target-feature=+simd128` (browsers since 2021: Chrome 91, Firefox 89,
+    /// Safari 16.4). A WebAssembly module cannot detect features at run time, so the choice
+    /// is the build's: this engine exists only in the SIMD build, and falls back to
+    /// [`Engine::Portable`] elsewhere.
+    Simd128,
 }
 
 impl Engine {
-    /// The fastest engine this CPU supports.
+    /// The fastest engine this CPU (or, in WebAssembly, this build) supports.
     pub fn best() -> Engine {
-        if Engine::Avx2.is_supported() {
-            Engine::Avx2
-        } else {
-            Engine::Portable
-        }
+        [Engine::Avx2, Engine::Simd128]
+            .into_iter()
+            .find(|engine| engine.is_supported())
+            .unwrap_or(Engine::Portable)
     }
 
-    /// Whether this CPU runs this engine (otherwise it falls back to the portable one).
+    /// Whether this CPU (or build) runs this engine (otherwise it falls back to the
+    /// portable one).
     pub fn is_supported(self) -> bool {
         match self {
             Engine::Portable => true,
@@ -69,6 +77,7 @@ impl Engine {
             Engine::Avx2 => crate::avx2::available(),
             #[cfg(not(target_arch = "x86_64"))]
             Engine::Avx2 => false,
+            Engine::Simd128 => cfg!(all(target_arch = "wasm32", target_feature = "simd128")),
         }
     }
 }

@@ -55,6 +55,8 @@ mod hash;
 pub mod hex;
 mod pixels;
 pub mod reference;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd128;
 
 pub use dihedral::{Dihedral, transform_hash};
 pub use downsample::Engine;

@@ -168,14 +168,14 @@ impl<'a> Pixels<'a> {
     }
 }
 
-const LUMA_FROM_R: f32 = 0.299;
-const LUMA_FROM_G: f32 = 0.587;
-const LUMA_FROM_B: f32 = 0.114;
+pub(crate) const LUMA_FROM_R: f32 = 0.299;
+pub(crate) const LUMA_FROM_G: f32 = 0.587;
+pub(crate) const LUMA_FROM_B: f32 = 0.114;
 
 /// `0.299f * R + 0.587f * G + 0.114f * B`, evaluated left to right in f32 as the reference's
 /// `fillFloatLumaFromRGB` does (Rust never fuses these into FMAs, so the result is exact).
 #[inline]
-fn luma_from_rgb<const BPP: usize>(row: &[u8], out: &mut [f32]) {
+pub(crate) fn luma_from_rgb<const BPP: usize>(row: &[u8], out: &mut [f32]) {
     for (o, px) in out.iter_mut().zip(row.chunks_exact(BPP)) {
         *o = LUMA_FROM_R * f32::from(px[0])
             + LUMA_FROM_G * f32::from(px[1])

@@ -46,7 +46,7 @@ proptest! {
         let image = spec.generate();
         let pixels = Pixels::new(&image.pixels, spec.width, spec.height, layout(spec.channels)).unwrap();
         let expected = reference::hash_dihedral(&pixels);
-        for engine in [Engine::Portable, Engine::Avx2] {
+        for engine in [Engine::Portable, Engine::Avx2, Engine::Simd128] {
             prop_assert_eq!(hash_dihedral_with(&pixels, engine), expected, "{:?}", engine);
             prop_assert_eq!(hash_with(&pixels, engine), expected.original(), "{:?}", engine);
         }
