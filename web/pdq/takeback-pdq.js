@@ -9,8 +9,9 @@
 // bytes are processed inside the page, and the only request it may make is fetching the
 // .wasm itself when given a URL.
 //
-//   import { loadPdq } from "./takeback-pdq.js";
-//   const pdq = await loadPdq("takeback_pdq_wasm.wasm");
+//   import { chooseBuild, loadPdq } from "./takeback-pdq.js";
+//   // The SIMD build where the browser runs WebAssembly SIMD, the plain one elsewhere.
+//   const pdq = await loadPdq(chooseBuild({ plain: "takeback_pdq_wasm.wasm", simd: "takeback_pdq_simd.wasm" }));
 //   const { data, width, height } = canvas.getContext("2d").getImageData(0, 0, w, h);
 //   const { hash, quality } = pdq.hashRgba(data, width, height);
 //   const { md5, sha256 } = pdq.digestBytes(await file.arrayBuffer());
@@ -18,15 +19,62 @@
 //   const stream = pdq.digestStream();
 //   for (...) stream.update(await file.slice(start, end).arrayBuffer());
 //   const { md5, sha256 } = stream.finish();
+//   // A JPEG decoded by WebCodecs' ImageDecoder to its 4:2:0 planes (an I420 VideoFrame):
+//   const { hash, quality } = await pdq.hashJpegFrame(frame);
 
 /** The ABI version this loader speaks (`takeback_abi_version()`). */
-const ABI_VERSION = 3;
+const ABI_VERSION = 4;
+
+/** What `takeback_pdq_engine()` numbers each engine. */
+const ENGINES = { 0: "portable", 1: "avx2", 2: "simd128" };
+
+/**
+ * The smallest module that uses WebAssembly SIMD: one function returning a v128, whose
+ * body is `i32.const 0; i8x16.splat; i8x16.popcnt`. `i8x16.popcnt` came last into the
+ * standard, so an engine that validates it runs the SIMD that compilers emit today.
+ */
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // types: one, () -> v128
+  0x03, 0x02, 0x01, 0x00, // functions: one, of type 0
+  0x0a, 0x0a, 0x01, 0x08, 0x00, // code: one body of 8 bytes, no locals
+  0x41, 0x00, 0xfd, 0x0f, 0xfd, 0x62, 0x0b, // i32.const 0, i8x16.splat, i8x16.popcnt, end
+]);
+
+/** Whether this engine runs WebAssembly SIMD (`simd128`). */
+export function simdSupported() {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Which build of the module to load: `simd` where the engine runs WebAssembly SIMD (about
+ * twice as fast), else `plain`. Both give the same hashes; a module with SIMD instructions
+ * would not even compile elsewhere, hence two files.
+ *
+ * @template T
+ * @param {{ plain: T, simd: T }} builds
+ * @returns {T}
+ */
+export function chooseBuild({ plain, simd }) {
+  return simdSupported() ? simd : plain;
+}
 
 /** Meanings of the negative codes `takeback_pdq_hash_rgba` returns. */
 const ERRORS = {
   [-1]: "null pixel pointer",
   [-2]: "image dimensions too large",
   [-3]: "pixel buffer has the wrong length",
+};
+
+/** Meanings of the negative codes `takeback_jpeg_yuv420_to_rgba` returns. */
+const JPEG_ERRORS = {
+  [-1]: "null pointer",
+  [-2]: "image dimensions too large",
+  [-3]: "buffer of the wrong length",
 };
 
 /** Meanings of the negative codes `takeback_digest_bytes` returns. */
@@ -46,7 +94,11 @@ const DIGEST_ERRORS = {
  *   digestBytes: (bytes: ArrayBuffer | ArrayBufferView) => { md5: string, sha256: string },
  *   digestStream: () => { update: (bytes: ArrayBuffer | ArrayBufferView) => void,
  *     finish: () => { md5: string, sha256: string } },
- *   abiVersion: number, memory: WebAssembly.Memory }>}
+ *   hashJpegYuv420: (planes: Uint8Array, width: number, height: number) =>
+ *     { hash: string, quality: number },
+ *   hashJpegFrame: (frame: VideoFrame) => Promise<{ hash: string, quality: number }>,
+ *   jpegYuv420ToRgba: (planes: Uint8Array, width: number, height: number) => Uint8Array,
+ *   abiVersion: number, engine: string, memory: WebAssembly.Memory }>}
  */
 export async function loadPdq(source) {
   const { instance } = await instantiate(source);
@@ -75,25 +127,153 @@ export async function loadPdq(source) {
         `takeback-pdq: a ${width}x${height} RGBA image needs ${len} bytes, got ${rgba.length}`,
       );
     }
+    const ptr = alloc(len);
+    try {
+      // Views are made after every call that may allocate: growing the memory detaches the
+      // old `memory.buffer`, and every view on it.
+      new Uint8Array(wasm.memory.buffer, ptr, len).set(rgba);
+      return hashAt(ptr, width, height);
+    } finally {
+      // Also on error, or the module's memory would fill up with lost images.
+      wasm.takeback_free(ptr, len);
+    }
+  }
+
+  /** Hashes the RGBA pixels already at `ptr` in the module's memory. */
+  function hashAt(ptr, width, height) {
+    const code = wasm.takeback_pdq_hash_rgba(ptr, width, height);
+    if (code !== 0) {
+      throw new Error(`takeback-pdq: hashing failed with code ${code} (${ERRORS[code] ?? "unknown"})`);
+    }
+    const digits = new Uint8Array(wasm.memory.buffer, wasm.takeback_pdq_hash_hex() >>> 0, 64);
+    return { hash: String.fromCharCode(...digits), quality: wasm.takeback_pdq_quality() };
+  }
+
+  /** A buffer of `len` bytes in the module's memory; its address (unsigned). */
+  function alloc(len) {
     // Wasm returns i32s, which JavaScript sees as signed; `>>> 0` makes the address unsigned,
     // which matters once the memory passes 2 GiB.
     const ptr = wasm.takeback_alloc(len) >>> 0;
     if (ptr === 0) {
       throw new Error(`takeback-pdq: out of memory allocating ${len} bytes`);
     }
+    return ptr;
+  }
+
+  /** Bytes of a `width` × `height` picture's 4:2:0 planes (Y, then Cb and Cr). */
+  function yuv420Length(width, height) {
+    if (!isU32(width) || !isU32(height)) {
+      throw new RangeError(`takeback-pdq: bad dimensions ${width}x${height}`);
+    }
+    return width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2);
+  }
+
+  /**
+   * Buffers in the module's memory for a `width` × `height` JPEG: its 4:2:0 planes
+   * (`planes`, a view to fill) and the RGBA pixels made of them (at `rgba`). `free()` them
+   * afterwards, also on error.
+   */
+  function jpegBuffers(width, height) {
+    const planesLen = yuv420Length(width, height);
+    const rgbaLen = width * height * 4;
+    const planesPtr = alloc(planesLen);
+    let rgba;
     try {
-      // Views are made after every call that may allocate: growing the memory detaches the
-      // old `memory.buffer`, and every view on it.
-      new Uint8Array(wasm.memory.buffer, ptr, len).set(rgba);
-      const code = wasm.takeback_pdq_hash_rgba(ptr, width, height);
-      if (code !== 0) {
-        throw new Error(`takeback-pdq: hashing failed with code ${code} (${ERRORS[code] ?? "unknown"})`);
-      }
-      const digits = new Uint8Array(wasm.memory.buffer, wasm.takeback_pdq_hash_hex() >>> 0, 64);
-      return { hash: String.fromCharCode(...digits), quality: wasm.takeback_pdq_quality() };
+      rgba = alloc(rgbaLen);
+    } catch (error) {
+      wasm.takeback_free(planesPtr, planesLen);
+      throw error;
+    }
+    return {
+      // Made after both allocations, which may have grown (and so detached) the memory.
+      planes: new Uint8Array(wasm.memory.buffer, planesPtr, planesLen),
+      rgba,
+      /** Converts the planes to RGBA as libjpeg does (so as Chromium's canvas shows them). */
+      convert() {
+        const code = wasm.takeback_jpeg_yuv420_to_rgba(planesPtr, width, height, rgba);
+        if (code !== 0) {
+          throw new Error(
+            `takeback-pdq: converting the JPEG failed with code ${code} (${JPEG_ERRORS[code] ?? "unknown"})`,
+          );
+        }
+      },
+      free() {
+        wasm.takeback_free(rgba, rgbaLen);
+        wasm.takeback_free(planesPtr, planesLen);
+      },
+    };
+  }
+
+  /** Checks that `planes` is a byte array of a `width` × `height` picture's 4:2:0 planes. */
+  function checkPlanes(planes, width, height) {
+    if (!(planes instanceof Uint8Array || planes instanceof Uint8ClampedArray)) {
+      throw new TypeError("takeback-pdq: planes must be a Uint8Array or Uint8ClampedArray");
+    }
+    const len = yuv420Length(width, height);
+    if (planes.length !== len) {
+      throw new Error(`takeback-pdq: a ${width}x${height} picture's 4:2:0 planes are ${len} bytes, got ${planes.length}`);
+    }
+  }
+
+  /**
+   * The PDQ hash of a JPEG from its decoded 4:2:0 planes: Y (`width` × `height`), then Cb
+   * and Cr (each half as wide and high, rounded up), tightly packed. The pixels hashed are
+   * those libjpeg (and so Chromium) makes of them. Synchronous; the planes are copied.
+   */
+  function hashJpegYuv420(planes, width, height) {
+    checkPlanes(planes, width, height);
+    const buffers = jpegBuffers(width, height);
+    try {
+      buffers.planes.set(planes);
+      buffers.convert();
+      return hashAt(buffers.rgba, width, height);
     } finally {
-      // Also on error, or the module's memory would fill up with lost images.
-      wasm.takeback_free(ptr, len);
+      buffers.free();
+    }
+  }
+
+  /** The RGBA pixels `hashJpegYuv420` would hash, copied out (for tests). */
+  function jpegYuv420ToRgba(planes, width, height) {
+    checkPlanes(planes, width, height);
+    const buffers = jpegBuffers(width, height);
+    try {
+      buffers.planes.set(planes);
+      buffers.convert();
+      return new Uint8Array(wasm.memory.buffer, buffers.rgba, width * height * 4).slice();
+    } finally {
+      buffers.free();
+    }
+  }
+
+  /**
+   * The PDQ hash of a JPEG decoded by WebCodecs' `ImageDecoder` to an `I420` VideoFrame
+   * (its 4:2:0 planes), copied straight into the module's memory. Make no other call on
+   * this module until it settles: one that grows the memory would lose the planes (and
+   * this rejects).
+   */
+  async function hashJpegFrame(frame) {
+    if (frame.format !== "I420") {
+      throw new Error(`takeback-pdq: a ${frame.format} frame is not a JPEG's 4:2:0 planes`);
+    }
+    const { width, height } = frame.visibleRect;
+    const [chromaWidth, chromaHeight] = [Math.ceil(width / 2), Math.ceil(height / 2)];
+    const layout = [
+      { offset: 0, stride: width },
+      { offset: width * height, stride: chromaWidth },
+      { offset: width * height + chromaWidth * chromaHeight, stride: chromaWidth },
+    ];
+    const buffers = jpegBuffers(width, height);
+    try {
+      await frame.copyTo(buffers.planes, { layout });
+      // Nothing may grow the memory while the copy is pending (callers make one call at a
+      // time); had something done so, the view would be detached and the planes lost.
+      if (buffers.planes.byteLength === 0) {
+        throw new Error("takeback-pdq: the module's memory grew while the planes were copied");
+      }
+      buffers.convert();
+      return hashAt(buffers.rgba, width, height);
+    } finally {
+      buffers.free();
     }
   }
 
@@ -166,12 +346,8 @@ export async function loadPdq(source) {
       throw new TypeError("takeback-pdq: bytes must be an ArrayBuffer or an ArrayBufferView");
     }
     const len = view.length;
-    // As in hashRgba: the address is unsigned, and 0 means out of memory. An empty input
-    // still gets a (non-null) buffer, so both paths are the same.
-    const ptr = wasm.takeback_alloc(len) >>> 0;
-    if (ptr === 0) {
-      throw new Error(`takeback-pdq: out of memory allocating ${len} bytes`);
-    }
+    // An empty input still gets a (non-null) buffer, so both paths are the same.
+    const ptr = alloc(len);
     try {
       // Views on the memory are made after the allocation, which may have grown it.
       new Uint8Array(wasm.memory.buffer, ptr, len).set(view);
@@ -189,7 +365,17 @@ export async function loadPdq(source) {
     return { md5: String.fromCharCode(...md5), sha256: String.fromCharCode(...sha256) };
   }
 
-  return Object.freeze({ hashRgba, digestBytes, digestStream, abiVersion, memory: wasm.memory });
+  return Object.freeze({
+    hashRgba,
+    digestBytes,
+    digestStream,
+    hashJpegYuv420,
+    hashJpegFrame,
+    jpegYuv420ToRgba,
+    abiVersion,
+    engine: ENGINES[wasm.takeback_pdq_engine()] ?? "unknown",
+    memory: wasm.memory,
+  });
 }
 
 function isU32(n) {

@@ -252,6 +252,12 @@ static ASSETS: &[Asset] = &[
         content_type: "application/wasm",
         body: include_bytes!(env!("TAKEBACK_PAGES_WASM_FILE")),
     },
+    // The same with WebAssembly SIMD, which the loader picks where the browser runs it.
+    Asset {
+        path: "pdq/takeback_pdq_simd.wasm",
+        content_type: "application/wasm",
+        body: include_bytes!(env!("TAKEBACK_PAGES_WASM_SIMD_FILE")),
+    },
 ];
 
 impl Pages {

@@ -126,6 +126,7 @@ async fn assets_are_served_with_their_types() {
             "text/javascript; charset=utf-8",
         ),
         ("/assets/pdq/takeback_pdq_wasm.wasm", "application/wasm"),
+        ("/assets/pdq/takeback_pdq_simd.wasm", "application/wasm"),
     ] {
         let (status, headers, body) = get(Arc::clone(&pages), path).await;
         assert_eq!(status, StatusCode::OK, "{path}");

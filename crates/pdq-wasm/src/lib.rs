@@ -8,7 +8,7 @@
 //! HTTP have no `crypto.subtle` at all, so both come from here. The module imports nothing:
 //! it has no way to reach the network, the clock or the page.
 //!
-//! # ABI, version 2
+//! # ABI, version 4
 //!
 //! Pointers and lengths are byte offsets into the module's exported `memory`. They are
 //! unsigned, but JavaScript receives every wasm `i32` as signed, so it reads them with
@@ -28,10 +28,21 @@
 //! | `takeback_digest_begin()` | starts a streamed digest (dropping one left unfinished) |
 //! | `takeback_digest_update(ptr, len) -> i32` | feeds it `len` bytes; 0, or a negative [`AbiError`] code |
 //! | `takeback_digest_end() -> i32` | finishes it and stores its digests as `takeback_digest_bytes` does; 0, or a negative code |
+//! | `takeback_jpeg_yuv420_to_rgba(planes, width, height, rgba) -> i32` | a JPEG's RGBA pixels from its 4:2:0 planes, as libjpeg makes them ([`jpeg`]); 0, or a negative [`AbiError`] code |
+//! | `takeback_pdq_engine() -> u32` | which engine hashes: 0 portable, 2 WebAssembly SIMD ([`engine_code`]) |
 //!
 //! Version 2 added the three digest functions; version 3 the three streamed-digest ones, so
-//! that a video of any size is digested in pieces without holding it all in memory. Earlier
-//! versions' functions are unchanged.
+//! that a video of any size is digested in pieces without holding it all in memory; version
+//! 4 the JPEG planes' conversion and the engine's name. Earlier versions' functions are
+//! unchanged.
+//!
+//! # Two builds
+//!
+//! `tools/wasm` builds this crate twice: plain, and with WebAssembly SIMD
+//! (`-C target-feature=+simd128`), which hashes with `takeback-pdq`'s SIMD engine in about
+//! half the time. A module with any SIMD instruction does not load at all in an engine
+//! without SIMD, so the loader chooses the build by feature detection. Both give the same
+//! bits; `tests/node.rs` checks each against the native hasher.
 //!
 //! The calling sequence from JavaScript:
 //!
@@ -71,11 +82,13 @@ use md5::{Digest as _, Md5};
 use sha2::Sha256;
 use std::cell::{Cell, RefCell};
 use std::{ptr, slice};
-use takeback_pdq::{Pdq, PixelLayout, Pixels, hex};
+use takeback_pdq::{Engine, Pdq, PixelLayout, Pixels, hex};
+
+pub mod jpeg;
 
 /// The version of the exported functions' contract. Bump it on any incompatible change, so
 /// that a stale loader and a new module refuse each other rather than misbehave.
-pub const ABI_VERSION: u32 = 3;
+pub const ABI_VERSION: u32 = 4;
 
 /// Bytes per RGBA pixel.
 const RGBA: usize = 4;
@@ -296,6 +309,23 @@ pub extern "C" fn takeback_abi_version() -> u32 {
     ABI_VERSION
 }
 
+/// The number [`takeback_pdq_engine`] gives an engine: 0 portable, 1 AVX2 (never in
+/// WebAssembly), 2 WebAssembly SIMD. It lets a test check that the SIMD build really
+/// hashes with SIMD, not merely that it gives the right bits.
+pub fn engine_code(engine: Engine) -> u32 {
+    match engine {
+        Engine::Portable => 0,
+        Engine::Avx2 => 1,
+        Engine::Simd128 => 2,
+    }
+}
+
+/// The engine this build hashes with, as [`engine_code`] numbers it.
+#[unsafe(no_mangle)]
+pub extern "C" fn takeback_pdq_engine() -> u32 {
+    engine_code(Engine::best())
+}
+
 /// A zeroed buffer of `len` bytes for the caller to write pixels into, or null if memory is
 /// exhausted. Release it with [`takeback_free`] and the same `len`. A zero `len` gives a
 /// non-null pointer to nothing.
@@ -347,6 +377,48 @@ pub unsafe extern "C" fn takeback_pdq_hash_rgba(ptr: *const u8, width: u32, heig
         hash_rgba(rgba, width, height)
     });
     record(outcome)
+}
+
+/// Writes the RGBA pixels of a `width × height` JPEG from its tightly packed 4:2:0 planes
+/// at `planes` (Y, then Cb, then Cr: [`jpeg::yuv420_len`] bytes) to `rgba` (`width ×
+/// height × 4` bytes), as libjpeg makes them ([`jpeg::jpeg_yuv420_to_rgba`]). Returns 0, or
+/// a negative [`AbiError::code`] if a pointer is null or the sizes overflow.
+///
+/// # Safety
+///
+/// Unless null, `planes` must point to at least [`jpeg::yuv420_len`] readable bytes and
+/// `rgba` to at least `width × height × 4` writable bytes (such as buffers from
+/// [`takeback_alloc`] at least that long), not overlapping, that nothing else touches
+/// during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn takeback_jpeg_yuv420_to_rgba(
+    planes: *const u8,
+    width: u32,
+    height: u32,
+    rgba: *mut u8,
+) -> i32 {
+    if planes.is_null() || rgba.is_null() {
+        return AbiError::NullPointer.code();
+    }
+    let lengths = jpeg::yuv420_len(width, height)
+        .and_then(|planes_len| Ok((planes_len, rgba_len(width, height)?)));
+    let outcome = lengths.and_then(|(planes_len, rgba_len)| {
+        // SAFETY: both pointers are non-null, `u8` pointers are always aligned, both lengths
+        // are within `isize::MAX`, and the caller guarantees that many readable bytes at
+        // `planes` and writable bytes at `rgba`, not overlapping and untouched by anything
+        // else while these borrows live (until the conversion returns).
+        let (planes, rgba) = unsafe {
+            (
+                slice::from_raw_parts(planes, planes_len),
+                slice::from_raw_parts_mut(rgba, rgba_len),
+            )
+        };
+        jpeg::jpeg_yuv420_to_rgba(planes, width, height, rgba)
+    });
+    match outcome {
+        Ok(()) => 0,
+        Err(error) => error.code(),
+    }
 }
 
 /// A pointer to the 64 lowercase ASCII hex digits of the last hash (not NUL-terminated),
@@ -644,7 +716,9 @@ mod tests {
 
     #[test]
     fn the_c_abi_round_trips() {
-        assert_eq!(takeback_abi_version(), 3);
+        assert_eq!(takeback_abi_version(), 4);
+        // Natively, the portable engine or AVX2; never the WebAssembly one.
+        assert!(matches!(takeback_pdq_engine(), 0 | 1));
         let (width, height) = (70, 90);
         let rgba = shapes_rgba(width, height);
         let len = rgba.len();
@@ -680,6 +754,42 @@ mod tests {
         unsafe {
             takeback_free(ptr, 0);
             takeback_free(ptr::null_mut(), 0);
+        }
+    }
+
+    #[test]
+    fn the_jpeg_c_abi_converts_and_refuses_bad_input() {
+        let (width, height) = (5u32, 3u32);
+        let planes: Vec<u8> = (0..jpeg::yuv420_len(width, height).unwrap())
+            .map(|i| (i * 37) as u8)
+            .collect();
+        let mut expected = vec![0u8; rgba_len(width, height).unwrap()];
+        jpeg::jpeg_yuv420_to_rgba(&planes, width, height, &mut expected).unwrap();
+        let mut rgba = vec![0u8; expected.len()];
+        // SAFETY: both buffers have the lengths the dimensions need.
+        let code = unsafe {
+            takeback_jpeg_yuv420_to_rgba(planes.as_ptr(), width, height, rgba.as_mut_ptr())
+        };
+        assert_eq!((code, &rgba), (0, &expected));
+        // SAFETY: null pointers and overflowing sizes are refused before anything is read.
+        unsafe {
+            assert_eq!(
+                takeback_jpeg_yuv420_to_rgba(ptr::null(), 5, 3, rgba.as_mut_ptr()),
+                -1
+            );
+            assert_eq!(
+                takeback_jpeg_yuv420_to_rgba(planes.as_ptr(), 5, 3, ptr::null_mut()),
+                -1
+            );
+            assert_eq!(
+                takeback_jpeg_yuv420_to_rgba(
+                    planes.as_ptr(),
+                    u32::MAX,
+                    u32::MAX,
+                    rgba.as_mut_ptr()
+                ),
+                -2
+            );
         }
     }
 

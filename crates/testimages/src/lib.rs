@@ -224,6 +224,15 @@ impl TestImage {
     }
 }
 
+/// The RGBA pixels (alpha 255 where the file has none), width and height of a picture
+/// file the `image` crate decodes (PNG, JPEG, GIF, WebP, BMP, TIFF), for tests that hash
+/// real pictures, such as Meta's reference images.
+pub fn decode_rgba(bytes: &[u8]) -> image::ImageResult<(Vec<u8>, usize, usize)> {
+    let rgba = image::load_from_memory(bytes)?.to_rgba8();
+    let (width, height) = (rgba.width() as usize, rgba.height() as usize);
+    Ok((rgba.into_raw(), width, height))
+}
+
 /// The images whose reference hashes are committed as golden values: every pattern and
 /// channel layout at boundary sizes (below, at and just above the 5-pixel minimum, around
 /// 64 and 128 where the box filter's window changes, odd and degenerate shapes) and at

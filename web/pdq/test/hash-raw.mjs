@@ -3,7 +3,8 @@
 //
 //   node hash-raw.mjs <wasm> <width> <height> <file> [<width> <height> <file> ...]
 //
-// Prints one `hash,quality` line per image, in order.
+// Prints `engine NAME` (the engine the build hashes with), then one `hash,quality` line per
+// image, in order.
 
 import { readFile } from "node:fs/promises";
 import { loadPdq } from "../takeback-pdq.js";
@@ -19,6 +20,7 @@ if (wasmPath === undefined && process.env.NODE_TEST_CONTEXT) {
   process.exit(2);
 } else {
   const pdq = await loadPdq(await readFile(wasmPath));
+  console.log(`engine ${pdq.engine}`);
   for (let i = 0; i < rest.length; i += 3) {
     const [width, height] = [Number(rest[i]), Number(rest[i + 1])];
     const { hash, quality } = pdq.hashRgba(await readFile(rest[i + 2]), width, height);
