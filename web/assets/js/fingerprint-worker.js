@@ -1,10 +1,15 @@
 // The fingerprinting worker: decodes and hashes off the page's main thread, so the page
 // (and its quick exit) stays responsive while a big photo is read.
 
-import { loadPdq } from "../pdq/takeback-pdq.js";
+import { chooseBuild, loadPdq } from "../pdq/takeback-pdq.js";
 import { fingerprintBlob } from "./hashing.js";
 
-const pdq = loadPdq(new URL("../pdq/takeback_pdq_wasm.wasm", import.meta.url));
+const pdq = loadPdq(
+  chooseBuild({
+    plain: new URL("../pdq/takeback_pdq_wasm.wasm", import.meta.url),
+    simd: new URL("../pdq/takeback_pdq_simd.wasm", import.meta.url),
+  }),
+);
 
 pdq.then(
   () => {
@@ -14,11 +19,16 @@ pdq.then(
   (error) => self.postMessage({ ready: false, error: String(error) }),
 );
 
-self.addEventListener("message", async ({ data: { id, file } }) => {
-  try {
-    const result = await fingerprintBlob(await pdq, file, (w, h) => new OffscreenCanvas(w, h));
-    self.postMessage({ id, result });
-  } catch (error) {
-    self.postMessage({ id, error: String(error) });
-  }
+/** The pictures' turns: one at a time (see `fingerprintBlob`). */
+let queue = Promise.resolve();
+
+self.addEventListener("message", ({ data: { id, file } }) => {
+  queue = queue.then(async () => {
+    try {
+      const result = await fingerprintBlob(await pdq, file, (w, h) => new OffscreenCanvas(w, h));
+      self.postMessage({ id, result });
+    } catch (error) {
+      self.postMessage({ id, error: String(error) });
+    }
+  });
 });

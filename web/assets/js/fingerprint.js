@@ -1,11 +1,14 @@
 // Fingerprints files chosen on the page: in a worker when the browser can, on the page
 // otherwise. Either way the file is read only here, on the device.
 
-import { loadPdq } from "../pdq/takeback-pdq.js";
+import { chooseBuild, loadPdq } from "../pdq/takeback-pdq.js";
 import { fingerprintBlob } from "./hashing.js";
 
 const WORKER_URL = new URL("./fingerprint-worker.js", import.meta.url);
-const WASM_URL = new URL("../pdq/takeback_pdq_wasm.wasm", import.meta.url);
+const WASM_URL = chooseBuild({
+  plain: new URL("../pdq/takeback_pdq_wasm.wasm", import.meta.url),
+  simd: new URL("../pdq/takeback_pdq_simd.wasm", import.meta.url),
+});
 /** How long the worker may take to start before the page hashes by itself. */
 const WORKER_START_MS = 10_000;
 
@@ -93,5 +96,11 @@ async function startOnPage() {
     canvas.height = height;
     return canvas;
   };
-  return (file) => fingerprintBlob(pdq, file, makeCanvas);
+  // One picture at a time, as in the worker (see `fingerprintBlob`).
+  let queue = Promise.resolve();
+  return (file) => {
+    const turn = queue.then(() => fingerprintBlob(pdq, file, makeCanvas));
+    queue = turn.catch(() => {});
+    return turn;
+  };
 }

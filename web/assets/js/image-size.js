@@ -81,3 +81,59 @@ export function fitWithin(width, height, maxPixels) {
   if (fitted.width < 1) fitted = { width: 1, height: Math.min(height, maxPixels) };
   return fitted;
 }
+
+/**
+ * The EXIF orientation (1 to 8) a JPEG declares, 1 when it declares none, or null if
+ * `bytes` is not a JPEG or its metadata cannot be read. 1 means stored upright; anything
+ * else is turned or mirrored when shown.
+ *
+ * @param {Uint8Array} bytes the whole file (the metadata comes before the picture).
+ * @returns {number | null}
+ */
+export function jpegOrientation(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const fits = (end) => end <= bytes.length;
+  if (!fits(4) || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
+  let offset = 2;
+  while (fits(offset + 4)) {
+    if (bytes[offset] !== 0xff) return null;
+    const marker = bytes[offset + 1];
+    if (marker === 0xff) {
+      offset += 1; // fill byte
+      continue;
+    }
+    // The metadata segments come before the frame and the scan; past them, there is none.
+    if (marker === 0xda || (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)) {
+      return 1;
+    }
+    const length = view.getUint16(offset + 2);
+    if (length < 2 || !fits(offset + 2 + length)) return null;
+    // APP1 holding "Exif\0\0", then a TIFF header.
+    if (marker === 0xe1 && length >= 16 && [0x45, 0x78, 0x69, 0x66, 0, 0].every((b, i) => bytes[offset + 4 + i] === b)) {
+      return exifOrientation(new DataView(bytes.buffer, bytes.byteOffset + offset + 10, length - 8));
+    }
+    offset += 2 + length;
+  }
+  return null;
+}
+
+/** The orientation tag (0x0112) of a TIFF header's first directory: 1 if absent. */
+function exifOrientation(tiff) {
+  const order = tiff.getUint16(0);
+  if (order !== 0x4949 && order !== 0x4d4d) return null; // "II" little-endian, "MM" big
+  const little = order === 0x4949;
+  const fits = (end) => end <= tiff.byteLength;
+  if (tiff.getUint16(2, little) !== 42 || !fits(8)) return null;
+  const directory = tiff.getUint32(4, little);
+  if (!fits(directory + 2)) return null;
+  const entries = tiff.getUint16(directory, little);
+  for (let i = 0; i < entries; i++) {
+    const entry = directory + 2 + i * 12;
+    if (!fits(entry + 12)) return null;
+    if (tiff.getUint16(entry, little) === 0x0112) {
+      const value = tiff.getUint16(entry + 8, little);
+      return value >= 1 && value <= 8 ? value : null;
+    }
+  }
+  return 1;
+}

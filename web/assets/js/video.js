@@ -7,12 +7,15 @@
 // `takeback hash`; they are near enough to match by the vPDQ rule, as the browser test
 // measures.
 
-import { loadPdq } from "../pdq/takeback-pdq.js";
+import { chooseBuild, loadPdq } from "../pdq/takeback-pdq.js";
 import { MAX_CANVAS_PIXELS } from "./hashing.js";
 import { fitWithin } from "./image-size.js";
 import { VIDEO_LIMITS } from "./reporting.js";
 
-const WASM_URL = new URL("../pdq/takeback_pdq_wasm.wasm", import.meta.url);
+const WASM_URL = chooseBuild({
+  plain: new URL("../pdq/takeback_pdq_wasm.wasm", import.meta.url),
+  simd: new URL("../pdq/takeback_pdq_simd.wasm", import.meta.url),
+});
 
 
 /** Seconds between hashed frames, as python-threatexchange and `takeback hash`. */

@@ -172,7 +172,8 @@ describe("a young person's report", () => {
     // The record includes what the fingerprinting worker fetched, so it covers the worker.
     const paths = requests.map((r) => new URL(r.url).pathname);
     assert.ok(paths.includes("/assets/js/fingerprint-worker.js"), paths.join(" "));
-    assert.ok(paths.includes("/assets/pdq/takeback_pdq_wasm.wasm"), paths.join(" "));
+    // Chromium runs WebAssembly SIMD, so the page loads the SIMD build.
+    assert.ok(paths.includes("/assets/pdq/takeback_pdq_simd.wasm"), paths.join(" "));
     const posts = requests.filter((r) => r.method !== "GET");
     assert.deepEqual(posts.map((r) => `${r.method} ${new URL(r.url).pathname}`), ["POST /api/v1/reports"]);
     const sent = JSON.parse(posts[0].body.toString());
@@ -195,6 +196,68 @@ describe("a young person's report", () => {
     await page.getByRole("button", { name: "Continue" }).click();
     assert.ok(await page.locator("#under-18-error").isHidden());
     assert.equal(await page.evaluate(() => document.activeElement.id), "consent");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a JPEG's planes make the very pixels a canvas shows, at every size", async (t) => {
+    const { context } = await openContext(browser);
+    const { page, errors } = await newPage(context);
+    await page.goto(`${hotline.url}/report`);
+    const results = await page.evaluate(async () => {
+      const { loadPdq } = await import("/assets/pdq/takeback-pdq.js");
+      const builds = await Promise.all(
+        ["takeback_pdq_wasm.wasm", "takeback_pdq_simd.wasm"].map((file) => loadPdq(`/assets/pdq/${file}`)),
+      );
+      const out = [];
+      for (const [width, height] of [[1, 1], [5, 5], [7, 3], [64, 64], [333, 517], [800, 600], [1001, 999]]) {
+        // A benign picture with detail in colour, so that the chroma matters.
+        const canvas = new OffscreenCanvas(width, height);
+        const g = canvas.getContext("2d");
+        for (let i = 0; i < 60; i++) {
+          g.fillStyle = `hsl(${(i * 47) % 360} 70% ${30 + ((i * 13) % 50)}%)`;
+          g.fillRect((i * 37) % width, (i * 53) % height, 1 + ((i * 29) % width), 1 + ((i * 31) % height));
+        }
+        const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: "image/jpeg", quality: 0.9 })).arrayBuffer());
+        const bitmap = await createImageBitmap(new Blob([bytes]), { colorSpaceConversion: "none", premultiplyAlpha: "none" });
+        const shown = new OffscreenCanvas(width, height).getContext("2d", { willReadFrequently: true });
+        shown.drawImage(bitmap, 0, 0);
+        const expected = shown.getImageData(0, 0, width, height).data;
+        const decoder = new ImageDecoder({ data: bytes, type: "image/jpeg", colorSpaceConversion: "none" });
+        const { image } = await decoder.decode();
+        decoder.close();
+        const planes = new Uint8Array(width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2));
+        const cw = Math.ceil(width / 2);
+        await image.copyTo(planes, {
+          layout: [
+            { offset: 0, stride: width },
+            { offset: width * height, stride: cw },
+            { offset: width * height + cw * Math.ceil(height / 2), stride: cw },
+          ],
+        });
+        const differing = builds.map((pdq) => {
+          const rgba = pdq.jpegYuv420ToRgba(planes, width, height);
+          return rgba.reduce((n, v, i) => n + (v !== expected[i] ? 1 : 0), 0);
+        });
+        const viaFrame = await builds[1].hashJpegFrame(image);
+        out.push({
+          size: `${width}x${height}`,
+          format: image.format,
+          differing,
+          sameHash: JSON.stringify(viaFrame) === JSON.stringify(builds[0].hashRgba(expected, width, height)),
+        });
+        image.close();
+        bitmap.close();
+      }
+      return out;
+    });
+    for (const result of results) {
+      t.diagnostic(JSON.stringify(result));
+      // Chromium hands a 4:2:0 JPEG over as I420; the page's fast way depends on it.
+      assert.equal(result.format, "I420", result.size);
+      assert.deepEqual(result.differing, [0, 0], `${result.size}: bytes differing from the canvas's`);
+      assert.ok(result.sameHash, `${result.size}: hashed from the frame as from the canvas`);
+    }
     assert.deepEqual(errors, []);
     await context.close();
   });

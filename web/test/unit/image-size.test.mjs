@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { fitWithin, imageSize } from "../../assets/js/image-size.js";
+import { fitWithin, imageSize, jpegOrientation } from "../../assets/js/image-size.js";
 
 const samples = new URL("../../../samples/", import.meta.url);
 
@@ -61,4 +61,24 @@ test("big pictures are fitted within the pixel budget, keeping their shape", () 
   assert.ok(Math.abs(fitted.width / fitted.height - 4 / 3) < 0.001);
   assert.deepEqual(fitWithin(1_000_000, 1, 1000), { width: 1000, height: 1 });
   assert.deepEqual(fitWithin(2, 1_000_000, 1000), { width: 1, height: 1000 });
+});
+
+test("JPEG orientation: from EXIF in either byte order, 1 without, null for other files", async () => {
+  // APP1 "Exif\0\0", a TIFF header, and a first directory of one entry: 0x0112 = value.
+  const exif = (little, value) => {
+    const u16 = (v) => (little ? [v & 255, v >> 8] : [v >> 8, v & 255]);
+    const u32 = (v) => (little ? [v & 255, 0, 0, 0] : [0, 0, 0, v & 255]);
+    const tiff = [...(little ? [0x49, 0x49] : [0x4d, 0x4d]), ...u16(42), ...u32(8), ...u16(1),
+      ...u16(0x0112), ...u16(3), ...u32(1), ...u16(value), 0, 0, ...u32(0)];
+    const segment = [0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff];
+    return Uint8Array.from([0xff, 0xd8, 0xff, 0xe1, (segment.length + 2) >> 8, (segment.length + 2) & 255,
+      ...segment, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x10, 0x00, 0x20]);
+  };
+  assert.equal(jpegOrientation(exif(true, 6)), 6);
+  assert.equal(jpegOrientation(exif(false, 8)), 8);
+  assert.equal(jpegOrientation(exif(true, 1)), 1);
+  assert.equal(jpegOrientation(exif(true, 9)), null);
+  assert.equal(jpegOrientation(await readFile(new URL("shapes.jpg", samples))), 1);
+  assert.equal(jpegOrientation(await readFile(new URL("smooth-grey.png", samples))), null);
+  assert.equal(jpegOrientation(Uint8Array.from([0xff, 0xd8, 0xff, 0xe1, 0x00, 0x40])), null); // cut short
 });
