@@ -140,7 +140,8 @@ def measure(binary, folder, size):
                                  "--scan-batch-repeats", str(p["takeback_scan"]["batch_repeats"]),
                                  "--threads", "2"]))
     rust = repeats[0]
-    results["takeback"] = rust["systems"]["takeback"]
+    # A copy: the first repeat is also kept, as it was, in the list of repeats.
+    results["takeback"] = dict(rust["systems"]["takeback"])
     results["takeback"]["segments"] = rust["segments"]
     results["takeback"]["repeats"] = [r["systems"]["takeback"] for r in repeats]
     results["takeback_scan"] = rust["systems"]["takeback_scan"]
