@@ -373,11 +373,11 @@ impl Segment {
             // A row found in several buckets (near-duplicates share most parts) need be read
             // only once. Where buckets are crowded (clusters of near-duplicates), repeats are
             // many and a set in cache saves reads; where they are not, repeats are rare and
-            // the set would cost more than it saves, so they are read again, from cache, and
-            // their hits dropped below.
+            // the set over every row found would cost more than it saves, so repeats are read
+            // again, from cache, and only the few hits go through the set.
             let crowded = candidates.len() > CROWDED * keys.len();
             if crowded {
-                dedup(candidates, seen);
+                dedup(candidates, |&(query, row)| (query, row), seen);
             }
             // Their distances.
             let first = hits.len();
@@ -394,22 +394,11 @@ impl Segment {
                     });
                 }
             }
-            if crowded {
-                return;
+            if !crowded {
+                let mut found = hits.split_off(first);
+                dedup(&mut found, |hit| (hit.query, hit.row), seen);
+                hits.append(&mut found);
             }
-            let found = &mut hits[first..];
-            found.sort_unstable_by_key(|hit| (hit.query, hit.row));
-            let mut kept = first;
-            for at in first..hits.len() {
-                let hit = hits[at];
-                if kept == first
-                    || (hits[kept - 1].query, hits[kept - 1].row) != (hit.query, hit.row)
-                {
-                    hits[kept] = hit;
-                    kept += 1;
-                }
-            }
-            hits.truncate(kept);
         });
     }
 }
@@ -434,15 +423,16 @@ struct Scratch {
 /// their hashes. A uniform list has about 1.2, a list of clusters of near-duplicates many more.
 const CROWDED: usize = 2;
 
-/// Removes repeated (query, row) pairs from `found`, keeping the first of each; `seen` is
-/// scratch.
-fn dedup(found: &mut Vec<(u32, u32)>, seen: &mut Vec<u64>) {
+/// Removes the items of `found` whose (query, row) repeats an earlier one's, keeping the
+/// first of each in order; `seen` is scratch.
+fn dedup<T>(found: &mut Vec<T>, pair: impl Fn(&T) -> (u32, u32), seen: &mut Vec<u64>) {
     const FREE: u64 = u64::MAX;
     let capacity = (found.len() * 2).next_power_of_two().max(64);
     seen.clear();
     seen.resize(capacity, FREE);
     let shift = 64 - capacity.trailing_zeros();
-    found.retain(|&(query, row)| {
+    found.retain(|item| {
+        let (query, row) = pair(item);
         let key = u64::from(query) << 32 | u64::from(row);
         // Fibonacci hashing: the top bits of a multiplication spread consecutive rows.
         let mut slot = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize;
@@ -537,7 +527,7 @@ mod tests {
                 }
             }
             let mut actual = found.clone();
-            dedup(&mut actual, &mut Vec::new());
+            dedup(&mut actual, |&pair| pair, &mut Vec::new());
             proptest::prop_assert_eq!(actual, expected);
         }
     }
