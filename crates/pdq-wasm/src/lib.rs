@@ -18,7 +18,7 @@
 //! |---|---|
 //! | `takeback_abi_version() -> u32` | [`ABI_VERSION`]; a loader refuses any other |
 //! | `takeback_alloc(len) -> ptr` | a zeroed buffer of `len` bytes, or 0 (null) if memory is exhausted |
-//! | `takeback_free(ptr, len)` | releases a buffer from `takeback_alloc`, given the same `len` |
+//! | `takeback_free(ptr, len)` | zeroes and releases a buffer from `takeback_alloc`, given the same `len` |
 //! | `takeback_pdq_hash_rgba(ptr, width, height) -> i32` | hashes `width × height` RGBA pixels; 0, or a negative [`AbiError`] code |
 //! | `takeback_pdq_hash_hex() -> ptr` | the last hash as 64 lowercase hex digits (no NUL terminator) |
 //! | `takeback_pdq_quality() -> i32` | the last hash's quality, 0 to 100, or -1 if the last call failed |
@@ -71,8 +71,8 @@
 //! The workspace denies `unsafe_code`. This crate allows it because a C ABI over raw
 //! pointers is what JavaScript can call. It uses it only to turn a pointer and a length from
 //! JavaScript into a slice, or back into the buffer it allocated. The rest ([`rgba_len`],
-//! [`hash_rgba`], [`digest_bytes`], [`alloc_zeroed`], the result storage) is safe Rust,
-//! tested natively.
+//! [`hash_rgba`], [`digest_bytes`], [`alloc_zeroed`], [`wipe`], the result storage) is safe
+//! Rust, tested natively.
 
 // Exporting a C ABI over raw pointers for JavaScript needs `unsafe`. See "Unsafe code" above.
 #![allow(unsafe_code)]
@@ -338,7 +338,13 @@ pub extern "C" fn takeback_alloc(len: usize) -> *mut u8 {
     }
 }
 
-/// Releases a buffer from [`takeback_alloc`]. A null `ptr` is ignored, as by C's `free`.
+/// Zeroes and releases a buffer from [`takeback_alloc`]. A null `ptr` is ignored, as by C's
+/// `free`.
+///
+/// The buffers hold a picture's pixels or planes, or a file's bytes. Zeroed, they do not
+/// stay in the module's memory (which lives as long as the page) after hashing, for any
+/// later reader of that memory to find: the picture is dropped once fingerprinted. Only the
+/// allocator's few bytes of bookkeeping are written over a freed buffer afterwards.
 ///
 /// # Safety
 ///
@@ -352,7 +358,17 @@ pub unsafe extern "C" fn takeback_free(ptr: *mut u8, len: usize) {
     // SAFETY: the caller guarantees `ptr` and `len` are exactly the pointer and length of a
     // live buffer from `takeback_alloc`, which leaked a `Box<[u8]>` of `len` bytes; this
     // rebuilds that box, with the same layout, and drops it once.
-    drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(ptr, len)) });
+    let mut buffer = unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(ptr, len)) };
+    wipe(&mut buffer);
+}
+
+/// Overwrites `buffer` with zeros, in a way the compiler may not drop as a dead store
+/// although the buffer is freed next. `web/pdq/test/loader.test.mjs` checks that the
+/// built modules really leave zeros behind.
+pub fn wipe(buffer: &mut [u8]) {
+    buffer.fill(0);
+    // The optimiser must assume the zeros are read, so it keeps the writes.
+    std::hint::black_box(buffer);
 }
 
 /// Hashes `width × height` RGBA pixels at `ptr` (alpha ignored) and stores the result for
@@ -712,6 +728,14 @@ mod tests {
         assert!(alloc_zeroed(usize::MAX).is_none());
         assert!(takeback_alloc(usize::MAX).is_null());
         assert_eq!(alloc_zeroed(5).as_deref(), Some(&[0u8; 5][..]));
+    }
+
+    #[test]
+    fn wipe_zeroes_the_whole_buffer() {
+        let mut buffer = random_bytes(5, 1000);
+        wipe(&mut buffer);
+        assert!(buffer.iter().all(|&b| b == 0));
+        wipe(&mut []);
     }
 
     #[test]

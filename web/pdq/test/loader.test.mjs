@@ -264,6 +264,25 @@ for (const [build, engine] of Object.entries(BUILDS)) {
     const grown = pdq.memory.buffer.byteLength - before;
     assert.ok(grown <= 256 * 256 * 4, `memory grew by ${grown} bytes over 100 calls`);
   });
+
+  test(`${build}: no picture's bytes stay in the module's memory after hashing`, async () => {
+    const pdq = await load(build);
+    const memory = () => Buffer.from(pdq.memory.buffer);
+    // Random bytes: any 32 of them in a row are found in memory only if left there.
+    const needles = (bytes) => [0, bytes.length >> 1].map((at) => Buffer.from(bytes.subarray(at, at + 32)));
+    const rgba = fileBytes(300 * 200 * 4, 11);
+    pdq.hashRgba(rgba, 300, 200);
+    const file = fileBytes(100_000, 12);
+    pdq.digestBytes(file);
+    const planes = fileBytes(300 * 200 + 2 * 150 * 100, 13);
+    const converted = pdq.jpegYuv420ToRgba(planes, 300, 200);
+    pdq.hashJpegYuv420(planes, 300, 200);
+    for (const [what, bytes] of [["RGBA", rgba], ["file", file], ["planes", planes], ["converted RGBA", converted]]) {
+      for (const needle of needles(bytes)) {
+        assert.equal(memory().indexOf(needle), -1, `${what} left in memory`);
+      }
+    }
+  });
 }
 
 test("both builds give the same hashes", async () => {
