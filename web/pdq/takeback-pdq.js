@@ -9,9 +9,10 @@
 // bytes are processed inside the page, and the only request it may make is fetching the
 // .wasm itself when given a URL.
 //
-//   import { chooseBuild, loadPdq } from "./takeback-pdq.js";
-//   // The SIMD build where the browser runs WebAssembly SIMD, the plain one elsewhere.
-//   const pdq = await loadPdq(chooseBuild({ plain: "takeback_pdq_wasm.wasm", simd: "takeback_pdq_simd.wasm" }));
+//   import { loadBestPdq } from "./takeback-pdq.js";
+//   // The SIMD build where the browser runs WebAssembly SIMD (the plain one should it fail
+//   // to load), the plain one elsewhere.
+//   const pdq = await loadBestPdq({ plain: "takeback_pdq_wasm.wasm", simd: "takeback_pdq_simd.wasm" });
 //   const { data, width, height } = canvas.getContext("2d").getImageData(0, 0, w, h);
 //   const { hash, quality } = pdq.hashRgba(data, width, height);
 //   const { md5, sha256 } = pdq.digestBytes(await file.arrayBuffer());
@@ -61,6 +62,21 @@ export function simdSupported() {
  */
 export function chooseBuild({ plain, simd }) {
   return simdSupported() ? simd : plain;
+}
+
+/**
+ * Loads the build `chooseBuild` picks; if that is the SIMD build and it fails to load
+ * (validation is not compilation: an engine may know the instructions yet refuse the
+ * module, or the download may fail), the plain one instead, rather than the same failing
+ * file again.
+ *
+ * @param {{ plain: string | URL | ArrayBuffer | ArrayBufferView,
+ *   simd: string | URL | ArrayBuffer | ArrayBufferView }} builds
+ * @returns {ReturnType<typeof loadPdq>}
+ */
+export function loadBestPdq({ plain, simd }) {
+  if (!simdSupported()) return loadPdq(plain);
+  return loadPdq(simd).catch(() => loadPdq(plain));
 }
 
 /** Meanings of the negative codes `takeback_pdq_hash_rgba` returns. */

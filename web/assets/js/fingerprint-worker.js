@@ -1,15 +1,10 @@
 // The fingerprinting worker: decodes and hashes off the page's main thread, so the page
 // (and its quick exit) stays responsive while a big photo is read.
 
-import { chooseBuild, loadPdq } from "../pdq/takeback-pdq.js";
-import { fingerprintBlob } from "./hashing.js";
+import { loadBestPdq } from "../pdq/takeback-pdq.js";
+import { PDQ_BUILDS, fingerprintBlob } from "./hashing.js";
 
-const pdq = loadPdq(
-  chooseBuild({
-    plain: new URL("../pdq/takeback_pdq_wasm.wasm", import.meta.url),
-    simd: new URL("../pdq/takeback_pdq_simd.wasm", import.meta.url),
-  }),
-);
+const pdq = loadBestPdq(PDQ_BUILDS);
 
 pdq.then(
   () => {

@@ -1,14 +1,10 @@
 // Fingerprints files chosen on the page: in a worker when the browser can, on the page
 // otherwise. Either way the file is read only here, on the device.
 
-import { chooseBuild, loadPdq } from "../pdq/takeback-pdq.js";
-import { fingerprintBlob } from "./hashing.js";
+import { loadBestPdq } from "../pdq/takeback-pdq.js";
+import { PDQ_BUILDS, fingerprintBlob } from "./hashing.js";
 
 const WORKER_URL = new URL("./fingerprint-worker.js", import.meta.url);
-const WASM_URL = chooseBuild({
-  plain: new URL("../pdq/takeback_pdq_wasm.wasm", import.meta.url),
-  simd: new URL("../pdq/takeback_pdq_simd.wasm", import.meta.url),
-});
 /** How long the worker may take to start before the page hashes by itself. */
 const WORKER_START_MS = 10_000;
 
@@ -89,7 +85,7 @@ function startWorker(onBroken) {
 
 /** The same hasher on the page's own thread. */
 async function startOnPage() {
-  const pdq = await loadPdq(WASM_URL);
+  const pdq = await loadBestPdq(PDQ_BUILDS);
   const makeCanvas = (width, height) => {
     const canvas = document.createElement("canvas");
     canvas.width = width;

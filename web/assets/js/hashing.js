@@ -13,6 +13,15 @@ import { fitWithin, imageSize, jpegOrientation } from "./image-size.js";
 export const MAX_CANVAS_PIXELS = 16_777_216;
 
 /**
+ * The hasher's two builds, as the pages serve them beside takeback-pdq.js: for its
+ * `loadBestPdq`, which picks the SIMD one where it runs.
+ */
+export const PDQ_BUILDS = Object.freeze({
+  plain: new URL("../pdq/takeback_pdq_wasm.wasm", import.meta.url),
+  simd: new URL("../pdq/takeback_pdq_simd.wasm", import.meta.url),
+});
+
+/**
  * How to decode: the pixels as stored, as `takeback hash` reads them; no colour
  * management and no premultiplied alpha, so that a PNG hashes bit-exactly as natively.
  */

@@ -7,16 +7,10 @@
 // `takeback hash`; they are near enough to match by the vPDQ rule, as the browser test
 // measures.
 
-import { chooseBuild, loadPdq } from "../pdq/takeback-pdq.js";
-import { MAX_CANVAS_PIXELS } from "./hashing.js";
+import { loadBestPdq } from "../pdq/takeback-pdq.js";
+import { MAX_CANVAS_PIXELS, PDQ_BUILDS } from "./hashing.js";
 import { fitWithin } from "./image-size.js";
 import { VIDEO_LIMITS } from "./reporting.js";
-
-const WASM_URL = chooseBuild({
-  plain: new URL("../pdq/takeback_pdq_wasm.wasm", import.meta.url),
-  simd: new URL("../pdq/takeback_pdq_simd.wasm", import.meta.url),
-});
-
 
 /** Seconds between hashed frames, as python-threatexchange and `takeback hash`. */
 export const SECONDS_PER_HASH = 1;
@@ -39,7 +33,7 @@ let pdqModule = null;
  */
 export async function fingerprintVideo(file, { onProgress = () => {}, signal } = {}) {
   if (file.size > VIDEO_LIMITS.maxBytes) return { problem: "video_too_large" };
-  pdqModule ??= loadPdq(WASM_URL);
+  pdqModule ??= loadBestPdq(PDQ_BUILDS);
   const pdq = await pdqModule;
   const url = URL.createObjectURL(file);
   const video = document.createElement("video");

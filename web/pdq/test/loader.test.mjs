@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { chooseBuild, loadPdq, simdSupported } from "../takeback-pdq.js";
+import { chooseBuild, loadBestPdq, loadPdq, simdSupported } from "../takeback-pdq.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const wasmDir = path.resolve(root, process.env.TAKEBACK_PDQ_WASM ?? "web/pdq");
@@ -35,10 +35,66 @@ async function load(build) {
   return loadPdq(bytes);
 }
 
+async function wasmBytes(build) {
+  return readFile(path.join(wasmDir, build));
+}
+
 test("SIMD is detected, and the SIMD build chosen where it runs", () => {
   // Node 18 and later run WebAssembly SIMD.
   assert.equal(simdSupported(), true);
   assert.equal(chooseBuild({ plain: "plain.wasm", simd: "simd.wasm" }), "simd.wasm");
+});
+
+/** Runs `body` with `WebAssembly.validate` replaced by `validate`, an engine without SIMD. */
+async function withValidate(validate, body) {
+  const original = WebAssembly.validate;
+  WebAssembly.validate = validate;
+  try {
+    return await body();
+  } finally {
+    WebAssembly.validate = original;
+  }
+}
+
+test("without SIMD, or when validating throws, the plain build is chosen", async () => {
+  for (const validate of [
+    () => false,
+    () => {
+      throw new TypeError("no such instruction");
+    },
+  ]) {
+    await withValidate(validate, async () => {
+      assert.equal(simdSupported(), false);
+      assert.equal(chooseBuild({ plain: "plain.wasm", simd: "simd.wasm" }), "plain.wasm");
+      // The SIMD build is not even tried (here it would load, and hash with SIMD).
+      const pdq = await loadBestPdq({
+        plain: await wasmBytes("takeback_pdq.wasm"),
+        simd: await wasmBytes("takeback_pdq_simd.wasm"),
+      });
+      assert.equal(pdq.engine, "portable");
+    });
+  }
+});
+
+/** A valid module that no one can instantiate: it imports a function nobody provides. */
+const UNLINKABLE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // types: one, () -> ()
+  0x02, 0x07, 0x01, 0x01, 0x6d, 0x01, 0x66, 0x00, 0x00, // imports: function "m" "f" of type 0
+]);
+
+test("the SIMD build is loaded where it runs, and the plain one if it fails to load", async () => {
+  const plain = await wasmBytes("takeback_pdq.wasm");
+  const simd = await wasmBytes("takeback_pdq_simd.wasm");
+  assert.equal((await loadBestPdq({ plain, simd })).engine, "simd128");
+  // Validation passes yet the module does not compile (a truncated download, say), or it
+  // compiles but does not instantiate: the plain build, not the same file again.
+  assert.ok(WebAssembly.validate(UNLINKABLE));
+  for (const broken of [simd.subarray(0, simd.length >> 1), UNLINKABLE]) {
+    assert.equal((await loadBestPdq({ plain, simd: broken })).engine, "portable");
+  }
+  // Neither loads: the plain build's error (the SIMD one's would be a CompileError).
+  await assert.rejects(loadBestPdq({ plain: UNLINKABLE, simd: simd.subarray(0, 100) }), /Import #0/);
 });
 
 const ZERO_HASH = "0".repeat(64);
