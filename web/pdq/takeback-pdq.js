@@ -79,6 +79,27 @@ export function loadBestPdq({ plain, simd }) {
   return loadPdq(simd).catch(() => loadPdq(plain));
 }
 
+/**
+ * The longest buffer the module's memory can hold for one call: a Rust slice is at most
+ * `isize::MAX` bytes, 2^31 − 1 in 32-bit WebAssembly, and a longer length would wrap
+ * when passed as an `i32`.
+ */
+const MAX_BUFFER = 0x7fffffff;
+
+/**
+ * Whether a decoded JPEG's `VideoColorSpace` is what the module's conversion assumes: JFIF's
+ * full-range BT.601 (WebCodecs names that matrix `bt470bg` or `smpte170m`: the same
+ * coefficients). A colour space that leaves either unsaid is taken as JFIF's, the JPEG
+ * default.
+ */
+function isJfifColorSpace(colorSpace) {
+  const matrix = colorSpace?.matrix;
+  return (
+    colorSpace?.fullRange !== false &&
+    (matrix === undefined || matrix === null || matrix === "bt470bg" || matrix === "smpte170m")
+  );
+}
+
 /** Meanings of the negative codes `takeback_pdq_hash_rgba` returns. */
 const ERRORS = {
   [-1]: "null pixel pointer",
@@ -136,8 +157,7 @@ export async function loadPdq(source) {
     if (!isU32(width) || !isU32(height)) {
       throw new RangeError(`takeback-pdq: bad dimensions ${width}x${height}`);
     }
-    // Exact for any real buffer: a product past 2^53 cannot equal a typed array's length.
-    const len = width * height * 4;
+    const len = rgbaLength(width, height);
     if (rgba.length !== len) {
       throw new Error(
         `takeback-pdq: a ${width}x${height} RGBA image needs ${len} bytes, got ${rgba.length}`,
@@ -167,6 +187,9 @@ export async function loadPdq(source) {
 
   /** A buffer of `len` bytes in the module's memory; its address (unsigned). */
   function alloc(len) {
+    if (!Number.isInteger(len) || len < 0 || len > MAX_BUFFER) {
+      throw new RangeError(`takeback-pdq: cannot hold ${len} bytes in the module's memory`);
+    }
     // Wasm returns i32s, which JavaScript sees as signed; `>>> 0` makes the address unsigned,
     // which matters once the memory passes 2 GiB.
     const ptr = wasm.takeback_alloc(len) >>> 0;
@@ -176,12 +199,32 @@ export async function loadPdq(source) {
     return ptr;
   }
 
-  /** Bytes of a `width` × `height` picture's 4:2:0 planes (Y, then Cb and Cr). */
+  /**
+   * Bytes of a `width` × `height` picture's 4:2:0 planes (Y, then Cb and Cr); a RangeError
+   * for dimensions no buffer in the module's memory can hold.
+   */
   function yuv420Length(width, height) {
     if (!isU32(width) || !isU32(height)) {
       throw new RangeError(`takeback-pdq: bad dimensions ${width}x${height}`);
     }
-    return width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2);
+    return checkedLength(width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2), width, height);
+  }
+
+  /** Bytes of `width` × `height` RGBA pixels, refused as `yuv420Length` refuses. */
+  function rgbaLength(width, height) {
+    if (!isU32(width) || !isU32(height)) {
+      throw new RangeError(`takeback-pdq: bad dimensions ${width}x${height}`);
+    }
+    return checkedLength(width * height * 4, width, height);
+  }
+
+  /** `len`, unless it is more than the module's memory holds in one buffer. */
+  function checkedLength(len, width, height) {
+    // A product past 2^53 is rounded, but never to below 2^31: the comparison holds.
+    if (len > MAX_BUFFER) {
+      throw new RangeError(`takeback-pdq: a ${width}x${height} picture is too large`);
+    }
+    return len;
   }
 
   /**
@@ -191,33 +234,36 @@ export async function loadPdq(source) {
    */
   function jpegBuffers(width, height) {
     const planesLen = yuv420Length(width, height);
-    const rgbaLen = width * height * 4;
+    const rgbaLen = rgbaLength(width, height);
     const planesPtr = alloc(planesLen);
-    let rgba;
+    let rgba = 0;
     try {
       rgba = alloc(rgbaLen);
+      // Made after both allocations, which may have grown (and so detached) the memory;
+      // inside the `try`, so that both are freed should it throw.
+      const planes = new Uint8Array(wasm.memory.buffer, planesPtr, planesLen);
+      return {
+        planes,
+        rgba,
+        /** Converts the planes to RGBA as libjpeg does (so as Chromium's canvas shows them). */
+        convert() {
+          const code = wasm.takeback_jpeg_yuv420_to_rgba(planesPtr, width, height, rgba);
+          if (code !== 0) {
+            throw new Error(
+              `takeback-pdq: converting the JPEG failed with code ${code} (${JPEG_ERRORS[code] ?? "unknown"})`,
+            );
+          }
+        },
+        free() {
+          wasm.takeback_free(rgba, rgbaLen);
+          wasm.takeback_free(planesPtr, planesLen);
+        },
+      };
     } catch (error) {
+      if (rgba !== 0) wasm.takeback_free(rgba, rgbaLen);
       wasm.takeback_free(planesPtr, planesLen);
       throw error;
     }
-    return {
-      // Made after both allocations, which may have grown (and so detached) the memory.
-      planes: new Uint8Array(wasm.memory.buffer, planesPtr, planesLen),
-      rgba,
-      /** Converts the planes to RGBA as libjpeg does (so as Chromium's canvas shows them). */
-      convert() {
-        const code = wasm.takeback_jpeg_yuv420_to_rgba(planesPtr, width, height, rgba);
-        if (code !== 0) {
-          throw new Error(
-            `takeback-pdq: converting the JPEG failed with code ${code} (${JPEG_ERRORS[code] ?? "unknown"})`,
-          );
-        }
-      },
-      free() {
-        wasm.takeback_free(rgba, rgbaLen);
-        wasm.takeback_free(planesPtr, planesLen);
-      },
-    };
   }
 
   /** Checks that `planes` is a byte array of a `width` × `height` picture's 4:2:0 planes. */
@@ -265,11 +311,19 @@ export async function loadPdq(source) {
    * The PDQ hash of a JPEG decoded by WebCodecs' `ImageDecoder` to an `I420` VideoFrame
    * (its 4:2:0 planes), copied straight into the module's memory. Make no other call on
    * this module until it settles: one that grows the memory would lose the planes (and
-   * this rejects).
+   * this rejects). Rejects, before copying anything, a frame whose colour space is not
+   * JFIF's full-range BT.601, which is what the conversion assumes: the caller then draws
+   * the picture on a canvas instead.
    */
   async function hashJpegFrame(frame) {
     if (frame.format !== "I420") {
       throw new Error(`takeback-pdq: a ${frame.format} frame is not a JPEG's 4:2:0 planes`);
+    }
+    if (!isJfifColorSpace(frame.colorSpace)) {
+      throw new Error(
+        `takeback-pdq: a frame in colour space ${JSON.stringify(frame.colorSpace)} is not ` +
+          "a JPEG's full-range BT.601",
+      );
     }
     const { width, height } = frame.visibleRect;
     const [chromaWidth, chromaHeight] = [Math.ceil(width / 2), Math.ceil(height / 2)];

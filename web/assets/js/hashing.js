@@ -59,7 +59,8 @@ export async function fingerprintBlob(pdq, blob, makeCanvas) {
     try {
       return { md5, sha256, pdq: await pdq.hashJpegFrame(frame), scaled: false };
     } catch {
-      // A browser that hands over the planes differently: the bitmap way below.
+      // A browser that hands over the planes differently, or in a colour space the
+      // module does not convert: the bitmap way below.
     } finally {
       frame.close();
     }
@@ -101,7 +102,8 @@ async function decodeBitmap(blob, target) {
  * A JPEG's decoded 4:2:0 planes, as WebCodecs' `ImageDecoder` gives them (an I420
  * VideoFrame), or null where it cannot: no `ImageDecoder` (Safari), a JPEG it decodes
  * to RGB instead (progressive, 4:4:4, CMYK, …), or one it would turn or mirror. The
- * bitmap way does those. Twice as fast as `createImageBitmap` for a camera's photo, and
+ * bitmap way does those, and those whose colour space is not JFIF's (`hashJpegFrame`
+ * refuses them). Twice as fast as `createImageBitmap` for a camera's photo, and
  * `takeback-pdq` makes the same RGB of the planes as the browser would (libjpeg's).
  */
 async function decodeJpegPlanes(bytes) {

@@ -311,6 +311,11 @@ for (const [build, engine] of Object.entries(BUILDS)) {
     assert.throws(() => pdq.hashJpegYuv420(new Uint8Array(26), 5, 3), /are 27 bytes, got 26/);
     assert.throws(() => pdq.hashJpegYuv420([0, 0, 0, 0, 0, 0], 2, 2), TypeError);
     assert.throws(() => pdq.hashJpegYuv420(new Uint8Array(6), 1.5, 2), RangeError);
+    // More than 2^31 - 1 bytes, which no buffer in the module's memory can hold, and which
+    // would wrap as an i32.
+    assert.throws(() => pdq.hashJpegYuv420(new Uint8Array(6), 40_000, 40_000), /too large/);
+    assert.throws(() => pdq.hashRgba(new Uint8Array(4), 65_536, 65_536), /too large/);
+    assert.throws(() => pdq.jpegYuv420ToRgba(new Uint8Array(6), 2 ** 32 - 1, 2 ** 32 - 1), /too large/);
     const planes = fileBytes(256 * 256 * 3 / 2);
     const expected = pdq.hashJpegYuv420(planes, 256, 256);
     const before = pdq.memory.buffer.byteLength;
@@ -319,6 +324,76 @@ for (const [build, engine] of Object.entries(BUILDS)) {
     }
     const grown = pdq.memory.buffer.byteLength - before;
     assert.ok(grown <= 256 * 256 * 4, `memory grew by ${grown} bytes over 100 calls`);
+  });
+
+  /**
+   * A stand-in for the I420 VideoFrame WebCodecs' ImageDecoder gives: `planes` packed, and
+   * `colorSpace` as the frame would say it. Counts its copies.
+   */
+  function stubFrame(planes, width, height, colorSpace, format = "I420") {
+    const frame = {
+      format,
+      visibleRect: { x: 0, y: 0, width, height },
+      colorSpace,
+      copies: 0,
+      async copyTo(destination, { layout }) {
+        frame.copies++;
+        // Each plane row by row, at the offsets and strides asked for.
+        const [cw, ch] = [Math.ceil(width / 2), Math.ceil(height / 2)];
+        const sizes = [[width, height], [cw, ch], [cw, ch]];
+        let source = 0;
+        sizes.forEach(([w, h], p) => {
+          for (let y = 0; y < h; y++, source += w) {
+            destination.set(planes.subarray(source, source + w), layout[p].offset + y * layout[p].stride);
+          }
+        });
+        return layout;
+      },
+    };
+    return frame;
+  }
+
+  test(`${build}: a frame in JFIF's colour space hashes as its planes`, async () => {
+    const pdq = await load(build);
+    const [width, height] = [101, 75];
+    const planes = fileBytes(width * height + 2 * 51 * 38, 3);
+    const expected = pdq.hashJpegYuv420(planes, width, height);
+    for (const colorSpace of [
+      { primaries: "bt709", transfer: "iec61966-2-1", matrix: "smpte170m", fullRange: true },
+      { matrix: "bt470bg", fullRange: true },
+      { matrix: null, fullRange: null },
+      {},
+      undefined,
+    ]) {
+      const frame = stubFrame(planes, width, height, colorSpace);
+      assert.deepEqual(await pdq.hashJpegFrame(frame), expected, JSON.stringify(colorSpace));
+      assert.equal(frame.copies, 1);
+    }
+  });
+
+  test(`${build}: a frame in any other colour space is refused before copying`, async () => {
+    const pdq = await load(build);
+    const planes = fileBytes(8 * 8 + 2 * 4 * 4);
+    for (const colorSpace of [
+      { matrix: "smpte170m", fullRange: false },
+      { matrix: "bt470bg", fullRange: false },
+      { matrix: null, fullRange: false },
+      { matrix: "bt709", fullRange: true },
+      { matrix: "bt2020-ncl", fullRange: true },
+      { matrix: "rgb", fullRange: true },
+    ]) {
+      const frame = stubFrame(planes, 8, 8, colorSpace);
+      await assert.rejects(pdq.hashJpegFrame(frame), /not a JPEG's full-range BT\.601/, JSON.stringify(colorSpace));
+      assert.equal(frame.copies, 0);
+    }
+    const rgb = stubFrame(planes, 8, 8, { matrix: "rgb", fullRange: true }, "RGBX");
+    await assert.rejects(pdq.hashJpegFrame(rgb), /RGBX frame is not/);
+    // Too large for the module's memory: refused, nothing allocated.
+    const before = pdq.memory.buffer.byteLength;
+    const huge = stubFrame(planes, 40_000, 40_000, { matrix: "smpte170m", fullRange: true });
+    await assert.rejects(pdq.hashJpegFrame(huge), RangeError);
+    assert.equal(huge.copies, 0);
+    assert.equal(pdq.memory.buffer.byteLength, before);
   });
 
   test(`${build}: no picture's bytes stay in the module's memory after hashing`, async () => {

@@ -1,0 +1,109 @@
+// Unit tests of web/assets/js/hashing.js under Node, with the browser's decoders
+// (`ImageDecoder`, `createImageBitmap`) and the canvas replaced by stand-ins that count
+// what is opened and closed. The hasher is the real plain build (web/pdq/takeback_pdq.wasm,
+// or the one in TAKEBACK_PDQ_WASM, as in web/pdq/test/).
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { loadPdq } from "../../pdq/takeback-pdq.js";
+import { fingerprintBlob } from "../../assets/js/hashing.js";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const wasmDir = path.resolve(root, process.env.TAKEBACK_PDQ_WASM ?? "web/pdq");
+const pdq = await loadPdq(await readFile(path.join(wasmDir, "takeback_pdq.wasm")));
+// An upright 800×600 4:2:0 JPEG: the planes way is tried first.
+const jpeg = new Blob([await readFile(path.join(root, "samples/shapes.jpg"))], { type: "image/jpeg" });
+
+const JFIF = { primaries: "bt709", transfer: "iec61966-2-1", matrix: "smpte170m", fullRange: true };
+
+/**
+ * Runs `body` with stand-ins for the browser's decoders: `ImageDecoder` gives an I420 frame
+ * of the picture in `colorSpace` (grey planes), `createImageBitmap` a bitmap. `seen` counts
+ * the decodes, the copies, and the frames and bitmaps closed (closing one twice does
+ * nothing, as in a browser).
+ */
+async function withDecoders(colorSpace, body) {
+  const seen = { frames: 0, framesClosed: 0, copies: 0, bitmaps: 0, bitmapsClosed: 0 };
+  const saved = { ImageDecoder: globalThis.ImageDecoder, createImageBitmap: globalThis.createImageBitmap };
+  globalThis.ImageDecoder = class {
+    async decode() {
+      seen.frames++;
+      const [width, height] = [800, 600];
+      let open = true;
+      return {
+        image: {
+          format: "I420",
+          rotation: 0,
+          flip: false,
+          visibleRect: { x: 0, y: 0, width, height },
+          colorSpace,
+          async copyTo(destination) {
+            seen.copies++;
+            destination.fill(128);
+          },
+          close() {
+            if (open) seen.framesClosed++;
+            open = false;
+          },
+        },
+      };
+    }
+    close() {}
+  };
+  globalThis.createImageBitmap = async () => {
+    seen.bitmaps++;
+    let open = true;
+    return {
+      width: 800,
+      height: 600,
+      close() {
+        if (open) seen.bitmapsClosed++;
+        open = false;
+      },
+    };
+  };
+  try {
+    await body(seen);
+  } finally {
+    Object.assign(globalThis, saved);
+  }
+  return seen;
+}
+
+/** A canvas stand-in whose pixels are all mid grey. */
+function makeCanvas(width, height) {
+  return {
+    width,
+    height,
+    getContext: () => ({
+      drawImage() {},
+      getImageData: (x, y, w, h) => ({ data: new Uint8ClampedArray(w * h * 4).fill(128) }),
+    }),
+  };
+}
+
+test("a JPEG's planes in JFIF's colour space are hashed, and the frame closed", async () => {
+  const seen = await withDecoders(JFIF, async () => {
+    const result = await fingerprintBlob(pdq, jpeg, makeCanvas);
+    assert.match(result.pdq.hash, /^[0-9a-f]{64}$/);
+    assert.equal(result.scaled, false);
+  });
+  assert.deepEqual(seen, { frames: 1, framesClosed: 1, copies: 1, bitmaps: 0, bitmapsClosed: 0 });
+});
+
+test("a JPEG's planes in another colour space go the canvas way, and both are closed", async () => {
+  for (const colorSpace of [
+    { ...JFIF, matrix: "bt709" },
+    { ...JFIF, fullRange: false },
+  ]) {
+    const seen = await withDecoders(colorSpace, async () => {
+      const result = await fingerprintBlob(pdq, jpeg, makeCanvas);
+      assert.match(result.pdq.hash, /^[0-9a-f]{64}$/);
+    });
+    // The planes are not even copied.
+    assert.deepEqual(seen, { frames: 1, framesClosed: 1, copies: 0, bitmaps: 1, bitmapsClosed: 1 }, JSON.stringify(colorSpace));
+  }
+});
