@@ -52,23 +52,24 @@ export async function fingerprintBlob(pdq, blob, makeCanvas) {
   // fails, to a bitmap. Neither promise rejects.
   const planes = !target && jpegOrientation(bytes) === 1 ? decodeJpegPlanes(bytes) : null;
   let bitmap = planes ? null : decodeBitmap(blob, target);
-  const { md5, sha256 } = pdq.digestBytes(bytes);
-
-  const frame = planes && (await planes);
-  if (frame) {
-    try {
-      return { md5, sha256, pdq: await pdq.hashJpegFrame(frame), scaled: false };
-    } catch {
-      // A browser that hands over the planes differently, or in a colour space the
-      // module does not convert: the bitmap way below.
-    } finally {
-      frame.close();
-    }
-  }
-  bitmap ??= decodeBitmap(blob, target);
-  const decoded = await bitmap;
-  if (!decoded) return { md5, sha256, problem: "unreadable" };
   try {
+    const { md5, sha256 } = pdq.digestBytes(bytes);
+
+    const frame = planes && (await planes);
+    if (frame) {
+      try {
+        return { md5, sha256, pdq: await pdq.hashJpegFrame(frame), scaled: false };
+      } catch {
+        // A browser that hands over the planes differently, or in a colour space the
+        // module does not convert: the bitmap way below.
+      } finally {
+        // Before the bitmap is decoded, so that the two are not held at once.
+        frame.close();
+      }
+    }
+    bitmap ??= decodeBitmap(blob, target);
+    const decoded = await bitmap;
+    if (!decoded) return { md5, sha256, problem: "unreadable" };
     // Still too big (turned upright, or a size the header did not tell): shrink on the
     // canvas instead.
     const fit = fitWithin(decoded.width, decoded.height, MAX_CANVAS_PIXELS);
@@ -82,7 +83,10 @@ export async function fingerprintBlob(pdq, blob, makeCanvas) {
     canvas.width = canvas.height = 0;
     return { md5, sha256, pdq: pdq.hashRgba(data, width, height), scaled: Boolean(target || fit) };
   } finally {
-    decoded.close();
+    // Whichever decode was started is awaited and its frame or bitmap (a decoded copy of
+    // the picture) closed, also when digesting or hashing threw; closing one twice does
+    // nothing.
+    await Promise.all([planes, bitmap].map(async (decoding) => (await decoding)?.close()));
   }
 }
 

@@ -107,3 +107,22 @@ test("a JPEG's planes in another colour space go the canvas way, and both are cl
     assert.deepEqual(seen, { frames: 1, framesClosed: 1, copies: 0, bitmaps: 1, bitmapsClosed: 1 }, JSON.stringify(colorSpace));
   }
 });
+
+test("a decode already started is awaited and closed when digesting throws", async () => {
+  const failing = {
+    digestBytes() {
+      throw new Error("out of memory");
+    },
+  };
+  // The planes way (a JPEG) and the bitmap way (anything else).
+  const png = new Blob([new Uint8Array(100)], { type: "image/png" });
+  for (const [blob, expected] of [
+    [jpeg, { frames: 1, framesClosed: 1, copies: 0, bitmaps: 0, bitmapsClosed: 0 }],
+    [png, { frames: 0, framesClosed: 0, copies: 0, bitmaps: 1, bitmapsClosed: 1 }],
+  ]) {
+    const seen = await withDecoders(JFIF, async () => {
+      await assert.rejects(fingerprintBlob(failing, blob, makeCanvas), /out of memory/);
+    });
+    assert.deepEqual(seen, expected, blob.type);
+  }
+});
