@@ -93,16 +93,20 @@ pub const ABI_VERSION: u32 = 4;
 /// Bytes per RGBA pixel.
 const RGBA: usize = 4;
 
-/// Why [`takeback_pdq_hash_rgba`] or [`takeback_digest_bytes`] refused its input. The ABI
-/// returns [`AbiError::code`].
+/// Why [`takeback_pdq_hash_rgba`], [`takeback_jpeg_yuv420_to_rgba`], a digest function or
+/// their safe counterparts refused the input. The ABI returns [`AbiError::code`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AbiError {
-    /// The input pointer is null (code -1): the pixels', or the bytes' with a length above 0.
+    /// An input or output pointer is null (code -1): the pixels', the planes', the RGBA
+    /// output's, or the bytes' with a length above 0.
     NullPointer,
-    /// `width × height × 4`, or a digest's length, is more than a slice can hold (code -2).
+    /// `width × height × 4`, a JPEG's planes ([`jpeg::yuv420_len`]), or a digest's length is
+    /// more than a slice can hold (code -2).
     TooLarge,
-    /// The slice is not `width × height × 4` bytes (code -3). Only the safe [`hash_rgba`]
-    /// can report this: the ABI derives the length from the dimensions.
+    /// A slice is not as long as the dimensions need (code -3): the pixels for
+    /// [`hash_rgba`], the planes or the RGBA output for [`jpeg::jpeg_yuv420_to_rgba`]. Only
+    /// these safe functions can report it: the ABI's exports derive the lengths from the
+    /// dimensions.
     WrongLength,
     /// A streamed digest was fed or finished without being begun (code -4).
     NoDigestBegun,
