@@ -204,8 +204,9 @@ impl HashIndex {
     /// (`takeback_pdq::DihedralPdq::hashes`), each once, with the closest orientation (the
     /// first in [`Dihedral::ALL`] order among equally close ones); closest first.
     ///
-    /// The eight are searched together, as one batch of probes: about the price of three or
-    /// four single queries rather than eight.
+    /// The eight are searched together, as one batch of probes, which saves each query's
+    /// set-up and the stages' start-up; their reads of memory are their own, so this costs
+    /// some six to eight single queries.
     pub fn query_dihedral(&self, hashes: &[PdqHash; 8], max_distance: u32) -> Vec<DihedralMatch> {
         let queries = hashes.map(|hash| words(&hash));
         let snapshot = self.snapshot.load();
@@ -229,8 +230,8 @@ impl HashIndex {
     }
 
     /// [`HashIndex::query`] for many hashes, spread over all cores; results in the same
-    /// order as the queries. Each core searches a few queries at a time together, which
-    /// keeps more reads of memory in flight than one by one.
+    /// order as the queries. Each core searches a few queries at a time together, as
+    /// [`HashIndex::query_dihedral`] does the eight orientations.
     pub fn query_batch(&self, hashes: &[PdqHash], max_distance: u32) -> Vec<Vec<Match>> {
         const TOGETHER: usize = 8;
         hashes

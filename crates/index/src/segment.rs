@@ -285,7 +285,7 @@ impl Segment {
     /// Appends every live row within `max_distance` of each of `queries` to `hits`, each
     /// (query, row) once. Searching several queries together (the eight orientations of a
     /// picture, say) costs less than searching them one by one: a scan reads each row once
-    /// for all of them, and probing keeps more reads in flight with fewer pauses.
+    /// for all of them, and probing pauses once per stage rather than once per query.
     pub(crate) fn query(&self, queries: &[Words], max_distance: u32, hits: &mut Vec<Hit>) {
         // Every hash is within 256 of every other.
         let max_distance = max_distance.min(256);
