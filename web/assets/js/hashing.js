@@ -28,6 +28,13 @@ export const PDQ_BUILDS = Object.freeze({
 const DECODE = { colorSpaceConversion: "none", premultiplyAlpha: "none" };
 
 /**
+ * How long the planes way may take before the bitmap way is tried instead. Pictures are
+ * fingerprinted one at a time, so a decode that never settles would otherwise hold up
+ * every picture after it; a camera's photo takes well under a second.
+ */
+export const PLANES_TIMEOUT_MS = 15_000;
+
+/**
  * Fingerprints `blob` with `pdq` (from takeback-pdq.js). `makeCanvas(width, height)`
  * returns a canvas (an OffscreenCanvas in a worker, a <canvas> on the page). Make one call
  * at a time per `pdq`: a JPEG's planes are copied into its memory while decoding settles.
@@ -35,7 +42,7 @@ const DECODE = { colorSpaceConversion: "none", premultiplyAlpha: "none" };
  * @returns {Promise<{ md5?: string, sha256?: string, pdq?: { hash: string, quality: number },
  *   scaled?: boolean, problem?: "video" | "unreadable" }>}
  */
-export async function fingerprintBlob(pdq, blob, makeCanvas) {
+export async function fingerprintBlob(pdq, blob, makeCanvas, { planesTimeoutMs = PLANES_TIMEOUT_MS } = {}) {
   if (blob.type.startsWith("video/")) return { problem: "video" };
   const bytes = new Uint8Array(await blob.arrayBuffer());
   // A picture too big for the canvas is asked for at a size that fits, where the file
@@ -50,7 +57,7 @@ export async function fingerprintBlob(pdq, blob, makeCanvas) {
   // MD5 and SHA-256 below are computed meanwhile. An upright JPEG that fits is decoded to
   // its planes (the fast way, where the browser can); anything else, or a JPEG that way
   // fails, to a bitmap. Neither promise rejects.
-  const planes = !target && jpegOrientation(bytes) === 1 ? decodeJpegPlanes(bytes) : null;
+  const planes = !target && jpegOrientation(bytes) === 1 ? decodeJpegPlanes(bytes, planesTimeoutMs) : null;
   let bitmap = planes ? null : decodeBitmap(blob, target);
   try {
     const { md5, sha256 } = pdq.digestBytes(bytes);
@@ -107,15 +114,28 @@ async function decodeBitmap(blob, target) {
  * VideoFrame), or null where it cannot: no `ImageDecoder` (Safari), a JPEG it decodes
  * to RGB instead (progressive, 4:4:4, CMYK, …), or one it would turn or mirror. The
  * bitmap way does those, and those whose colour space is not JFIF's (`hashJpegFrame`
- * refuses them). Twice as fast as `createImageBitmap` for a camera's photo, and
- * `takeback-pdq` makes the same RGB of the planes as the browser would (libjpeg's).
+ * refuses them), or one that takes longer than `timeoutMs`. Twice as fast as
+ * `createImageBitmap` for a camera's photo, and `takeback-pdq` makes the same RGB of the
+ * planes as the browser would (libjpeg's).
  */
-async function decodeJpegPlanes(bytes) {
+async function decodeJpegPlanes(bytes, timeoutMs) {
   if (typeof ImageDecoder !== "function") return null;
   let decoder;
+  let timer;
   try {
     decoder = new ImageDecoder({ data: bytes, type: "image/jpeg", colorSpaceConversion: "none" });
-    const { image } = await decoder.decode();
+    const decoding = decoder.decode();
+    const gaveUp = new Promise((resolve) => {
+      timer = setTimeout(resolve, timeoutMs, null);
+    });
+    const decoded = await Promise.race([decoding, gaveUp]);
+    if (!decoded) {
+      // Closing the decoder (below) abandons the decode; a frame that arrives all the same
+      // is closed at once.
+      decoding.then(({ image }) => image.close(), () => {});
+      return null;
+    }
+    const { image } = decoded;
     // `rotation` and `flip` say how the picture is shown; upright is the only case whose
     // planes are the pixels a bitmap would hold.
     if (image.format === "I420" && image.rotation === 0 && image.flip === false) return image;
@@ -124,6 +144,7 @@ async function decodeJpegPlanes(bytes) {
   } catch {
     return null;
   } finally {
+    clearTimeout(timer);
     decoder?.close();
   }
 }

@@ -126,3 +126,21 @@ test("a decode already started is awaited and closed when digesting throws", asy
     assert.deepEqual(seen, expected, blob.type);
   }
 });
+
+test("a JPEG whose planes never come is fingerprinted the canvas way after the timeout", async () => {
+  const seen = await withDecoders(JFIF, async () => {
+    let abandoned = 0;
+    globalThis.ImageDecoder = class {
+      decode() {
+        return new Promise(() => {});
+      }
+      close() {
+        abandoned++;
+      }
+    };
+    const result = await fingerprintBlob(pdq, jpeg, makeCanvas, { planesTimeoutMs: 20 });
+    assert.match(result.pdq.hash, /^[0-9a-f]{64}$/);
+    assert.equal(abandoned, 1, "the decoder is closed");
+  });
+  assert.deepEqual(seen, { frames: 0, framesClosed: 0, copies: 0, bitmaps: 1, bitmapsClosed: 1 });
+});
