@@ -24,14 +24,12 @@
 
 #![allow(unsafe_code)]
 
+use crate::band::{BAND, Ring, keep_if_sampled};
 use crate::boxfilter::{ColumnBox, Window};
 use crate::dct::Buffer64;
 use crate::pixels::Pixels;
 use crate::reference::{sample_index, window_size};
 use std::arch::x86_64::*;
-
-/// Rows per band.
-const BAND: usize = 16;
 
 /// Whether this CPU can run [`downsample`].
 pub(crate) fn available() -> bool {
@@ -118,53 +116,6 @@ fn downsample_avx2(pixels: &Pixels, out: &mut Buffer64) {
         keep_if_sampled(y, &second_row, &sample_rows, &mut next_sample_row, out);
     }
     debug_assert_eq!(next_sample_row, 64);
-}
-
-fn keep_if_sampled(
-    y: usize,
-    row: &[f32; 64],
-    sample_rows: &[usize; 64],
-    next: &mut usize,
-    out: &mut Buffer64,
-) {
-    while *next < 64 && sample_rows[*next] == y {
-        out[*next] = *row;
-        *next += 1;
-    }
-}
-
-/// Rows of the first horizontal pass, `padded` floats each, in a ring whose capacity is a
-/// multiple of the band so that every band occupies contiguous slots.
-struct Ring {
-    rows: Vec<f32>,
-    capacity: usize,
-    padded: usize,
-}
-
-impl Ring {
-    /// Beyond the window, the ring holds the band being read by the vertical pass (up to
-    /// 15 rows ahead of its first output, plus `half - 1 <= window`) and the band being
-    /// written (16 rows): a window plus two bands is enough.
-    const CAPACITY_SLACK: usize = 2 * BAND;
-
-    fn new(window: usize, padded: usize) -> Self {
-        let capacity = (window + Self::CAPACITY_SLACK).next_multiple_of(BAND);
-        Ring {
-            rows: vec![0f32; capacity * padded],
-            capacity,
-            padded,
-        }
-    }
-
-    fn row(&self, y: usize) -> &[f32] {
-        &self.rows[(y % self.capacity) * self.padded..][..self.padded]
-    }
-
-    /// The 16 slots for rows `start..start + 16`; `start` is a multiple of 16.
-    fn band_mut(&mut self, start: usize) -> &mut [f32] {
-        debug_assert_eq!(start % BAND, 0);
-        &mut self.rows[(start % self.capacity) * self.padded..][..BAND * self.padded]
-    }
 }
 
 #[inline]

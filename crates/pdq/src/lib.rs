@@ -47,6 +47,11 @@
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
+#[cfg(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+))]
+mod band;
 mod boxfilter;
 mod dct;
 mod dihedral;

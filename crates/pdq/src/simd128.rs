@@ -35,14 +35,13 @@
 
 #![allow(unsafe_code)]
 
+use crate::band::{BAND, Ring, keep_if_sampled};
 use crate::boxfilter::{ColumnBox, Window};
 use crate::dct::Buffer64;
 use crate::pixels::{PixelLayout, Pixels};
 use crate::reference::{sample_index, window_size};
 use core::arch::wasm32::*;
 
-/// Rows per band.
-const BAND: usize = 16;
 /// Floats per vector.
 const LANES: usize = 4;
 /// Vectors per interleaved column of a band.
@@ -122,19 +121,6 @@ pub(crate) fn downsample(pixels: &Pixels, out: &mut Buffer64) {
     debug_assert_eq!(next_sample_row, 64);
 }
 
-fn keep_if_sampled(
-    y: usize,
-    row: &[f32; 64],
-    sample_rows: &[usize; 64],
-    next: &mut usize,
-    out: &mut Buffer64,
-) {
-    while *next < 64 && sample_rows[*next] == y {
-        out[*next] = *row;
-        *next += 1;
-    }
-}
-
 /// The reference's float luma of row `y`: RGBA four pixels at a time (what the page
 /// hashes), other layouts by the portable code.
 fn luma_row(pixels: &Pixels, y: usize, out: &mut [f32]) {
@@ -164,40 +150,6 @@ fn luma_row(pixels: &Pixels, y: usize, out: &mut [f32]) {
         store(output, luma);
     }
     crate::pixels::luma_from_rgb::<4>(rest, rest_out);
-}
-
-/// Rows of the first horizontal pass, `padded` floats each, in a ring whose capacity is a
-/// multiple of the band so that every band occupies contiguous slots.
-struct Ring {
-    rows: Vec<f32>,
-    capacity: usize,
-    padded: usize,
-}
-
-impl Ring {
-    /// Beyond the window, the ring holds the band being read by the vertical pass (up to
-    /// 15 rows ahead of its first output, plus `half - 1 <= window`) and the band being
-    /// written (16 rows): a window plus two bands is enough.
-    const CAPACITY_SLACK: usize = 2 * BAND;
-
-    fn new(window: usize, padded: usize) -> Self {
-        let capacity = (window + Self::CAPACITY_SLACK).next_multiple_of(BAND);
-        Ring {
-            rows: vec![0f32; capacity * padded],
-            capacity,
-            padded,
-        }
-    }
-
-    fn row(&self, y: usize) -> &[f32] {
-        &self.rows[(y % self.capacity) * self.padded..][..self.padded]
-    }
-
-    /// The 16 slots for rows `start..start + 16`; `start` is a multiple of 16.
-    fn band_mut(&mut self, start: usize) -> &mut [f32] {
-        debug_assert_eq!(start % BAND, 0);
-        &mut self.rows[(start % self.capacity) * self.padded..][..BAND * self.padded]
-    }
 }
 
 #[inline]
