@@ -283,25 +283,23 @@ export async function loadPdq(source) {
    * those libjpeg (and so Chromium) makes of them. Synchronous; the planes are copied.
    */
   function hashJpegYuv420(planes, width, height) {
-    checkPlanes(planes, width, height);
-    const buffers = jpegBuffers(width, height);
-    try {
-      buffers.planes.set(planes);
-      buffers.convert();
-      return hashAt(buffers.rgba, width, height);
-    } finally {
-      buffers.free();
-    }
+    return withJpegRgba(planes, width, height, (rgba) => hashAt(rgba, width, height));
   }
 
   /** The RGBA pixels `hashJpegYuv420` would hash, copied out (for tests). */
   function jpegYuv420ToRgba(planes, width, height) {
+    return withJpegRgba(planes, width, height, (rgba) =>
+      new Uint8Array(wasm.memory.buffer, rgba, width * height * 4).slice());
+  }
+
+  /** `use` of the RGBA the module makes of a JPEG's `planes`, in its memory; freed after. */
+  function withJpegRgba(planes, width, height, use) {
     checkPlanes(planes, width, height);
     const buffers = jpegBuffers(width, height);
     try {
       buffers.planes.set(planes);
       buffers.convert();
-      return new Uint8Array(wasm.memory.buffer, buffers.rgba, width * height * 4).slice();
+      return use(buffers.rgba);
     } finally {
       buffers.free();
     }

@@ -42,22 +42,11 @@ export function imageSize(bytes) {
   }
   // JPEG: walk the markers to the first start-of-frame.
   if (fits(4) && has(0, 0xff, 0xd8)) {
-    let offset = 2;
-    while (fits(offset + 4)) {
-      if (bytes[offset] !== 0xff) return null;
-      const marker = bytes[offset + 1];
-      if (marker === 0xff) {
-        offset += 1; // fill byte
-        continue;
-      }
-      const length = view.getUint16(offset + 2);
-      // SOF0–SOF15, except DHT (C4), JPG (C8) and DAC (CC).
-      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+    for (const { marker, offset } of jpegSegments(bytes)) {
+      if (isStartOfFrame(marker)) {
         if (!fits(offset + 9)) return null;
         return size(view.getUint16(offset + 7), view.getUint16(offset + 5));
       }
-      if (length < 2) return null;
-      offset += 2 + length;
     }
   }
   return null;
@@ -91,30 +80,45 @@ export function fitWithin(width, height, maxPixels) {
  * @returns {number | null}
  */
 export function jpegOrientation(bytes) {
+  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
+  for (const { marker, offset, length, whole } of jpegSegments(bytes)) {
+    // The metadata segments come before the frame and the scan; past them, there is none.
+    if (marker === 0xda || isStartOfFrame(marker)) return 1;
+    if (!whole) return null;
+    // APP1 holding "Exif\0\0", then a TIFF header.
+    if (marker === 0xe1 && length >= 16 && [0x45, 0x78, 0x69, 0x66, 0, 0].every((b, i) => bytes[offset + 4 + i] === b)) {
+      return exifOrientation(new DataView(bytes.buffer, bytes.byteOffset + offset + 10, length - 8));
+    }
+  }
+  return null;
+}
+
+/** Whether a JPEG marker starts a frame: SOF0–SOF15, except DHT (C4), JPG (C8) and DAC (CC). */
+function isStartOfFrame(marker) {
+  return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+}
+
+/**
+ * A JPEG's segments after its start-of-image marker, in order: each marker, where it is,
+ * its length field, and whether the whole segment is within `bytes`. Stops at anything
+ * that is not a marker, at the end of `bytes`, and after a segment that does not fit.
+ */
+function* jpegSegments(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const fits = (end) => end <= bytes.length;
-  if (!fits(4) || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
   let offset = 2;
-  while (fits(offset + 4)) {
-    if (bytes[offset] !== 0xff) return null;
+  while (offset + 4 <= bytes.length) {
+    if (bytes[offset] !== 0xff) return;
     const marker = bytes[offset + 1];
     if (marker === 0xff) {
       offset += 1; // fill byte
       continue;
     }
-    // The metadata segments come before the frame and the scan; past them, there is none.
-    if (marker === 0xda || (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)) {
-      return 1;
-    }
     const length = view.getUint16(offset + 2);
-    if (length < 2 || !fits(offset + 2 + length)) return null;
-    // APP1 holding "Exif\0\0", then a TIFF header.
-    if (marker === 0xe1 && length >= 16 && [0x45, 0x78, 0x69, 0x66, 0, 0].every((b, i) => bytes[offset + 4 + i] === b)) {
-      return exifOrientation(new DataView(bytes.buffer, bytes.byteOffset + offset + 10, length - 8));
-    }
+    const whole = length >= 2 && offset + 2 + length <= bytes.length;
+    yield { marker, offset, length, whole };
+    if (!whole) return;
     offset += 2 + length;
   }
-  return null;
 }
 
 /** The orientation tag (0x0112) of a TIFF header's first directory: 1 if absent. */
