@@ -44,8 +44,27 @@ fn pdq_of_file(bytes: &[u8]) -> takeback_pdq::Pdq {
     fingerprint_bytes(bytes, &Options::default()).unwrap().pdq
 }
 
+/// Whether a tenth or more of the rows, and of the columns, are not one flat colour.
+///
+/// A picture that changes along one axis only (shapes wide enough to cover it from side to
+/// side, leaving bands) has no signal in most of PDQ's coefficients: their bits follow the
+/// noise of re-encoding, and a copy lands anywhere (115 bits away for a saved case, the
+/// reference C++ hash doing the same). Its quality does not say so, being 60 and more, so
+/// such pictures are left out here.
+fn varies_both_ways(rgb: &[u8], width: usize, height: usize) -> bool {
+    let pixel = |x: usize, y: usize| &rgb[(y * width + x) * 3..][..3];
+    let varied_rows = (0..height)
+        .filter(|&y| (1..width).any(|x| pixel(x, y) != pixel(0, y)))
+        .count();
+    let varied_columns = (0..width)
+        .filter(|&x| (1..height).any(|y| pixel(x, y) != pixel(x, 0)))
+        .count();
+    varied_rows * 10 >= height && varied_columns * 10 >= width
+}
+
 /// How far the three copies of `spec` (re-encoded as JPEG, resized, both) are from the
-/// original, or `None` when the original has too little detail to be matched.
+/// original, or `None` when the original has too little detail to be matched, or varies
+/// along one axis only.
 fn copy_distances(
     spec: &Spec,
     jpeg_quality: u8,
@@ -56,7 +75,9 @@ fn copy_distances(
     let original = takeback_pdq::hash(
         &Pixels::new(&image.pixels, spec.width, spec.height, PixelLayout::Rgb8).unwrap(),
     );
-    if original.quality < RECOMMENDED_MIN_QUALITY {
+    if original.quality < RECOMMENDED_MIN_QUALITY
+        || !varies_both_ways(&image.pixels, spec.width, spec.height)
+    {
         return None;
     }
     let dynamic = image.to_dynamic();
