@@ -2,7 +2,7 @@
 // and the PDQ hash and quality of the decoded pixels. Nothing here touches the network;
 // the file is read from the device and forgotten.
 
-import { fitWithin, imageSize, jpegOrientation } from "./image-size.js";
+import { fitWithin, imageSize, jpegIsPlanar420, jpegOrientation } from "./image-size.js";
 
 /**
  * Pictures with more pixels than this are scaled down to it before the PDQ hash (which is
@@ -54,10 +54,11 @@ export async function fingerprintBlob(pdq, blob, makeCanvas, { planesTimeoutMs =
   const declared = imageSize(bytes);
   const target = declared && fitWithin(declared.width, declared.height, MAX_CANVAS_PIXELS);
   // Decoding starts before the digests: the browser decodes on threads of its own, so the
-  // MD5 and SHA-256 below are computed meanwhile. An upright JPEG that fits is decoded to
-  // its planes (the fast way, where the browser can); anything else, or a JPEG that way
-  // fails, to a bitmap. Neither promise rejects.
-  const planes = !target && jpegOrientation(bytes) === 1 ? decodeJpegPlanes(bytes, planesTimeoutMs) : null;
+  // MD5 and SHA-256 below are computed meanwhile. An upright JPEG that fits and whose
+  // header says 4:2:0 is decoded to its planes (the fast way, where the browser can);
+  // anything else, or a JPEG that way fails, to a bitmap. Neither promise rejects.
+  const planesFit = !target && jpegOrientation(bytes) === 1 && jpegIsPlanar420(bytes);
+  const planes = planesFit ? decodeJpegPlanes(bytes, planesTimeoutMs) : null;
   let bitmap = planes ? null : decodeBitmap(blob, target);
   try {
     const { md5, sha256 } = pdq.digestBytes(bytes);
@@ -112,9 +113,9 @@ async function decodeBitmap(blob, target) {
 /**
  * A JPEG's decoded 4:2:0 planes, as WebCodecs' `ImageDecoder` gives them (an I420
  * VideoFrame), or null where it cannot: no `ImageDecoder` (Safari), a JPEG it decodes
- * to RGB instead (progressive, 4:4:4, CMYK, …), or one it would turn or mirror. The
- * bitmap way does those, and those whose colour space is not JFIF's (`hashJpegFrame`
- * refuses them), or one that takes longer than `timeoutMs`. Twice as fast as
+ * to RGB all the same (seldom: the caller asks only where the header says 4:2:0), or one
+ * it would turn or mirror. The bitmap way does those, and those whose colour space is not
+ * JFIF's (`hashJpegFrame` refuses them), or one that takes longer than `timeoutMs`. Twice as fast as
  * `createImageBitmap` for a camera's photo, and `takeback-pdq` makes the same RGB of the
  * planes as the browser would (libjpeg's).
  */

@@ -93,6 +93,31 @@ export function jpegOrientation(bytes) {
   return null;
 }
 
+/**
+ * Whether a JPEG's frame header says a browser can hand it over as 4:2:0 planes (an I420
+ * VideoFrame from WebCodecs' `ImageDecoder`): sequential Huffman (baseline SOF0 or
+ * extended SOF1), 8 bits a sample, three components, the first (luma) sampled 2×2 and the
+ * other two 1×1. Anything else (progressive, 4:4:4, 4:2:2, greyscale, CMYK, 12-bit) is
+ * decoded to RGB, so trying the planes way first would only decode it twice. False for
+ * anything that is not a JPEG, or whose frame header is cut short.
+ *
+ * @param {Uint8Array} bytes the whole file (the frame header comes after the metadata).
+ * @returns {boolean}
+ */
+export function jpegIsPlanar420(bytes) {
+  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return false;
+  for (const { marker, offset, length, whole } of jpegSegments(bytes)) {
+    if (!isStartOfFrame(marker)) continue;
+    // Length, then precision, height, width, the number of components and three bytes
+    // for each (id, sampling as horizontal << 4 | vertical, quantisation table).
+    if (!whole || length !== 8 + 3 * 3) return false;
+    const at = (i) => bytes[offset + 4 + i];
+    const sequential = marker === 0xc0 || marker === 0xc1;
+    return sequential && at(0) === 8 && at(5) === 3 && at(7) === 0x22 && at(10) === 0x11 && at(13) === 0x11;
+  }
+  return false;
+}
+
 /** Whether a JPEG marker starts a frame: SOF0–SOF15, except DHT (C4), JPG (C8) and DAC (CC). */
 function isStartOfFrame(marker) {
   return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;

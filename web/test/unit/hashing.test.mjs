@@ -14,8 +14,22 @@ import { fingerprintBlob } from "../../assets/js/hashing.js";
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const wasmDir = path.resolve(root, process.env.TAKEBACK_PDQ_WASM ?? "web/pdq");
 const pdq = await loadPdq(await readFile(path.join(wasmDir, "takeback_pdq.wasm")));
-// An upright 800×600 4:2:0 JPEG: the planes way is tried first.
-const jpeg = new Blob([await readFile(path.join(root, "samples/shapes.jpg"))], { type: "image/jpeg" });
+// samples/shapes.jpg: an upright 800×600 JPEG, 4:4:4 (its luma sampled 1×1).
+const shapes = await readFile(path.join(root, "samples/shapes.jpg"));
+/**
+ * `shapes`, its frame header made to say `marker` (SOF0 baseline, SOF2 progressive) and
+ * luma sampling (0x22 for 4:2:0). The stand-ins below never decode it: only the header
+ * decides whether the planes way is tried.
+ */
+function jpegSaying(marker, lumaSampling) {
+  const bytes = Uint8Array.from(shapes);
+  const frame = bytes.findIndex((b, i) => b === 0xff && bytes[i + 1] === 0xc0);
+  bytes[frame + 1] = marker;
+  bytes[frame + 11] = lumaSampling; // after marker, length, precision, size, count, id
+  return new Blob([bytes], { type: "image/jpeg" });
+}
+// The planes way is tried first for this one.
+const jpeg = jpegSaying(0xc0, 0x22);
 
 const JFIF = { primaries: "bt709", transfer: "iec61966-2-1", matrix: "smpte170m", fullRange: true };
 
@@ -105,6 +119,21 @@ test("a JPEG's planes in another colour space go the canvas way, and both are cl
     });
     // The planes are not even copied.
     assert.deepEqual(seen, { frames: 1, framesClosed: 1, copies: 0, bitmaps: 1, bitmapsClosed: 1 }, JSON.stringify(colorSpace));
+  }
+});
+
+test("a JPEG whose header does not say baseline 4:2:0 goes straight the bitmap way", async () => {
+  for (const [what, blob] of [
+    ["4:4:4", jpegSaying(0xc0, 0x11)],
+    ["4:2:2", jpegSaying(0xc0, 0x21)],
+    ["progressive 4:2:0", jpegSaying(0xc2, 0x22)],
+  ]) {
+    const seen = await withDecoders(JFIF, async () => {
+      const result = await fingerprintBlob(pdq, blob, makeCanvas);
+      assert.match(result.pdq.hash, /^[0-9a-f]{64}$/);
+    });
+    // No ImageDecoder is asked: one decode, not two.
+    assert.deepEqual(seen, { frames: 0, framesClosed: 0, copies: 0, bitmaps: 1, bitmapsClosed: 1 }, what);
   }
 });
 

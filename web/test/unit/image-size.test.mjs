@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { fitWithin, imageSize, jpegOrientation } from "../../assets/js/image-size.js";
+import { fitWithin, imageSize, jpegIsPlanar420, jpegOrientation } from "../../assets/js/image-size.js";
 
 const samples = new URL("../../../samples/", import.meta.url);
 
@@ -81,4 +81,41 @@ test("JPEG orientation: from EXIF in either byte order, 1 without, null for othe
   assert.equal(jpegOrientation(await readFile(new URL("shapes.jpg", samples))), 1);
   assert.equal(jpegOrientation(await readFile(new URL("smooth-grey.png", samples))), null);
   assert.equal(jpegOrientation(Uint8Array.from([0xff, 0xd8, 0xff, 0xe1, 0x00, 0x40])), null); // cut short
+});
+
+test("JPEG planes: only a sequential 8-bit 4:2:0 frame can be handed over as I420", async () => {
+  // A frame header: marker, length 17, precision, 16 × 32, then three components of id,
+  // sampling (horizontal << 4 | vertical) and quantisation table.
+  const jpeg = ({ marker = 0xc0, precision = 8, sampling = [0x22, 0x11, 0x11] } = {}) =>
+    Uint8Array.from([
+      0xff, 0xd8,
+      0xff, 0xe0, 0x00, 0x04, 0, 0, // an APP0 segment before the frame
+      0xff, marker, 0x00, 0x11, precision, 0x00, 0x10, 0x00, 0x20, 0x03,
+      ...sampling.flatMap((s, i) => [i + 1, s, i === 0 ? 0 : 1]),
+      0xff, 0xda, 0x00, 0x0c, // the scan's header follows
+    ]);
+  assert.equal(jpegIsPlanar420(jpeg()), true, "baseline 4:2:0");
+  assert.equal(jpegIsPlanar420(jpeg({ marker: 0xc1 })), true, "extended sequential 4:2:0");
+  assert.equal(jpegIsPlanar420(await readFile(new URL("shapes.jpg", samples))), false, "a real 4:4:4 file");
+  assert.equal(jpegIsPlanar420(jpeg({ sampling: [0x11, 0x11, 0x11] })), false, "4:4:4");
+  assert.equal(jpegIsPlanar420(jpeg({ sampling: [0x21, 0x11, 0x11] })), false, "4:2:2");
+  assert.equal(jpegIsPlanar420(jpeg({ sampling: [0x22, 0x11, 0x12] })), false, "odd chroma");
+  assert.equal(jpegIsPlanar420(jpeg({ marker: 0xc2 })), false, "progressive");
+  assert.equal(jpegIsPlanar420(jpeg({ marker: 0xc3 })), false, "lossless");
+  assert.equal(jpegIsPlanar420(jpeg({ marker: 0xc9 })), false, "arithmetic coding");
+  assert.equal(jpegIsPlanar420(jpeg({ precision: 12 })), false, "12-bit");
+  // Greyscale: one component; CMYK: four.
+  const grey = Uint8Array.from([0xff, 0xd8, 0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0x10, 0x00, 0x20, 0x01, 1, 0x11, 0]);
+  assert.equal(jpegIsPlanar420(grey), false, "greyscale");
+  const cmyk = Uint8Array.from([0xff, 0xd8, 0xff, 0xc0, 0x00, 0x14, 0x08, 0x00, 0x10, 0x00, 0x20, 0x04,
+    1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 4, 0x22, 0]);
+  assert.equal(jpegIsPlanar420(cmyk), false, "CMYK");
+  // Cut short anywhere in the frame header, or not a JPEG at all.
+  const whole = jpeg();
+  for (let end = 0; end < 27; end++) {
+    assert.equal(jpegIsPlanar420(whole.subarray(0, end)), false, `cut at ${end}`);
+  }
+  assert.equal(jpegIsPlanar420(new TextEncoder().encode("not a picture at all, just words")), false);
+  assert.equal(jpegIsPlanar420(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), false);
+  assert.equal(jpegIsPlanar420(new Uint8Array(0)), false);
 });
