@@ -70,9 +70,16 @@
 //!
 //! The workspace denies `unsafe_code`. This crate allows it because a C ABI over raw
 //! pointers is what JavaScript can call. It uses it only to turn a pointer and a length from
-//! JavaScript into a slice, or back into the buffer it allocated. The rest ([`rgba_len`],
+//! JavaScript into a slice, or back into the buffer it allocated, and for its allocator
+//! ([`wiping::WipeOnFree`]) to zero a block before freeing it. The rest ([`rgba_len`],
 //! [`hash_rgba`], [`digest_bytes`], [`alloc_zeroed`], [`wipe`], the result storage) is safe
 //! Rust, tested natively.
+//!
+//! # Nothing left behind
+//!
+//! No call leaves anything of the picture or file it was given in the module's memory,
+//! only the results it stores: every freed block is zeroed, the buffers JavaScript hands
+//! over and the hasher's own alike, and so is the stack a call used ([`wiping`]).
 
 // Exporting a C ABI over raw pointers for JavaScript needs `unsafe`. See "Unsafe code" above.
 #![allow(unsafe_code)]
@@ -80,11 +87,19 @@
 
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
+use std::alloc::System;
 use std::cell::{Cell, RefCell};
 use std::{ptr, slice};
 use takeback_pdq::{Engine, Pdq, PixelLayout, Pixels, hex};
+use wiping::{WipeOnFree, with_stack_wiped};
 
 pub mod jpeg;
+pub mod wiping;
+
+// The one allocator of the module (and of this crate's native tests): it zeroes every
+// block it frees, so that the hasher's working copies of a picture do not outlive a hash.
+#[global_allocator]
+static ALLOCATOR: WipeOnFree<System> = WipeOnFree(System);
 
 /// The version of the exported functions' contract. Bump it on any incompatible change, so
 /// that a stale loader and a new module refuse each other rather than misbehave.
@@ -145,8 +160,10 @@ thread_local! {
     static LAST_QUALITY: Cell<i32> = const { Cell::new(NO_QUALITY) };
     static LAST_MD5_HEX: Cell<[u8; 32]> = const { Cell::new(NO_DIGESTS.md5) };
     static LAST_SHA256_HEX: Cell<[u8; 64]> = const { Cell::new(NO_DIGESTS.sha256) };
-    // The one streamed digest in progress: a page digests one video at a time.
-    static STREAM: RefCell<Option<StreamedDigest>> = const { RefCell::new(None) };
+    // The one streamed digest in progress: a page digests one video at a time. Boxed, so
+    // that its state (the last bytes fed, up to a block's worth) is wiped when dropped
+    // rather than left in the static.
+    static STREAM: RefCell<Option<Box<StreamedDigest>>> = const { RefCell::new(None) };
 }
 
 /// MD5 and SHA-256 fed in pieces.
@@ -174,7 +191,7 @@ impl StreamedDigest {
 
 /// Starts the instance's streamed digest, dropping one left unfinished.
 pub fn begin_stream() {
-    STREAM.with(|stream| *stream.borrow_mut() = Some(StreamedDigest::default()));
+    STREAM.with(|stream| *stream.borrow_mut() = Some(Box::default()));
 }
 
 /// Feeds the streamed digest.
@@ -191,7 +208,7 @@ pub fn update_stream(bytes: &[u8]) -> Result<(), AbiError> {
 /// Finishes the streamed digest; a second call fails until the next [`begin_stream`].
 pub fn end_stream() -> Result<HexDigests, AbiError> {
     STREAM
-        .with(|stream| stream.borrow_mut().take().map(StreamedDigest::finish))
+        .with(|stream| stream.borrow_mut().take().map(|digest| digest.finish()))
         .ok_or(AbiError::NoDigestBegun)
 }
 
@@ -345,10 +362,11 @@ pub extern "C" fn takeback_alloc(len: usize) -> *mut u8 {
 /// Zeroes and releases a buffer from [`takeback_alloc`]. A null `ptr` is ignored, as by C's
 /// `free`.
 ///
-/// The buffers hold a picture's pixels or planes, or a file's bytes. Zeroed, they do not
-/// stay in the module's memory (which lives as long as the page) after hashing, for any
-/// later reader of that memory to find: the picture is dropped once fingerprinted. Only the
-/// allocator's few bytes of bookkeeping are written over a freed buffer afterwards.
+/// The buffers hold a picture's pixels or planes, or a file's bytes. Zeroed (by the
+/// allocator, [`WipeOnFree`], as every block it frees), they do not stay in the module's
+/// memory (which lives as long as the page) after hashing, for any later reader of that
+/// memory to find: the picture is dropped once fingerprinted. Only the allocator's few
+/// bytes of bookkeeping are written over a freed buffer afterwards.
 ///
 /// # Safety
 ///
@@ -362,8 +380,7 @@ pub unsafe extern "C" fn takeback_free(ptr: *mut u8, len: usize) {
     // SAFETY: the caller guarantees `ptr` and `len` are exactly the pointer and length of a
     // live buffer from `takeback_alloc`, which leaked a `Box<[u8]>` of `len` bytes; this
     // rebuilds that box, with the same layout, and drops it once.
-    let mut buffer = unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(ptr, len)) };
-    wipe(&mut buffer);
+    drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(ptr, len)) });
 }
 
 /// Overwrites `buffer` with zeros, in a way the compiler may not drop as a dead store
@@ -386,17 +403,19 @@ pub fn wipe(buffer: &mut [u8]) {
 /// buffer from [`takeback_alloc`] at least that long) that nothing writes during the call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn takeback_pdq_hash_rgba(ptr: *const u8, width: u32, height: u32) -> i32 {
-    if ptr.is_null() {
-        return record(Err(AbiError::NullPointer));
-    }
-    let outcome = rgba_len(width, height).and_then(|len| {
-        // SAFETY: `ptr` is non-null, a `u8` pointer is always aligned, `rgba_len` keeps `len`
-        // within `isize::MAX`, and the caller guarantees `len` readable bytes at `ptr` that
-        // stay unchanged while this borrow lives (until `hash_rgba` returns).
-        let rgba = unsafe { slice::from_raw_parts(ptr, len) };
-        hash_rgba(rgba, width, height)
-    });
-    record(outcome)
+    with_stack_wiped(|| {
+        if ptr.is_null() {
+            return record(Err(AbiError::NullPointer));
+        }
+        let outcome = rgba_len(width, height).and_then(|len| {
+            // SAFETY: `ptr` is non-null, a `u8` pointer is always aligned, `rgba_len` keeps `len`
+            // within `isize::MAX`, and the caller guarantees `len` readable bytes at `ptr` that
+            // stay unchanged while this borrow lives (until `hash_rgba` returns).
+            let rgba = unsafe { slice::from_raw_parts(ptr, len) };
+            hash_rgba(rgba, width, height)
+        });
+        record(outcome)
+    })
 }
 
 /// Writes the RGBA pixels of a `width × height` JPEG from its tightly packed 4:2:0 planes
@@ -417,28 +436,30 @@ pub unsafe extern "C" fn takeback_jpeg_yuv420_to_rgba(
     height: u32,
     rgba: *mut u8,
 ) -> i32 {
-    if planes.is_null() || rgba.is_null() {
-        return AbiError::NullPointer.code();
-    }
-    let lengths = jpeg::yuv420_len(width, height)
-        .and_then(|planes_len| Ok((planes_len, rgba_len(width, height)?)));
-    let outcome = lengths.and_then(|(planes_len, rgba_len)| {
-        // SAFETY: both pointers are non-null, `u8` pointers are always aligned, both lengths
-        // are within `isize::MAX`, and the caller guarantees that many readable bytes at
-        // `planes` and writable bytes at `rgba`, not overlapping and untouched by anything
-        // else while these borrows live (until the conversion returns).
-        let (planes, rgba) = unsafe {
-            (
-                slice::from_raw_parts(planes, planes_len),
-                slice::from_raw_parts_mut(rgba, rgba_len),
-            )
-        };
-        jpeg::jpeg_yuv420_to_rgba(planes, width, height, rgba)
-    });
-    match outcome {
-        Ok(()) => 0,
-        Err(error) => error.code(),
-    }
+    with_stack_wiped(|| {
+        if planes.is_null() || rgba.is_null() {
+            return AbiError::NullPointer.code();
+        }
+        let lengths = jpeg::yuv420_len(width, height)
+            .and_then(|planes_len| Ok((planes_len, rgba_len(width, height)?)));
+        let outcome = lengths.and_then(|(planes_len, rgba_len)| {
+            // SAFETY: both pointers are non-null, `u8` pointers are always aligned, both lengths
+            // are within `isize::MAX`, and the caller guarantees that many readable bytes at
+            // `planes` and writable bytes at `rgba`, not overlapping and untouched by anything
+            // else while these borrows live (until the conversion returns).
+            let (planes, rgba) = unsafe {
+                (
+                    slice::from_raw_parts(planes, planes_len),
+                    slice::from_raw_parts_mut(rgba, rgba_len),
+                )
+            };
+            jpeg::jpeg_yuv420_to_rgba(planes, width, height, rgba)
+        });
+        match outcome {
+            Ok(()) => 0,
+            Err(error) => error.code(),
+        }
+    })
 }
 
 /// A pointer to the 64 lowercase ASCII hex digits of the last hash (not NUL-terminated),
@@ -471,8 +492,10 @@ pub extern "C" fn takeback_pdq_quality() -> i32 {
 /// the call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn takeback_digest_bytes(ptr: *const u8, len: usize) -> i32 {
-    // SAFETY: the caller's guarantee, passed on.
-    record_digests(unsafe { caller_bytes(ptr, len) }.map(digest_bytes))
+    with_stack_wiped(|| {
+        // SAFETY: the caller's guarantee, passed on.
+        record_digests(unsafe { caller_bytes(ptr, len) }.map(digest_bytes))
+    })
 }
 
 /// The `len` bytes at `ptr` that JavaScript handed over: empty for a `len` of 0 whatever
@@ -533,12 +556,14 @@ pub extern "C" fn takeback_digest_begin() {
 /// least `len` readable bytes that nothing writes during the call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn takeback_digest_update(ptr: *const u8, len: usize) -> i32 {
-    // SAFETY: the caller's guarantee, passed on.
-    let outcome = unsafe { caller_bytes(ptr, len) }.and_then(update_stream);
-    match outcome {
-        Ok(()) => 0,
-        Err(error) => error.code(),
-    }
+    with_stack_wiped(|| {
+        // SAFETY: the caller's guarantee, passed on.
+        let outcome = unsafe { caller_bytes(ptr, len) }.and_then(update_stream);
+        match outcome {
+            Ok(()) => 0,
+            Err(error) => error.code(),
+        }
+    })
 }
 
 /// Finishes the streamed digest and stores its MD5 and SHA-256 for [`takeback_md5_hex`]
@@ -546,7 +571,7 @@ pub unsafe extern "C" fn takeback_digest_update(ptr: *const u8, len: usize) -> i
 /// clears the stored digests).
 #[unsafe(no_mangle)]
 pub extern "C" fn takeback_digest_end() -> i32 {
-    record_digests(end_stream())
+    with_stack_wiped(|| record_digests(end_stream()))
 }
 
 #[cfg(test)]

@@ -414,6 +414,64 @@ for (const [build, engine] of Object.entries(BUILDS)) {
       }
     }
   });
+
+  test(`${build}: no run of a picture's pixels or of their luma is left in memory`, async () => {
+    const pdq = await load(build);
+    // Four pixels no photo is likely to hold, repeated over the picture, so that each row
+    // of luma the hasher makes is four particular floats repeated.
+    const tile = [0x5a, 0xc3, 0x17, 0xfe, 0x3c, 0x96, 0xe1, 0xfd, 0xa5, 0x0f, 0x78, 0xfc, 0x11, 0xee, 0x42, 0xfb];
+    const [width, height] = [640, 480];
+    const rgba = new Uint8Array(width * height * 4).map((_, i) => tile[i % tile.length]);
+    pdq.hashRgba(rgba, width, height);
+    // Luma as takeback-pdq computes it: 0.299 R + 0.587 G + 0.114 B, left to right in f32.
+    const f32 = Math.fround;
+    const luma = Float32Array.from([0, 4, 8, 12], (i) => {
+      const [r, g, b] = tile.slice(i, i + 3).map((v, c) => f32(f32([0.299, 0.587, 0.114][c]) * v));
+      return f32(f32(r + g) + b);
+    });
+    const memory = Buffer.from(pdq.memory.buffer);
+    assert.equal(memory.indexOf(Buffer.from(tile)), -1, "pixels left in memory");
+    assert.equal(memory.indexOf(Buffer.from(luma.buffer)), -1, "a row of luma left in memory");
+  });
+
+  test(`${build}: after hashing, memory holds nothing of the picture but its hash and quality`, async () => {
+    // Two instances make the same calls on different pictures of the same sizes. Anything
+    // made of the pixels and left behind (luma rows, the 64×64 blurred picture, the DCT's
+    // values, upsampled chroma, on the heap or the stack) would make their memories differ
+    // beyond the stored hash digits and quality.
+    const [width, height] = [640, 480];
+    const [jpegWidth, jpegHeight] = [301, 201];
+    const planesLength = jpegWidth * jpegHeight + 2 * 151 * 101;
+    const forward = pattern(width, height);
+    const pictures = [
+      { rgba: forward, planes: fileBytes(planesLength, 21) },
+      { rgba: forward.slice().reverse(), planes: fileBytes(planesLength, 22) },
+    ];
+    const [a, b] = await Promise.all(
+      pictures.map(async ({ rgba, planes }) => {
+        const pdq = await load(build);
+        pdq.hashJpegYuv420(planes, jpegWidth, jpegHeight);
+        const { hash, quality } = pdq.hashRgba(rgba, width, height);
+        return { memory: Buffer.from(pdq.memory.buffer), hash, quality };
+      }),
+    );
+    assert.notEqual(a.hash, b.hash);
+    assert.equal(a.memory.length, b.memory.length);
+    // Stored once, in the same place: no copy of them is left on the stack either.
+    const hexAt = a.memory.indexOf(a.hash);
+    assert.ok(hexAt > 0 && b.memory.indexOf(b.hash) === hexAt, "the hash's digits are stored in one place");
+    assert.equal(a.memory.indexOf(a.hash, hexAt + 1), -1, "the hash's digits are stored once");
+    const differing = [];
+    for (let i = 0; i < a.memory.length; i++) {
+      if (a.memory[i] !== b.memory[i] && (i < hexAt || i >= hexAt + 64)) differing.push(i);
+    }
+    // The stored quality, where the two differ: one aligned 32-bit word holding each.
+    const word = differing.length > 0 ? differing[0] & ~3 : -1;
+    const isQuality = (i) =>
+      (i & ~3) === word && a.memory.readInt32LE(word) === a.quality && b.memory.readInt32LE(word) === b.quality;
+    const left = differing.filter((i) => !isQuality(i));
+    assert.equal(left.length, 0, `${left.length} bytes differ, the first at ${left[0]}, the last at ${left.at(-1)}`);
+  });
 }
 
 test("both builds give the same hashes", async () => {
