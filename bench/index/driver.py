@@ -412,6 +412,7 @@ def render(runs, environment, failures):
         lines.append(f"- **{run['kind']}**: " + "; ".join(
             f"{text}: {'met' if ok else '**NOT MET**'}" for text, ok in checks) + ".")
 
+    lines += floor_section(runs, e.get("floor"))
     lines += [
         "",
         "## Eight orientations at once",
@@ -499,6 +500,52 @@ def render(runs, environment, failures):
 # ---------------------------------------------------------------------------------------------
 
 
+def measure_floor(binary):
+    """This machine's random reads (`index-bench floor`): nanoseconds a read, medians."""
+    result = run_json([binary, "floor"])
+    by_lookahead = {int(k): float(np.median(v)) for k, v in result["ns_per_read_by_lookahead"].items()}
+    best = min(by_lookahead, key=by_lookahead.get)
+    return {"bytes": result["bytes"], "latency_ns": float(np.median(result["latency_ns"])),
+            "ns_per_read_by_lookahead": by_lookahead, "best_lookahead": best,
+            "best_ns_per_read": by_lookahead[best]}
+
+
+def floor_section(runs, floor):
+    """The reads each query makes (counted by `HashIndex::query_reads`), times the machine's
+    best time a random read, against the measured median."""
+    if not floor:
+        return []
+    lines = [
+        "",
+        "## Against the memory floor",
+        "",
+        f"`index-bench floor` on a {floor['bytes'] / 1e9:.1f} GB buffer in huge pages: one random 64-byte read "
+        f"waits {floor['latency_ns']:.0f} ns when it is the only one in flight; with the addresses known ahead it "
+        f"takes {floor['best_ns_per_read']:.1f} ns a read (prefetching {floor['best_lookahead']} ahead; by "
+        "lookahead: " + ", ".join(f"{k}: {v:.1f}" for k, v in sorted(floor["ns_per_read_by_lookahead"].items()))
+        + " ns). A query's reads (median over its queries: lines of slots, spilled buckets, distinct candidate "
+        "hashes) times that is a floor under its time that no arrangement of the same reads goes below here.",
+        "",
+        "| List | Size | Sort | Slot lines | Spilled | Candidates (distinct) | Reads | Floor µs | Median µs | × floor |",
+        "|---|---|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for run in runs:
+        reads = run["results"]["takeback"].get("reads")
+        if not reads:
+            continue
+        for sort in ("match", "unrelated"):
+            counted = reads[sort]
+            med = {k: float(np.median([r[k] for r in counted])) for k in counted[0]}
+            total = med["slot_lines"] + med["spilled_buckets"] + med["distinct_candidates"]
+            floor_us = total * floor["best_ns_per_read"] / 1000
+            median = run["stats"]["takeback"][sort]["median"]
+            lines.append(
+                f"| {run['kind']} | {fmt_size(run['size'])} | {sort} | {med['slot_lines']:,.0f} "
+                f"| {med['spilled_buckets']:,.0f} | {med['candidates']:,.0f} ({med['distinct_candidates']:,.0f}) "
+                f"| {total:,.0f} | {floor_us:.0f} | {fmt_us(median)} | {median / floor_us:.1f} |")
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--binary", required=True, help="the built index-bench")
@@ -520,6 +567,8 @@ def main():
     clock = time.monotonic()
     load_before = os.getloadavg()
     listed, unrelated, skimage_version = photo_paths()
+    log("the memory floor: timing random reads")
+    floor = measure_floor(args.binary)
     runs = []
     for size in sizes:
         for kind in kinds:
@@ -557,6 +606,7 @@ def main():
         "python": platform.python_version(),
         "faiss_call_overhead_us": faiss_result["call_overhead_us"],
         "faiss_radius_exclusive": faiss_result["radius_check"]["exclusive"],
+        "floor": floor,
     }
     failures = []
     for run in runs:

@@ -4,6 +4,7 @@
 //! ```text
 //! index-bench generate --kind KIND --size N --queries Q --out DIR [--photo F]... [--unrelated-photo F]...
 //! index-bench measure --data DIR [--scan-queries S] [--batch-repeats R] ...   # prints JSON
+//! index-bench floor [--bytes B] [--reads N] [--repeats R]                         # prints JSON
 //! ```
 //!
 //! `generate` makes a list of `N` hashes of one kind with `Q` matching and `Q` unrelated
@@ -24,9 +25,14 @@
 //! * every answer is checked against the brute-force truth: results and distances must be
 //!   exactly the truth's.
 //!
+//! * **reads**: for each query, the reads of memory it makes (`HashIndex::query_reads`).
+//!
 //! It prints every sample (microseconds, seconds) as JSON; the driver computes the statistics.
+//!
+//! `floor` measures how fast this machine answers random reads of memory (`floor.rs`).
 
 mod data;
+mod floor;
 mod photos;
 mod rng;
 
@@ -99,6 +105,18 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         warmup: usize,
     },
+    /// Time random reads of memory, one at a time and many in flight; print JSON.
+    Floor {
+        /// Bytes of the buffer read (default: about a 10M index's).
+        #[arg(long, default_value_t = 1_200_000_000)]
+        bytes: usize,
+        /// Reads per timed run.
+        #[arg(long, default_value_t = 4_000_000)]
+        reads: usize,
+        /// Timed runs of each kind.
+        #[arg(long, default_value_t = 5)]
+        repeats: usize,
+    },
 }
 
 fn main() -> Result<()> {
@@ -143,6 +161,14 @@ fn main() -> Result<()> {
                 },
             )?;
             println!("{report}");
+            Ok(())
+        }
+        Command::Floor {
+            bytes,
+            reads,
+            repeats,
+        } => {
+            println!("{}", floor::measure(bytes, reads, repeats));
             Ok(())
         }
     }
@@ -320,7 +346,27 @@ fn measure(dir: &Path, distance: u32, queries: Option<usize>, runs: Runs) -> Res
             .map(|m| (m.id as u32, m.distance))
             .collect()
     });
+    let mut reads = serde_json::Map::new();
+    for (name, queries) in [("match", &matching), ("unrelated", &unrelated)] {
+        let counted: Vec<Value> = queries
+            .iter()
+            .take(n)
+            .map(|q| {
+                let r = index.query_reads(q, distance);
+                json!({
+                    "buckets": r.buckets,
+                    "slot_lines": r.slot_lines,
+                    "spilled_buckets": r.spilled_buckets,
+                    "candidates": r.candidates,
+                    "distinct_candidates": r.distinct_candidates,
+                    "scanned_rows": r.scanned_rows,
+                })
+            })
+            .collect();
+        reads.insert(name.into(), Value::Array(counted));
+    }
     let mut takeback = ours;
+    takeback.insert("reads".into(), Value::Object(reads));
     takeback.insert("dihedral_latency_us".into(), dihedral);
     takeback.insert("dihedral_check".into(), dihedral_check.to_json());
     takeback.insert("build_s".into(), json!(build_seconds));

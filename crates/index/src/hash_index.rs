@@ -2,7 +2,7 @@
 //! scanned tail, log-structured merges, removal by id, and queries over all segments.
 
 use crate::memory;
-use crate::segment::{Hit, Segment, Words};
+use crate::segment::{Hit, QueryReads, Segment, Words};
 use arc_swap::ArcSwap;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -241,6 +241,17 @@ impl HashIndex {
                 self.query_many(&queries, max_distance, Segment::query)
             })
             .collect()
+    }
+
+    /// How many reads of memory [`HashIndex::query`] makes for `hash`, by kind, summed over
+    /// the segments: for benchmarks and capacity planning (a query's time is nearly all
+    /// these reads), not for matching. Counting costs more than the query itself.
+    pub fn query_reads(&self, hash: &PdqHash, max_distance: u32) -> QueryReads {
+        let mut reads = QueryReads::default();
+        for segment in &self.snapshot.load().segments {
+            reads += segment.reads(&words(hash), max_distance);
+        }
+        reads
     }
 
     /// Every entry, in no particular order.

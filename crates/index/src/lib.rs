@@ -66,3 +66,4 @@ mod segment;
 pub use file::{FILE_VERSION, IndexFileError, ListFile, ListFileError, is_index_file, load_list};
 pub use hash_index::{DihedralMatch, HashIndex, Match};
 pub use list::{HashListError, MalformedLine, parse_list_line, read_hash_list};
+pub use segment::QueryReads;

@@ -17,6 +17,7 @@
 use crate::memory::{large_vec, prefetch};
 use crate::plan::Plan;
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -400,6 +401,85 @@ impl Segment {
                 hits.append(&mut found);
             }
         });
+    }
+}
+
+impl Segment {
+    /// The reads of memory that [`Segment::query`] makes for `query` alone, counted
+    /// rather than timed: what a query's time is made of (see [`QueryReads`]).
+    pub(crate) fn reads(&self, query: &Words, max_distance: u32) -> QueryReads {
+        let max_distance = max_distance.min(256);
+        let plan = self.plans[max_distance as usize].get_or_init(|| self.plan(max_distance));
+        let Plan::Probe(thresholds) = plan else {
+            return QueryReads {
+                scanned_rows: self.rows(),
+                ..QueryReads::default()
+            };
+        };
+        let mut reads = QueryReads::default();
+        let mut lines = HashSet::new();
+        let mut rows: HashSet<u32> = HashSet::new();
+        for (i, table) in self.tables.iter().enumerate() {
+            let Ok(radius) = u32::try_from(thresholds[i]) else {
+                continue;
+            };
+            let key = table.part.key(query);
+            for_each_mask(table.part.bits, radius, |mask| {
+                let position = (key ^ mask) as usize;
+                let slot = table.slots[position];
+                reads.buckets += 1;
+                // Sixteen four-byte slots share a 64-byte line.
+                lines.insert((i, position >> 4));
+                if slot == EMPTY {
+                    return;
+                }
+                let found = if slot & SPILLED == 0 {
+                    std::slice::from_ref(&table.slots[position])
+                } else {
+                    reads.spilled_buckets += 1;
+                    table.spilled(slot & !SPILLED)
+                };
+                reads.candidates += found.len();
+                rows.extend(found);
+            });
+        }
+        reads.slot_lines = lines.len();
+        reads.distinct_candidates = rows.len();
+        reads
+    }
+}
+
+/// The reads of memory one query makes, by kind, counted by [`crate::HashIndex::query_reads`].
+///
+/// Nearly all of a query's time is waiting for reads of memory that miss the caches, one
+/// 64-byte line each: a slot line, a spilled bucket and a candidate's hash each cost one
+/// (a bucket's slot shares its line with fifteen others, so `slot_lines` counts lines,
+/// not buckets). Times the time one such read takes when many are in flight, that is a
+/// floor under the query's time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueryReads {
+    /// Buckets visited.
+    pub buckets: usize,
+    /// Distinct 64-byte lines of slots read.
+    pub slot_lines: usize,
+    /// Buckets of two rows or more, whose rows are read from the spill area.
+    pub spilled_buckets: usize,
+    /// Rows found in the buckets, a row found in several counted each time.
+    pub candidates: usize,
+    /// Distinct rows found: the hashes read, where repeats are taken out first.
+    pub distinct_candidates: usize,
+    /// Rows of segments scanned in order instead (small ones): read at memory bandwidth.
+    pub scanned_rows: usize,
+}
+
+impl std::ops::AddAssign for QueryReads {
+    fn add_assign(&mut self, other: QueryReads) {
+        self.buckets += other.buckets;
+        self.slot_lines += other.slot_lines;
+        self.spilled_buckets += other.spilled_buckets;
+        self.candidates += other.candidates;
+        self.distinct_candidates += other.distinct_candidates;
+        self.scanned_rows += other.scanned_rows;
     }
 }
 

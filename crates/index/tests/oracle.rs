@@ -285,3 +285,27 @@ fn a_query_finds_its_own_dihedral_variant() {
     assert_eq!(found.len(), 1);
     assert_eq!((found[0].id, found[0].variant), (42, Dihedral::FlipY));
 }
+
+/// The counted reads account for every match: each is among the rows found in the buckets
+/// visited, and the counts hold together (lines of slots at most the buckets, and so on).
+#[test]
+fn counted_reads_cover_every_match() {
+    let mut source = Source::new(Data::Clustered(40), 7);
+    let entries: Vec<(PdqHash, u64)> = (0..30_000).map(|id| (source.hash(), id)).collect();
+    let index = HashIndex::from_entries(entries.iter().copied());
+    for (hash, _) in entries.iter().step_by(997) {
+        let reads = index.query_reads(hash, 31);
+        let matches = index.query(hash, 31);
+        assert!(reads.distinct_candidates >= matches.len(), "{reads:?}");
+        assert!(reads.candidates >= reads.distinct_candidates);
+        assert!(reads.slot_lines <= reads.buckets && reads.spilled_buckets <= reads.buckets);
+        assert!(
+            reads.buckets > 0 && reads.scanned_rows < entries.len(),
+            "{reads:?}"
+        );
+    }
+    // A list too small for tables is scanned, every row.
+    let small = HashIndex::from_entries(entries[..100].iter().copied());
+    let reads = small.query_reads(&entries[0].0, 31);
+    assert_eq!((reads.scanned_rows, reads.buckets), (100, 0));
+}
