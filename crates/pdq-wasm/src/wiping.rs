@@ -63,12 +63,12 @@ fn outlined<T>(call: impl FnOnce() -> T) -> T {
     call()
 }
 
-/// Bytes of stack [`wipe_stack`] zeroes. A hash uses about 45 KiB of it (two copies of the
-/// 64×64 picture among them); the rest is margin.
+/// Bytes of stack [`wipe_stack`] zeroes. A hash uses about 45 KiB of it (the 64×64
+/// picture alone is 16 KiB); the rest is margin.
 pub const STACK_WIPED: usize = 128 * 1024;
 
 /// Zeroes [`STACK_WIPED`] bytes of stack below its caller's frame: called after a call
-/// from the same frame returns, it writes over the frames that call used. About 10 µs.
+/// from the same frame returns, it writes over the frames that call used.
 #[inline(never)]
 fn wipe_stack() {
     let mut below = [0u8; STACK_WIPED];
