@@ -39,8 +39,12 @@ export const PLANES_TIMEOUT_MS = 15_000;
  * returns a canvas (an OffscreenCanvas in a worker, a <canvas> on the page). Make one call
  * at a time per `pdq`: a JPEG's planes are copied into its memory while decoding settles.
  *
+ * With the PDQ hash comes `decodedBy`, the way the pixels were had: "planes" (the JPEG's
+ * 4:2:0 planes, converted by the module) or "bitmap" (a canvas). The pages need not know;
+ * the browser tests check that the fast way is taken where it should be.
+ *
  * @returns {Promise<{ md5?: string, sha256?: string, pdq?: { hash: string, quality: number },
- *   scaled?: boolean, problem?: "video" | "unreadable" }>}
+ *   scaled?: boolean, decodedBy?: "planes" | "bitmap", problem?: "video" | "unreadable" }>}
  */
 export async function fingerprintBlob(pdq, blob, makeCanvas, { planesTimeoutMs = PLANES_TIMEOUT_MS } = {}) {
   if (blob.type.startsWith("video/")) return { problem: "video" };
@@ -66,7 +70,7 @@ export async function fingerprintBlob(pdq, blob, makeCanvas, { planesTimeoutMs =
     const frame = planes && (await planes);
     if (frame) {
       try {
-        return { md5, sha256, pdq: await pdq.hashJpegFrame(frame), scaled: false };
+        return { md5, sha256, pdq: await pdq.hashJpegFrame(frame), scaled: false, decodedBy: "planes" };
       } catch {
         // A browser that hands over the planes differently, or in a colour space the
         // module does not convert: the bitmap way below.
@@ -89,7 +93,8 @@ export async function fingerprintBlob(pdq, blob, makeCanvas, { planesTimeoutMs =
     const { data } = context.getImageData(0, 0, width, height);
     // Let the canvas's memory go before hashing needs its own copy.
     canvas.width = canvas.height = 0;
-    return { md5, sha256, pdq: pdq.hashRgba(data, width, height), scaled: Boolean(target || fit) };
+    const scaled = Boolean(target || fit);
+    return { md5, sha256, pdq: pdq.hashRgba(data, width, height), scaled, decodedBy: "bitmap" };
   } finally {
     // Whichever decode was started is awaited and its frame or bitmap (a decoded copy of
     // the picture) closed, also when digesting or hashing threw; closing one twice does

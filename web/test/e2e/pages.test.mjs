@@ -23,6 +23,7 @@ import {
   startHotline,
   startMatcher,
 } from "./support.mjs";
+import { jpegIsPlanar420 } from "../../assets/js/image-size.js";
 
 let hotline;
 let browser;
@@ -261,6 +262,42 @@ describe("a young person's report", () => {
       assert.equal(result.format, "I420", result.size);
       assert.deepEqual(result.differing, [0, 0], `${result.size}: bytes differing from the canvas's`);
       assert.ok(result.sameHash, `${result.size}: hashed from the frame as from the canvas`);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a baseline 4:2:0 JPEG is hashed from its planes, a 4:4:4 one from a bitmap, as takeback hash does", async (t) => {
+    const { context } = await openContext(browser);
+    const { page, errors } = await newPage(context);
+    await page.goto(`${hotline.url}/report`);
+    // Chromium's encoder made holiday.jpg baseline 4:2:0; samples/shapes.jpg is 4:4:4.
+    const files = { "holiday.jpg": pictures["holiday.jpg"], "shapes.jpg": path.join(root, "samples/shapes.jpg") };
+    const expectedWay = { "holiday.jpg": "planes", "shapes.jpg": "bitmap" };
+    for (const [name, file] of Object.entries(files)) {
+      const bytes = await readFile(file);
+      assert.equal(jpegIsPlanar420(bytes), expectedWay[name] === "planes", `${name}: its header`);
+      const result = await page.evaluate(async (bytes) => {
+        // The pages' own code: what the fingerprinting worker runs for each picture.
+        const { PDQ_BUILDS, fingerprintBlob } = await import("/assets/js/hashing.js");
+        const { loadBestPdq } = await import("/assets/pdq/takeback-pdq.js");
+        const pdq = await loadBestPdq(PDQ_BUILDS);
+        const blob = new Blob([new Uint8Array(bytes)], { type: "image/jpeg" });
+        const fingerprint = await fingerprintBlob(pdq, blob, (w, h) => new OffscreenCanvas(w, h));
+        // The hash of the pixels a canvas shows, for the planes way to equal.
+        const bitmap = await createImageBitmap(blob, { colorSpaceConversion: "none", premultiplyAlpha: "none" });
+        const { width, height } = bitmap;
+        const shown = new OffscreenCanvas(width, height).getContext("2d", { willReadFrequently: true });
+        shown.drawImage(bitmap, 0, 0);
+        bitmap.close();
+        return { ...fingerprint, canvasPdq: pdq.hashRgba(shown.getImageData(0, 0, width, height).data, width, height) };
+      }, Array.from(bytes));
+      const [native] = (await hotline.run(["hash", file])).trim().split("\n").map((l) => JSON.parse(l));
+      t.diagnostic(`${name}: decoded by ${result.decodedBy}, ${distance(result.pdq.hash, native.pdq)} bits from takeback hash's PDQ`);
+      assert.equal(result.decodedBy, expectedWay[name], name);
+      assert.deepEqual(result.pdq, result.canvasPdq, `${name}: the hash of the pixels a canvas shows`);
+      assert.equal(result.scaled, false);
+      assert.deepEqual([result.pdq.hash, result.md5, result.sha256], [native.pdq, native.md5, native.sha256], name);
     }
     assert.deepEqual(errors, []);
     await context.close();

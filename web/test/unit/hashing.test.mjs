@@ -104,6 +104,7 @@ test("a JPEG's planes in JFIF's colour space are hashed, and the frame closed", 
     const result = await fingerprintBlob(pdq, jpeg, makeCanvas);
     assert.match(result.pdq.hash, /^[0-9a-f]{64}$/);
     assert.equal(result.scaled, false);
+    assert.equal(result.decodedBy, "planes");
   });
   assert.deepEqual(seen, { frames: 1, framesClosed: 1, copies: 1, bitmaps: 0, bitmapsClosed: 0 });
 });
@@ -116,6 +117,7 @@ test("a JPEG's planes in another colour space go the canvas way, and both are cl
     const seen = await withDecoders(colorSpace, async () => {
       const result = await fingerprintBlob(pdq, jpeg, makeCanvas);
       assert.match(result.pdq.hash, /^[0-9a-f]{64}$/);
+      assert.equal(result.decodedBy, "bitmap");
     });
     // The planes are not even copied.
     assert.deepEqual(seen, { frames: 1, framesClosed: 1, copies: 0, bitmaps: 1, bitmapsClosed: 1 }, JSON.stringify(colorSpace));
@@ -131,6 +133,7 @@ test("a JPEG whose header does not say baseline 4:2:0 goes straight the bitmap w
     const seen = await withDecoders(JFIF, async () => {
       const result = await fingerprintBlob(pdq, blob, makeCanvas);
       assert.match(result.pdq.hash, /^[0-9a-f]{64}$/);
+      assert.equal(result.decodedBy, "bitmap");
     });
     // No ImageDecoder is asked: one decode, not two.
     assert.deepEqual(seen, { frames: 0, framesClosed: 0, copies: 0, bitmaps: 1, bitmapsClosed: 1 }, what);
@@ -169,6 +172,7 @@ test("a JPEG whose planes never come is fingerprinted the canvas way after the t
     };
     const result = await fingerprintBlob(pdq, jpeg, makeCanvas, { planesTimeoutMs: 20 });
     assert.match(result.pdq.hash, /^[0-9a-f]{64}$/);
+    assert.equal(result.decodedBy, "bitmap");
     assert.equal(abandoned, 1, "the decoder is closed");
   });
   assert.deepEqual(seen, { frames: 0, framesClosed: 0, copies: 0, bitmaps: 1, bitmapsClosed: 1 });
