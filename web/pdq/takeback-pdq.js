@@ -20,11 +20,12 @@
 //   const stream = pdq.digestStream();
 //   for (...) stream.update(await file.slice(start, end).arrayBuffer());
 //   const { md5, sha256 } = stream.finish();
-//   // A JPEG decoded by WebCodecs' ImageDecoder to its 4:2:0 planes (an I420 VideoFrame):
-//   const { hash, quality } = await pdq.hashJpegFrame(frame);
+//   // A JPEG decoded by WebCodecs' ImageDecoder to its 4:2:0 planes (an I420 VideoFrame),
+//   // turned upright by the EXIF orientation the file declares (1 if none):
+//   const { hash, quality } = await pdq.hashJpegFrame(frame, { orientation });
 
 /** The ABI version this loader speaks (`takeback_abi_version()`). */
-const ABI_VERSION = 4;
+const ABI_VERSION = 5;
 
 /** What `takeback_pdq_engine()` numbers each engine. */
 const ENGINES = { 0: "portable", 1: "avx2", 2: "simd128" };
@@ -112,7 +113,36 @@ const JPEG_ERRORS = {
   [-1]: "null pointer",
   [-2]: "image dimensions too large",
   [-3]: "buffer of the wrong length",
+  [-5]: "not an EXIF orientation",
 };
+
+/**
+ * The EXIF orientation (1 to 8) of each `rotation` (degrees clockwise) and `flip` (a
+ * mirroring left to right after the rotation) a VideoFrame may have: Chromium's
+ * `ImageDecoder` hands a JPEG's planes over as stored and says so how to show them.
+ */
+const FRAME_ORIENTATIONS = { 0: 1, "0 flip": 2, 180: 3, "180 flip": 4, "90 flip": 5, 90: 6, "270 flip": 7, 270: 8 };
+
+/**
+ * The EXIF orientation a frame's `rotation` and `flip` describe, or null. A frame without
+ * them (a browser older than them) is taken as upright.
+ */
+function frameOrientation({ rotation = 0, flip = false }) {
+  return FRAME_ORIENTATIONS[flip ? `${rotation} flip` : rotation] ?? null;
+}
+
+/** `orientation` if it is EXIF's (1 to 8), else a RangeError. */
+function checkOrientation(orientation) {
+  if (!Number.isInteger(orientation) || orientation < 1 || orientation > 8) {
+    throw new RangeError(`takeback-pdq: ${orientation} is not an EXIF orientation (1 to 8)`);
+  }
+  return orientation;
+}
+
+/** The size of a `width` × `height` picture shown as `orientation` says: 5 to 8 swap the sides. */
+function shownSize(width, height, orientation) {
+  return orientation >= 5 ? [height, width] : [width, height];
+}
 
 /** Meanings of the negative codes `takeback_digest_bytes` returns. */
 const DIGEST_ERRORS = {
@@ -131,10 +161,12 @@ const DIGEST_ERRORS = {
  *   digestBytes: (bytes: ArrayBuffer | ArrayBufferView) => { md5: string, sha256: string },
  *   digestStream: () => { update: (bytes: ArrayBuffer | ArrayBufferView) => void,
  *     finish: () => { md5: string, sha256: string } },
- *   hashJpegYuv420: (planes: Uint8Array, width: number, height: number) =>
- *     { hash: string, quality: number },
- *   hashJpegFrame: (frame: VideoFrame) => Promise<{ hash: string, quality: number }>,
- *   jpegYuv420ToRgba: (planes: Uint8Array, width: number, height: number) => Uint8Array,
+ *   hashJpegYuv420: (planes: Uint8Array, width: number, height: number,
+ *     orientation?: number) => { hash: string, quality: number },
+ *   hashJpegFrame: (frame: VideoFrame, options?: { orientation?: number }) =>
+ *     Promise<{ hash: string, quality: number }>,
+ *   jpegYuv420ToRgba: (planes: Uint8Array, width: number, height: number,
+ *     orientation?: number) => Uint8Array,
  *   abiVersion: number, engine: string, memory: WebAssembly.Memory }>}
  */
 export async function loadPdq(source) {
@@ -229,10 +261,10 @@ export async function loadPdq(source) {
 
   /**
    * Buffers in the module's memory for a `width` × `height` JPEG: its 4:2:0 planes
-   * (`planes`, a view to fill) and the RGBA pixels made of them (at `rgba`). `free()` them
-   * afterwards, also on error.
+   * (`planes`, a view to fill) and the RGBA pixels made of them (at `rgba`), turned as
+   * `orientation` says. `free()` them afterwards, also on error.
    */
-  function jpegBuffers(width, height) {
+  function jpegBuffers(width, height, orientation) {
     const planesLen = yuv420Length(width, height);
     const rgbaLen = rgbaLength(width, height);
     const planesPtr = alloc(planesLen);
@@ -245,9 +277,12 @@ export async function loadPdq(source) {
       return {
         planes,
         rgba,
-        /** Converts the planes to RGBA as libjpeg does (so as Chromium's canvas shows them). */
+        /**
+         * Converts the planes to RGBA as libjpeg does, turned upright (so as Chromium's
+         * canvas shows them).
+         */
         convert() {
-          const code = wasm.takeback_jpeg_yuv420_to_rgba(planesPtr, width, height, rgba);
+          const code = wasm.takeback_jpeg_yuv420_to_rgba(planesPtr, width, height, orientation, rgba);
           if (code !== 0) {
             throw new Error(
               `takeback-pdq: converting the JPEG failed with code ${code} (${JPEG_ERRORS[code] ?? "unknown"})`,
@@ -278,24 +313,29 @@ export async function loadPdq(source) {
   }
 
   /**
-   * The PDQ hash of a JPEG from its decoded 4:2:0 planes: Y (`width` × `height`), then Cb
-   * and Cr (each half as wide and high, rounded up), tightly packed. The pixels hashed are
-   * those libjpeg (and so Chromium) makes of them. Synchronous; the planes are copied.
+   * The PDQ hash of a JPEG from its decoded 4:2:0 planes: Y (`width` × `height`, as
+   * stored), then Cb and Cr (each half as wide and high, rounded up), tightly packed. The
+   * pixels hashed are those libjpeg (and so Chromium) makes of them, turned upright as
+   * EXIF's `orientation` (1 to 8) says. Synchronous; the planes are copied.
    */
-  function hashJpegYuv420(planes, width, height) {
-    return withJpegRgba(planes, width, height, (rgba) => hashAt(rgba, width, height));
+  function hashJpegYuv420(planes, width, height, orientation = 1) {
+    const [shownWidth, shownHeight] = shownSize(width, height, orientation);
+    return withJpegRgba(planes, width, height, orientation, (rgba) => hashAt(rgba, shownWidth, shownHeight));
   }
 
-  /** The RGBA pixels `hashJpegYuv420` would hash, copied out (for tests). */
-  function jpegYuv420ToRgba(planes, width, height) {
-    return withJpegRgba(planes, width, height, (rgba) =>
+  /**
+   * The RGBA pixels `hashJpegYuv420` would hash, copied out (for tests): `height` wide and
+   * `width` high for orientations 5 to 8.
+   */
+  function jpegYuv420ToRgba(planes, width, height, orientation = 1) {
+    return withJpegRgba(planes, width, height, orientation, (rgba) =>
       new Uint8Array(wasm.memory.buffer, rgba, width * height * 4).slice());
   }
 
   /** `use` of the RGBA the module makes of a JPEG's `planes`, in its memory; freed after. */
-  function withJpegRgba(planes, width, height, use) {
+  function withJpegRgba(planes, width, height, orientation, use) {
     checkPlanes(planes, width, height);
-    const buffers = jpegBuffers(width, height);
+    const buffers = jpegBuffers(width, height, checkOrientation(orientation));
     try {
       buffers.planes.set(planes);
       buffers.convert();
@@ -307,15 +347,28 @@ export async function loadPdq(source) {
 
   /**
    * The PDQ hash of a JPEG decoded by WebCodecs' `ImageDecoder` to an `I420` VideoFrame
-   * (its 4:2:0 planes), copied straight into the module's memory. Make no other call on
-   * this module until it settles: one that grows the memory would lose the planes (and
-   * this rejects). Rejects, before copying anything, a frame whose colour space is not
-   * JFIF's full-range BT.601, which is what the conversion assumes: the caller then draws
+   * (its 4:2:0 planes), copied straight into the module's memory and turned upright.
+   * `orientation` is the EXIF orientation the file declares (1 to 8; 1 where it declares
+   * none). Make no other call on this module until it settles: one that grows the memory
+   * would lose the planes (and this rejects).
+   *
+   * Rejects, before copying anything, a frame whose colour space is not JFIF's full-range
+   * BT.601, which is what the conversion assumes, and one whose `rotation` and `flip` do
+   * not describe `orientation`. So the planes are turned once, by the module, and only
+   * where the file and the browser agree on how to show them; a browser that turned them
+   * itself, or did not read the file's orientation, would disagree. The caller then draws
    * the picture on a canvas instead.
    */
-  async function hashJpegFrame(frame) {
+  async function hashJpegFrame(frame, { orientation = 1 } = {}) {
+    checkOrientation(orientation);
     if (frame.format !== "I420") {
       throw new Error(`takeback-pdq: a ${frame.format} frame is not a JPEG's 4:2:0 planes`);
+    }
+    const shown = frameOrientation(frame);
+    if (shown !== orientation) {
+      throw new Error(
+        `takeback-pdq: the frame is to be shown with orientation ${shown}, the file says ${orientation}`,
+      );
     }
     if (!isJfifColorSpace(frame.colorSpace)) {
       throw new Error(
@@ -330,7 +383,7 @@ export async function loadPdq(source) {
       { offset: width * height, stride: chromaWidth },
       { offset: width * height + chromaWidth * chromaHeight, stride: chromaWidth },
     ];
-    const buffers = jpegBuffers(width, height);
+    const buffers = jpegBuffers(width, height, orientation);
     try {
       await frame.copyTo(buffers.planes, { layout });
       // Nothing may grow the memory while the copy is pending (callers make one call at a
@@ -339,7 +392,7 @@ export async function loadPdq(source) {
         throw new Error("takeback-pdq: the module's memory grew while the planes were copied");
       }
       buffers.convert();
-      return hashAt(buffers.rgba, width, height);
+      return hashAt(buffers.rgba, ...shownSize(width, height, orientation));
     } finally {
       buffers.free();
     }

@@ -17,6 +17,8 @@
 //! are upsampled by plain replication, as libjpeg does for them.
 
 use crate::AbiError;
+use std::iter::{Skip, StepBy};
+use std::slice::ChunksExactMut;
 
 /// Fixed-point scale of the colour conversion: 16 fractional bits.
 const SCALE_BITS: u32 = 16;
@@ -55,22 +57,56 @@ pub fn yuv420_len(width: u32, height: u32) -> Result<usize, AbiError> {
         .ok_or(AbiError::TooLarge)
 }
 
+/// How a stored picture is shown, by EXIF's orientation tag (1 to 8): 1 as stored, 2
+/// mirrored left to right, 3 turned 180°, 4 mirrored top to bottom, 5 transposed (mirrored
+/// across the top-left to bottom-right diagonal), 6 turned 90° clockwise, 7 transversed
+/// (mirrored across the other diagonal), 8 turned 90° anticlockwise.
+///
+/// Why: phones store most portrait photos as landscape pixels tagged 6 or 8, and a
+/// browser's bitmap of them is turned upright, so the planes are turned here to hash what
+/// the page would otherwise hash from a canvas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Orientation(u8);
+
+impl Orientation {
+    /// As stored: no turn.
+    pub const UPRIGHT: Orientation = Orientation(1);
+
+    /// The orientation EXIF numbers `tag`, or [`AbiError::BadOrientation`] outside 1 to 8.
+    pub fn from_exif(tag: u32) -> Result<Self, AbiError> {
+        match u8::try_from(tag) {
+            Ok(tag @ 1..=8) => Ok(Orientation(tag)),
+            _ => Err(AbiError::BadOrientation),
+        }
+    }
+
+    /// Whether the picture shown is as wide as the stored one is high (5 to 8).
+    pub fn swaps_sides(self) -> bool {
+        self.0 >= 5
+    }
+}
+
 /// Writes the RGBA pixels (alpha 255) of a `width × height` JPEG from its 4:2:0 planes,
-/// as libjpeg makes them. `planes` is Y (`width × height`), then Cb and Cr (each
-/// `⌈width/2⌉ × ⌈height/2⌉`), tightly packed; `rgba` is `width × height × 4` bytes.
+/// as libjpeg makes them, turned as `orientation` says (so `height × width` for 5 to 8).
+/// `planes` is Y (`width × height`), then Cb and Cr (each `⌈width/2⌉ × ⌈height/2⌉`),
+/// tightly packed; `rgba` is `width × height × 4` bytes.
+///
+/// Each converted row is written straight to its turned place, so turning needs no second
+/// copy of the picture (which the allocator would then have to wipe).
 ///
 /// ```
-/// use takeback_pdq_wasm::jpeg::jpeg_yuv420_to_rgba;
+/// use takeback_pdq_wasm::jpeg::{jpeg_yuv420_to_rgba, Orientation};
 /// // 2×2 pixels of mid grey: Y 128, neutral chroma.
 /// let planes = [128, 128, 128, 128, 128, 128];
 /// let mut rgba = [0u8; 16];
-/// jpeg_yuv420_to_rgba(&planes, 2, 2, &mut rgba).unwrap();
+/// jpeg_yuv420_to_rgba(&planes, 2, 2, Orientation::UPRIGHT, &mut rgba).unwrap();
 /// assert_eq!(rgba, [128, 128, 128, 255].repeat(4).as_slice());
 /// ```
 pub fn jpeg_yuv420_to_rgba(
     planes: &[u8],
     width: u32,
     height: u32,
+    orientation: Orientation,
     rgba: &mut [u8],
 ) -> Result<(), AbiError> {
     if planes.len() != yuv420_len(width, height)? || rgba.len() != crate::rgba_len(width, height)? {
@@ -88,11 +124,7 @@ pub fn jpeg_yuv420_to_rgba(
     let mut cb_row = vec![0u8; 2 * chroma_width];
     let mut cr_row = vec![0u8; 2 * chroma_width];
     let mut sums = vec![0u16; chroma_width];
-    for (y, (luma_row, out_row)) in luma
-        .chunks_exact(width)
-        .zip(rgba.chunks_exact_mut(width * 4))
-        .enumerate()
-    {
+    for (y, luma_row) in luma.chunks_exact(width).enumerate() {
         // The chroma row this output row lies in, and the neighbouring one on its side
         // (the even output row of a pair leans up, the odd one down), the edge repeated.
         let nearer = y / 2;
@@ -105,9 +137,36 @@ pub fn jpeg_yuv420_to_rgba(
             let row = |r: usize| &plane[r * chroma_width..][..chroma_width];
             upsample_row(row(nearer), row(farther), &mut sums, out);
         }
-        convert_row(luma_row, &cb_row[..width], &cr_row[..width], out_row);
+        let (cb, cr) = (&cb_row[..width], &cr_row[..width]);
+        // Where stored row y goes, its pixels left to right: a row of the picture shown
+        // (1 to 4), or a column of it (5 to 8, the picture shown being `height` wide).
+        let (up, down) = (y, height - 1 - y);
+        let row = |r: usize| r * width * RGBA..(r + 1) * width * RGBA;
+        match orientation.0 {
+            1 => convert_row(luma_row, cb, cr, pixels(&mut rgba[row(up)])),
+            2 => convert_row(luma_row, cb, cr, pixels(&mut rgba[row(up)]).rev()),
+            3 => convert_row(luma_row, cb, cr, pixels(&mut rgba[row(down)]).rev()),
+            4 => convert_row(luma_row, cb, cr, pixels(&mut rgba[row(down)])),
+            5 => convert_row(luma_row, cb, cr, column(rgba, up, height)),
+            6 => convert_row(luma_row, cb, cr, column(rgba, down, height)),
+            7 => convert_row(luma_row, cb, cr, column(rgba, down, height).rev()),
+            _ => convert_row(luma_row, cb, cr, column(rgba, up, height).rev()),
+        }
     }
     Ok(())
+}
+
+/// Bytes per RGBA pixel.
+const RGBA: usize = 4;
+
+/// The RGBA pixels of `rgba`, in order.
+fn pixels(rgba: &mut [u8]) -> ChunksExactMut<'_, u8> {
+    rgba.chunks_exact_mut(RGBA)
+}
+
+/// The RGBA pixels of column `c` of `rgba`, a picture `width` pixels wide, top to bottom.
+fn column(rgba: &mut [u8], c: usize, width: usize) -> StepBy<Skip<ChunksExactMut<'_, u8>>> {
+    pixels(rgba).skip(c).step_by(width)
 }
 
 /// One output row of a chroma plane, `2 × nearer.len()` samples, from the chroma row it
@@ -141,10 +200,11 @@ fn upsample_row(nearer: &[u8], farther: &[u8], sums: &mut [u16], out: &mut [u8])
 
 /// The JFIF conversion of one row, in libjpeg's fixed point: `R = Y + 1.402 (Cr - 128)`,
 /// `G = Y - 0.34414 (Cb - 128) - 0.71414 (Cr - 128)` (the two terms summed before
-/// rounding), `B = Y + 1.772 (Cb - 128)`, each clamped to 0..=255.
-fn convert_row(luma: &[u8], cb: &[u8], cr: &[u8], rgba: &mut [u8]) {
+/// rounding), `B = Y + 1.772 (Cb - 128)`, each clamped to 0..=255. `pixels` are where the
+/// row's RGBA pixels go, left to right.
+fn convert_row<'a>(luma: &[u8], cb: &[u8], cr: &[u8], pixels: impl Iterator<Item = &'a mut [u8]>) {
     let clamp = |v: i32| v.clamp(0, 255) as u8;
-    for (((out, &y), &cb), &cr) in rgba.chunks_exact_mut(4).zip(luma).zip(cb).zip(cr) {
+    for (((out, &y), &cb), &cr) in pixels.zip(luma).zip(cb).zip(cr) {
         let (y, cb, cr) = (i32::from(y), i32::from(cb) - 128, i32::from(cr) - 128);
         let r = y + ((CR_TO_R * cr + HALF) >> SCALE_BITS);
         let g = y + ((HALF - CB_TO_G * cb - CR_TO_G * cr) >> SCALE_BITS);
@@ -174,14 +234,17 @@ mod tests {
         assert_eq!(yuv420_len(u32::MAX, u32::MAX), Err(AbiError::TooLarge));
         let mut rgba = [0u8; 4 * 15];
         assert_eq!(
-            jpeg_yuv420_to_rgba(&[0; 26], 5, 3, &mut rgba),
+            jpeg_yuv420_to_rgba(&[0; 26], 5, 3, Orientation::UPRIGHT, &mut rgba),
             Err(AbiError::WrongLength)
         );
         assert_eq!(
-            jpeg_yuv420_to_rgba(&[0; 27], 5, 3, &mut rgba[4..]),
+            jpeg_yuv420_to_rgba(&[0; 27], 5, 3, Orientation::UPRIGHT, &mut rgba[4..]),
             Err(AbiError::WrongLength)
         );
-        assert_eq!(jpeg_yuv420_to_rgba(&[0; 27], 5, 3, &mut rgba), Ok(()));
+        assert_eq!(
+            jpeg_yuv420_to_rgba(&[0; 27], 5, 3, Orientation::UPRIGHT, &mut rgba),
+            Ok(())
+        );
     }
 
     /// The upsampling written the slow, obvious way: every output sample from its
@@ -227,7 +290,7 @@ mod tests {
             let len = yuv420_len(width, height).unwrap();
             let planes: Vec<u8> = (0..len).map(|_| random.next_u64() as u8).collect();
             let mut rgba = vec![0u8; crate::rgba_len(width, height).unwrap()];
-            jpeg_yuv420_to_rgba(&planes, width, height, &mut rgba).unwrap();
+            jpeg_yuv420_to_rgba(&planes, width, height, Orientation::UPRIGHT, &mut rgba).unwrap();
             let (width, height) = (width as usize, height as usize);
             let (cw, ch) = chroma_size(width, height);
             let (cb, cr) = planes[width * height..].split_at(cw * ch);
@@ -238,7 +301,7 @@ mod tests {
                         &[planes[y * width + x]],
                         &[upsampled_sample(cb, cw, ch, x, y)],
                         &[upsampled_sample(cr, cw, ch, x, y)],
-                        &mut expected,
+                        pixels(&mut expected),
                     );
                     let pixel = &rgba[(y * width + x) * 4..][..4];
                     assert_eq!(pixel, expected, "{width}x{height} at ({x}, {y})");
@@ -251,7 +314,7 @@ mod tests {
     fn conversion_matches_the_jfif_formulas_within_rounding() {
         for (y, cb, cr) in [(0, 0, 0), (255, 255, 255), (128, 128, 128), (90, 30, 200)] {
             let mut rgba = [0u8; 4];
-            convert_row(&[y], &[cb], &[cr], &mut rgba);
+            convert_row(&[y], &[cb], &[cr], pixels(&mut rgba));
             let (y, cb, cr) = (f64::from(y), f64::from(cb) - 128.0, f64::from(cr) - 128.0);
             let exact = [
                 y + 1.402 * cr,
@@ -265,6 +328,71 @@ mod tests {
                 );
             }
             assert_eq!(rgba[3], 255);
+        }
+    }
+
+    #[test]
+    fn orientations_outside_exifs_are_refused() {
+        for tag in [0, 9, 257, u32::MAX] {
+            assert_eq!(Orientation::from_exif(tag), Err(AbiError::BadOrientation));
+        }
+        assert_eq!(Orientation::from_exif(1), Ok(Orientation::UPRIGHT));
+    }
+
+    /// Where EXIF's orientation `tag` shows the stored pixel (x, y) of a `width × height`
+    /// picture, written from the tag's definition (mirror, turn, or both).
+    fn shown_at(tag: u32, x: usize, y: usize, width: usize, height: usize) -> (usize, usize) {
+        let (right, bottom) = (width - 1 - x, height - 1 - y);
+        match tag {
+            1 => (x, y),
+            2 => (right, y),
+            3 => (right, bottom),
+            4 => (x, bottom),
+            5 => (y, x),
+            6 => (bottom, x),
+            7 => (bottom, right),
+            8 => (y, right),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn each_orientation_moves_each_pixel_where_exif_shows_it() {
+        let mut random = takeback_testimages::SplitMix64(3);
+        for (width, height) in [(1, 1), (3, 5), (7, 4), (6, 6), (33, 17)] {
+            let len = yuv420_len(width, height).unwrap();
+            let planes: Vec<u8> = (0..len).map(|_| random.next_u64() as u8).collect();
+            let rgba_len = crate::rgba_len(width, height).unwrap();
+            let mut stored = vec![0u8; rgba_len];
+            jpeg_yuv420_to_rgba(&planes, width, height, Orientation::UPRIGHT, &mut stored).unwrap();
+            let (width, height) = (width as usize, height as usize);
+            for tag in 1..=8 {
+                let orientation = Orientation::from_exif(tag).unwrap();
+                let mut shown = vec![0u8; rgba_len];
+                jpeg_yuv420_to_rgba(
+                    &planes,
+                    width as u32,
+                    height as u32,
+                    orientation,
+                    &mut shown,
+                )
+                .unwrap();
+                let shown_width = if orientation.swaps_sides() {
+                    height
+                } else {
+                    width
+                };
+                for y in 0..height {
+                    for x in 0..width {
+                        let (sx, sy) = shown_at(tag, x, y, width, height);
+                        assert_eq!(
+                            shown[(sy * shown_width + sx) * 4..][..4],
+                            stored[(y * width + x) * 4..][..4],
+                            "{width}x{height}, orientation {tag}, ({x}, {y})"
+                        );
+                    }
+                }
+            }
         }
     }
 }

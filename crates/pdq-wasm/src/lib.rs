@@ -8,7 +8,7 @@
 //! HTTP have no `crypto.subtle` at all, so both come from here. The module imports nothing:
 //! it has no way to reach the network, the clock or the page.
 //!
-//! # ABI, version 4
+//! # ABI, version 5
 //!
 //! Pointers and lengths are byte offsets into the module's exported `memory`. They are
 //! unsigned, but JavaScript receives every wasm `i32` as signed, so it reads them with
@@ -28,13 +28,14 @@
 //! | `takeback_digest_begin()` | starts a streamed digest (dropping one left unfinished) |
 //! | `takeback_digest_update(ptr, len) -> i32` | feeds it `len` bytes; 0, or a negative [`AbiError`] code |
 //! | `takeback_digest_end() -> i32` | finishes it and stores its digests as `takeback_digest_bytes` does; 0, or a negative code |
-//! | `takeback_jpeg_yuv420_to_rgba(planes, width, height, rgba) -> i32` | a JPEG's RGBA pixels from its 4:2:0 planes, as libjpeg makes them ([`jpeg`]); 0, or a negative [`AbiError`] code |
+//! | `takeback_jpeg_yuv420_to_rgba(planes, width, height, orientation, rgba) -> i32` | a JPEG's RGBA pixels from its 4:2:0 planes, as libjpeg makes them, turned upright by its EXIF orientation ([`jpeg`]); 0, or a negative [`AbiError`] code |
 //! | `takeback_pdq_engine() -> u32` | which engine hashes: 0 portable, 2 WebAssembly SIMD ([`engine_code`]) |
 //!
 //! Version 2 added the three digest functions; version 3 the three streamed-digest ones, so
 //! that a video of any size is digested in pieces without holding it all in memory; version
-//! 4 the JPEG planes' conversion and the engine's name. Earlier versions' functions are
-//! unchanged.
+//! 4 the JPEG planes' conversion and the engine's name; version 5 the conversion's
+//! `orientation`, so that a photo stored on its side is hashed upright without a second
+//! copy. Earlier versions' other functions are unchanged.
 //!
 //! # Two builds
 //!
@@ -103,7 +104,7 @@ static ALLOCATOR: WipeOnFree<System> = WipeOnFree(System);
 
 /// The version of the exported functions' contract. Bump it on any incompatible change, so
 /// that a stale loader and a new module refuse each other rather than misbehave.
-pub const ABI_VERSION: u32 = 4;
+pub const ABI_VERSION: u32 = 5;
 
 /// Bytes per RGBA pixel.
 const RGBA: usize = 4;
@@ -125,6 +126,8 @@ pub enum AbiError {
     WrongLength,
     /// A streamed digest was fed or finished without being begun (code -4).
     NoDigestBegun,
+    /// A JPEG's orientation is not one of EXIF's, 1 to 8 (code -5).
+    BadOrientation,
 }
 
 impl AbiError {
@@ -135,6 +138,7 @@ impl AbiError {
             AbiError::TooLarge => -2,
             AbiError::WrongLength => -3,
             AbiError::NoDigestBegun => -4,
+            AbiError::BadOrientation => -5,
         }
     }
 }
@@ -420,8 +424,10 @@ pub unsafe extern "C" fn takeback_pdq_hash_rgba(ptr: *const u8, width: u32, heig
 
 /// Writes the RGBA pixels of a `width × height` JPEG from its tightly packed 4:2:0 planes
 /// at `planes` (Y, then Cb, then Cr: [`jpeg::yuv420_len`] bytes) to `rgba` (`width ×
-/// height × 4` bytes), as libjpeg makes them ([`jpeg::jpeg_yuv420_to_rgba`]). Returns 0, or
-/// a negative [`AbiError::code`] if a pointer is null or the sizes overflow.
+/// height × 4` bytes), as libjpeg makes them, turned as EXIF's `orientation` (1 to 8)
+/// says: `height` pixels wide for 5 to 8 ([`jpeg::jpeg_yuv420_to_rgba`]). Returns 0, or a
+/// negative [`AbiError::code`] if a pointer is null, the sizes overflow or the orientation
+/// is not EXIF's.
 ///
 /// # Safety
 ///
@@ -434,15 +440,18 @@ pub unsafe extern "C" fn takeback_jpeg_yuv420_to_rgba(
     planes: *const u8,
     width: u32,
     height: u32,
+    orientation: u32,
     rgba: *mut u8,
 ) -> i32 {
     with_stack_wiped(|| {
         if planes.is_null() || rgba.is_null() {
             return AbiError::NullPointer.code();
         }
-        let lengths = jpeg::yuv420_len(width, height)
-            .and_then(|planes_len| Ok((planes_len, rgba_len(width, height)?)));
-        let outcome = lengths.and_then(|(planes_len, rgba_len)| {
+        let checked = jpeg::Orientation::from_exif(orientation).and_then(|orientation| {
+            let planes_len = jpeg::yuv420_len(width, height)?;
+            Ok((orientation, planes_len, rgba_len(width, height)?))
+        });
+        let outcome = checked.and_then(|(orientation, planes_len, rgba_len)| {
             // SAFETY: both pointers are non-null, `u8` pointers are always aligned, both lengths
             // are within `isize::MAX`, and the caller guarantees that many readable bytes at
             // `planes` and writable bytes at `rgba`, not overlapping and untouched by anything
@@ -453,7 +462,7 @@ pub unsafe extern "C" fn takeback_jpeg_yuv420_to_rgba(
                     slice::from_raw_parts_mut(rgba, rgba_len),
                 )
             };
-            jpeg::jpeg_yuv420_to_rgba(planes, width, height, rgba)
+            jpeg::jpeg_yuv420_to_rgba(planes, width, height, orientation, rgba)
         });
         match outcome {
             Ok(()) => 0,
@@ -769,7 +778,7 @@ mod tests {
 
     #[test]
     fn the_c_abi_round_trips() {
-        assert_eq!(takeback_abi_version(), 4);
+        assert_eq!(takeback_abi_version(), 5);
         // Natively, the portable engine or AVX2; never the WebAssembly one.
         assert!(matches!(takeback_pdq_engine(), 0 | 1));
         let (width, height) = (70, 90);
@@ -816,22 +825,26 @@ mod tests {
         let planes: Vec<u8> = (0..jpeg::yuv420_len(width, height).unwrap())
             .map(|i| (i * 37) as u8)
             .collect();
-        let mut expected = vec![0u8; rgba_len(width, height).unwrap()];
-        jpeg::jpeg_yuv420_to_rgba(&planes, width, height, &mut expected).unwrap();
-        let mut rgba = vec![0u8; expected.len()];
-        // SAFETY: both buffers have the lengths the dimensions need.
-        let code = unsafe {
-            takeback_jpeg_yuv420_to_rgba(planes.as_ptr(), width, height, rgba.as_mut_ptr())
-        };
-        assert_eq!((code, &rgba), (0, &expected));
-        // SAFETY: null pointers and overflowing sizes are refused before anything is read.
+        let mut rgba = vec![0u8; rgba_len(width, height).unwrap()];
+        for tag in 1..=8 {
+            let orientation = jpeg::Orientation::from_exif(tag).unwrap();
+            let mut expected = vec![0u8; rgba.len()];
+            jpeg::jpeg_yuv420_to_rgba(&planes, width, height, orientation, &mut expected).unwrap();
+            // SAFETY: both buffers have the lengths the dimensions need.
+            let code = unsafe {
+                takeback_jpeg_yuv420_to_rgba(planes.as_ptr(), width, height, tag, rgba.as_mut_ptr())
+            };
+            assert_eq!((code, &rgba), (0, &expected), "orientation {tag}");
+        }
+        // SAFETY: null pointers, overflowing sizes and orientations outside 1 to 8 are
+        // refused before anything is read.
         unsafe {
             assert_eq!(
-                takeback_jpeg_yuv420_to_rgba(ptr::null(), 5, 3, rgba.as_mut_ptr()),
+                takeback_jpeg_yuv420_to_rgba(ptr::null(), 5, 3, 1, rgba.as_mut_ptr()),
                 -1
             );
             assert_eq!(
-                takeback_jpeg_yuv420_to_rgba(planes.as_ptr(), 5, 3, ptr::null_mut()),
+                takeback_jpeg_yuv420_to_rgba(planes.as_ptr(), 5, 3, 1, ptr::null_mut()),
                 -1
             );
             assert_eq!(
@@ -839,10 +852,18 @@ mod tests {
                     planes.as_ptr(),
                     u32::MAX,
                     u32::MAX,
+                    1,
                     rgba.as_mut_ptr()
                 ),
                 -2
             );
+            for tag in [0, 9, 256 + 1, u32::MAX] {
+                assert_eq!(
+                    takeback_jpeg_yuv420_to_rgba(planes.as_ptr(), 5, 3, tag, rgba.as_mut_ptr()),
+                    -5,
+                    "orientation {tag}"
+                );
+            }
         }
     }
 

@@ -99,6 +99,33 @@ test("the SIMD build is loaded where it runs, and the plain one if it fails to l
 
 const ZERO_HASH = "0".repeat(64);
 
+/**
+ * `rgba`, `width` × `height` pixels as stored, shown as EXIF's `orientation` says, written
+ * from the tag's definition: 2 mirrors left to right, 3 turns 180°, 4 mirrors top to
+ * bottom, 5 transposes, 6 turns 90° clockwise, 7 transverses, 8 turns 90° anticlockwise.
+ */
+function turned(rgba, width, height, orientation) {
+  const [shownWidth, shownHeight] = orientation >= 5 ? [height, width] : [width, height];
+  const out = new Uint8Array(rgba.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [right, bottom] = [width - 1 - x, height - 1 - y];
+      const [shownX, shownY] = {
+        1: [x, y],
+        2: [right, y],
+        3: [right, bottom],
+        4: [x, bottom],
+        5: [y, x],
+        6: [bottom, x],
+        7: [bottom, right],
+        8: [y, right],
+      }[orientation];
+      out.set(rgba.subarray((y * width + x) * 4, (y * width + x + 1) * 4), (shownY * shownWidth + shownX) * 4);
+    }
+  }
+  return { rgba: out, width: shownWidth, height: shownHeight };
+}
+
 /** Deterministic RGBA pixels with detail at several scales (a stand-in for a photo). */
 function pattern(width, height) {
   const rgba = new Uint8ClampedArray(width * height * 4);
@@ -115,9 +142,9 @@ function pattern(width, height) {
 }
 
 for (const [build, engine] of Object.entries(BUILDS)) {
-  test(`${build}: loads, reports ABI version 4 and its engine`, async () => {
+  test(`${build}: loads, reports ABI version 5 and its engine`, async () => {
     const pdq = await load(build);
-    assert.equal(pdq.abiVersion, 4);
+    assert.equal(pdq.abiVersion, 5);
     assert.equal(pdq.engine, engine);
   });
 
@@ -306,6 +333,30 @@ for (const [build, engine] of Object.entries(BUILDS)) {
     assert.deepEqual([...grey], Array(4).fill([128, 128, 128, 255]).flat());
   });
 
+  test(`${build}: each EXIF orientation hashes the planes' pixels turned as EXIF says`, async () => {
+    const pdq = await load(build);
+    // Odd sizes, so that an edge off by one shows; 3×5 and 7×4 hash to zero (under 5 pixels
+    // a side), so their pixels are compared too.
+    for (const [width, height] of [[3, 5], [7, 4], [201, 151], [64, 97]]) {
+      const planes = fileBytes(width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2), width + height);
+      const stored = pdq.jpegYuv420ToRgba(planes, width, height);
+      const hashes = new Set();
+      for (let orientation = 1; orientation <= 8; orientation++) {
+        const { rgba, width: shownWidth, height: shownHeight } = turned(stored, width, height, orientation);
+        const what = `${width}x${height}, orientation ${orientation}`;
+        assert.deepEqual(pdq.jpegYuv420ToRgba(planes, width, height, orientation), rgba, what);
+        const hashed = pdq.hashJpegYuv420(planes, width, height, orientation);
+        assert.deepEqual(hashed, pdq.hashRgba(rgba, shownWidth, shownHeight), what);
+        hashes.add(hashed.hash);
+      }
+      // PDQ tells mirror images and turns apart: eight hashes, unless too small to hash.
+      assert.equal(hashes.size, width < 5 || height < 5 ? 1 : 8, `${width}x${height}`);
+    }
+    for (const orientation of [0, 9, 1.5, "6", null]) {
+      assert.throws(() => pdq.hashJpegYuv420(new Uint8Array(6), 2, 2, orientation), RangeError, String(orientation));
+    }
+  });
+
   test(`${build}: refuses planes of the wrong length or type, without leaking`, async () => {
     const pdq = await load(build);
     assert.throws(() => pdq.hashJpegYuv420(new Uint8Array(26), 5, 3), /are 27 bytes, got 26/);
@@ -330,9 +381,10 @@ for (const [build, engine] of Object.entries(BUILDS)) {
    * A stand-in for the I420 VideoFrame WebCodecs' ImageDecoder gives: `planes` packed, and
    * `colorSpace` as the frame would say it. Counts its copies.
    */
-  function stubFrame(planes, width, height, colorSpace, format = "I420") {
+  function stubFrame(planes, width, height, colorSpace, format = "I420", turn = {}) {
     const frame = {
       format,
+      ...turn,
       visibleRect: { x: 0, y: 0, width, height },
       colorSpace,
       copies: 0,
@@ -369,6 +421,45 @@ for (const [build, engine] of Object.entries(BUILDS)) {
       assert.deepEqual(await pdq.hashJpegFrame(frame), expected, JSON.stringify(colorSpace));
       assert.equal(frame.copies, 1);
     }
+  });
+
+  test(`${build}: a frame is turned as its rotation and flip say, where the file says the same`, async () => {
+    const pdq = await load(build);
+    const [width, height] = [101, 75];
+    const planes = fileBytes(width * height + 2 * 51 * 38, 4);
+    // As Chromium's ImageDecoder describes a JPEG of each EXIF orientation: rotated
+    // clockwise, then mirrored left to right.
+    const turns = [
+      [1, { rotation: 0, flip: false }],
+      [2, { rotation: 0, flip: true }],
+      [3, { rotation: 180, flip: false }],
+      [4, { rotation: 180, flip: true }],
+      [5, { rotation: 90, flip: true }],
+      [6, { rotation: 90, flip: false }],
+      [7, { rotation: 270, flip: true }],
+      [8, { rotation: 270, flip: false }],
+    ];
+    for (const [orientation, turn] of turns) {
+      const frame = stubFrame(planes, width, height, undefined, "I420", turn);
+      const expected = pdq.hashJpegYuv420(planes, width, height, orientation);
+      assert.deepEqual(await pdq.hashJpegFrame(frame, { orientation }), expected, `orientation ${orientation}`);
+      assert.equal(frame.copies, 1);
+    }
+    // File and frame disagree (a browser that turned the planes itself, or did not read
+    // the file's orientation): refused before copying, never turned twice or not at all.
+    for (const [orientation, turn] of [
+      [6, { rotation: 0, flip: false }],
+      [6, {}],
+      [1, { rotation: 90, flip: false }],
+      [2, { rotation: 0, flip: false }],
+      [5, { rotation: 90, flip: false }],
+      [1, { rotation: 45, flip: false }],
+    ]) {
+      const frame = stubFrame(planes, width, height, undefined, "I420", turn);
+      await assert.rejects(pdq.hashJpegFrame(frame, { orientation }), /to be shown with orientation/, JSON.stringify(turn));
+      assert.equal(frame.copies, 0);
+    }
+    await assert.rejects(pdq.hashJpegFrame(stubFrame(planes, width, height), { orientation: 0 }), RangeError);
   });
 
   test(`${build}: a frame in any other colour space is refused before copying`, async () => {
@@ -408,7 +499,19 @@ for (const [build, engine] of Object.entries(BUILDS)) {
     const planes = fileBytes(300 * 200 + 2 * 150 * 100, 13);
     const converted = pdq.jpegYuv420ToRgba(planes, 300, 200);
     pdq.hashJpegYuv420(planes, 300, 200);
-    for (const [what, bytes] of [["RGBA", rgba], ["file", file], ["planes", planes], ["converted RGBA", converted]]) {
+    // Turned, the pixels are written in another order: a column of the stored picture is a
+    // row of this one.
+    const turnedPlanes = fileBytes(300 * 200 + 2 * 150 * 100, 14);
+    const turnedRgba = pdq.jpegYuv420ToRgba(turnedPlanes, 300, 200, 6);
+    pdq.hashJpegYuv420(turnedPlanes, 300, 200, 6);
+    for (const [what, bytes] of [
+      ["RGBA", rgba],
+      ["file", file],
+      ["planes", planes],
+      ["converted RGBA", converted],
+      ["turned planes", turnedPlanes],
+      ["turned RGBA", turnedRgba],
+    ]) {
       for (const needle of needles(bytes)) {
         assert.equal(memory().indexOf(needle), -1, `${what} left in memory`);
       }
