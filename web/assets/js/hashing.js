@@ -58,10 +58,12 @@ export async function fingerprintBlob(pdq, blob, makeCanvas, { planesTimeoutMs =
   const declared = imageSize(bytes);
   const target = declared && fitWithin(declared.width, declared.height, MAX_CANVAS_PIXELS);
   // Decoding starts before the digests: the browser decodes on threads of its own, so the
-  // MD5 and SHA-256 below are computed meanwhile. An upright JPEG that fits and whose
-  // header says 4:2:0 is decoded to its planes (the fast way, where the browser can);
-  // anything else, or a JPEG that way fails, to a bitmap. Neither promise rejects.
-  const planesFit = !target && jpegOrientation(bytes) === 1 && jpegIsPlanar420(bytes);
+  // MD5 and SHA-256 below are computed meanwhile. A JPEG that fits, whose header says
+  // 4:2:0 and whose orientation can be read is decoded to its planes (the fast way, where
+  // the browser can; the module turns them upright as a bitmap would be); anything else,
+  // or a JPEG that way fails, to a bitmap. Neither promise rejects.
+  const orientation = jpegOrientation(bytes);
+  const planesFit = !target && orientation !== null && jpegIsPlanar420(bytes);
   const planes = planesFit ? decodeJpegPlanes(bytes, planesTimeoutMs) : null;
   let bitmap = planes ? null : decodeBitmap(blob, target);
   try {
@@ -70,10 +72,11 @@ export async function fingerprintBlob(pdq, blob, makeCanvas, { planesTimeoutMs =
     const frame = planes && (await planes);
     if (frame) {
       try {
-        return { md5, sha256, pdq: await pdq.hashJpegFrame(frame), scaled: false, decodedBy: "planes" };
+        const hashed = await pdq.hashJpegFrame(frame, { orientation });
+        return { md5, sha256, pdq: hashed, scaled: false, decodedBy: "planes" };
       } catch {
-        // A browser that hands over the planes differently, or in a colour space the
-        // module does not convert: the bitmap way below.
+        // A browser that hands over the planes differently, in a colour space the module
+        // does not convert, or turned otherwise than the file says: the bitmap way below.
       } finally {
         // Before the bitmap is decoded, so that the two are not held at once.
         frame.close();
@@ -117,12 +120,13 @@ async function decodeBitmap(blob, target) {
 
 /**
  * A JPEG's decoded 4:2:0 planes, as WebCodecs' `ImageDecoder` gives them (an I420
- * VideoFrame), or null where it cannot: no `ImageDecoder` (Safari), a JPEG it decodes
- * to RGB all the same (seldom: the caller asks only where the header says 4:2:0), or one
- * it would turn or mirror. The bitmap way does those, and those whose colour space is not
- * JFIF's (`hashJpegFrame` refuses them), or one that takes longer than `timeoutMs`. Twice as fast as
- * `createImageBitmap` for a camera's photo, and `takeback-pdq` makes the same RGB of the
- * planes as the browser would (libjpeg's).
+ * VideoFrame, as stored, its `rotation` and `flip` saying how to show it), or null where
+ * it cannot: no `ImageDecoder` (Safari), a JPEG it decodes to RGB all the same (seldom:
+ * the caller asks only where the header says 4:2:0), or one that takes longer than
+ * `timeoutMs`. The bitmap way does those, and those `hashJpegFrame` refuses (a colour
+ * space not JFIF's, a turn the file does not declare). Twice as fast as `createImageBitmap`
+ * for a camera's photo, and `takeback-pdq` makes the same RGB of the planes as the browser
+ * would (libjpeg's), turned as the browser would turn it.
  */
 async function decodeJpegPlanes(bytes, timeoutMs) {
   if (typeof ImageDecoder !== "function") return null;
@@ -142,9 +146,7 @@ async function decodeJpegPlanes(bytes, timeoutMs) {
       return null;
     }
     const { image } = decoded;
-    // `rotation` and `flip` say how the picture is shown; upright is the only case whose
-    // planes are the pixels a bitmap would hold.
-    if (image.format === "I420" && image.rotation === 0 && image.flip === false) return image;
+    if (image.format === "I420") return image;
     image.close();
     return null;
   } catch {

@@ -23,7 +23,7 @@ import {
   startHotline,
   startMatcher,
 } from "./support.mjs";
-import { jpegIsPlanar420 } from "../../assets/js/image-size.js";
+import { jpegIsPlanar420, jpegOrientation } from "../../assets/js/image-size.js";
 
 let hotline;
 let browser;
@@ -53,6 +53,16 @@ function distance(a, b) {
     }
   }
   return bits;
+}
+
+/**
+ * `jpeg` with an APP1 Exif segment declaring EXIF `orientation` inserted after its
+ * start-of-image marker: the same pixels, to be shown turned.
+ */
+function withExifOrientation(jpeg, orientation) {
+  // "Exif\0\0", then a big-endian TIFF header whose one directory holds the orientation.
+  const exif = [0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0, 0, 0, 0, 0];
+  return Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0xe1, 0, exif.length + 2, ...exif]), jpeg.subarray(2)]);
 }
 
 /** A case as the hotline stored it, read with its secret. */
@@ -299,6 +309,44 @@ describe("a young person's report", () => {
       assert.equal(result.scaled, false);
       assert.deepEqual([result.pdq.hash, result.md5, result.sha256], [native.pdq, native.md5, native.sha256], name);
     }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a 4:2:0 JPEG turned by its EXIF orientation is hashed from its planes, as a bitmap shows it", async (t) => {
+    const { context } = await openContext(browser);
+    const { page, errors } = await newPage(context);
+    await page.goto(`${hotline.url}/report`);
+    const holiday = await readFile(pictures["holiday.jpg"]);
+    const results = [];
+    for (let orientation = 1; orientation <= 8; orientation++) {
+      const bytes = withExifOrientation(holiday, orientation);
+      assert.equal(jpegOrientation(bytes), orientation);
+      const result = await page.evaluate(async (bytes) => {
+        const { PDQ_BUILDS, fingerprintBlob } = await import("/assets/js/hashing.js");
+        const { loadBestPdq } = await import("/assets/pdq/takeback-pdq.js");
+        const pdq = await loadBestPdq(PDQ_BUILDS);
+        const blob = new Blob([new Uint8Array(bytes)], { type: "image/jpeg" });
+        const makeCanvas = (w, h) => new OffscreenCanvas(w, h);
+        const planes = await fingerprintBlob(pdq, blob, makeCanvas);
+        // The same file the bitmap way, the browser turning it upright: as in a browser
+        // without ImageDecoder.
+        const saved = globalThis.ImageDecoder;
+        globalThis.ImageDecoder = undefined;
+        try {
+          return { planes, bitmap: await fingerprintBlob(pdq, blob, makeCanvas) };
+        } finally {
+          globalThis.ImageDecoder = saved;
+        }
+      }, Array.from(bytes));
+      t.diagnostic(`orientation ${orientation}: ${result.planes.decodedBy} ${result.planes.pdq.hash}, ${result.bitmap.decodedBy} ${result.bitmap.pdq.hash}`);
+      assert.equal(result.planes.decodedBy, "planes", `orientation ${orientation}`);
+      assert.equal(result.bitmap.decodedBy, "bitmap", `orientation ${orientation}`);
+      assert.deepEqual(result.planes, { ...result.bitmap, decodedBy: "planes" }, `orientation ${orientation}`);
+      results.push(result.planes.pdq.hash);
+    }
+    // Each orientation is a different picture to PDQ: the turns were made, once each.
+    assert.equal(new Set(results).size, 8);
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -31,6 +31,18 @@ function jpegSaying(marker, lumaSampling) {
 // The planes way is tried first for this one.
 const jpeg = jpegSaying(0xc0, 0x22);
 
+/**
+ * `blob` (a JPEG) with an APP1 Exif segment declaring `orientation` after its start-of-image
+ * marker (`orientation` may be a byte EXIF does not define), the rest unchanged.
+ */
+async function withOrientation(blob, orientation) {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  // "Exif\0\0", then a big-endian TIFF header and one directory holding the orientation.
+  const exif = [0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0, 0, 0, 0, 0];
+  const segment = [0xff, 0xe1, 0, exif.length + 2, ...exif];
+  return new Blob([bytes.subarray(0, 2), new Uint8Array(segment), bytes.subarray(2)], { type: "image/jpeg" });
+}
+
 const JFIF = { primaries: "bt709", transfer: "iec61966-2-1", matrix: "smpte170m", fullRange: true };
 
 /**
@@ -39,7 +51,7 @@ const JFIF = { primaries: "bt709", transfer: "iec61966-2-1", matrix: "smpte170m"
  * the decodes, the copies, and the frames and bitmaps closed (closing one twice does
  * nothing, as in a browser).
  */
-async function withDecoders(colorSpace, body) {
+async function withDecoders(colorSpace, body, { rotation = 0, flip = false } = {}) {
   const seen = { frames: 0, framesClosed: 0, copies: 0, bitmaps: 0, bitmapsClosed: 0 };
   const saved = { ImageDecoder: globalThis.ImageDecoder, createImageBitmap: globalThis.createImageBitmap };
   globalThis.ImageDecoder = class {
@@ -50,8 +62,8 @@ async function withDecoders(colorSpace, body) {
       return {
         image: {
           format: "I420",
-          rotation: 0,
-          flip: false,
+          rotation,
+          flip,
           visibleRect: { x: 0, y: 0, width, height },
           colorSpace,
           async copyTo(destination) {
@@ -122,6 +134,48 @@ test("a JPEG's planes in another colour space go the canvas way, and both are cl
     // The planes are not even copied.
     assert.deepEqual(seen, { frames: 1, framesClosed: 1, copies: 0, bitmaps: 1, bitmapsClosed: 1 }, JSON.stringify(colorSpace));
   }
+});
+
+test("a turned JPEG is hashed from its planes where the frame says the same turn", async () => {
+  // Chromium hands the planes over as stored, its rotation and flip saying how to show them.
+  for (const [orientation, turn] of [
+    [6, { rotation: 90, flip: false }],
+    [3, { rotation: 180, flip: false }],
+    [5, { rotation: 90, flip: true }],
+  ]) {
+    const blob = await withOrientation(jpeg, orientation);
+    const seen = await withDecoders(JFIF, async () => {
+      const result = await fingerprintBlob(pdq, blob, makeCanvas);
+      assert.equal(result.decodedBy, "planes");
+      // Grey planes, so the turn is not seen in the hash; web/pdq/test checks the turn.
+      assert.deepEqual(result.pdq, pdq.hashJpegYuv420(new Uint8Array(800 * 600 * 3 / 2).fill(128), 800, 600, orientation));
+    }, turn);
+    assert.deepEqual(seen, { frames: 1, framesClosed: 1, copies: 1, bitmaps: 0, bitmapsClosed: 0 }, `orientation ${orientation}`);
+  }
+});
+
+test("a JPEG whose frame and file disagree on the turn goes the bitmap way, turned once", async () => {
+  for (const [orientation, turn] of [
+    // A browser that turned the planes itself, or did not read the file's orientation.
+    [6, { rotation: 0, flip: false }],
+    // One that read an orientation the file's EXIF does not say.
+    [1, { rotation: 90, flip: false }],
+  ]) {
+    const blob = orientation === 1 ? jpeg : await withOrientation(jpeg, orientation);
+    const seen = await withDecoders(JFIF, async () => {
+      assert.equal((await fingerprintBlob(pdq, blob, makeCanvas)).decodedBy, "bitmap");
+    }, turn);
+    // The planes are not even copied.
+    assert.deepEqual(seen, { frames: 1, framesClosed: 1, copies: 0, bitmaps: 1, bitmapsClosed: 1 }, JSON.stringify(turn));
+  }
+});
+
+test("a JPEG whose orientation cannot be read goes straight the bitmap way", async () => {
+  const blob = await withOrientation(jpeg, 9);
+  const seen = await withDecoders(JFIF, async () => {
+    assert.equal((await fingerprintBlob(pdq, blob, makeCanvas)).decodedBy, "bitmap");
+  });
+  assert.deepEqual(seen, { frames: 0, framesClosed: 0, copies: 0, bitmaps: 1, bitmapsClosed: 1 });
 });
 
 test("a JPEG whose header does not say baseline 4:2:0 goes straight the bitmap way", async () => {
