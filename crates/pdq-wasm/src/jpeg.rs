@@ -149,8 +149,10 @@ pub fn jpeg_yuv420_to_rgba(
             4 => convert_row(luma_row, cb, cr, pixels(&mut rgba[row(down)])),
             5 => convert_row(luma_row, cb, cr, column(rgba, up, height)),
             6 => convert_row(luma_row, cb, cr, column(rgba, down, height)),
-            7 => convert_row(luma_row, cb, cr, column(rgba, down, height).rev()),
-            _ => convert_row(luma_row, cb, cr, column(rgba, up, height).rev()),
+            // The row read right to left into a column top to bottom: stepping a column
+            // backwards instead took half as long again.
+            7 => convert_row_reversed(luma_row, cb, cr, column(rgba, down, height)),
+            _ => convert_row_reversed(luma_row, cb, cr, column(rgba, up, height)),
         }
     }
     Ok(())
@@ -203,14 +205,32 @@ fn upsample_row(nearer: &[u8], farther: &[u8], sums: &mut [u16], out: &mut [u8])
 /// rounding), `B = Y + 1.772 (Cb - 128)`, each clamped to 0..=255. `pixels` are where the
 /// row's RGBA pixels go, left to right.
 fn convert_row<'a>(luma: &[u8], cb: &[u8], cr: &[u8], pixels: impl Iterator<Item = &'a mut [u8]>) {
-    let clamp = |v: i32| v.clamp(0, 255) as u8;
-    for (((out, &y), &cb), &cr) in pixels.zip(luma).zip(cb).zip(cr) {
-        let (y, cb, cr) = (i32::from(y), i32::from(cb) - 128, i32::from(cr) - 128);
-        let r = y + ((CR_TO_R * cr + HALF) >> SCALE_BITS);
-        let g = y + ((HALF - CB_TO_G * cb - CR_TO_G * cr) >> SCALE_BITS);
-        let b = y + ((CB_TO_B * cb + HALF) >> SCALE_BITS);
-        out.copy_from_slice(&[clamp(r), clamp(g), clamp(b), 255]);
+    for (out, ((&y, &cb), &cr)) in pixels.zip(luma.iter().zip(cb).zip(cr)) {
+        out.copy_from_slice(&convert(y, cb, cr));
     }
+}
+
+/// [`convert_row`] with the row's pixels taken right to left.
+fn convert_row_reversed<'a>(
+    luma: &[u8],
+    cb: &[u8],
+    cr: &[u8],
+    pixels: impl Iterator<Item = &'a mut [u8]>,
+) {
+    for (out, ((&y, &cb), &cr)) in pixels.zip(luma.iter().zip(cb).zip(cr).rev()) {
+        out.copy_from_slice(&convert(y, cb, cr));
+    }
+}
+
+/// One pixel of [`convert_row`], as RGBA.
+#[inline(always)]
+fn convert(y: u8, cb: u8, cr: u8) -> [u8; 4] {
+    let clamp = |v: i32| v.clamp(0, 255) as u8;
+    let (y, cb, cr) = (i32::from(y), i32::from(cb) - 128, i32::from(cr) - 128);
+    let r = y + ((CR_TO_R * cr + HALF) >> SCALE_BITS);
+    let g = y + ((HALF - CB_TO_G * cb - CR_TO_G * cr) >> SCALE_BITS);
+    let b = y + ((CB_TO_B * cb + HALF) >> SCALE_BITS);
+    [clamp(r), clamp(g), clamp(b), 255]
 }
 
 #[cfg(test)]
@@ -359,7 +379,7 @@ mod tests {
     #[test]
     fn each_orientation_moves_each_pixel_where_exif_shows_it() {
         let mut random = takeback_testimages::SplitMix64(3);
-        for (width, height) in [(1, 1), (3, 5), (7, 4), (6, 6), (33, 17)] {
+        for (width, height) in [(1, 1), (3, 5), (7, 4), (6, 6), (33, 17), (21, 37)] {
             let len = yuv420_len(width, height).unwrap();
             let planes: Vec<u8> = (0..len).map(|_| random.next_u64() as u8).collect();
             let rgba_len = crate::rgba_len(width, height).unwrap();
