@@ -51,7 +51,7 @@ struct Snapshot {
 }
 
 fn words(hash: &PdqHash) -> Words {
-    hash.to_words()
+    Words(hash.to_words())
 }
 
 impl HashIndex {
@@ -220,7 +220,7 @@ impl HashIndex {
             hits.dedup_by_key(|hit| hit.row);
             matches.extend(hits.iter().map(|hit| DihedralMatch {
                 id: segment.id(hit.row),
-                hash: PdqHash::from_words(*segment.hash(hit.row)),
+                hash: PdqHash::from_words(segment.hash(hit.row).0),
                 distance: hit.distance,
                 variant: Dihedral::ALL[hit.query as usize],
             }));
@@ -260,7 +260,10 @@ impl HashIndex {
         snapshot
             .segments
             .iter()
-            .flat_map(|s| s.live_entries().map(|(h, id)| (PdqHash::from_words(h), id)))
+            .flat_map(|s| {
+                s.live_entries()
+                    .map(|(h, id)| (PdqHash::from_words(h.0), id))
+            })
             .collect()
     }
 
@@ -290,7 +293,7 @@ impl HashIndex {
 fn to_match(segment: &Segment, hit: &Hit) -> Match {
     Match {
         id: segment.id(hit.row),
-        hash: PdqHash::from_words(*segment.hash(hit.row)),
+        hash: PdqHash::from_words(segment.hash(hit.row).0),
         distance: hit.distance,
     }
 }

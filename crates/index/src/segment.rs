@@ -23,7 +23,21 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// A 256-bit hash as four words. Bit `b` is bit `b % 64` of word `b / 64`; the order is
 /// this crate's own and only has to be the same everywhere in it.
-pub(crate) type Words = [u64; 4];
+///
+/// Aligned to its size so that a row's hash, read at random by every probe, is one cache
+/// line, never two: the allocator aligns large buffers to 16 bytes only, which left every
+/// other hash straddling a line boundary, two misses where one was counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C, align(32))]
+pub(crate) struct Words(pub(crate) [u64; 4]);
+
+impl std::ops::Deref for Words {
+    type Target = [u64; 4];
+
+    fn deref(&self) -> &[u64; 4] {
+        &self.0
+    }
+}
 
 /// The Hamming distance between two hashes.
 #[inline(always)]
@@ -64,9 +78,20 @@ impl Part {
 #[derive(Debug)]
 pub(crate) struct Table {
     pub(crate) part: Part,
-    slots: Vec<u32>,
+    /// `2^bits` slots, sixteen to a cache line.
+    slots: Vec<SlotLine>,
     spill: Vec<u32>,
 }
+
+/// Sixteen slots in one 64-byte cache line, aligned to it: the buckets whose keys differ
+/// only in their lowest four bits, which the probe's cost model counts as one read. Left
+/// to the allocator's 16-byte alignment such a group straddled two lines.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
+struct SlotLine([u32; SLOTS_PER_LINE]);
+
+/// Slots in a [`SlotLine`]; a key's low `log2` of this many bits picks the slot in it.
+const SLOTS_PER_LINE: usize = 16;
 
 /// A slot with no rows.
 const EMPTY: u32 = u32::MAX;
@@ -104,10 +129,13 @@ impl Table {
         );
         let mut spill = large_vec(spill_len);
         spill.resize(spill_len, 0u32);
-        let mut slots = large_vec(buckets);
+        // Parts have at least 12 bits, so the buckets fill whole lines.
+        debug_assert_eq!(buckets % SLOTS_PER_LINE, 0);
+        let mut slots = large_vec(buckets / SLOTS_PER_LINE);
+        slots.resize(buckets / SLOTS_PER_LINE, SlotLine([EMPTY; SLOTS_PER_LINE]));
         let mut at = 0usize;
-        for count in counts.iter_mut() {
-            slots.push(match *count {
+        for (bucket, count) in counts.iter_mut().enumerate() {
+            slots[bucket / SLOTS_PER_LINE].0[bucket % SLOTS_PER_LINE] = match *count {
                 0 => EMPTY,
                 1 => ONE_TO_COME,
                 rows => {
@@ -117,16 +145,17 @@ impl Table {
                     at += 1 + rows as usize;
                     slot
                 }
-            });
+            };
         }
         for (row, hash) in hashes.iter().enumerate() {
             if let Some(ahead) = key_at(row + AHEAD) {
-                prefetch(&slots[ahead]);
+                prefetch(&slots[ahead / SLOTS_PER_LINE]);
                 prefetch(&counts[ahead]);
             }
             let key = part.key(hash) as usize;
-            if slots[key] == ONE_TO_COME {
-                slots[key] = row as u32;
+            let slot = &mut slots[key / SLOTS_PER_LINE].0[key % SLOTS_PER_LINE];
+            if *slot == ONE_TO_COME {
+                *slot = row as u32;
             } else {
                 let next = &mut counts[key];
                 spill[*next as usize] = row as u32;
@@ -134,6 +163,13 @@ impl Table {
             }
         }
         Table { part, slots, spill }
+    }
+
+    /// The slot of the bucket of `key`.
+    #[inline(always)]
+    fn slot(&self, key: u32) -> &u32 {
+        let key = key as usize;
+        &self.slots[key / SLOTS_PER_LINE].0[key % SLOTS_PER_LINE]
     }
 
     /// The rows of a spilled bucket.
@@ -145,7 +181,7 @@ impl Table {
     }
 
     fn heap_bytes(&self) -> usize {
-        (self.slots.capacity() + self.spill.capacity()) * 4
+        self.slots.capacity() * std::mem::size_of::<SlotLine>() + self.spill.capacity() * 4
     }
 }
 
@@ -352,9 +388,9 @@ impl Segment {
             let (mut ones, mut larger) = (0, 0);
             for (k, &(tag, key)) in keys.iter().enumerate() {
                 if let Some(&(ahead, ahead_key)) = keys.get(k + LOOKAHEAD) {
-                    prefetch(&self.tables[(ahead & 0xff) as usize].slots[ahead_key as usize]);
+                    prefetch(self.tables[(ahead & 0xff) as usize].slot(ahead_key));
                 }
-                let slot = self.tables[(tag & 0xff) as usize].slots[key as usize];
+                let slot = *self.tables[(tag & 0xff) as usize].slot(key);
                 let one = slot & SPILLED == 0;
                 candidates[ones] = (tag >> 8, slot);
                 ones += usize::from(one);
@@ -426,15 +462,15 @@ impl Segment {
             let key = table.part.key(query);
             for_each_mask(table.part.bits, radius, |mask| {
                 let position = (key ^ mask) as usize;
-                let slot = table.slots[position];
+                let slot = *table.slot(key ^ mask);
                 reads.buckets += 1;
                 // Sixteen four-byte slots share a 64-byte line.
-                lines.insert((i, position >> 4));
+                lines.insert((i, position / SLOTS_PER_LINE));
                 if slot == EMPTY {
                     return;
                 }
                 let found = if slot & SPILLED == 0 {
-                    std::slice::from_ref(&table.slots[position])
+                    std::slice::from_ref(table.slot(key ^ mask))
                 } else {
                     reads.spilled_buckets += 1;
                     table.spilled(slot & !SPILLED)
@@ -613,6 +649,24 @@ mod tests {
     }
 
     #[test]
+    fn a_hash_and_a_line_of_slots_each_sit_in_one_cache_line() {
+        // The probe's reads are counted as one cache miss each; that holds only if no
+        // hash or group of sixteen slots can straddle two 64-byte lines.
+        assert_eq!(std::mem::size_of::<Words>(), 32);
+        assert_eq!(std::mem::align_of::<Words>(), 32);
+        assert_eq!(std::mem::size_of::<SlotLine>(), 64);
+        assert_eq!(std::mem::align_of::<SlotLine>(), 64);
+        let hashes: Vec<Words> = (0..MIN_INDEXED_ROWS as u64)
+            .map(|i| Words([i.wrapping_mul(0x9e37_79b9_7f4a_7c15), i, !i, i << 7]))
+            .collect();
+        let segment = Segment::new(hashes, (0..MIN_INDEXED_ROWS as u64).collect());
+        assert_eq!(segment.hashes.as_ptr() as usize % 32, 0);
+        for table in &segment.tables {
+            assert_eq!(table.slots.as_ptr() as usize % 64, 0);
+        }
+    }
+
+    #[test]
     fn masks_are_every_combination_once() {
         for bits in [1, 4, 12, 21] {
             for radius in 0..=3 {
@@ -640,15 +694,15 @@ mod tests {
                 end = part.start + part.bits;
             }
             assert!(end <= 256 && end > 256 - 23, "{rows}: {parts:?}");
-            let mut hash = [0u64; 4];
+            let mut hash = Words::default();
             for part in &parts {
                 // Set exactly the part's lowest and highest bit.
                 for b in [part.start, part.start + part.bits - 1] {
-                    hash[(b / 64) as usize] |= 1 << (b % 64);
+                    hash.0[(b / 64) as usize] |= 1 << (b % 64);
                 }
                 let key = part.key(&hash);
                 assert_eq!(key, 1 | (1 << (part.bits - 1)), "{part:?}");
-                hash = [0; 4];
+                hash = Words::default();
             }
         }
     }
