@@ -414,7 +414,7 @@ impl Segment {
             // again, from cache, and only the few hits go through the set.
             let crowded = candidates.len() > CROWDED * keys.len();
             if crowded {
-                dedup(candidates, |&(query, row)| (query, row), seen);
+                dedup(candidates, |&pair| pair, queries.len(), self.rows(), seen);
             }
             // Their distances.
             let first = hits.len();
@@ -433,7 +433,8 @@ impl Segment {
             }
             if !crowded {
                 let mut found = hits.split_off(first);
-                dedup(&mut found, |hit| (hit.query, hit.row), seen);
+                let pair = |hit: &Hit| (hit.query, hit.row);
+                dedup(&mut found, pair, queries.len(), self.rows(), seen);
                 hits.append(&mut found);
             }
         });
@@ -531,36 +532,91 @@ struct Scratch {
     spilled: Vec<(u32, u32)>,
     /// (query, row) of each row found.
     candidates: Vec<(u32, u32)>,
-    /// An open-addressing set of (query, row), for [`dedup`].
-    seen: Vec<u64>,
+    /// The set of (query, row) met, for [`dedup`].
+    seen: Seen,
 }
 
 /// Rows found per bucket visited above which a probe removes repeated rows before reading
 /// their hashes. A uniform list has about 1.2, a list of clusters of near-duplicates many more.
 const CROWDED: usize = 2;
 
+/// Open-addressing sets of (query, row) pairs, for [`dedup`]: packed into 32 bits when the
+/// numbers of queries and rows allow it (nearly always), which halves the set and keeps more
+/// of it near the core, else into 64.
+#[derive(Default)]
+struct Seen {
+    narrow: Vec<u32>,
+    wide: Vec<u64>,
+}
+
 /// Removes the items of `found` whose (query, row) repeats an earlier one's, keeping the
-/// first of each in order; `seen` is scratch.
-fn dedup<T>(found: &mut Vec<T>, pair: impl Fn(&T) -> (u32, u32), seen: &mut Vec<u64>) {
+/// first of each in order. `queries` and `rows` bound the pairs; `seen` is scratch.
+fn dedup<T>(
+    found: &mut Vec<T>,
+    pair: impl Fn(&T) -> (u32, u32),
+    queries: usize,
+    rows: usize,
+    seen: &mut Seen,
+) {
+    let row_bits = usize::BITS - rows.leading_zeros();
+    let query_bits = usize::BITS - queries.saturating_sub(1).leading_zeros();
+    // Under 32 bits in all, so no pair packs to u32::MAX, the free mark.
+    if row_bits + query_bits < u32::BITS {
+        let key = |item: &T| {
+            let (query, row) = pair(item);
+            query << row_bits | row
+        };
+        retain_first(found, key, &mut seen.narrow);
+    } else {
+        let key = |item: &T| {
+            let (query, row) = pair(item);
+            u64::from(query) << 32 | u64::from(row)
+        };
+        retain_first(found, key, &mut seen.wide);
+    }
+}
+
+/// A key of a [`Seen`] set.
+trait SeenKey: Copy + Eq {
+    /// The mark of a free place, never a key.
+    const FREE: Self;
+    /// Fibonacci hashing: the top bits of the product spread consecutive rows.
+    fn spread(self) -> u64;
+}
+
+impl SeenKey for u32 {
+    const FREE: u32 = u32::MAX;
+    fn spread(self) -> u64 {
+        u64::from(self).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+}
+
+impl SeenKey for u64 {
     const FREE: u64 = u64::MAX;
+    fn spread(self) -> u64 {
+        self.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+}
+
+/// Keeps the first item of each key, in order, with `seen` as the set of keys met.
+fn retain_first<T, K: SeenKey>(found: &mut Vec<T>, key: impl Fn(&T) -> K, seen: &mut Vec<K>) {
     let capacity = (found.len() * 2).next_power_of_two().max(64);
     seen.clear();
-    seen.resize(capacity, FREE);
+    seen.resize(capacity, K::FREE);
     let shift = 64 - capacity.trailing_zeros();
     found.retain(|item| {
-        let (query, row) = pair(item);
-        let key = u64::from(query) << 32 | u64::from(row);
-        // Fibonacci hashing: the top bits of a multiplication spread consecutive rows.
-        let mut slot = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize;
+        let key = key(item);
+        let mut slot = (key.spread() >> shift) as usize;
         loop {
-            match seen[slot] {
-                FREE => {
-                    seen[slot] = key;
-                    return true;
-                }
-                seen_key if seen_key == key => return false,
-                _ => slot = (slot + 1) & (capacity - 1),
+            let held = seen[slot];
+            if held == K::FREE {
+                seen[slot] = key;
+                return true;
             }
+            if held == key {
+                return false;
+            }
+            slot = (slot + 1) & (capacity - 1);
         }
     });
 }
@@ -635,6 +691,8 @@ mod tests {
         #[test]
         fn dedup_keeps_the_first_of_each_in_order(
             found in proptest::collection::vec((0u32..3, 0u32..50), 0..300),
+            // Rows and queries small (pairs in 32 bits) and large (in 64).
+            wide in proptest::bool::ANY,
         ) {
             let mut expected = Vec::new();
             for &pair in &found {
@@ -642,10 +700,26 @@ mod tests {
                     expected.push(pair);
                 }
             }
+            let (queries, rows) = if wide { (3, 1 << 31) } else { (3, 50) };
             let mut actual = found.clone();
-            dedup(&mut actual, |&pair| pair, &mut Vec::new());
+            dedup(&mut actual, |&pair| pair, queries, rows, &mut Seen::default());
             proptest::prop_assert_eq!(actual, expected);
         }
+    }
+
+    #[test]
+    fn dedup_packs_the_largest_pairs_apart() {
+        // The last query and row of a segment just under 2^29 rows with 4 queries: 31 bits.
+        let rows = (1 << 29) - 1;
+        let mut found = vec![
+            (3, rows as u32 - 1),
+            (3, rows as u32 - 2),
+            (3, rows as u32 - 1),
+        ];
+        let mut seen = Seen::default();
+        dedup(&mut found, |&pair| pair, 4, rows, &mut seen);
+        assert_eq!(found, [(3, rows as u32 - 1), (3, rows as u32 - 2)]);
+        assert!(seen.wide.is_empty(), "packed in 32 bits");
     }
 
     #[test]
