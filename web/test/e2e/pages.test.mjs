@@ -57,11 +57,16 @@ function distance(a, b) {
 
 /**
  * `jpeg` with an APP1 Exif segment declaring EXIF `orientation` inserted after its
- * start-of-image marker: the same pixels, to be shown turned.
+ * start-of-image marker: the same pixels, to be shown turned. Its TIFF header is
+ * big-endian ("MM", as iPhones write it) or little-endian ("II", as most Android phones do).
  */
-function withExifOrientation(jpeg, orientation) {
-  // "Exif\0\0", then a big-endian TIFF header whose one directory holds the orientation.
-  const exif = [0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0, 0, 0, 0, 0];
+function withExifOrientation(jpeg, orientation, { littleEndian = false } = {}) {
+  // "Exif\0\0", then a TIFF header whose one directory holds the orientation: a SHORT,
+  // tag 0x0112, one value.
+  const u16 = (v) => (littleEndian ? [v & 0xff, v >> 8] : [v >> 8, v & 0xff]);
+  const u32 = (v) => (littleEndian ? [...u16(v & 0xffff), ...u16(v >>> 16)] : [...u16(v >>> 16), ...u16(v & 0xffff)]);
+  const order = littleEndian ? [0x49, 0x49] : [0x4d, 0x4d];
+  const exif = [0x45, 0x78, 0x69, 0x66, 0, 0, ...order, ...u16(42), ...u32(8), ...u16(1), ...u16(0x0112), ...u16(3), ...u32(1), ...u16(orientation), 0, 0, ...u32(0)];
   return Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0xe1, 0, exif.length + 2, ...exif]), jpeg.subarray(2)]);
 }
 
@@ -319,9 +324,10 @@ describe("a young person's report", () => {
     await page.goto(`${hotline.url}/report`);
     const holiday = await readFile(pictures["holiday.jpg"]);
     const results = [];
-    for (let orientation = 1; orientation <= 8; orientation++) {
-      const bytes = withExifOrientation(holiday, orientation);
-      assert.equal(jpegOrientation(bytes), orientation);
+    for (const [orientation, littleEndian] of [1, 2, 3, 4, 5, 6, 7, 8].flatMap((o) => [[o, false], [o, true]])) {
+      const bytes = withExifOrientation(holiday, orientation, { littleEndian });
+      const label = `orientation ${orientation}, ${littleEndian ? "II" : "MM"}`;
+      assert.equal(jpegOrientation(bytes), orientation, label);
       const result = await page.evaluate(async (bytes) => {
         const { PDQ_BUILDS, fingerprintBlob } = await import("/assets/js/hashing.js");
         const { loadBestPdq } = await import("/assets/pdq/takeback-pdq.js");
@@ -339,14 +345,18 @@ describe("a young person's report", () => {
           globalThis.ImageDecoder = saved;
         }
       }, Array.from(bytes));
-      t.diagnostic(`orientation ${orientation}: ${result.planes.decodedBy} ${result.planes.pdq.hash}, ${result.bitmap.decodedBy} ${result.bitmap.pdq.hash}`);
-      assert.equal(result.planes.decodedBy, "planes", `orientation ${orientation}`);
-      assert.equal(result.bitmap.decodedBy, "bitmap", `orientation ${orientation}`);
-      assert.deepEqual(result.planes, { ...result.bitmap, decodedBy: "planes" }, `orientation ${orientation}`);
+      t.diagnostic(`${label}: ${result.planes.decodedBy} ${result.planes.pdq.hash}, ${result.bitmap.decodedBy} ${result.bitmap.pdq.hash}`);
+      assert.equal(result.planes.decodedBy, "planes", label);
+      assert.equal(result.bitmap.decodedBy, "bitmap", label);
+      assert.deepEqual(result.planes, { ...result.bitmap, decodedBy: "planes" }, label);
       results.push(result.planes.pdq.hash);
     }
-    // Each orientation is a different picture to PDQ: the turns were made, once each.
+    // Each orientation is a different picture to PDQ (the turns were made, once each), the
+    // same whichever byte order its Exif is written in.
     assert.equal(new Set(results).size, 8);
+    for (let i = 0; i < results.length; i += 2) {
+      assert.equal(results[i], results[i + 1], `orientation ${i / 2 + 1}: MM and II`);
+    }
     assert.deepEqual(errors, []);
     await context.close();
   });
