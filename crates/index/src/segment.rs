@@ -132,20 +132,23 @@ impl Table {
         // Parts have at least 12 bits, so the buckets fill whole lines.
         debug_assert_eq!(buckets % SLOTS_PER_LINE, 0);
         let mut slots = large_vec(buckets / SLOTS_PER_LINE);
-        slots.resize(buckets / SLOTS_PER_LINE, SlotLine([EMPTY; SLOTS_PER_LINE]));
         let mut at = 0usize;
-        for (bucket, count) in counts.iter_mut().enumerate() {
-            slots[bucket / SLOTS_PER_LINE].0[bucket % SLOTS_PER_LINE] = match *count {
-                0 => EMPTY,
-                1 => ONE_TO_COME,
-                rows => {
-                    spill[at] = rows;
-                    let slot = SPILLED | at as u32;
-                    *count = at as u32 + 1;
-                    at += 1 + rows as usize;
-                    slot
-                }
-            };
+        for counts in counts.chunks_exact_mut(SLOTS_PER_LINE) {
+            let mut line = SlotLine([EMPTY; SLOTS_PER_LINE]);
+            for (slot, count) in line.0.iter_mut().zip(counts) {
+                *slot = match *count {
+                    0 => EMPTY,
+                    1 => ONE_TO_COME,
+                    rows => {
+                        spill[at] = rows;
+                        let slot = SPILLED | at as u32;
+                        *count = at as u32 + 1;
+                        at += 1 + rows as usize;
+                        slot
+                    }
+                };
+            }
+            slots.push(line);
         }
         for (row, hash) in hashes.iter().enumerate() {
             if let Some(ahead) = key_at(row + AHEAD) {
@@ -462,19 +465,19 @@ impl Segment {
             };
             let key = table.part.key(query);
             for_each_mask(table.part.bits, radius, |mask| {
-                let position = (key ^ mask) as usize;
-                let slot = *table.slot(key ^ mask);
+                let bucket = key ^ mask;
+                let slot = table.slot(bucket);
                 reads.buckets += 1;
                 // Sixteen four-byte slots share a 64-byte line.
-                lines.insert((i, position / SLOTS_PER_LINE));
-                if slot == EMPTY {
+                lines.insert((i, bucket as usize / SLOTS_PER_LINE));
+                if *slot == EMPTY {
                     return;
                 }
-                let found = if slot & SPILLED == 0 {
-                    std::slice::from_ref(table.slot(key ^ mask))
+                let found = if *slot & SPILLED == 0 {
+                    std::slice::from_ref(slot)
                 } else {
                     reads.spilled_buckets += 1;
-                    table.spilled(slot & !SPILLED)
+                    table.spilled(*slot & !SPILLED)
                 };
                 reads.candidates += found.len();
                 rows.extend(found);
@@ -587,7 +590,7 @@ trait SeenKey: Copy + Eq {
 impl SeenKey for u32 {
     const FREE: u32 = u32::MAX;
     fn spread(self) -> u64 {
-        u64::from(self).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        u64::from(self).spread()
     }
 }
 
