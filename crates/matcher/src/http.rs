@@ -374,13 +374,51 @@ async fn match_upload(
             )
         }
     };
-    metrics::counter!("takeback_matcher_queries_total", "kind" => label).increment(1);
-    if matched {
-        metrics::counter!("takeback_matcher_queries_matched_total", "kind" => label).increment(1);
-    }
-    metrics::histogram!(MATCH_DURATION.name, "kind" => label)
-        .record(started.elapsed().as_secs_f64());
+    QueryMetrics::record(label, matched, started.elapsed().as_secs_f64());
     Ok(response)
+}
+
+/// The match metrics of one kind of query (`pdq`, `image`, …): handles kept per thread,
+/// since naming a metric by its labels builds its key and looks it up under the
+/// recorder's lock on every call.
+struct QueryMetrics {
+    kind: &'static str,
+    queries: metrics::Counter,
+    matched: metrics::Counter,
+    seconds: metrics::Histogram,
+}
+
+thread_local! {
+    static QUERY_METRICS: std::cell::RefCell<Vec<QueryMetrics>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl QueryMetrics {
+    fn record(kind: &'static str, matched: bool, seconds: f64) {
+        QUERY_METRICS.with_borrow_mut(|known| {
+            let at = known
+                .iter()
+                .position(|m| m.kind == kind)
+                .unwrap_or_else(|| {
+                    known.push(QueryMetrics {
+                    kind,
+                    queries: metrics::counter!("takeback_matcher_queries_total", "kind" => kind),
+                    matched: metrics::counter!(
+                        "takeback_matcher_queries_matched_total",
+                        "kind" => kind
+                    ),
+                    seconds: metrics::histogram!(MATCH_DURATION.name, "kind" => kind),
+                });
+                    known.len() - 1
+                });
+            let metrics = &known[at];
+            metrics.queries.increment(1);
+            if matched {
+                metrics.matched.increment(1);
+            }
+            metrics.seconds.record(seconds);
+        });
+    }
 }
 
 /// 400 for an empty body, which should have been an image's or a video's bytes.

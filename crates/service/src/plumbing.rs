@@ -11,6 +11,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 use metrics::Label;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::time::{Duration, Instant};
 use tower::ServiceBuilder;
 use tower::timeout::TimeoutLayer;
@@ -82,8 +84,8 @@ pub struct RequestLog {
 /// case number), a header, its body or the client's address.
 #[derive(Debug, Clone, Copy)]
 pub struct Served<'a> {
-    /// The method.
-    pub method: &'a str,
+    /// The method, as [`method_label`] names it.
+    pub method: &'static str,
     /// The route's template (`/api/v1/reports/{case_id}`), or `unmatched`.
     pub route: &'a str,
     /// The answer's status.
@@ -112,57 +114,67 @@ impl Plumbing {
     where
         S: Clone + Send + Sync + 'static,
     {
-        let mut router = router.layer(middleware::from_fn_with_state(
-            BodyLimit {
-                limit: self.body_limit,
-                too_large: self.too_large,
-            },
-            refuse_oversized,
-        ));
-        if let Some(timeout) = self.timeout {
-            router = router.layer(
-                ServiceBuilder::new()
-                    .layer(HandleErrorLayer::new(timed_out))
-                    .layer(TimeoutLayer::new(timeout)),
-            );
-        }
-        router = router
-            .layer(middleware::from_fn_with_state(self.requests, observe))
-            // No cache should keep an answer: it may carry case details, the list, or a
-            // match.
-            .layer(SetResponseHeaderLayer::overriding(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("no-store"),
-            ));
-        if self.browser_headers {
-            // Answers may carry case details or the list: no browser should guess their
-            // type, and no link should tell another site where it came from. The pages
-            // set their own policy; anything else (JSON, metrics) may load nothing.
-            router = router
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
+        // Installed first, so that the handles `observe` keeps are the recorder's.
+        crate::metrics::prometheus();
+        // One stack, applied once: each `Router::layer` boxes every route again, and a
+        // boxed route is cloned for every request, so layer by layer the plumbing cost an
+        // allocation and a copy of the request's future per layer.
+        let timeout = self.timeout.map(|timeout| {
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(timed_out))
+                .layer(TimeoutLayer::new(timeout))
+        });
+        // Answers may carry case details or the list: no browser should guess their type,
+        // and no link should tell another site where it came from. The pages set their
+        // own policy; anything else (JSON, metrics) may load nothing.
+        let browser_headers = self.browser_headers.then(|| {
+            // Innermost last, so that the answer gets them in the documented order.
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(DEFAULT_CONTENT_SECURITY_POLICY),
                 ))
                 .layer(SetResponseHeaderLayer::overriding(
                     header::REFERRER_POLICY,
                     HeaderValue::from_static("no-referrer"),
                 ))
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static(DEFAULT_CONTENT_SECURITY_POLICY),
-                ));
-        }
-        router = match self.strict_transport {
-            StrictTransport::Never => router,
-            StrictTransport::WhenForwardedHttps => {
-                router.layer(middleware::from_fn(strict_transport_if_forwarded_https))
-            }
-            StrictTransport::Always => router.layer(SetResponseHeaderLayer::overriding(
-                header::STRICT_TRANSPORT_SECURITY,
-                HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
-            )),
-        };
-        router.layer(DefaultBodyLimit::max(self.body_limit))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+        });
+        let strict_transport_always =
+            (self.strict_transport == StrictTransport::Always).then(|| {
+                SetResponseHeaderLayer::overriding(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+                )
+            });
+        let strict_transport_if_forwarded = (self.strict_transport
+            == StrictTransport::WhenForwardedHttps)
+            .then(|| middleware::from_fn(strict_transport_if_forwarded_https));
+        router.layer(
+            ServiceBuilder::new()
+                .layer(DefaultBodyLimit::max(self.body_limit))
+                .option_layer(strict_transport_always)
+                .option_layer(strict_transport_if_forwarded)
+                .option_layer(browser_headers)
+                // No cache should keep an answer: it may carry case details, the list, or
+                // a match.
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-store"),
+                ))
+                .layer(middleware::from_fn_with_state(self.requests, observe))
+                .option_layer(timeout)
+                .layer(middleware::from_fn_with_state(
+                    BodyLimit {
+                        limit: self.body_limit,
+                        too_large: self.too_large,
+                    },
+                    refuse_oversized,
+                )),
+        )
     }
 }
 
@@ -198,16 +210,13 @@ async fn timed_out(_elapsed: tower::BoxError) -> ApiError {
 /// Counts and times each request, and has the server log it.
 async fn observe(State(log): State<RequestLog>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = method_label(request.method()).to_owned();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str)
-        .to_owned();
+    let method = method_label(request.method());
+    // The template is shared (`MatchedPath` holds it counted), so keeping it is no copy.
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let response = next.run(request).await;
     let served = Served {
-        method: &method,
-        route: &route,
+        method,
+        route: route.as_ref().map_or("unmatched", MatchedPath::as_str),
         status: response.status().as_u16(),
         elapsed: started.elapsed(),
     };
@@ -235,16 +244,69 @@ pub fn method_label(method: &Method) -> &'static str {
 }
 
 fn record(log: &RequestLog, served: &Served<'_>) {
-    let mut labels = Vec::with_capacity(3);
-    if log.by_method {
-        labels.push(Label::new("method", served.method.to_owned()));
+    REQUEST_METRICS.with_borrow_mut(|cache| {
+        let metric = cache.handles(log, served);
+        if let Some(durations) = &metric.durations {
+            durations.record(served.elapsed.as_secs_f64());
+        }
+        metric.requests.increment(1);
+    });
+}
+
+thread_local! {
+    /// Each worker thread's handles to the request metrics it has recorded.
+    static REQUEST_METRICS: RefCell<RequestMetrics> = RefCell::default();
+}
+
+/// Handles to the request metrics, by route, kept so that a request only looks its
+/// handles up: naming a metric by its labels (`counter!(name, labels)`) builds its key,
+/// with an allocation per label, and looks it up in the recorder's registry under a lock,
+/// every time. Bounded: routes are templates, methods and statuses few.
+#[derive(Default)]
+struct RequestMetrics {
+    by_route: FxHashMap<Box<str>, Vec<RouteMetrics>>,
+}
+
+/// One route's metrics for one server, method and status.
+struct RouteMetrics {
+    counter: &'static str,
+    method: Option<&'static str>,
+    status: u16,
+    requests: metrics::Counter,
+    durations: Option<metrics::Histogram>,
+}
+
+impl RequestMetrics {
+    fn handles(&mut self, log: &RequestLog, served: &Served<'_>) -> &RouteMetrics {
+        let method = log.by_method.then_some(served.method);
+        if !self.by_route.contains_key(served.route) {
+            self.by_route.insert(served.route.into(), Vec::new());
+        }
+        let metrics = self.by_route.get_mut(served.route).expect("inserted above");
+        let known = metrics.iter().position(|m| {
+            m.counter == log.counter && m.method == method && m.status == served.status
+        });
+        let at = known.unwrap_or_else(|| {
+            let mut labels = Vec::with_capacity(3);
+            if let Some(method) = method {
+                labels.push(Label::new("method", method));
+            }
+            labels.push(Label::new("route", served.route.to_owned()));
+            let durations = log
+                .duration
+                .map(|duration| metrics::histogram!(duration, labels.iter()));
+            labels.push(Label::new("status", served.status.to_string()));
+            metrics.push(RouteMetrics {
+                counter: log.counter,
+                method,
+                status: served.status,
+                requests: metrics::counter!(log.counter, labels.iter()),
+                durations,
+            });
+            metrics.len() - 1
+        });
+        &metrics[at]
     }
-    labels.push(Label::new("route", served.route.to_owned()));
-    if let Some(duration) = log.duration {
-        metrics::histogram!(duration, labels.iter()).record(served.elapsed.as_secs_f64());
-    }
-    labels.push(Label::new("status", served.status.to_string()));
-    metrics::counter!(log.counter, labels.iter()).increment(1);
 }
 
 /// The body limit and the answer for a body over it.

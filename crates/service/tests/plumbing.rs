@@ -239,6 +239,26 @@ async fn every_answer_is_no_store_and_browser_headers_are_set_only_when_asked() 
     );
 }
 
+#[tokio::test]
+async fn the_plumbing_headers_come_in_their_documented_order() {
+    let router = Plumbing {
+        browser_headers: true,
+        strict_transport: StrictTransport::Always,
+        ..plumbing("order_requests_total")
+    }
+    .around(routes());
+    let (_, headers, _) = call(&router, get_request("/ok")).await;
+    let ours = [
+        header::CACHE_CONTROL,
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::REFERRER_POLICY,
+        header::CONTENT_SECURITY_POLICY,
+        header::STRICT_TRANSPORT_SECURITY,
+    ];
+    let order: Vec<_> = headers.keys().filter(|name| ours.contains(name)).collect();
+    assert_eq!(order, ours.iter().collect::<Vec<_>>());
+}
+
 /// A GET with these `X-Forwarded-Proto` headers; the answer's `Strict-Transport-Security`.
 async fn strict_transport(router: &Router, path: &str, forwarded: &[&str]) -> Option<String> {
     let mut request = get_request(path);
@@ -354,16 +374,19 @@ async fn requests_are_counted_timed_and_logged_by_route_template_never_by_path()
     }
     .around(routes());
     prometheus();
+    // Two cases, one template: one count (its handle kept from the first, so the second
+    // must reach the same series).
     call(&router, get_request("/cases/TB-SECRET-CASE")).await;
+    call(&router, get_request("/cases/TB-SECRET-OTHER")).await;
     call(&router, get_request("/nowhere/TB-SECRET-PATH")).await;
     assert!(logged("GET /cases/{case} 200"));
     assert!(logged("GET unmatched 404"));
     let rendered = prometheus().render();
     for expected in [
-        r#"observed_requests_total{method="GET",route="/cases/{case}",status="200"} 1"#,
+        r#"observed_requests_total{method="GET",route="/cases/{case}",status="200"} 2"#,
         r#"observed_requests_total{method="GET",route="unmatched",status="404"} 1"#,
         r#"takeback_http_request_duration_seconds_bucket{method="GET",route="/cases/{case}",le="0.0005"}"#,
-        r#"takeback_http_request_duration_seconds_count{method="GET",route="/cases/{case}"} 1"#,
+        r#"takeback_http_request_duration_seconds_count{method="GET",route="/cases/{case}"} 2"#,
     ] {
         assert!(rendered.contains(expected), "{expected} in\n{rendered}");
     }
