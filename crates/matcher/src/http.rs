@@ -394,23 +394,22 @@ thread_local! {
 }
 
 impl QueryMetrics {
+    fn new(kind: &'static str) -> QueryMetrics {
+        QueryMetrics {
+            kind,
+            queries: metrics::counter!("takeback_matcher_queries_total", "kind" => kind),
+            matched: metrics::counter!("takeback_matcher_queries_matched_total", "kind" => kind),
+            seconds: metrics::histogram!(MATCH_DURATION.name, "kind" => kind),
+        }
+    }
+
     fn record(kind: &'static str, matched: bool, seconds: f64) {
         QUERY_METRICS.with_borrow_mut(|known| {
-            let at = known
-                .iter()
-                .position(|m| m.kind == kind)
-                .unwrap_or_else(|| {
-                    known.push(QueryMetrics {
-                    kind,
-                    queries: metrics::counter!("takeback_matcher_queries_total", "kind" => kind),
-                    matched: metrics::counter!(
-                        "takeback_matcher_queries_matched_total",
-                        "kind" => kind
-                    ),
-                    seconds: metrics::histogram!(MATCH_DURATION.name, "kind" => kind),
-                });
-                    known.len() - 1
-                });
+            let at = known.iter().position(|m| m.kind == kind);
+            let at = at.unwrap_or_else(|| {
+                known.push(QueryMetrics::new(kind));
+                known.len() - 1
+            });
             let metrics = &known[at];
             metrics.queries.increment(1);
             if matched {
